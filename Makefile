@@ -1,0 +1,32 @@
+# The README's promise: on a fresh clone `make test` and `make figures` do everything, set-up included.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: test test-full figures generate benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-full: $(STAMP)
+	PTFT_FULL=1 $(PY) -m pytest -q
+
+figures: $(STAMP)
+	$(VENV)/bin/ptft --help  # placeholder until `ptft figures` lands (issue 5)
+
+# Regenerate the generated kernels and derivations/ from the symbolic layer.
+generate: $(STAMP)
+	$(PY) -m ptft_theory.codegen --update
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,47 @@
+"""ptft-theory: how pretraining shapes the inductive bias of fine-tuning (arXiv 2602.20062).
+
+Conventions (DESIGN.md section 1): a two-layer diagonal linear network ``beta = u+ v+ - u- v-``,
+PT initialisation ``u^2 + v^2 = c_pt``, ``u^2 - v^2 = lambda_pt``; after PT the readouts are
+re-initialised to ``gamma_ft`` (scheme ``"readout"`` keeps each branch's first layer, the default;
+``"merged"`` merges them) and the whole network is fine-tuned.  Gradient flow then converges to the
+minimiser of a Bregman divergence of the hyperbolic-entropy potential ``Q_k`` with per-coordinate
+scale ``k`` set by what PT learned.
+
+Every formula is a sympy expression in :mod:`ptft_theory.symbolic`; numeric kernels are generated
+from it (:mod:`ptft_theory.codegen`).
+"""
+
+from ._schemes import DEFAULT_SCHEME, Scheme
+from .config import Init, Task
+from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
+from .scales import ft_scales
+from .simulate import GFResult, SimulationError, simulate_gradient_flow
+from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
+from .tasks import Teachers, make_teachers, relative_error, sample_data
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_SCHEME",
+    "DEFAULT_THRESHOLDS",
+    "ConvergenceError",
+    "GFResult",
+    "InfeasibleError",
+    "Init",
+    "Regime",
+    "RegimeResult",
+    "Scheme",
+    "SimulationError",
+    "SolverResult",
+    "Task",
+    "Teachers",
+    "Thresholds",
+    "ft_scales",
+    "implicit_bias_solution",
+    "implicit_bias_solve",
+    "make_teachers",
+    "regime",
+    "relative_error",
+    "sample_data",
+    "simulate_gradient_flow",
+]

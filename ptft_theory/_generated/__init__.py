@@ -1,0 +1,1 @@
+"""Generated kernels (see ptft_theory.codegen). Do NOT edit by hand."""

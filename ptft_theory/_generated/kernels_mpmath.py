@@ -1,0 +1,370 @@
+"""Generated mpmath kernels of ptft-theory. Do NOT edit by hand.
+
+Source: the sympy expressions of ptft_theory.symbolic, printed by ptft_theory.codegen.
+Regenerate with: make generate  (python -m ptft_theory.codegen --update).
+"""
+
+# fmt: off
+# flake8: noqa
+import mpmath
+
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'bregman_divergence', 'dual_potential', 'elasticity_merged', 'elasticity_readout', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+
+
+def potential(b, k):
+    """Q_k(b) = (k/2) h(b/k), the hyperbolic-entropy potential.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        b: coefficient value b
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.potential.potential_stable
+    """
+    x0 = b**2
+    return (mpmath.mpf(1)/mpmath.mpf(2))*b*mpmath.asinh(b/k) - mpmath.mpf(1)/mpmath.mpf(2)*x0/(k + mpmath.sqrt(k**2 + x0))
+
+
+def potential_derivative(b, k):
+    """Q_k'(b) = asinh(b/k)/2.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        b: coefficient value b
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.potential.potential_derivative
+    """
+    return (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(b/k)
+
+
+def bregman_divergence(b, b0, k):
+    """D_k(b, b0) = Q_k(b) - Q_k(b0) - Q_k'(b0)(b - b0).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        b: coefficient value b
+        b0: FT start b0 = beta_FT(0)
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.potential.bregman_divergence
+    """
+    x0 = 1/k
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(b0*x0)
+    x2 = b**2
+    x3 = k**2
+    x4 = b0**2
+    return (mpmath.mpf(1)/mpmath.mpf(2))*b*mpmath.asinh(b*x0) - b0*x1 - x1*(b - b0) - mpmath.mpf(1)/mpmath.mpf(2)*x2/(k + mpmath.sqrt(x2 + x3)) + (mpmath.mpf(1)/mpmath.mpf(2))*x4/(k + mpmath.sqrt(x3 + x4))
+
+
+def mirror_map(b, b0, k):
+    """integrated gradient s at which a coordinate (k, b0) reaches b.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        b: coefficient value b
+        b0: FT start b0 = beta_FT(0)
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.potential.mirror_map
+    """
+    x0 = 1/k
+    return (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(b*x0) - mpmath.mpf(1)/mpmath.mpf(2)*mpmath.asinh(b0*x0)
+
+
+def beta_of_s(w, k, b0):
+    """coefficient b(w) = sqrt(k^2+b0^2) sinh 2w + b0 cosh 2w (finite at k = 0).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        k: FT scale k >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.dual_primal_map
+    """
+    x0 = 2*w
+    return b0*mpmath.cosh(x0) + mpmath.sqrt(b0**2 + k**2)*mpmath.sinh(x0)
+
+
+def beta_of_s_derivative(w, k, b0):
+    """db/dw = 2 sqrt(k^2 + b(w)^2).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        k: FT scale k >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.dual_primal_map_derivative
+    """
+    x0 = 2*w
+    return 2*b0*mpmath.sinh(x0) + 2*mpmath.sqrt(b0**2 + k**2)*mpmath.cosh(x0)
+
+
+def dual_potential(w, k, b0):
+    """G(w) = int_0^w b(w') dw' (convex; the solver's dual).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        k: FT scale k >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.dual_potential
+    """
+    return (mpmath.mpf(1)/mpmath.mpf(2))*b0*mpmath.sinh(2*w) + mpmath.sqrt(b0**2 + k**2)*mpmath.sinh(w)**2
+
+
+def h(z):
+    """h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+
+    Source: ptft_theory.symbolic.potential.h_function_stable
+    """
+    x0 = z**2
+    return -x0/(mpmath.sqrt(x0 + 1) + 1) + z*mpmath.asinh(z)
+
+
+def pt_beta_of_s(s, c_pt):
+    """PT coefficient beta(s) = c_PT sinh 2s (no lambda_PT).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        s: integrated gradient s
+        c_pt: absolute PT scale c_PT > 0
+
+    Source: ptft_theory.symbolic.dynamics.pt_beta_of_s
+    """
+    return c_pt*mpmath.sinh(2*s)
+
+
+def pt_integrated_gradient(beta_pt, c_pt):
+    """s_PT = asinh(beta_PT/c_PT)/2.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+
+    Source: ptft_theory.symbolic.dynamics.pt_integrated_gradient
+    """
+    return (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+
+
+def pt_first_layer_plus(beta_pt, c_pt, lambda_pt):
+    """first-layer weight u+ at the end of PT.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+
+    Source: ptft_theory.symbolic.dynamics.pt_first_layers()[0]
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    return mpmath.sqrt(x0 - x1)*mpmath.sinh(x2) + mpmath.sqrt(x0 + x1)*mpmath.cosh(x2)
+
+
+def pt_first_layer_minus(beta_pt, c_pt, lambda_pt):
+    """first-layer weight u- at the end of PT (signed).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+
+    Source: ptft_theory.symbolic.dynamics.pt_first_layers()[1]
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    return -mpmath.sqrt(x0 - x1)*mpmath.sinh(x2) + mpmath.sqrt(x0 + x1)*mpmath.cosh(x2)
+
+
+def pt_readout_plus(beta_pt, c_pt, lambda_pt):
+    """readout weight v+ at the end of PT.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+
+    Source: ptft_theory.symbolic.dynamics.pt_readouts()[0]
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    return mpmath.sqrt(x0 - x1)*mpmath.cosh(x2) + mpmath.sqrt(x0 + x1)*mpmath.sinh(x2)
+
+
+def pt_readout_minus(beta_pt, c_pt, lambda_pt):
+    """readout weight v- at the end of PT (signed).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+
+    Source: ptft_theory.symbolic.dynamics.pt_readouts()[1]
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    return mpmath.sqrt(x0 - x1)*mpmath.cosh(x2) - mpmath.sqrt(x0 + x1)*mpmath.sinh(x2)
+
+
+def ft_scale_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """FT scale k, merged scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("merged")[0]
+    """
+    return gamma_ft**2 + 2*(c_pt + lambda_pt)*mpmath.cosh((mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt))**2
+
+
+def ft_start_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """FT start b0, merged scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("merged")[1]
+    """
+    return 0 + 0 * beta_pt
+
+
+def ft_scale_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """FT scale k, readout scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("readout")[0]
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = mpmath.sqrt(x0 + x1)
+    x3 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    x4 = mpmath.cosh(x3)
+    x5 = x2*x4
+    x6 = mpmath.sqrt(x0 - x1)*mpmath.sinh(x3)
+    x7 = gamma_ft + x6
+    return 2*mpmath.sqrt((mpmath.mpf(1)/mpmath.mpf(4))*(x5 + x7)**2 + (mpmath.mpf(1)/mpmath.mpf(4))*(x2*x4 - x7)**2)*mpmath.sqrt((mpmath.mpf(1)/mpmath.mpf(4))*(-gamma_ft + x5 + x6)**2 + (mpmath.mpf(1)/mpmath.mpf(4))*(gamma_ft + x5 - x6)**2)
+
+
+def ft_start_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """FT start b0, readout scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("readout")[1]
+    """
+    return gamma_ft*mpmath.sqrt(2*c_pt - 2*lambda_pt)*mpmath.sinh((mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt))
+
+
+def l_order(z):
+    """l-order p(z) = z h'(z)/h(z), in (1, 2].
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+
+    Source: ptft_theory.symbolic.regimes.l_order
+    """
+    x0 = mpmath.asinh(z)
+    x1 = z**2
+    return x0*z/(x0*z - x1/(mpmath.sqrt(x1 + 1) + 1))
+
+
+def normalised_cost(z):
+    """q(z) = h(z)/z = 2 Q_k(A)/A at z = A/k.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+
+    Source: ptft_theory.symbolic.regimes.normalised_cost
+    """
+    x0 = z**2
+    return (-x0/(mpmath.sqrt(x0 + 1) + 1) + z*mpmath.asinh(z))/z
+
+
+def pt_dependence(z_pt, z_new):
+    """PT dependence delta = (q(z_new) - q(z_pt)) / (q(z_new) + q(z_pt)), in (-1, 1).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z_pt: A / k of a PT feature
+        z_new: A / k of a new feature
+
+    Source: ptft_theory.symbolic.regimes.pt_dependence
+    """
+    x0 = z_pt**2
+    x1 = (-x0/(mpmath.sqrt(x0 + 1) + 1) + z_pt*mpmath.asinh(z_pt))/z_pt
+    x2 = 1/z_new
+    x3 = z_new**2
+    x4 = -x3/(mpmath.sqrt(x3 + 1) + 1) + z_new*mpmath.asinh(z_new)
+    return (-x1 + x2*x4)/(x1 + x2*x4)
+
+
+def elasticity_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """d log k / d log beta_PT, merged scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.regimes.elasticity("merged")
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt/c_pt)
+    x1 = mpmath.cosh(x0)
+    x2 = 2*c_pt + 2*lambda_pt
+    return beta_pt*x1*x2*mpmath.sinh(x0)/(mpmath.sqrt(beta_pt**2 + c_pt**2)*(gamma_ft**2 + x1**2*x2))
+
+
+def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
+    """d log k / d log beta_PT, readout scheme.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_pt: PT end point beta_PT of the coordinate
+        c_pt: absolute PT scale c_PT > 0
+        lambda_pt: relative PT scale lambda_PT, |lambda_PT| <= c_PT
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.regimes.elasticity("readout")
+    """
+    x0 = (mpmath.mpf(1)/mpmath.mpf(2))*c_pt
+    x1 = (mpmath.mpf(1)/mpmath.mpf(2))*lambda_pt
+    x2 = mpmath.sqrt(x0 + x1)
+    x3 = 1/c_pt
+    x4 = (mpmath.mpf(1)/mpmath.mpf(2))*mpmath.asinh(beta_pt*x3)
+    x5 = mpmath.cosh(x4)
+    x6 = x2*x5
+    x7 = mpmath.sqrt(x0 - x1)
+    x8 = mpmath.sinh(x4)
+    x9 = x7*x8
+    x10 = gamma_ft + x9
+    x11 = x10 + x6
+    x12 = -x10 + x2*x5
+    x13 = mpmath.sqrt((mpmath.mpf(1)/mpmath.mpf(4))*x11**2 + (mpmath.mpf(1)/mpmath.mpf(4))*x12**2)
+    x14 = 1/x13
+    x15 = gamma_ft + x6 - x9
+    x16 = -gamma_ft + x6 + x9
+    x17 = mpmath.sqrt((mpmath.mpf(1)/mpmath.mpf(4))*x15**2 + (mpmath.mpf(1)/mpmath.mpf(4))*x16**2)
+    x18 = 1/x17
+    x19 = 1/mpmath.sqrt(beta_pt**2/c_pt**2 + 1)
+    x20 = x19*x3
+    x21 = x20*x5*x7
+    x22 = (mpmath.mpf(1)/mpmath.mpf(8))*x2*x20*x8 + (mpmath.mpf(1)/mpmath.mpf(8))*x21
+    x23 = (mpmath.mpf(1)/mpmath.mpf(8))*x19*x2*x3*x8 - mpmath.mpf(1)/mpmath.mpf(8)*x21
+    return (mpmath.mpf(1)/mpmath.mpf(2))*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))

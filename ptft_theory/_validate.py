@@ -1,0 +1,81 @@
+"""Validation at the package boundary: every error names the parameter, its value and the valid range."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _bad(name, value, valid):
+    return ValueError(f"{name}={value!r} is invalid; valid range: {valid}")
+
+
+def finite_scalar(name: str, value) -> float:
+    """A finite real number (NaN and inf rejected)."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r} is not a real number") from None
+    if not math.isfinite(x):
+        raise _bad(name, value, "a finite real number")
+    return x
+
+
+def positive(name: str, value) -> float:
+    x = finite_scalar(name, value)
+    if not x > 0:
+        raise _bad(name, value, f"{name} > 0")
+    return x
+
+
+def nonnegative(name: str, value) -> float:
+    x = finite_scalar(name, value)
+    if not x >= 0:
+        raise _bad(name, value, f"{name} >= 0")
+    return x
+
+
+def unit_interval(name: str, value) -> float:
+    x = finite_scalar(name, value)
+    if not 0 <= x <= 1:
+        raise _bad(name, value, f"0 <= {name} <= 1")
+    return x
+
+
+def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
+    """Validate (c_pt, lambda_pt, gamma_ft): c_pt > 0, |lambda_pt| <= c_pt, gamma_ft >= 0."""
+    c = positive("c_pt", c_pt)
+    lam = finite_scalar("lambda_pt", lambda_pt)
+    if abs(lam) > c:
+        raise ValueError(f"lambda_pt={lambda_pt!r} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
+    g = nonnegative("gamma_ft", gamma_ft)
+    return c, lam, g
+
+
+def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) -> np.ndarray:
+    """A finite float array of the given number of dimensions."""
+    try:
+        a = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is not a real array") from None
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional; got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        bad = np.flatnonzero(~np.isfinite(a.ravel()))[0]
+        raise ValueError(f"{name} contains a non-finite value ({a.ravel()[bad]!r} at flat index {bad}); "
+                         f"valid range: finite real numbers")
+    return a
+
+
+def nonnegative_array(name: str, value) -> np.ndarray:
+    a = finite_array(name, value)
+    if np.any(a < 0):
+        raise ValueError(f"{name} contains a negative value ({a[a < 0].ravel()[0]!r}); valid range: {name} >= 0")
+    return a
+
+
+def positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not float(value).is_integer() or int(value) < 1:
+        raise ValueError(f"{name}={value!r} is invalid; valid range: an integer >= 1")
+    return int(value)

@@ -1,0 +1,227 @@
+"""The ``ptft`` command line.
+
+Each subcommand lives in a ``register_*`` function that adds its parser; numeric subcommands take
+``--json``.  User errors (bad parameters) print one line on stderr and exit with code 2; no
+traceback.  Flag names follow the Python names (``--c-pt`` for ``c_pt``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+import numpy as np
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error contract: one line on stderr, exit code 2.
+
+    Also accepts negative numbers in scientific notation as values (``--lambda-pt -1e-3``).
+    """
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _emit(args, payload: dict, text: str):
+    if getattr(args, "json", False):
+        print(json.dumps(payload, indent=2, default=_json_default))
+    else:
+        print(text)
+
+
+def _json_default(x):
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    return str(x)
+
+
+def _add_init(p, gamma=True):
+    p.add_argument("--c-pt", type=float, required=True, help="absolute PT scale c_PT > 0")
+    p.add_argument("--lambda-pt", type=float, default=0.0, help="relative PT scale, |lambda_PT| <= c_PT (default 0)")
+    if gamma:
+        p.add_argument("--gamma-ft", type=float, default=0.0, help="FT readout scale gamma_FT >= 0 (default 0)")
+
+
+def _add_task(p):
+    p.add_argument("--rho-pt", type=float, required=True, help="PT teacher density in [0, 1]")
+    p.add_argument("--rho-shared", type=float, required=True, help="FT density inside the PT support, <= rho_pt")
+    p.add_argument("--rho-new", type=float, required=True, help="FT density outside the PT support, <= 1 - rho_pt")
+    p.add_argument("--amp-pt", type=float, default=None, help="PT entry magnitude (default 1/sqrt(rho_pt))")
+    p.add_argument("--amp-ft", type=float, default=None, help="FT entry magnitude (default 1/sqrt(rho_ft))")
+
+
+def _add_scheme(p):
+    p.add_argument("--scheme", choices=["readout", "merged"], default="readout",
+                   help="FT re-initialisation scheme (default readout)")
+
+
+def _task(args):
+    from .config import Task
+    return Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
+
+
+def _init(args):
+    from .config import Init
+    return Init(args.c_pt, args.lambda_pt, getattr(args, "gamma_ft", 0.0))
+
+
+# --------------------------------------------------------------------------------- subcommands
+def register_derive(sub):
+    p = sub.add_parser("derive", help="print the symbolic results (text or LaTeX)",
+                       description="Print the derived formulas of the symbolic layer.",
+                       epilog="example: ptft derive --what ft-scales --latex")
+    p.add_argument("--what", choices=["potential", "ft-scales", "regimes", "all"], default="all")
+    p.add_argument("--latex", action="store_true", help="LaTeX instead of pretty text")
+    p.set_defaults(func=_cmd_derive)
+
+
+def _cmd_derive(args):
+    import sympy as sp
+
+    from .symbolic import ft_maps, potential, regimes
+    items = []
+    if args.what in ("potential", "all"):
+        items += [("Q_k(b)", potential.potential()), ("Q_k'(b)", potential.potential_derivative()),
+                  ("D_k(b, b0)", potential.bregman_divergence()), ("beta(s)", potential.beta_of_s_in_k_b0())]
+    if args.what in ("ft-scales", "all"):
+        for scheme in ("merged", "readout"):
+            k, b0 = ft_maps.ft_scale_and_start(scheme)
+            items += [(f"k [{scheme}]", k), (f"b0 [{scheme}]", b0)]
+    if args.what in ("regimes", "all"):
+        items += [("l-order p(z)", regimes.l_order()), ("PT dependence", regimes.pt_dependence())]
+    for name, expr in items:
+        print(f"{name} = " + (sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)))
+        print()
+
+
+def register_scales(sub):
+    p = sub.add_parser("scales", help="FT scale k and start b0 per coordinate",
+                       description="Compute the FT implicit-bias scale k and start b0 for given beta_PT values.",
+                       epilog="example: ptft scales --beta-pt 0 3.16 --c-pt 1e-3 --lambda-pt -1e-3 --json")
+    p.add_argument("--beta-pt", type=float, nargs="+", required=True, help="PT end points beta_PT")
+    _add_init(p)
+    _add_scheme(p)
+    p.add_argument("--dps", type=int, default=None, help="evaluate with mpmath at this many digits")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_scales)
+
+
+def _cmd_scales(args):
+    from .scales import ft_scales
+    k, b0 = ft_scales(args.beta_pt, args.c_pt, args.lambda_pt, args.gamma_ft, args.scheme, dps=args.dps)
+    conv = (lambda a: [str(x) for x in a]) if args.dps else (lambda a: [float(x) for x in a])
+    payload = {"scheme": args.scheme, "beta_pt": args.beta_pt, "k": conv(k), "b0": conv(b0)}
+    text = "\n".join(f"beta_pt={bp:<12g} k={kk}  b0={bb}" for bp, kk, bb in zip(args.beta_pt, conv(k), conv(b0)))
+    _emit(args, payload, text)
+
+
+def register_regime(sub):
+    p = sub.add_parser("regime", help="classify an initialisation into the four FT regimes",
+                       description="l-order, PT dependence and regime label of an initialisation for a task.",
+                       epilog="example: ptft regime --c-pt 1e-3 --lambda-pt -1e-3 --rho-pt 0.1 "
+                              "--rho-shared 0.05 --rho-new 0.05 --json")
+    _add_init(p)
+    _add_task(p)
+    _add_scheme(p)
+    p.add_argument("--l-order-threshold", type=float, default=None)
+    p.add_argument("--pt-dependence-threshold", type=float, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_regime)
+
+
+def _cmd_regime(args):
+    from .regime import DEFAULT_THRESHOLDS, Thresholds, regime
+    th = Thresholds(args.l_order_threshold or DEFAULT_THRESHOLDS.l_order,
+                    args.pt_dependence_threshold if args.pt_dependence_threshold is not None
+                    else DEFAULT_THRESHOLDS.pt_dependence)
+    r = regime(_init(args), _task(args), args.scheme, th)
+    payload = {"l_order": r.l_order, "pt_dependence": r.pt_dependence, "k_pt": r.k_pt, "k_new": r.k_new,
+               "regime": r.regime.value, "description": r.regime.description}
+    _emit(args, payload, f"regime {r.regime.value} ({r.regime.description}): l-order {r.l_order:.4f}, "
+                         f"PT dependence {r.pt_dependence:.4f}, k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}")
+
+
+def register_simulate(sub):
+    p = sub.add_parser("simulate", help="train the diagonal network (PT then FT) and compare with the theory",
+                       description="Draw teachers and data, run gradient flow (or the paper's GD), and compare "
+                                   "its FT end point with the implicit-bias solution.",
+                       epilog="example: ptft simulate --dim 12 --n-pt 8 --n-ft 6 --c-pt 1e-2 --rho-pt 0.25 "
+                              "--rho-shared 0.17 --rho-new 0.17 --json")
+    p.add_argument("--dim", type=int, required=True, help="dimension D")
+    p.add_argument("--n-pt", type=int, required=True, help="PT samples")
+    p.add_argument("--n-ft", type=int, required=True, help="FT samples")
+    _add_init(p)
+    _add_task(p)
+    _add_scheme(p)
+    p.add_argument("--mode", choices=["accurate", "gd"], default="accurate")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_simulate)
+
+
+def _cmd_simulate(args):
+    from .scales import ft_scales
+    from .simulate import simulate_gradient_flow
+    from .solver import implicit_bias_solution
+    from .tasks import make_teachers, relative_error, sample_data
+    from . import _validate as V
+    for name in ("dim", "n_pt", "n_ft"):
+        V.positive_int(name, getattr(args, name))
+    init, task = _init(args), _task(args)
+    seeds = np.random.SeedSequence(args.seed).spawn(3)
+    T = make_teachers(args.dim, task, seeds[0])
+    Xp, yp = sample_data(args.n_pt, T.beta_pt, seed=seeds[1])
+    Xf, yf = sample_data(args.n_ft, T.beta_ft, seed=seeds[2])
+    r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme,
+                               mode=args.mode, device=args.device)
+    k, b0 = ft_scales(r.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme)
+    theory = implicit_bias_solution(Xf, yf, k, b0)
+    dev = float(np.linalg.norm(r.beta_ft - theory) / np.linalg.norm(theory))
+    payload = {"gf_vs_theory_relative_deviation": dev, "error_gf": float(relative_error(r.beta_ft, T.beta_ft)),
+               "error_theory": float(relative_error(theory, T.beta_ft)), "steps_pt": r.pt.steps,
+               "steps_ft": r.ft.steps, "beta_ft": r.beta_ft, "beta_theory": theory}
+    _emit(args, payload, f"GF vs implicit-bias solution: relative deviation {dev:.3g}; FT error "
+                         f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
+
+
+REGISTRARS = [register_derive, register_scales, register_regime, register_simulate]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ptft", description="Theory of how pretraining shapes the inductive bias of fine-tuning "
+                                              "(arXiv 2602.20062).",
+                     epilog="example: ptft regime --c-pt 1e-3 --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for register in REGISTRARS:
+        register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except ValueError as e:  # user error: one line, exit 2
+        print(f"ptft {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"ptft {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

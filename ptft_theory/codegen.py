@@ -1,0 +1,256 @@
+"""Generate the numeric kernels (numpy, torch, mpmath) and derivations/ from the symbolic layer.
+
+Usage::
+
+    python -m ptft_theory.codegen --update   # rewrite ptft_theory/_generated/*.py and derivations/*.md
+    python -m ptft_theory.codegen --check    # exit 1 with a unified diff when a committed file is stale
+
+Every kernel is one sympy expression returned by a function of :mod:`ptft_theory.symbolic`; the
+printers below (small subclasses of sympy's, with explicit function tables) turn it into plain,
+readable Python: labelled common subexpressions, then the result.  Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import difflib
+import functools
+import sys
+from pathlib import Path
+from typing import Callable
+
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import MpmathPrinter
+from sympy.printing.pytorch import TorchPrinter
+
+from .symbolic import dynamics, ft_maps, potential, regimes
+from .symbolic import symbols as S
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+GENERATED_DIR = PACKAGE_DIR / "_generated"
+DERIVATIONS_DIR = REPO_DIR / "derivations"
+REGENERATE = "make generate  (python -m ptft_theory.codegen --update)"
+
+
+@dataclasses.dataclass(frozen=True)
+class KernelSpec:
+    """One generated function.
+
+    Args:
+        name: function name in every backend module.
+        args: ``(symbol, meaning)`` pairs, in call order.
+        build: returns the sympy expression (called once per generation).
+        source: the symbolic function the expression comes from (printed in the docstring).
+        doc: one line saying what the kernel computes.
+    """
+
+    name: str
+    args: tuple
+    build: Callable[[], sp.Expr]
+    source: str
+    doc: str
+
+
+_B = (S.b, "coefficient value b")
+_K = (S.k, "FT scale k >= 0")
+_B0 = (S.b0, "FT start b0 = beta_FT(0)")
+_W = (S.w, "dual value w = (X^T nu)_d, or integrated gradient s")
+_BPT = (S.beta_pt, "PT end point beta_PT of the coordinate")
+_C = (S.c_pt, "absolute PT scale c_PT > 0")
+_LAM = (S.lambda_pt, "relative PT scale lambda_PT, |lambda_PT| <= c_PT")
+_G = (S.gamma_ft, "FT readout scale gamma_FT >= 0")
+_Z = (S.z, "scaled amplitude z = A / k >= 0")
+
+
+@functools.lru_cache(maxsize=None)
+def expression(spec: KernelSpec) -> sp.Expr:
+    """The sympy expression of a kernel (built once per process)."""
+    return spec.build()
+
+
+def _first(f):
+    return lambda: f()[0]
+
+
+def _second(f):
+    return lambda: f()[1]
+
+
+KERNELS: tuple[KernelSpec, ...] = (
+    KernelSpec("potential", (_B, _K), potential.potential_stable,
+               "symbolic.potential.potential_stable", "Q_k(b) = (k/2) h(b/k), the hyperbolic-entropy potential"),
+    KernelSpec("potential_derivative", (_B, _K), potential.potential_derivative,
+               "symbolic.potential.potential_derivative", "Q_k'(b) = asinh(b/k)/2"),
+    KernelSpec("bregman_divergence", (_B, _B0, _K), potential.bregman_divergence,
+               "symbolic.potential.bregman_divergence", "D_k(b, b0) = Q_k(b) - Q_k(b0) - Q_k'(b0)(b - b0)"),
+    KernelSpec("mirror_map", (_B, _B0, _K), potential.mirror_map,
+               "symbolic.potential.mirror_map", "integrated gradient s at which a coordinate (k, b0) reaches b"),
+    KernelSpec("beta_of_s", (_W, _K, _B0), potential.dual_primal_map,
+               "symbolic.potential.dual_primal_map",
+               "coefficient b(w) = sqrt(k^2+b0^2) sinh 2w + b0 cosh 2w (finite at k = 0)"),
+    KernelSpec("beta_of_s_derivative", (_W, _K, _B0), potential.dual_primal_map_derivative,
+               "symbolic.potential.dual_primal_map_derivative", "db/dw = 2 sqrt(k^2 + b(w)^2)"),
+    KernelSpec("dual_potential", (_W, _K, _B0), potential.dual_potential,
+               "symbolic.potential.dual_potential", "G(w) = int_0^w b(w') dw' (convex; the solver's dual)"),
+    KernelSpec("h", (_Z,), potential.h_function_stable,
+               "symbolic.potential.h_function_stable", "h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form)"),
+    KernelSpec("pt_beta_of_s", ((S.s, "integrated gradient s"), _C), dynamics.pt_beta_of_s,
+               "symbolic.dynamics.pt_beta_of_s", "PT coefficient beta(s) = c_PT sinh 2s (no lambda_PT)"),
+    KernelSpec("pt_integrated_gradient", (_BPT, _C), dynamics.pt_integrated_gradient,
+               "symbolic.dynamics.pt_integrated_gradient", "s_PT = asinh(beta_PT/c_PT)/2"),
+    KernelSpec("pt_first_layer_plus", (_BPT, _C, _LAM), _first(dynamics.pt_first_layers),
+               "symbolic.dynamics.pt_first_layers()[0]", "first-layer weight u+ at the end of PT"),
+    KernelSpec("pt_first_layer_minus", (_BPT, _C, _LAM), _second(dynamics.pt_first_layers),
+               "symbolic.dynamics.pt_first_layers()[1]", "first-layer weight u- at the end of PT (signed)"),
+    KernelSpec("pt_readout_plus", (_BPT, _C, _LAM), _first(dynamics.pt_readouts),
+               "symbolic.dynamics.pt_readouts()[0]", "readout weight v+ at the end of PT"),
+    KernelSpec("pt_readout_minus", (_BPT, _C, _LAM), _second(dynamics.pt_readouts),
+               "symbolic.dynamics.pt_readouts()[1]", "readout weight v- at the end of PT (signed)"),
+    KernelSpec("ft_scale_merged", (_BPT, _C, _LAM, _G), lambda: ft_maps.ft_scale_and_start("merged")[0],
+               'symbolic.ft_maps.ft_scale_and_start("merged")[0]', "FT scale k, merged scheme"),
+    KernelSpec("ft_start_merged", (_BPT, _C, _LAM, _G), lambda: ft_maps.ft_scale_and_start("merged")[1],
+               'symbolic.ft_maps.ft_scale_and_start("merged")[1]', "FT start b0, merged scheme"),
+    KernelSpec("ft_scale_readout", (_BPT, _C, _LAM, _G), lambda: ft_maps.ft_scale_and_start("readout")[0],
+               'symbolic.ft_maps.ft_scale_and_start("readout")[0]', "FT scale k, readout scheme"),
+    KernelSpec("ft_start_readout", (_BPT, _C, _LAM, _G), lambda: ft_maps.ft_scale_and_start("readout")[1],
+               'symbolic.ft_maps.ft_scale_and_start("readout")[1]', "FT start b0, readout scheme"),
+    KernelSpec("l_order", (_Z,), regimes.l_order,
+               "symbolic.regimes.l_order", "l-order p(z) = z h'(z)/h(z), in (1, 2]"),
+    KernelSpec("normalised_cost", (_Z,), regimes.normalised_cost,
+               "symbolic.regimes.normalised_cost", "q(z) = h(z)/z = 2 Q_k(A)/A at z = A/k"),
+    KernelSpec("pt_dependence", ((regimes.z_pt, "A / k of a PT feature"), (regimes.z_new, "A / k of a new feature")),
+               regimes.pt_dependence, "symbolic.regimes.pt_dependence",
+               "PT dependence delta = (q(z_new) - q(z_pt)) / (q(z_new) + q(z_pt)), in (-1, 1)"),
+    KernelSpec("elasticity_merged", (_BPT, _C, _LAM, _G), lambda: regimes.elasticity("merged"),
+               'symbolic.regimes.elasticity("merged")', "d log k / d log beta_PT, merged scheme"),
+    KernelSpec("elasticity_readout", (_BPT, _C, _LAM, _G), lambda: regimes.elasticity("readout"),
+               'symbolic.regimes.elasticity("readout")', "d log k / d log beta_PT, readout scheme"),
+)
+
+
+# ------------------------------------------------------------------------------------- printers
+class _NumpyKernelPrinter(NumPyPrinter):
+    """numpy backend: sympy's NumPyPrinter with the module spelled ``np``."""
+
+    def __init__(self):
+        super().__init__({"fully_qualified_modules": True})
+
+    def _module_format(self, fqn, register=True):
+        return super()._module_format(fqn, register).replace("numpy.", "np.")
+
+
+class _TorchKernelPrinter(TorchPrinter):
+    """torch backend: sympy's TorchPrinter (``torch.asinh``, ``torch.sqrt`` ...)."""
+
+
+class _MpmathKernelPrinter(MpmathPrinter):
+    """mpmath backend: rationals printed exactly as ``mpf`` ratios; precision is the caller's."""
+
+
+BACKENDS = {
+    "numpy": (_NumpyKernelPrinter, "import numpy as np"),
+    "torch": (_TorchKernelPrinter, "import torch"),
+    "mpmath": (_MpmathKernelPrinter, "import mpmath"),
+}
+
+
+def _render_function(spec: KernelSpec, expr: sp.Expr, printer) -> str:
+    names = [str(a) for a, _ in spec.args]
+    free = {str(x) for x in expr.free_symbols}
+    extra = free - set(names)
+    if extra:
+        raise ValueError(f"kernel {spec.name}: expression has symbols {sorted(extra)} not in its arguments")
+    replacements, (reduced,) = sp.cse(expr, symbols=sp.numbered_symbols("x"), optimizations=None)
+    lines = [f"def {spec.name}({', '.join(names)}):"]
+    doc = [f'    """{spec.doc}.', "", "    Arguments (broadcasting arrays, tensors or mpf scalars):"]
+    doc += [f"        {a}: {meaning}" for a, meaning in spec.args]
+    doc += ["", f"    Source: ptft_theory.{spec.source}", '    """']
+    lines += doc
+    for sym, sub in replacements:
+        lines.append(f"    {sym} = {printer.doprint(sub)}")
+    body = printer.doprint(reduced)
+    if not reduced.free_symbols:  # a constant: broadcast it like the first argument
+        body = f"{body} + 0 * {names[0]}"
+    lines.append(f"    return {body}")
+    return "\n".join(lines)
+
+
+def render_backend(backend: str) -> str:
+    """The full text of ``_generated/kernels_<backend>.py``."""
+    printer_cls, import_line = BACKENDS[backend]
+    printer = printer_cls()
+    funcs = [_render_function(spec, expression(spec), printer) for spec in KERNELS]
+    header = (
+        f'"""Generated {backend} kernels of ptft-theory. Do NOT edit by hand.\n\n'
+        f"Source: the sympy expressions of ptft_theory.symbolic, printed by ptft_theory.codegen.\n"
+        f"Regenerate with: {REGENERATE}.\n"
+        '"""\n\n'
+        "# fmt: off\n"
+        "# flake8: noqa\n"
+        f"{import_line}\n\n"
+        f"__all__ = {sorted(s.name for s in KERNELS)!r}\n"
+    )
+    return header + "\n\n" + "\n\n\n".join(funcs) + "\n"
+
+
+def generated_files() -> dict[Path, str]:
+    """Every generated file (kernels and derivations) and its expected content."""
+    from .derivations import render_derivations
+
+    out = {GENERATED_DIR / f"kernels_{b}.py": render_backend(b) for b in BACKENDS}
+    out[GENERATED_DIR / "__init__.py"] = '"""Generated kernels (see ptft_theory.codegen). Do NOT edit by hand."""\n'
+    for name, text in render_derivations().items():
+        out[DERIVATIONS_DIR / name] = text
+    return out
+
+
+def stale_files() -> dict[Path, str]:
+    """Map each stale or missing file to a unified diff (committed -> regenerated)."""
+    stale = {}
+    for path, text in generated_files().items():
+        old = path.read_text() if path.exists() else ""
+        if old != text:
+            diff = difflib.unified_diff(old.splitlines(True), text.splitlines(True),
+                                        f"committed/{path.name}", f"regenerated/{path.name}", n=2)
+            stale[path] = "".join(diff)
+    return stale
+
+
+def update() -> list[Path]:
+    """Write every stale file atomically; returns the paths written."""
+    written = []
+    for path, text in generated_files().items():
+        if not path.exists() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            tmp.write_text(text)
+            tmp.replace(path)
+            written.append(path)
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ptft_theory.codegen", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = parser.add_mutually_exclusive_group(required=True)
+    g.add_argument("--update", action="store_true", help="rewrite stale generated files")
+    g.add_argument("--check", action="store_true", help="fail with a diff when a generated file is stale")
+    args = parser.parse_args(argv)
+    if args.update:
+        for p in update():
+            print(f"wrote {p.relative_to(REPO_DIR)}")
+        return 0
+    stale = stale_files()
+    for p, diff in stale.items():
+        print(diff, file=sys.stderr)
+    if stale:
+        print(f"{len(stale)} generated file(s) stale; run {REGENERATE}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""The FT scale and start ``(k, b0)`` of every coordinate (DESIGN.md section 2.3).
+
+Thin, validated wrappers around the generated kernels ``ft_scale_<scheme>`` / ``ft_start_<scheme>``
+(derived in :mod:`ptft_theory.symbolic.ft_maps`).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+
+from . import _validate as V
+from . import kernels
+from ._schemes import DEFAULT_SCHEME, as_scheme
+
+
+def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=None):
+    """Effective FT scale ``k`` and start ``b0`` per coordinate.
+
+    Parameters
+    ----------
+    beta_pt : array_like
+        What PT learned on each coordinate (the PT end point).
+    c_pt, lambda_pt, gamma_ft : float
+        Initialisation levers; ``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``.
+    scheme : {"readout", "merged"}
+        FT re-initialisation scheme (default ``"readout"``, see README *Schemes*).
+    dps : int, optional
+        Evaluate with mpmath at this many digits; returns object arrays of ``mpf``.
+
+    Returns
+    -------
+    k, b0 : ndarray
+        Same shape as ``beta_pt``.  ``k >= 0``; ``k == 0`` marks a frozen coordinate.
+
+    Examples
+    --------
+    >>> k, b0 = ft_scales([0.0, 3.0], c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.0)
+    >>> [round(float(x), 4) for x in k], [float(x) for x in b0]
+    ([0.0, 1.4995], [0.0, 0.0])
+    """
+    c, lam, g = V.init_levers(c_pt, lambda_pt, gamma_ft)
+    scheme = as_scheme(scheme)
+    bp = V.finite_array("beta_pt", beta_pt)
+    if dps is None:
+        K = kernels.np
+        k = getattr(K, f"ft_scale_{scheme.value}")(bp, c, lam, g)
+        b0 = getattr(K, f"ft_start_{scheme.value}")(bp, c, lam, g)
+        return np.asarray(k, dtype=float), np.asarray(b0, dtype=float)
+    dps = V.positive_int("dps", dps)
+    K = kernels.mp
+    fk = getattr(K, f"ft_scale_{scheme.value}")
+    fb = getattr(K, f"ft_start_{scheme.value}")
+    with mpmath.workdps(dps):
+        cm, lm, gm = mpmath.mpf(c), mpmath.mpf(lam), mpmath.mpf(g)
+        flat = [mpmath.mpf(x) for x in bp.ravel()]
+        k = np.array([fk(x, cm, lm, gm) for x in flat], dtype=object).reshape(bp.shape)
+        b0 = np.array([fb(x, cm, lm, gm) for x in flat], dtype=object).reshape(bp.shape)
+    return k, b0

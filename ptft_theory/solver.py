@@ -1,0 +1,230 @@
+"""Convex implicit-bias solver: ``argmin sum_d D_{k_d}(b_d, b0_d)  s.t.  X b = y``.
+
+The solution is the end point of gradient flow (DESIGN.md section 2.3), so this is the fast way to
+get what a fully trained diagonal network would learn.  We solve the dual
+
+    min_nu  F(nu) = sum_d G_d((X^T nu)_d) - nu^T y,    G_d(w) = int_0^w b_d,
+
+by Newton's method with a backtracking (Armijo) line search, in float64.  The primal point is
+``b_d = b(w_d; k_d, b0_d)`` (the mirror flow's ``beta(s)``, generated kernel ``beta_of_s``), the
+gradient is the constraint residual ``X b - y`` and the Hessian ``X diag(b'(w)) X^T``.
+
+Exact special cases, from the same kernels: ``k = b0 = 0`` freezes a coordinate at 0 (``b == 0``
+for every ``w``); ``k = 0 != b0`` confines it to the half-line of ``b0``.  If frozen coordinates
+make ``X b = y`` infeasible, :class:`InfeasibleError` says so.
+
+Numerical note: ``b(w)`` is evaluated as ``sqrt(k^2+b0^2) sinh 2w + b0 cosh 2w``; when ``k << |b0|``
+and ``w`` has the sign opposite to ``b0`` this form loses relative accuracy (it does not arise for
+the (k, b0) that the two FT schemes produce, except on a set of measure zero).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.linalg
+
+from . import _validate as V
+from . import kernels
+
+#: Default relative tolerance on the constraint residual ``||X b - y|| / ||y||``.
+RESIDUAL_RTOL = 1e-12
+#: Newton iteration cap.  Tiny k (rich, l1-like) needs O(log(1/k)) damped steps before the
+#: quadratic phase; 500 leaves a wide margin.
+MAX_ITER = 500
+_ARMIJO = 1e-4
+
+
+class ConvergenceError(RuntimeError):
+    """The solver did not reach its tolerance; the message says what was reached and what to change."""
+
+
+class InfeasibleError(ValueError):
+    """Frozen coordinates (k = 0 and b0 = 0) leave ``X b = y`` without a solution."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SolverResult:
+    """Outcome of :func:`implicit_bias_solve`.
+
+    Attributes:
+        beta: the minimiser, shape (D,).
+        nu: the dual variable, shape (N,).
+        residual: ``||X beta - y|| / max(||y||, tiny)``.
+        iterations: Newton iterations taken.
+        converged: whether ``residual <= rtol``.
+        message: a human-readable status.
+    """
+
+    beta: np.ndarray
+    nu: np.ndarray
+    residual: float
+    iterations: int
+    converged: bool
+    message: str
+
+
+def _check_inputs(X, y, k, b0):
+    X = V.finite_array("X", X, ndim=2)
+    y = V.finite_array("y", y, ndim=1)
+    N, D = X.shape
+    if y.shape != (N,):
+        raise ValueError(f"y must have shape (N,) = ({N},) to match X of shape {X.shape}; got {y.shape}")
+    k = np.broadcast_to(V.nonnegative_array("k", k), (D,)).astype(float) if np.ndim(k) == 0 else V.nonnegative_array("k", k)
+    if k.shape != (D,):
+        raise ValueError(f"k must be a scalar or have shape (D,) = ({D},); got {k.shape}")
+    b0 = V.finite_array("b0", b0)
+    b0 = np.broadcast_to(b0, (D,)).astype(float) if b0.ndim == 0 else b0
+    if b0.shape != (D,):
+        raise ValueError(f"b0 must be a scalar or have shape (D,) = ({D},); got {b0.shape}")
+    return X, y, k, b0
+
+
+def _check_feasible(X, y, k, b0):
+    """Raise InfeasibleError when the non-frozen columns cannot reproduce y."""
+    frozen = (k == 0) & (b0 == 0)
+    if not frozen.any():
+        return
+    Xa = X[:, ~frozen]
+    if Xa.shape[1] >= X.shape[0] and np.linalg.matrix_rank(Xa) == X.shape[0]:
+        return
+    if Xa.shape[1] == 0:
+        resid = np.linalg.norm(y)
+    else:
+        sol, *_ = np.linalg.lstsq(Xa, y, rcond=None)
+        resid = np.linalg.norm(Xa @ sol - y)
+    if resid > 1e-9 * max(np.linalg.norm(y), 1e-300):
+        raise InfeasibleError(
+            f"{int(frozen.sum())} of {X.shape[1]} coordinates are frozen (k = 0 and b0 = 0) and the remaining "
+            f"{Xa.shape[1]} cannot fit y (least-squares residual {resid:.3g}): gradient flow sits at a saddle. "
+            "For fine-tuning this happens e.g. with scheme='merged', lambda_pt = -c_pt and gamma_ft = 0; "
+            "use gamma_ft > 0 or lambda_pt > -c_pt.")
+
+
+def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITER,
+                        raise_on_failure=True) -> SolverResult:
+    """Solve ``min sum_d D_{k_d}(b_d, b0_d) s.t. X b = y`` and return a :class:`SolverResult`.
+
+    Parameters
+    ----------
+    X : (N, D) array
+    y : (N,) array
+    k : scalar or (D,) array, ``k >= 0``
+        Per-coordinate scale of the potential (``k = 0``: frozen or half-line coordinate).
+    b0 : scalar or (D,) array
+        Reference point (the FT start ``beta_FT(0)``).
+    rtol : float
+        Tolerance on ``||X b - y|| / ||y||`` (default 1e-12).
+    max_iter : int
+        Newton iteration cap.
+    raise_on_failure : bool
+        Raise :class:`ConvergenceError` if the tolerance is not met (default); otherwise return
+        the result with ``converged=False``.
+
+    Raises
+    ------
+    ValueError
+        Bad shapes or values (naming the parameter and its valid range).
+    InfeasibleError
+        Frozen coordinates make the constraint infeasible.
+    ConvergenceError
+        Tolerance not reached within ``max_iter``.
+    """
+    X, y, k, b0 = _check_inputs(X, y, k, b0)
+    rtol = V.positive("rtol", rtol)
+    max_iter = V.positive_int("max_iter", max_iter)
+    _check_feasible(X, y, k, b0)
+    K = kernels.np
+    N, _ = X.shape
+    y_norm = max(np.linalg.norm(y), np.finfo(float).tiny)
+    nu = np.zeros(N)
+
+    def objective(nu_):
+        w_ = X.T @ nu_
+        with np.errstate(over="ignore", invalid="ignore"):
+            val = np.sum(K.dual_potential(w_, k, b0)) - nu_ @ y
+        return val if np.isfinite(val) else np.inf, w_
+
+    F, w = objective(nu)
+    resid = np.inf
+    it = 0
+    message = ""
+    for it in range(1, max_iter + 1):
+        b = K.beta_of_s(w, k, b0)
+        grad = X @ b - y
+        resid = np.linalg.norm(grad) / y_norm
+        if resid <= rtol:
+            it -= 1
+            message = "converged"
+            break
+        db = K.beta_of_s_derivative(w, k, b0)
+        Xs = X * np.sqrt(db)
+        H = Xs @ Xs.T
+        step = _newton_direction(H, grad)
+        slope = grad @ step
+        if not slope < 0:  # numerically flat: fall back to steepest descent
+            step, slope = -grad, -(grad @ grad)
+        t = 1.0
+        g_norm = np.linalg.norm(grad)
+        while True:
+            F_new, w_new = objective(nu + t * step)
+            if F_new <= F + _ARMIJO * t * slope or t < 1e-12:
+                break
+            # Near the optimum the decrease of F (~|grad|^2) drowns in F's rounding error
+            # (~eps |F|); there the residual itself is the merit: accept a step that halves it.
+            if np.isfinite(F_new) and abs(slope) < 1e3 * np.finfo(float).eps * max(abs(F), 1.0):
+                g_new = np.linalg.norm(X @ K.beta_of_s(w_new, k, b0) - y)
+                if g_new <= 0.5 * g_norm:
+                    break
+            t *= 0.5
+        if t < 1e-12 and not F_new <= F:
+            message = f"line search failed at iteration {it} (residual {resid:.3g})"
+            break
+        nu, F, w = nu + t * step, F_new, w_new
+    else:
+        b = K.beta_of_s(w, k, b0)
+        resid = np.linalg.norm(X @ b - y) / y_norm
+        message = f"not converged after max_iter={max_iter} Newton iterations (residual {resid:.3g} > rtol {rtol:.3g})"
+    b = K.beta_of_s(w, k, b0)
+    resid = np.linalg.norm(X @ b - y) / y_norm
+    converged = bool(resid <= rtol)
+    if converged:
+        message = "converged"
+    elif raise_on_failure:
+        raise ConvergenceError(
+            f"implicit_bias_solution: {message}; relative constraint residual {resid:.3g} > rtol={rtol:.3g}. "
+            "Try a larger max_iter or rtol; a k that is tiny on many coordinates makes the problem l1-like "
+            "and ill-conditioned.")
+    return SolverResult(beta=b, nu=nu, residual=float(resid), iterations=it, converged=converged, message=message)
+
+
+def _newton_direction(H, grad):
+    """Solve ``H step = -grad`` by Cholesky; fall back to least squares if H is singular."""
+    try:
+        c = scipy.linalg.cho_factor(H, check_finite=False)
+        step = scipy.linalg.cho_solve(c, -grad, check_finite=False)
+        if np.all(np.isfinite(step)):
+            return step
+    except np.linalg.LinAlgError:
+        pass
+    step, *_ = np.linalg.lstsq(H, -grad, rcond=None)
+    return step
+
+
+def implicit_bias_solution(X, y, k, b0=0.0, **options) -> np.ndarray:
+    """The end point of gradient flow: ``argmin sum_d D_{k_d}(b_d, b0_d) s.t. X b = y``.
+
+    Convenience wrapper returning only ``beta`` (see :func:`implicit_bias_solve` for the options,
+    the result object and the errors).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 1.0]]); y = np.array([2.0])
+    >>> implicit_bias_solution(X, y, k=[1.0, 1.0]).round(12)   # symmetric: splits evenly
+    array([1., 1.])
+    >>> implicit_bias_solution(X, y, k=[1.0, 0.0]).round(12)   # second coordinate frozen
+    array([2., 0.])
+    """
+    return implicit_bias_solve(X, y, k, b0, **options).beta
