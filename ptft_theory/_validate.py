@@ -7,8 +7,13 @@ import math
 import numpy as np
 
 
+def _fmt(value) -> str:
+    """repr of a value, with numpy scalars shown as plain Python numbers."""
+    return repr(value.item()) if isinstance(value, np.generic) else repr(value)
+
+
 def _bad(name, value, valid):
-    return ValueError(f"{name}={value!r} is invalid; valid range: {valid}")
+    return ValueError(f"{name}={_fmt(value)} is invalid; valid range: {valid}")
 
 
 def finite_scalar(name: str, value) -> float:
@@ -16,7 +21,7 @@ def finite_scalar(name: str, value) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} is not a real number") from None
+        raise ValueError(f"{name}={_fmt(value)} is not a real number") from None
     if not math.isfinite(x):
         raise _bad(name, value, "a finite real number")
     return x
@@ -48,7 +53,7 @@ def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
     c = positive("c_pt", c_pt)
     lam = finite_scalar("lambda_pt", lambda_pt)
     if abs(lam) > c:
-        raise ValueError(f"lambda_pt={lambda_pt!r} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
+        raise ValueError(f"lambda_pt={_fmt(lambda_pt)} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
     g = nonnegative("gamma_ft", gamma_ft)
     return c, lam, g
 
@@ -71,11 +76,15 @@ def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) ->
 def nonnegative_array(name: str, value) -> np.ndarray:
     a = finite_array(name, value)
     if np.any(a < 0):
-        raise ValueError(f"{name} contains a negative value ({a[a < 0].ravel()[0]!r}); valid range: {name} >= 0")
+        raise ValueError(f"{name} contains a negative value ({_fmt(a[a < 0].ravel()[0])}); valid range: {name} >= 0")
     return a
 
 
 def positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not float(value).is_integer() or int(value) < 1:
-        raise ValueError(f"{name}={value!r} is invalid; valid range: an integer >= 1")
+    try:
+        ok = not isinstance(value, bool) and float(value).is_integer() and int(value) >= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"{name}={_fmt(value)} is invalid; valid range: an integer >= 1")
     return int(value)

@@ -13,9 +13,10 @@ Exact special cases, from the same kernels: ``k = b0 = 0`` freezes a coordinate 
 for every ``w``); ``k = 0 != b0`` confines it to the half-line of ``b0``.  If frozen coordinates
 make ``X b = y`` infeasible, :class:`InfeasibleError` says so.
 
-Numerical note: ``b(w)`` is evaluated as ``sqrt(k^2+b0^2) sinh 2w + b0 cosh 2w``; when ``k << |b0|``
-and ``w`` has the sign opposite to ``b0`` this form loses relative accuracy (it does not arise for
-the (k, b0) that the two FT schemes produce, except on a set of measure zero).
+Numerics: ``b(w) = 2 m sinh 2w + b0 exp(2 sign(b0) w)`` with ``m = min(P, M)`` computed by a
+quotient (kernels ``minor_coefficient``, ``beta_of_s_stable``): the textbook form
+``sqrt(k^2+b0^2) sinh 2w + b0 cosh 2w`` loses every digit when ``k << |b0|``, and
+``P e^{2w} - M e^{-2w}`` loses digits at small ``w`` in the lazy regime.
 """
 
 from __future__ import annotations
@@ -137,13 +138,14 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     _check_feasible(X, y, k, b0)
     K = kernels.np
     N, _ = X.shape
+    m = _minor_coefficient(k, b0)
     y_norm = max(np.linalg.norm(y), np.finfo(float).tiny)
     nu = np.zeros(N)
 
     def objective(nu_):
         w_ = X.T @ nu_
         with np.errstate(over="ignore", invalid="ignore"):
-            val = np.sum(K.dual_potential(w_, k, b0)) - nu_ @ y
+            val = np.sum(K.dual_potential_stable(w_, m, b0)) - nu_ @ y
         return val if np.isfinite(val) else np.inf, w_
 
     F, w = objective(nu)
@@ -151,14 +153,14 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     it = 0
     message = ""
     for it in range(1, max_iter + 1):
-        b = K.beta_of_s(w, k, b0)
+        b = K.beta_of_s_stable(w, m, b0)
         grad = X @ b - y
         resid = np.linalg.norm(grad) / y_norm
         if resid <= rtol:
             it -= 1
             message = "converged"
             break
-        db = K.beta_of_s_derivative(w, k, b0)
+        db = K.beta_of_s_stable_derivative(w, m, b0)
         Xs = X * np.sqrt(db)
         H = Xs @ Xs.T
         step = _newton_direction(H, grad)
@@ -174,7 +176,7 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
             # Near the optimum the decrease of F (~|grad|^2) drowns in F's rounding error
             # (~eps |F|); there the residual itself is the merit: accept a step that halves it.
             if np.isfinite(F_new) and abs(slope) < 1e3 * np.finfo(float).eps * max(abs(F), 1.0):
-                g_new = np.linalg.norm(X @ K.beta_of_s(w_new, k, b0) - y)
+                g_new = np.linalg.norm(X @ K.beta_of_s_stable(w_new, m, b0) - y)
                 if g_new <= 0.5 * g_norm:
                     break
             t *= 0.5
@@ -183,10 +185,10 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
             break
         nu, F, w = nu + t * step, F_new, w_new
     else:
-        b = K.beta_of_s(w, k, b0)
+        b = K.beta_of_s_stable(w, m, b0)
         resid = np.linalg.norm(X @ b - y) / y_norm
         message = f"not converged after max_iter={max_iter} Newton iterations (residual {resid:.3g} > rtol {rtol:.3g})"
-    b = K.beta_of_s(w, k, b0)
+    b = K.beta_of_s_stable(w, m, b0)
     resid = np.linalg.norm(X @ b - y) / y_norm
     converged = bool(resid <= rtol)
     if converged:
@@ -197,6 +199,13 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
             "Try a larger max_iter or rtol; a k that is tiny on many coordinates makes the problem l1-like "
             "and ill-conditioned.")
     return SolverResult(beta=b, nu=nu, residual=float(resid), iterations=it, converged=converged, message=message)
+
+
+def _minor_coefficient(k, b0):
+    """``m = min(P, M)`` per coordinate; a frozen coordinate (k = b0 = 0) gets 0 (the quotient is 0/0)."""
+    frozen = (k == 0) & (b0 == 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(frozen, 0.0, kernels.np.minor_coefficient(k, b0))
 
 
 def _newton_direction(H, grad):

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import mpmath
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'bregman_divergence', 'dual_potential', 'elasticity_merged', 'elasticity_readout', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -107,6 +107,61 @@ def dual_potential(w, k, b0):
     Source: ptft_theory.symbolic.potential.dual_potential
     """
     return (mpmath.mpf(1)/mpmath.mpf(2))*b0*mpmath.sinh(2*w) + mpmath.sqrt(b0**2 + k**2)*mpmath.sinh(w)**2
+
+
+def minor_coefficient(k, b0):
+    """m = min(P, M) = k^2/(2(sqrt(k^2+b0^2) + |b0|)).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        k: FT scale k >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.minor_coefficient
+    """
+    x0 = k**2
+    return x0/(2*mpmath.sqrt(b0**2 + x0) + 2*abs(b0))
+
+
+def beta_of_s_stable(w, m, b0):
+    """b(w) = 2 m sinh 2w + b0 exp(2 sign(b0) w), cancellation-free.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.beta_of_s_stable
+    """
+    x0 = 2*w
+    return b0*mpmath.exp(x0*mpmath.sign(b0)) + 2*m*mpmath.sinh(x0)
+
+
+def beta_of_s_stable_derivative(w, m, b0):
+    """db/dw = 4 m cosh 2w + 2|b0| exp(2 sign(b0) w).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.beta_of_s_stable_derivative
+    """
+    x0 = 2*w
+    return 4*m*mpmath.cosh(x0) + 2*mpmath.exp(x0*mpmath.sign(b0))*abs(b0)
+
+
+def dual_potential_stable(w, m, b0):
+    """G(w) = int_0^w b, cancellation-free.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.potential.dual_potential_stable
+    """
+    x0 = w*mpmath.sign(b0)
+    return 2*m*mpmath.sinh(w)**2 + mpmath.exp(x0)*mpmath.sinh(x0)*abs(b0)
 
 
 def h(z):

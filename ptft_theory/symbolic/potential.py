@@ -185,6 +185,66 @@ def dual_potential():
     return stable
 
 
+m_sym = sp.Symbol("m", nonnegative=True)
+
+
+def minor_coefficient():
+    """``m = min(P, M) = k^2 / (2 (sqrt(k^2+b0^2) + |b0|))``: the smaller branch coefficient, by a quotient.
+
+    Checked: with ``big = (sqrt(k^2+b0^2) + |b0|)/2`` we have ``big * m = k^2/4 = P M`` and
+    ``big - m = |b0| = |P - M|``.  The textbook ``(sqrt(k^2+b0^2) - |b0|)/2`` loses every digit when
+    ``k << |b0|``.
+    """
+    r = sp.sqrt(k**2 + b0**2)
+    big = (r + sp.Abs(b0)) / 2
+    small = k**2 / (2 * (r + sp.Abs(b0)))
+    bp = sp.Symbol("bp", positive=True)
+    for sgn in (1, -1):
+        sb, ss = big.subs(b0, sgn * bp), small.subs(b0, sgn * bp)
+        if sp.simplify(sb * ss - k**2 / 4) != 0 or sp.simplify(sb - ss - bp) != 0:
+            raise AssertionError("minor coefficient does not satisfy P M = k^2/4, |P - M| = |b0|")
+    return small
+
+
+def beta_of_s_stable():
+    """``b(w) = 2 m sinh(2w) + b0 e^{2 sign(b0) w}``: the mirror flow in a cancellation-free form.
+
+    With ``sigma = sign(b0)``, ``P e^{2w} - M e^{-2w} = 2 min(P,M) sinh 2w + b0 e^{2 sigma w}``: the
+    big coefficient appears only through ``b0`` (given exactly), both terms share a sign away from
+    the zero crossing, and ``sinh`` keeps small ``w`` exact.  ``k = 0`` gives the half-line
+    ``b0 e^{2 sigma w}``; ``k = b0 = 0`` gives 0.  Checked against :func:`beta_of_s_in_k_b0` for both
+    signs of b0.
+    """
+    expr = 2 * m_sym * sp.sinh(2 * w) + b0 * sp.exp(2 * sp.sign(b0) * w)
+    bp = sp.Symbol("bp", positive=True)
+    for sgn in (1, -1):
+        lhs = expr.subs(m_sym, minor_coefficient()).subs(b0, sgn * bp)
+        if not _same(lhs, beta_of_s_in_k_b0().subs(s, w).subs(b0, sgn * bp)):
+            raise AssertionError("stable beta(s) form differs from the (k, b0) form")
+    return expr
+
+
+def beta_of_s_stable_derivative():
+    """``db/dw = 4 m cosh 2w + 2 |b0| e^{2 sign(b0) w}``: a sum of nonnegative terms."""
+    d = 4 * m_sym * sp.cosh(2 * w) + 2 * sp.Abs(b0) * sp.exp(2 * sp.sign(b0) * w)
+    bp = sp.Symbol("bp", positive=True)
+    for sgn in (1, -1):
+        if not _same(d.subs(b0, sgn * bp), sp.diff(beta_of_s_stable(), w).subs(b0, sgn * bp)):
+            raise AssertionError("derivative of the stable beta(s) form is off")
+    return d
+
+
+def dual_potential_stable():
+    """``G(w) = int_0^w b = 2 m sinh(w)^2 + |b0| e^{sign(b0) w} sinh(sign(b0) w)``, checked for both signs."""
+    G = 2 * m_sym * sp.sinh(w) ** 2 + sp.Abs(b0) * sp.exp(sp.sign(b0) * w) * sp.sinh(sp.sign(b0) * w)
+    bp = sp.Symbol("bp", positive=True)
+    for sgn in (1, -1):
+        integral = sp.integrate(beta_of_s_stable().subs(b0, sgn * bp).subs(w, t), (t, 0, w))
+        if not _same(G.subs(b0, sgn * bp), integral):
+            raise AssertionError("stable dual potential differs from the integral of b(w)")
+    return G
+
+
 def pt_scale_is_c():
     """From the PT init, ``beta(s) = c sinh(2s)``: the (k, b0) of PT are (c_pt, 0), whatever lambda_pt.
 
@@ -205,6 +265,11 @@ def pt_scale_is_c():
 
 __all__ = [
     "M_sym",
+    "beta_of_s_stable",
+    "beta_of_s_stable_derivative",
+    "dual_potential_stable",
+    "m_sym",
+    "minor_coefficient",
     "P_sym",
     "bregman_divergence",
     "beta_of_s_in_k_b0",
