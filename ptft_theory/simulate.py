@@ -143,7 +143,7 @@ def loss_and_beta(weights, X, y):
 
 def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *,
                            mode="accurate", residual_tol=RESIDUAL_TOL, rtol=ODE_RTOL, atol=ODE_ATOL,
-                           max_time=1e14, lr=None, mse_tol=MSE_TOL, max_steps=1_000_000, dtype=None,
+                           max_time=1e14, max_evals=200_000, lr=None, mse_tol=MSE_TOL, max_steps=1_000_000, dtype=None,
                            device=None, record_trajectory=False, raise_on_failure=True) -> GFResult:
     """Pretrain on ``(X_pt, y_pt)``, re-initialise by ``scheme``, fine-tune on ``(X_ft, y_ft)``.
 
@@ -156,6 +156,9 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     mode : {"accurate", "gd"}
         ``"accurate"``: the ODE (Radau, float64) to ``residual_tol``; ``"gd"``: the paper's
         full-batch GD with step ``lr`` until ``MSE < mse_tol`` or ``max_steps``.
+    max_time, max_evals : float, int
+        Accurate mode: the flow time and the number of gradient evaluations after which a run that
+        has not reached ``residual_tol`` is reported as not converged (instead of running on).
     lr : float, optional
         GD learning rate; default ``0.2 / (lambda_max(X^T X / N) * w2)`` with ``w2`` the larger of
         ``2 c_pt`` and twice the largest coefficient of the minimum-norm interpolator (a bound on
@@ -196,7 +199,8 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     if mode == "accurate" and dtype != torch.float64:
         raise ValueError(f"dtype={dtype} is invalid for mode='accurate'; valid: torch.float64")
     runner = _run_accurate if mode == "accurate" else _run_gd
-    opts = dict(residual_tol=residual_tol, rtol=rtol, atol=atol, max_time=max_time) if mode == "accurate" else \
+    opts = dict(residual_tol=residual_tol, rtol=rtol, atol=atol, max_time=max_time,
+                max_evals=V.positive_int("max_evals", max_evals)) if mode == "accurate" else \
         dict(lr=lr, mse_tol=mse_tol, max_steps=max_steps)
 
     # --- PT: u = sqrt((c+lam)/2), v = sqrt((c-lam)/2) in both branches (clip exact -0.0 rounding)
@@ -225,7 +229,7 @@ def _check(phase, name, raise_on_failure):
         raise SimulationError(
             f"{name} did not converge for batch entries {bad.tolist()} (relative residual "
             f"{phase.final_residual[bad].max():.3g}, MSE {phase.final_mse[bad].max():.3g} after {phase.steps} steps). "
-            "Accurate mode: raise max_time or loosen residual_tol; gd mode: raise max_steps or lr. "
+            "Accurate mode: raise max_time or max_evals, or loosen residual_tol; gd mode: raise max_steps or lr. "
             "If some coordinates are frozen (k = 0), the task may be infeasible.")
 
 
@@ -240,7 +244,11 @@ def _residuals(beta, X, y):
 
 
 # --------------------------------------------------------------------------------- accurate mode
-def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, atol, max_time):
+class _BudgetExceeded(Exception):
+    pass
+
+
+def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, atol, max_time, max_evals):
     import scipy.integrate
     import scipy.sparse
     torch = _torch()
@@ -272,7 +280,13 @@ def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, at
     def to_t(x):
         return torch.as_tensor(x.reshape(B, P), dtype=dtype, device=dev)
 
+    budget = {"evals": 0, "last": None}
+
     def fun(t, x):
+        budget["evals"] += 1
+        budget["last"] = x
+        if budget["evals"] > max_evals:
+            raise _BudgetExceeded
         # Plain batched autograd (cheaper per call than functorch): one backward pass gives
         # dL/dweights and dL/dbeta.
         st = torch.as_tensor(x.reshape(B, 5, D), dtype=dtype, device=dev)
@@ -303,15 +317,19 @@ def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, at
     if res0.max() <= residual_tol:
         sol_x, steps, traj = x0, 0, None
     else:
-        sol = scipy.integrate.solve_ivp(fun, (0.0, max_time), x0, method="Radau", jac=jac, rtol=rtol, atol=atol,
-                                        events=converged_event, dense_output=False)
-        sol_x, steps = sol.y[:, -1], sol.t.size - 1
         traj = None
-        if record:
-            st = sol.y.T.reshape(-1, B, 5, D)
-            traj = {"t": sol.t, "beta": st[:, :, 0] * st[:, :, 1] - st[:, :, 2] * st[:, :, 3], "s": st[:, :, 4]}
-        if sol.status == -1:
-            raise SimulationError(f"Radau integration failed: {sol.message}")
+        try:
+            sol = scipy.integrate.solve_ivp(fun, (0.0, max_time), x0, method="Radau", jac=jac, rtol=rtol,
+                                            atol=atol, events=converged_event, dense_output=False)
+        except _BudgetExceeded:  # reported as non-convergence by the caller
+            sol_x, steps = budget["last"], max_evals
+        else:
+            sol_x, steps = sol.y[:, -1], sol.t.size - 1
+            if record:
+                st = sol.y.T.reshape(-1, B, 5, D)
+                traj = {"t": sol.t, "beta": st[:, :, 0] * st[:, :, 1] - st[:, :, 2] * st[:, :, 3], "s": st[:, :, 4]}
+            if sol.status == -1:
+                raise SimulationError(f"Radau integration failed: {sol.message}")
     st = sol_x.reshape(B, 5, D)
     beta = beta_of(sol_x)
     resid, mse = _residuals(beta, X, y)

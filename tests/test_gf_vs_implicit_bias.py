@@ -153,3 +153,10 @@ def test_frozen_saddle_is_reported():
     assert np.all(k == 0)
     with pytest.raises(InfeasibleError, match="frozen.*gamma_ft > 0"):
         implicit_bias_solution(Xf, yf, k, b0)
+
+
+def test_accurate_mode_budget_reports_non_convergence():
+    from ptft_theory import SimulationError
+    Xp, yp, Xf, yf = _problem(5, 10, 7, 5)
+    with pytest.raises(SimulationError, match="PT did not converge.*max_evals"):
+        simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, max_evals=30)
