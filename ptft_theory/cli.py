@@ -201,7 +201,18 @@ def register_figures(sub):
     _register(sub)
 
 
-REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_figures]
+def register_validate(sub):
+    from .runners import register_validate as _register
+    _register(sub)
+
+
+def register_bench(sub):
+    from .runners import register_bench as _register
+    _register(sub)
+
+
+REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_figures,
+              register_validate, register_bench]
 
 
 def build_parser() -> argparse.ArgumentParser:

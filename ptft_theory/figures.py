@@ -222,8 +222,7 @@ def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
     plt = _plt()
     from matplotlib.colors import ListedColormap
     labels = ["I", "II", "III", "IV"]
-    cmap = ListedColormap([REGIME_COLORS[k] for k in labels])
-    cmap.set_bad("#bbbbbb")
+    cmap = ListedColormap([REGIME_COLORS[k] for k in labels]).with_extremes(bad="#bbbbbb")
     schemes, gammas = cfg["schemes"], g["gamma_ft"]
     fig, axes = plt.subplots(len(schemes), 1 + len(gammas), figsize=(4.2 * (1 + len(gammas)), 3.8 * len(schemes)),
                              squeeze=False)
