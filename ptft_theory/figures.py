@@ -475,6 +475,8 @@ def _cmd_figures(args):
     if args.backend == "ray":
         from .sweep import ray_module
         ray_module()
+    from .sweep import limit_blas_threads
+    limit_blas_threads(int(os.environ.get("PTFT_BLAS_THREADS", "1")))  # see limit_blas_threads: one point per core
     opts = RunOptions(out=Path(args.out), cache_dir=Path(args.cache_dir) if args.cache_dir else None,
                       workers=V.positive_int("workers", args.workers), backend=args.backend,
                       progress=not args.no_progress, quick=args.quick)
