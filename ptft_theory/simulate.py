@@ -21,7 +21,6 @@ Everything is batched: ``X_pt`` of shape (B, N, D) (or (N, D)) and per-example l
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 
 import numpy as np
@@ -211,7 +210,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     _check(pt, "PT", raise_on_failure)
 
     # --- FT re-initialisation
-    up, _, um, _ = pt.weights["u_plus"], None, pt.weights["u_minus"], None
+    up, um = pt.weights["u_plus"], pt.weights["u_minus"]
     if scheme is Scheme.MERGED:
         a_plus = a_minus = up + um
     else:
@@ -397,5 +396,3 @@ def _run_gd(w_init, X, y, dev, dtype, record, c, *, lr, mse_tol, max_steps):
                  final_residual=resid, final_mse=mse, steps=step, seconds=time.perf_counter() - t0,
                  trajectory=traj)
 
-
-_ = math  # reserved for future step-size heuristics

@@ -14,9 +14,9 @@ from functools import lru_cache
 import sympy as sp
 
 from .._schemes import DEFAULT_SCHEME, Scheme
-from .dynamics import network_beta, pt_first_layers, pt_init_weights, pt_integrated_gradient
+from .dynamics import network_beta, pt_first_layers, pt_integrated_gradient
 from .potential import M_sym, P_sym, scale_and_start_from_PM
-from .symbols import a_minus, a_plus, beta_pt, c_pt, gamma_ft, lambda_pt, s
+from .symbols import a_minus, a_plus, beta_pt, c_pt, gamma_ft, lambda_pt
 
 
 def ft_first_layers(scheme):
@@ -168,6 +168,3 @@ __all__ = [
     "pt_dependence_is_lambda_free",
     "wrong_readout_k",
 ]
-
-# Silence unused-import linters: these are part of the derivation's vocabulary.
-_ = (pt_init_weights, pt_integrated_gradient, s)
