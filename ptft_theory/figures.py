@@ -102,6 +102,38 @@ def sim_error(cfg: dict) -> dict:
     return {"E": float(relative_error(beta, T.beta_ft))}
 
 
+def gd_error(cfg: dict) -> dict:
+    """The paper's protocol on a batch of seeded problems: GD for PT (on ``N_pt`` samples) then FT.
+
+    Returns the FT relative error of GD's end point, and of the implicit-bias solution at the PT
+    teacher (what the replica theory assumes) on the same data, per seed, with GD's convergence flags.
+    """
+    import torch
+
+    from .scales import ft_scales
+    from .simulate import simulate_gradient_flow
+    from .solver import implicit_bias_solution
+    from .tasks import make_teachers, relative_error, sample_data
+    torch.set_num_threads(1)
+    task, init = Task(**cfg["task"]), Init(**cfg["init"])
+    Xp, yp, Xf, yf, Ts = [], [], [], [], []
+    for st, sp, sf in zip(cfg["seeds_teacher"], cfg["seeds_pt"], cfg["seeds_data"]):
+        T = make_teachers(cfg["D"], task, st)
+        a, b = sample_data(cfg["N_pt"], T.beta_pt, seed=sp)
+        c, d = sample_data(cfg["N"], T.beta_ft, seed=sf)
+        Xp.append(a), yp.append(b), Xf.append(c), yf.append(d), Ts.append(T)
+    r = simulate_gradient_flow(np.array(Xp), np.array(yp), np.array(Xf), np.array(yf), init.c_pt, init.lambda_pt,
+                               init.gamma_ft, cfg["scheme"], mode="gd", dtype=torch.float64,
+                               max_steps=int(cfg["max_steps"]), raise_on_failure=False)
+    E_gd, E_ib = [], []
+    for i, T in enumerate(Ts):
+        E_gd.append(float(relative_error(r.beta_ft[i], T.beta_ft)))
+        k, b0 = ft_scales(T.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, cfg["scheme"])
+        E_ib.append(float(relative_error(implicit_bias_solution(Xf[i], yf[i], k, b0), T.beta_ft)))
+    return {"E_gd": E_gd, "E_implicit_bias": E_ib, "pt_converged": [bool(x) for x in r.pt.converged],
+            "ft_converged": [bool(x) for x in r.ft.converged], "steps_pt": int(r.pt.steps), "steps_ft": int(r.ft.steps)}
+
+
 def replica_curve(cfg: dict) -> dict:
     """Replica relative error of one (init, task, scheme) on ``cfg["alphas"]``."""
     from .replica import generalization_error
@@ -115,7 +147,7 @@ def _point(cfg: dict) -> dict:
     return _KINDS[cfg["kind"]](cfg)
 
 
-_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve}
+_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve, "gd_error": gd_error}
 
 
 def replica_available() -> bool:
@@ -349,6 +381,7 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
             curves.append({"panel": pi, "label": cur["label"], "init": init, "task": task,
                            "scheme": cur.get("scheme", cfg["scheme"])})
     curves, have_replica = _curve_grid(cfg, opts, curves, "fig3", "fig3")
+    gd = _gd_points(cfg, opts, curves) if cfg.get("gd") else []
     plt = _plt()
     n = len(cfg["panels"])
     ncol = 3
@@ -357,6 +390,11 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     for pi, panel in enumerate(cfg["panels"]):
         ax = axes.flat[pi]
         _plot_curves(ax, [c for c in curves if c["panel"] == pi])
+        for g_ in gd:
+            if g_["panel"] == pi:
+                ax.errorbar([g_["alpha"]], [g_["E_mean"]], yerr=[2 * g_["E_se"]], fmt="x", ms=8, mew=2,
+                            color=f"C{g_['color']}", mfc="none", capsize=3,
+                            label=f"GD protocol, D = {g_['D']}" + ("" if g_["all_converged"] else " (not all converged)"))
         ax.set_title(panel["title"], fontsize=10)
         ax.legend(fontsize=7.5)
     for ax in list(axes.flat)[n:]:
@@ -372,7 +410,45 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     paths = _save(fig, opts.out, "fig3_error_curves")
     plt.close(fig)
     res = Path(opts.out) / "results"
-    return paths + [res / "fig3_simulation.csv"] + ([res / "fig3_replica.csv"] if have_replica else [])
+    return paths + [res / "fig3_simulation.csv"] + ([res / "fig3_replica.csv"] if have_replica else []) + \
+        ([res / "fig3_gd_protocol.csv"] if gd else [])
+
+
+def _gd_points(cfg, opts, curves) -> list[dict]:
+    """A few points of the paper's GD protocol (``[gd]`` of fig3.toml), batched over seeds."""
+    g = cfg["gd"]
+    D, base = int(g["D"]), int(cfg["sim"]["base_seed"])
+    pts, meta = [], []
+    for c in curves:
+        if c["label"] not in g["curves"] or c["panel"] != int(g.get("panel", 0)):
+            continue
+        color = [x for x in curves if x["panel"] == c["panel"]].index(c)
+        for a in g["alphas"]:
+            N = max(1, int(round(a * D)))
+            draws = [{"base_seed": base, "D": D, "task": c["task"], "rep": rep, "protocol": "gd"}
+                     for rep in range(int(g["seeds"]))]
+            pts.append({"kind": "gd_error", "D": D, "N": N, "N_pt": int(g["n_pt_factor"] * D), "alpha": a,
+                        "task": c["task"], "init": c["init"], "scheme": c["scheme"], "max_steps": int(g["max_steps"]),
+                        "seeds_teacher": [derive_seed(d) for d in draws],
+                        "seeds_pt": [derive_seed({**d, "phase": "pt"}) for d in draws],
+                        "seeds_data": [derive_seed({**d, "N": N}) for d in draws]})
+            meta.append((c, color, a))
+    res = opts.sweep(pts, f"fig3 GD protocol (D={D})")
+    out, rows = [], []
+    for (c, color, a), r in zip(meta, res):
+        m, se = _mean_se(r["E_gd"])
+        mi, sei = _mean_se(r["E_implicit_bias"])
+        conv = all(r["pt_converged"]) and all(r["ft_converged"])
+        out.append({"panel": c["panel"], "color": color, "alpha": a, "E_mean": m, "E_se": se, "D": D,
+                    "all_converged": conv})
+        rows.append([c["panel"], c["label"], c["scheme"], c["init"]["c_pt"], c["init"]["lambda_pt"],
+                     c["init"]["gamma_ft"], D, a, len(r["E_gd"]), m, se, mi, sei,
+                     sum(r["pt_converged"]), sum(r["ft_converged"]), r["steps_pt"], r["steps_ft"]])
+    _write_csv(Path(opts.out) / "results" / "fig3_gd_protocol.csv",
+               ["panel", "label", "scheme", "c_pt", "lambda_pt", "gamma_ft", "D", "alpha", "n_seeds", "E_gd_mean",
+                "E_gd_se", "E_implicit_bias_mean", "E_implicit_bias_se", "n_pt_converged", "n_ft_converged",
+                "steps_pt", "steps_ft"], rows)
+    return out
 
 
 def fig5_curves(cfg: dict) -> list[dict]:

@@ -132,6 +132,7 @@ def test_ray_backend_missing_is_a_one_line_user_error(tmp_path):
 # ----------------------------------------------------------------------------------- figures
 EXPECTED = ["figures/fig2_regime_map.png", "figures/fig2_regime_map.pdf", "results/fig2_regime_map.csv",
             "figures/fig3_error_curves.png", "figures/fig3_error_curves.pdf", "results/fig3_simulation.csv",
+            "results/fig3_gd_protocol.csv",
             "figures/fig5_regimes.png", "figures/fig5_regimes.pdf", "results/fig5_simulation.csv",
             "results/fig5_ordering.csv"]
 EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv"]
@@ -310,3 +311,9 @@ def test_validate_and_bench_list_json():
         assert rc == 0, err
         want = sorted(p.name for p in (figures.ROOT / folder).glob(pattern) if not p.name.startswith("_"))
         assert json.loads(out)["scripts"] == want
+
+
+def test_sweep_docstring_example():
+    import doctest
+    result = doctest.testmod(sweep, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
