@@ -207,7 +207,8 @@ def test_changed_config_recomputes_only_what_changed(tmp_path, monkeypatch):
     n_curves = len(cfg["inits"]) * len(cfg["tasks"])
     assert len(calls) == n_curves * cfg["sim"]["seeds"] * len(cfg["sim"]["alphas"])
     # one more alpha in the quick run: only its points are new
-    (cfg_dir / "fig5.toml").write_text(text.replace("alphas = [0.1, 0.3]", "alphas = [0.1, 0.3, 0.4]"))
+    assert "alphas = [0.05, 0.1, 0.3]" in text  # the quick alphas this test extends
+    (cfg_dir / "fig5.toml").write_text(text.replace("alphas = [0.05, 0.1, 0.3]", "alphas = [0.05, 0.1, 0.3, 0.4]"))
     calls = _count_sim_calls(monkeypatch)
     figures.figure5(opts, config_dir=cfg_dir)
     assert len(calls) == n_curves * cfg["sim"]["seeds"] and {c["alpha"] for c in calls} == {0.4}
