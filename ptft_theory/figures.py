@@ -390,11 +390,10 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     for pi, panel in enumerate(cfg["panels"]):
         ax = axes.flat[pi]
         _plot_curves(ax, [c for c in curves if c["panel"] == pi])
-        for g_ in gd:
-            if g_["panel"] == pi:
-                ax.errorbar([g_["alpha"]], [g_["E_mean"]], yerr=[2 * g_["E_se"]], fmt="x", ms=8, mew=2,
-                            color=f"C{g_['color']}", mfc="none", capsize=3,
-                            label=f"GD protocol, D = {g_['D']}" + ("" if g_["all_converged"] else " (not all converged)"))
+        for gi, g_ in enumerate(x for x in gd if x["panel"] == pi):
+            ax.errorbar([g_["alpha"]], [g_["E_mean"]], yerr=[2 * g_["E_se"]], fmt="x", ms=8, mew=2,
+                        color=f"C{g_['color']}", capsize=3,
+                        label=None if gi else f"x: paper's GD protocol, D = {g_['D']} (same colours)")
         ax.set_title(panel["title"], fontsize=10)
         ax.legend(fontsize=7.5)
     for ax in list(axes.flat)[n:]:
