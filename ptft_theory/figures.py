@@ -193,7 +193,7 @@ def _write_csv(path: Path, header, rows):
         w = csv.writer(f)
         w.writerow(header)
         for r in rows:
-            w.writerow(["" if x is None else (repr(x) if isinstance(x, float) else x) for x in r])
+            w.writerow(["" if x is None else (f"{x:.10g}" if isinstance(x, float) else x) for x in r])
     os.replace(tmp, path)
 
 
