@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
+import sys
 import dataclasses
 import os
 import tomllib
@@ -60,6 +62,28 @@ def load_config(name: str, quick: bool = False, config_dir=None) -> dict:
         cfg = tomllib.load(f)
     quick_over = cfg.pop("quick", {})
     return _deep_merge(cfg, quick_over) if quick else cfg
+
+
+#: Source files each point kind depends on: their hash is part of every point's config, so editing
+#: the solver (or merging a fixed replica solver) recomputes exactly the points it affects.
+_SOURCES = {
+    "regime_slice": ("regime.py", "scales.py", "_generated/kernels_numpy.py"),
+    "sim_error": ("solver.py", "scales.py", "tasks.py", "_generated/kernels_numpy.py"),
+    "gd_error": ("simulate.py", "solver.py", "scales.py", "tasks.py", "_generated/kernels_numpy.py"),
+    "replica_curve": ("replica.py", "scales.py", "_generated/kernels_numpy.py"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def code_hash(kind: str) -> str:
+    """Short SHA-256 of the package sources a point kind depends on (missing files count as empty)."""
+    import hashlib
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for rel in _SOURCES[kind]:
+        f = pkg / rel
+        h.update(rel.encode() + b"\0" + (f.read_bytes() if f.exists() else b"") + b"\0")
+    return h.hexdigest()[:16]
 
 
 def _alpha_grid(rep: dict) -> list[float]:
@@ -136,9 +160,16 @@ def gd_error(cfg: dict) -> dict:
 
 def replica_curve(cfg: dict) -> dict:
     """Replica relative error of one (init, task, scheme) on ``cfg["alphas"]``."""
+    if not replica_available():
+        raise RuntimeError("ptft_theory.replica is not part of this checkout")
     from .replica import generalization_error
-    res = generalization_error(np.asarray(cfg["alphas"], dtype=float), Task(**cfg["task"]), Init(**cfg["init"]),
-                               scheme=cfg["scheme"], sigma=cfg.get("sigma", 0.0))
+    try:
+        res = generalization_error(np.asarray(cfg["alphas"], dtype=float), Task(**cfg["task"]), Init(**cfg["init"]),
+                                   scheme=cfg["scheme"], sigma=cfg.get("sigma", 0.0))
+    except (ValueError, RuntimeError, ArithmeticError) as e:
+        # recorded (the figure omits this line and says so); the source hash in the config makes a
+        # fixed replica solver recompute it
+        return {"E": None, "error": f"{type(e).__name__}: {e}"}
     return {"E": [float(x) for x in np.asarray(getattr(res, "E", res), dtype=float).ravel()]}
 
 
@@ -151,12 +182,18 @@ _KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve":
 
 
 def replica_available() -> bool:
-    """True when :mod:`ptft_theory.replica` provides ``generalization_error``."""
+    """True when this package's own ``replica.py`` provides ``generalization_error``.
+
+    Checks the file next to this module first: an editable install of another checkout can
+    otherwise satisfy ``import ptft_theory.replica`` with that checkout's file.
+    """
+    if not (Path(__file__).resolve().parent / "replica.py").exists():
+        return False
     try:
-        from .replica import generalization_error  # noqa: F401
+        from . import replica
     except ImportError:
         return False
-    return True
+    return hasattr(replica, "generalization_error")
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -223,7 +260,7 @@ def _sim_configs(D, task: dict, init: dict, scheme: str, alphas, seeds: int, bas
         N = max(1, int(round(a * D)))
         for rep in range(seeds):
             draw = {"base_seed": base_seed, "D": D, "task": task, "rep": rep}
-            out.append({"kind": "sim_error", "D": D, "N": N, "alpha": a, "task": task, "init": init,
+            out.append({"kind": "sim_error", "code": code_hash("sim_error"), "D": D, "N": N, "alpha": a, "task": task, "init": init,
                         "scheme": scheme, "rep": rep, "seed_teacher": derive_seed(draw),
                         "seed_data": derive_seed({**draw, "N": N})})
     return out
@@ -241,7 +278,7 @@ def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
     from .regime import DEFAULT_THRESHOLDS as TH
     cfg = load_config("fig2", opts.quick, config_dir)
     g = cfg["grid"]
-    points = [{"kind": "regime_slice", "scheme": s, "gamma_ft": float(gam), "task": cfg["task"],
+    points = [{"kind": "regime_slice", "code": code_hash("regime_slice"), "scheme": s, "gamma_ft": float(gam), "task": cfg["task"],
                "c_pt_log10": g["c_pt_log10"], "n_c": g["n_c"], "n_ratio": g["n_ratio"]}
               for s in cfg["schemes"] for gam in g["gamma_ft"]]
     results = opts.sweep(points, "fig2 regime map")
@@ -321,7 +358,7 @@ def _curve_grid(cfg, opts, curves, stem, desc):
                            int(sim["base_seed"]))
         sim_pts += pts
         owners += [ci] * len(pts)
-    rep_pts = [{"kind": "replica_curve", "alphas": alphas_r, "task": c["task"], "init": c["init"],
+    rep_pts = [{"kind": "replica_curve", "code": code_hash("replica_curve"), "alphas": alphas_r, "task": c["task"], "init": c["init"],
                 "scheme": c["scheme"]} for c in curves] if have_replica else []
     rep_res = opts.sweep(rep_pts, f"{desc} replica") if rep_pts else [None] * len(curves)
     sim_res = opts.sweep(sim_pts, f"{desc} simulations (D={sim['D']})")
@@ -335,7 +372,10 @@ def _curve_grid(cfg, opts, curves, stem, desc):
     rep_rows = []
     for c, r in zip(curves, rep_res):
         c["replica_alpha"], c["replica_E"] = alphas_r, (r["E"] if r else None)
-        if r:
+        if r and r["E"] is None:
+            print(f"{desc}: replica failed for {c['label']!r} ({c['scheme']}, init {c['init']}, task {c['task']}): "
+                  f"{r['error']}; line omitted", file=sys.stderr)
+        elif r:
             rep_rows += [idrow(c) + [a, e] for a, e in zip(alphas_r, r["E"])]
     if have_replica:
         _write_csv(Path(opts.out) / "results" / f"{stem}_replica.csv", ident + ["alpha", "E_replica"], rep_rows)
@@ -426,7 +466,7 @@ def _gd_points(cfg, opts, curves) -> list[dict]:
             N = max(1, int(round(a * D)))
             draws = [{"base_seed": base, "D": D, "task": c["task"], "rep": rep, "protocol": "gd"}
                      for rep in range(int(g["seeds"]))]
-            pts.append({"kind": "gd_error", "D": D, "N": N, "N_pt": int(g["n_pt_factor"] * D), "alpha": a,
+            pts.append({"kind": "gd_error", "code": code_hash("gd_error"), "D": D, "N": N, "N_pt": int(g["n_pt_factor"] * D), "alpha": a,
                         "task": c["task"], "init": c["init"], "scheme": c["scheme"], "max_steps": int(g["max_steps"]),
                         "seeds_teacher": [derive_seed(d) for d in draws],
                         "seeds_pt": [derive_seed({**d, "phase": "pt"}) for d in draws],
