@@ -358,9 +358,12 @@ def _curve_grid(cfg, opts, curves, stem, desc):
                            int(sim["base_seed"]))
         sim_pts += pts
         owners += [ci] * len(pts)
-    rep_pts = [{"kind": "replica_curve", "code": code_hash("replica_curve"), "alphas": alphas_r, "task": c["task"], "init": c["init"],
-                "scheme": c["scheme"]} for c in curves] if have_replica else []
-    rep_res = opts.sweep(rep_pts, f"{desc} replica") if rep_pts else [None] * len(curves)
+    panels = rep.get("panels")  # optional: replica lines only in these panels (quick runs)
+    with_rep = [have_replica and (panels is None or c["panel"] in panels) for c in curves]
+    rep_pts = [{"kind": "replica_curve", "code": code_hash("replica_curve"), "alphas": alphas_r, "task": c["task"],
+                "init": c["init"], "scheme": c["scheme"]} for c, w in zip(curves, with_rep) if w]
+    done = iter(opts.sweep(rep_pts, f"{desc} replica") if rep_pts else [])
+    rep_res = [next(done) if w else None for w in with_rep]
     sim_res = opts.sweep(sim_pts, f"{desc} simulations (D={sim['D']})")
 
     ident = ["panel", "label", "scheme", "c_pt", "lambda_pt", "gamma_ft", "rho_pt", "rho_shared", "rho_new"]

@@ -159,6 +159,8 @@ def test_figures_quick_produces_every_file(tmp_path):
 
 
 def _count_sim_calls(monkeypatch, fail_after=None):
+    # these tests are about the cache: leave the (slower) replica lines out
+    monkeypatch.setattr(figures, "replica_available", lambda: False)
     calls = []
     real = figures.sim_error
 
