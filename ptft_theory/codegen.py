@@ -26,6 +26,7 @@ from sympy.printing.pycode import MpmathPrinter
 from sympy.printing.pytorch import TorchPrinter
 
 from .symbolic import dynamics, ft_maps, potential, regimes
+from .symbolic import replica as R
 from .symbolic import symbols as S
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -103,6 +104,16 @@ KERNELS: tuple[KernelSpec, ...] = (
                "symbolic.potential.beta_of_s_stable_derivative", "db/dw = 4 m cosh 2w + 2|b0| exp(2 sign(b0) w)"),
     KernelSpec("dual_potential_stable", (_W, (potential.m_sym, "minor branch coefficient m = min(P, M) >= 0"), _B0), potential.dual_potential_stable,
                "symbolic.potential.dual_potential_stable", "G(w) = int_0^w b, cancellation-free"),
+    KernelSpec("prox_residual", (_W, (R.x, "denoiser input x = beta* + tau z"), (R.zeta, "replica parameter zeta > 0"),
+                                 (potential.m_sym, "minor branch coefficient m"), _B0),
+               R.prox_residual_in_mirror_variable, "symbolic.replica.prox_residual_in_mirror_variable",
+               "zeta s + b(s) - x, zero at the prox in the mirror variable s"),
+    KernelSpec("prox_residual_derivative", (_W, (R.zeta, "replica parameter zeta > 0"),
+                                            (potential.m_sym, "minor branch coefficient m"), _B0),
+               R.prox_residual_derivative, "symbolic.replica.prox_residual_derivative",
+               "d/ds (zeta s + b(s) - x) = zeta + b'(s) > 0"),
+    KernelSpec("eta_prime", (_W, (R.zeta, "replica parameter zeta > 0"), (potential.m_sym, "minor branch coefficient m"), _B0),
+               R.eta_prime, "symbolic.replica.eta_prime", "eta'(x) = b'(s) / (zeta + b'(s)) at the prox point s"),
     KernelSpec("h", (_Z,), potential.h_function_stable,
                "symbolic.potential.h_function_stable", "h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form)"),
     KernelSpec("pt_beta_of_s", ((S.s, "integrated gradient s"), _C), dynamics.pt_beta_of_s,

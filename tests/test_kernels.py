@@ -35,7 +35,7 @@ ks = st.floats(1e-3, 1e3)
 
 def _args(spec, c, lam_frac, g, bp, k, b, b0, w, z):
     values = {"beta_pt": bp, "c_pt": c, "lambda_pt": lam_frac * c, "gamma_ft": g, "k": k, "b": b, "b0": b0,
-              "w": w, "s": w, "z": z, "z_pt": z, "z_new": 2 * z + 0.1, "m": k / 3}
+              "w": w, "s": w, "z": z, "z_pt": z, "z_new": 2 * z + 0.1, "m": k / 3, "x": b, "zeta": k}
     return [values[str(a)] for a, _ in spec.args]
 
 
@@ -83,7 +83,7 @@ def test_cse_makes_no_difference():
     for spec in codegen.KERNELS:
         syms = [a for a, _ in spec.args]
         f = sp.lambdify(syms, codegen.expression(spec), "numpy", cse=False)
-        vals = [np.abs(rng.normal(size=5)) + 0.1 if str(s) in ("k", "c_pt", "z", "z_pt", "z_new", "m") else rng.normal(size=5)
+        vals = [np.abs(rng.normal(size=5)) + 0.1 if str(s) in ("k", "c_pt", "z", "z_pt", "z_new", "m", "zeta") else rng.normal(size=5)
                 for s in syms]
         if "lambda_pt" in [str(s) for s in syms]:
             i, j = [str(s) for s in syms].index("lambda_pt"), [str(s) for s in syms].index("c_pt")

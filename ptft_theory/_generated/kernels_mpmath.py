@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import mpmath
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -162,6 +162,53 @@ def dual_potential_stable(w, m, b0):
     """
     x0 = w*mpmath.sign(b0)
     return 2*m*mpmath.sinh(w)**2 + mpmath.exp(x0)*mpmath.sinh(x0)*abs(b0)
+
+
+def prox_residual(w, x, zeta, m, b0):
+    """zeta s + b(s) - x, zero at the prox in the mirror variable s.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        x: denoiser input x = beta* + tau z
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.prox_residual_in_mirror_variable
+    """
+    x0 = 2*w
+    return b0*mpmath.exp(x0*mpmath.sign(b0)) + 2*m*mpmath.sinh(x0) + w*zeta - x
+
+
+def prox_residual_derivative(w, zeta, m, b0):
+    """d/ds (zeta s + b(s) - x) = zeta + b'(s) > 0.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.prox_residual_derivative
+    """
+    x0 = 2*w
+    return 4*m*mpmath.cosh(x0) + zeta + 2*mpmath.exp(x0*mpmath.sign(b0))*abs(b0)
+
+
+def eta_prime(w, zeta, m, b0):
+    """eta'(x) = b'(s) / (zeta + b'(s)) at the prox point s.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.eta_prime
+    """
+    x0 = 2*w
+    x1 = 4*m*mpmath.cosh(x0) + 2*mpmath.exp(x0*mpmath.sign(b0))*abs(b0)
+    return x1/(x1 + zeta)
 
 
 def h(z):

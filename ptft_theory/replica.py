@@ -1,0 +1,361 @@
+"""Replica prediction of the fine-tuning generalization error (DESIGN.md section 3).
+
+``generalization_error(alpha, task, init, scheme)`` solves the replica fixed point
+
+    tau^2 = sigma^2 + E[(eta - beta*)^2] / alpha,      alpha = E[eta'],
+
+where ``eta`` is the proximal map of the FT Bregman potential (derived in
+:mod:`ptft_theory.symbolic.replica`; generated kernels ``prox_residual``,
+``prox_residual_derivative``, ``eta_prime``, ``beta_of_s_stable``), averaged over z ~ N(0, 1)
+(Gauss-Hermite quadrature with a convergence check) and over the coordinate classes of the task:
+
+    unused      (beta_pt = 0,     beta* = 0)        weight 1 - rho_pt - rho_new
+    pt_only     (beta_pt = A_pt,  beta* = 0)        weight rho_pt - rho_shared
+    shared_eq   (beta_pt = A_pt,  beta* = +A_ft)    weight rho_shared * P(equal sign)
+    shared_opp  (beta_pt = A_pt,  beta* = -A_ft)    weight rho_shared * P(opposite sign)
+    new         (beta_pt = 0,     beta* = +A_ft)    weight rho_new
+
+(the map b -> -b makes the sign of beta_pt irrelevant).  As in the paper, PT is assumed to have
+learned its teacher exactly, so ``beta_pt`` is the PT teacher and ``(k, b0) = ft_scales(beta_pt, ...)``.
+
+Conventions: the error is relative, ``E = E[(eta - beta*)^2] / E[beta*^2]`` (test MSE of isotropic
+inputs over the signal power).  ``sigma`` is the noise level of the state evolution: for data
+``y = X beta + sigma_y xi`` with X rows ~ N(0, I_D) (:func:`ptft_theory.sample_data`), ``sigma =
+sigma_y / sqrt(N_FT)``.  For ``alpha >= 1`` without noise the interpolator is beta* (E = 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.optimize
+import scipy.special
+
+from . import _validate as V
+from . import kernels
+from ._schemes import DEFAULT_SCHEME, as_scheme
+from .config import Init, Task
+from .scales import ft_scales
+from .solver import _minor_coefficient
+
+#: Gauss-Hermite nodes; the result is recomputed with twice as many to estimate the quadrature error.
+QUAD_NODES = 161
+#: Largest accepted quadrature error estimate (relative to max(E, 1e-6)).
+QUAD_RTOL = 1e-6
+#: Tolerance of the outer roots (log tau, log zeta); E inherits ~this relative accuracy.
+ROOT_XTOL = 1e-13
+
+S_MAX = 350.0
+CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
+
+
+class ReplicaError(RuntimeError):
+    """The replica fixed point could not be solved to the requested accuracy."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplicaResult:
+    """Replica prediction over an alpha grid.
+
+    Attributes:
+        alpha: (A,) the sample ratios N_FT / D.
+        E: (A,) relative generalization error.
+        tau, zeta: (A,) order parameters (0 where alpha >= 1 noiseless).
+        quad_error: (A,) estimated quadrature error of E (difference to twice the nodes).
+    ``np.asarray(result)`` and ``float(result)`` (single alpha) give E.
+    """
+
+    alpha: np.ndarray
+    E: np.ndarray
+    tau: np.ndarray
+    zeta: np.ndarray
+    quad_error: np.ndarray
+
+    @property
+    def E_dB(self) -> np.ndarray:
+        """E in decibels, ``10 log10 E``."""
+        with np.errstate(divide="ignore"):
+            return 10 * np.log10(self.E)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.E, dtype=dtype)
+
+    def __float__(self):
+        if self.E.size != 1:
+            raise TypeError(f"float() needs a single alpha; this result has {self.E.size}")
+        return float(self.E.ravel()[0])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Classes:
+    weight: np.ndarray
+    beta_star: np.ndarray
+    m: np.ndarray
+    b0: np.ndarray
+    signal_power: float
+    active_fraction: float
+
+
+def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classes:
+    """The coordinate classes of section 'replica' with their weights, targets and (m, b0)."""
+    p_eq = {"independent": 0.5, "equal": 1.0, "opposite": 0.0}[task.shared_signs]
+    weight = np.array([1 - task.rho_pt - task.rho_new, task.rho_pt - task.rho_shared,
+                       task.rho_shared * p_eq, task.rho_shared * (1 - p_eq), task.rho_new])
+    a_pt, a_ft = task.a_pt, task.a_ft
+    beta_pt = np.array([0.0, a_pt, a_pt, a_pt, 0.0])
+    beta_star = np.array([0.0, 0.0, a_ft, -a_ft, a_ft])
+    k, b0 = ft_scales(beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
+    keep = weight > 0
+    m = _minor_coefficient(k, b0)
+    frozen = (k == 0) & (b0 == 0)
+    return _Classes(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=b0[keep],
+                    signal_power=float(np.sum(weight * beta_star**2)),
+                    active_fraction=float(np.sum(weight[keep & ~frozen])))
+
+
+def _prox(x, zeta, m, b0, s0=None, max_iter=200):
+    """Solve ``zeta s + b(s) - x = 0`` elementwise (bracketed Newton); returns (s, eta, eta')."""
+    K = kernels.np
+    ax = np.abs(x)
+    # |s| <= 350 keeps exp(2s) finite.  Only a frozen coordinate (b(s) == 0) can have its root
+    # beyond; its eta is b(s) = 0 wherever s ends up.
+    lo = np.maximum(-(ax / zeta + 1.0), -S_MAX)
+    hi = np.minimum(ax / zeta + 1.0, S_MAX)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(200):  # expand the bracket until it holds the root
+            glo = K.prox_residual(lo, x, zeta, m, b0)
+            ghi = K.prox_residual(hi, x, zeta, m, b0)
+            bad_lo, bad_hi = ~(glo < 0), ~(ghi > 0)
+            bad_lo &= lo > -S_MAX
+            bad_hi &= hi < S_MAX
+            if not (bad_lo.any() or bad_hi.any()):
+                break
+            lo = np.where(bad_lo, np.maximum(2 * lo - 1, -S_MAX), lo)
+            hi = np.where(bad_hi, np.minimum(2 * hi + 1, S_MAX), hi)
+        else:  # pragma: no cover - residual is strictly increasing and unbounded
+            raise ReplicaError("could not bracket the proximal map")
+        s = np.clip(np.zeros_like(x) if s0 is None else s0, lo, hi)
+        for _ in range(max_iter):
+            g = K.prox_residual(s, x, zeta, m, b0)
+            lo = np.where(g < 0, s, lo)
+            hi = np.where(g > 0, s, hi)
+            dg = K.prox_residual_derivative(s, zeta, m, b0)
+            s_new = s - g / dg
+            width = hi - lo
+            # Bisect when Newton leaves the bracket, or crawls (from the flat side of an exponential
+            # Newton gains ~0.5 per step) while the bracket is still wide.
+            crawl = (np.abs(s_new - s) < 0.125 * width) & (width > 1e-3 * (1 + np.abs(s)))
+            out = ~((s_new > lo) & (s_new < hi)) | ~np.isfinite(s_new) | crawl
+            s_new = np.where(out, 0.5 * (lo + hi), s_new)
+            # Converged: residual at rounding level of its terms, or the bracket has collapsed.
+            scale = np.abs(x) + zeta * np.abs(s) + np.abs(x - zeta * s)
+            done = (np.abs(g) <= 16 * np.finfo(float).eps * scale) | (hi - lo <= 8 * np.finfo(float).eps * (1 + np.abs(s)))
+            s = np.where(done, s, s_new)
+            if done.all():
+                break
+        else:
+            raise ReplicaError(f"proximal Newton did not converge in {max_iter} iterations")
+        eta = K.beta_of_s_stable(s, m, b0)
+        d1 = K.eta_prime(s, zeta, m, b0)
+    return s, eta, d1
+
+
+class _Moments:
+    """E[eta'] and E[(eta - beta*)^2] for given (tau, zeta), with warm starts of the prox."""
+
+    def __init__(self, cls: _Classes, n_nodes: int):
+        z, wq = scipy.special.roots_hermitenorm(n_nodes)  # robust for large n (numpy's overflows > ~300)
+        self.z = z[None, :]
+        self.q = (wq / np.sqrt(2 * np.pi))[None, :]
+        self.cls = cls
+        self.bstar = cls.beta_star[:, None]
+        self.m = cls.m[:, None]
+        self.b0 = cls.b0[:, None]
+        self.w = cls.weight[:, None]
+        self.s = None
+
+    def __call__(self, tau, zeta):
+        x = self.bstar + tau * self.z
+        self.s, eta, d1 = _prox(x, zeta, self.m, self.b0, self.s)
+        mean_d1 = float(np.sum(self.w * self.q * d1))
+        mse = float(np.sum(self.w * self.q * (eta - self.bstar) ** 2))
+        return mean_d1, mse
+
+
+def _solve_zeta(mom, tau, alpha, zeta_hint):
+    """zeta with E[eta'] = alpha at this tau (E[eta'] decreases in zeta)."""
+    f = lambda u: mom(tau, np.exp(u))[0] - alpha  # noqa: E731
+    lo, hi = (np.log(zeta_hint) - 1, np.log(zeta_hint) + 1) if zeta_hint else (-5.0, 5.0)
+    flo, fhi = f(lo), f(hi)
+    for _ in range(200):
+        if flo > 0 and fhi < 0:
+            break
+        if flo <= 0:
+            lo, flo = lo - 2, f(lo - 2)
+        if fhi >= 0:
+            hi, fhi = hi + 2, f(hi + 2)
+    else:
+        raise ReplicaError(f"could not bracket zeta at tau={tau:.3g}, alpha={alpha:.3g}")
+    return float(np.exp(scipy.optimize.brentq(f, lo, hi, xtol=ROOT_XTOL, rtol=4 * np.finfo(float).eps)))
+
+
+def _solve_point(cls, alpha, sigma, n_nodes, hint):
+    """Order parameters at one alpha: a 2-D Newton-type solve (MINPACK hybrd) in (log tau, log zeta)
+    from the previous alpha's solution, falling back to nested bracketed roots when that fails."""
+    if hint is not None:
+        mom = _Moments(cls, n_nodes)
+
+        def F(v):
+            if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
+                return [1e10, 1e10]
+            tau, zeta = np.exp(v)
+            d1, mse = mom(tau, zeta)
+            return [(tau**2 - sigma**2 - mse / alpha) / max(tau**2, 1e-300), d1 / alpha - 1]
+
+        sol = scipy.optimize.root(F, np.log(hint), method="hybr", options={"xtol": 1e-14})
+        if sol.success and np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative
+            tau, zeta = np.exp(sol.x)
+            return float(tau), float(zeta), mom(tau, zeta)[1]
+    return _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint)
+
+
+def _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint):
+    mom = _Moments(cls, n_nodes)
+    state = {"zeta": hint[1] if hint else None}
+
+    def f(v):  # v = log tau
+        tau = np.exp(v)
+        state["zeta"] = _solve_zeta(mom, tau, alpha, state["zeta"])
+        _, mse = mom(tau, state["zeta"])
+        return (tau**2 - sigma**2 - mse / alpha) / max(tau**2, 1e-300)
+
+    scale = np.sqrt(cls.signal_power / alpha) + sigma
+    lo, hi = (np.log(hint[0]) - 0.5, np.log(hint[0]) + 0.5) if hint else (np.log(scale) - 3, np.log(scale) + 1)
+    flo, fhi = f(lo), f(hi)
+    for _ in range(100):
+        if flo < 0 and fhi > 0:
+            break
+        if flo >= 0:
+            lo = lo - 3
+            if lo < np.log(scale) - 60:  # tau ~ 0: exact recovery within double precision
+                tau = np.exp(lo)
+                zeta = _solve_zeta(mom, tau, alpha, state["zeta"])
+                return tau, zeta, mom(tau, zeta)[1]
+            flo = f(lo)
+        if fhi <= 0:
+            hi, fhi = hi + 1, f(hi + 1)
+    else:
+        raise ReplicaError(f"could not bracket tau at alpha={alpha:.6g}")
+    v = scipy.optimize.brentq(f, lo, hi, xtol=ROOT_XTOL, rtol=4 * np.finfo(float).eps)
+    tau = float(np.exp(v))
+    zeta = _solve_zeta(mom, tau, alpha, state["zeta"])
+    return tau, zeta, mom(tau, zeta)[1]
+
+
+def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
+                         dps=None, n_nodes: int = QUAD_NODES) -> ReplicaResult:
+    """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
+
+    Parameters
+    ----------
+    alpha : float or array_like
+        Sample ratios, > 0.  Solved in increasing order with warm starts.
+    task : Task
+    init : Init
+    scheme : {"readout", "merged"}
+    sigma : float
+        State-evolution noise level (``sigma_y / sqrt(N_FT)``, see module docstring); >= 0.
+    dps : None
+        High-precision evaluation is not implemented yet; passing a value raises.
+    n_nodes : int
+        Gauss-Hermite nodes (the error estimate uses twice as many).
+
+    Returns
+    -------
+    ReplicaResult
+        ``np.asarray(result)`` is E per alpha.
+
+    Raises
+    ------
+    ValueError
+        Bad input, or alpha above the fraction of non-frozen coordinates (no interpolator).
+    ReplicaError
+        The fixed point or the quadrature did not converge.
+
+    Examples
+    --------
+    >>> from ptft_theory import Init, Task
+    >>> r = generalization_error([0.3, 0.6], Task(0.1, 0.05, 0.05), Init(1e6))   # lazy: E = 1 - alpha
+    >>> np.round(np.asarray(r), 6)
+    array([0.7, 0.4])
+    """
+    if not isinstance(task, Task):
+        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+    if not isinstance(init, Init):
+        raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
+    if dps is not None:
+        raise NotImplementedError("generalization_error(dps=...) (mpmath path) is not implemented yet")
+    scheme = as_scheme(scheme)
+    sigma = V.nonnegative("sigma", sigma)
+    n_nodes = V.positive_int("n_nodes", n_nodes)
+    alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
+    if alphas.ndim != 1 or np.any(alphas <= 0):
+        raise ValueError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+    cls = coordinate_classes(task, init, scheme)
+    order = np.argsort(alphas)
+    E = np.zeros_like(alphas)
+    tau = np.zeros_like(alphas)
+    zeta = np.zeros_like(alphas)
+    qerr = np.zeros_like(alphas)
+    hint = None
+    for i in order:
+        a = alphas[i]
+        if a >= 1:
+            if sigma > 0:
+                raise ValueError(f"alpha={a!r} with sigma={sigma!r}: the noisy over-determined case is not "
+                                 "implemented; valid range: alpha < 1 when sigma > 0")
+            continue  # noiseless interpolation recovers beta*: E = 0
+        if a >= cls.active_fraction:
+            raise ValueError(f"alpha={a!r} exceeds the fraction of non-frozen coordinates "
+                             f"({cls.active_fraction:.6g}); X b = y has no solution (GF sits at a saddle). "
+                             "Use gamma_ft > 0 or lambda_pt > -c_pt.")
+        t, z_, mse = _solve_point(cls, a, sigma, n_nodes, hint)
+        hint = (t, z_)
+        _, mse2 = _Moments(cls, 2 * n_nodes)(t, z_)
+        E[i], tau[i], zeta[i] = mse / cls.signal_power, t, z_
+        qerr[i] = abs(mse2 - mse) / cls.signal_power
+        if qerr[i] > QUAD_RTOL * max(E[i], 1e-6) and qerr[i] > 1e-9:
+            raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = {E[i]:.6g} with {n_nodes} nodes "
+                               f"vs {mse2 / cls.signal_power:.6g} with {2 * n_nodes}; raise n_nodes")
+    return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr)
+
+
+def rich_limit_threshold(rho: float, dps=None):
+    """Donoho-Tanner threshold ``alpha_c(rho) = min_t rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``.
+
+    The exact-recovery threshold of l1 minimisation (the k -> 0 limit from scratch).  Float64 by
+    default; ``dps`` evaluates with mpmath at that many digits (returns an ``mpf``).
+
+    Examples
+    --------
+    >>> round(rich_limit_threshold(0.1), 12)
+    0.328793505454
+    """
+    rho = V.unit_interval("rho", rho)
+    if not 0 < rho < 1:
+        raise ValueError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
+    import mpmath
+    dps_ = 20 if dps is None else V.positive_int("dps", dps)
+    with mpmath.workdps(dps_ + 10):
+        r = mpmath.mpf(rho)
+
+        def dpsi(t):  # derivative of the objective in t; its zero is the minimiser
+            return 2 * r * t + 2 * (1 - r) * (2 * t * mpmath.ncdf(-t) - 2 * mpmath.npdf(t))
+
+        t_star = mpmath.findroot(dpsi, mpmath.mpf(1))
+        val = r * (1 + t_star**2) + 2 * (1 - r) * ((1 + t_star**2) * mpmath.ncdf(-t_star) - t_star * mpmath.npdf(t_star))
+    if dps is None:
+        return float(val)
+    with mpmath.workdps(dps_):
+        return +val

@@ -1,0 +1,95 @@
+"""Replica saddle point of the FT error (DESIGN.md section 3).
+
+For ``min sum_d D_{k_d}(b_d, b0_d) s.t. X b = y`` with iid Gaussian X in the proportional limit,
+each coordinate of the estimate behaves like the scalar proximal map (denoiser)
+
+    eta(x) = argmin_b (b - x)^2 / (2 zeta) + D_k(b, b0),   x = beta* + tau z,  z ~ N(0, 1),
+
+whose stationarity condition is ``(b - x)/zeta + Q_k'(b) - Q_k'(b0) = 0``.  Since
+``Q_k'(b) - Q_k'(b0)`` is the mirror map ``s(b)`` (symbolic.potential), the prox is solved in the
+mirror variable ``s``: ``b = b(s)`` (the flow map) and ``zeta s + b(s) - x = 0``, a strictly
+increasing equation in ``s`` that stays finite at ``k = 0`` (frozen or half-line coordinates).
+Implicit differentiation gives ``eta'(x) = b'(s) / (zeta + b'(s)) = 1 / (1 + zeta / (2 sqrt(k^2 + b^2)))``.
+The order parameters solve
+
+    tau^2 = sigma^2 + E[(eta - beta*)^2] / alpha,      alpha = E[eta'],
+
+with E over z and the coordinate classes; ``E_gen = E[(eta - beta*)^2] / E[beta*^2]``.
+"""
+
+import sympy as sp
+
+from .potential import _same, beta_of_s_stable, beta_of_s_stable_derivative
+from .symbols import b, b0, k, w
+
+x = sp.Symbol("x", real=True)
+zeta = sp.Symbol("zeta", positive=True)
+tau = sp.Symbol("tau", nonnegative=True)
+alpha = sp.Symbol("alpha", positive=True)
+sigma = sp.Symbol("sigma", nonnegative=True)
+
+
+def prox_stationarity():
+    """``(b - x)/zeta + Q_k'(b) - Q_k'(b0)`` (its zero in b is eta(x))."""
+    from .potential import potential_derivative
+    dQ = potential_derivative()
+    return (b - x) / zeta + dQ - dQ.subs(b, b0)
+
+
+def prox_residual_in_mirror_variable():
+    """``zeta s + b(s) - x``: the stationarity condition times zeta, with ``b = b(s)`` and
+    ``s = Q_k'(b) - Q_k'(b0)`` (checked: substituting the mirror map gives zeta times the stationarity)."""
+    res = zeta * w + beta_of_s_stable() - x
+    return res
+
+
+def prox_residual_derivative():
+    """d/ds of the mirror-variable residual: ``zeta + b'(s) > 0`` (strictly increasing)."""
+    return zeta + beta_of_s_stable_derivative()
+
+
+def eta_prime():
+    """``eta'(x) = db/dx`` by implicit differentiation of the residual: ``b'(s) / (zeta + b'(s))``."""
+    res = prox_residual_in_mirror_variable()
+    db = beta_of_s_stable_derivative()
+    bp = sp.Symbol("bp", positive=True)
+    for sgn in (1, -1):  # d res / ds == zeta + b'(s), written with the stable derivative
+        if not _same(sp.diff(res, w).subs(b0, sgn * bp), (zeta + db).subs(b0, sgn * bp)):
+            raise AssertionError("d/ds of the prox residual is not zeta + b'(s)")
+    ds_dx = -sp.diff(res, x) / (zeta + db)
+    return db * ds_dx
+
+
+def eta_prime_design_form():
+    """DESIGN.md's ``1 / (1 + zeta / (2 sqrt(k^2 + b^2)))`` from implicit differentiation of the
+    b-form stationarity condition (checked equal to DESIGN's expression)."""
+    F = prox_stationarity()
+    kp = sp.Symbol("kp", positive=True)
+    d = sp.simplify((-sp.diff(F, x) / sp.diff(F, b)).subs(k, kp))
+    design = 1 / (1 + zeta / (2 * sp.sqrt(kp**2 + b**2)))
+    if sp.simplify(d - design) != 0:
+        raise AssertionError("eta' from the stationarity condition differs from DESIGN.md")
+    return d.subs(kp, k)
+
+
+def fixed_point_equations():
+    """The two replica equations as sympy ``Eq`` with placeholders ``MSE = E[(eta - beta*)^2]``,
+    ``D1 = E[eta']``."""
+    MSE, D1 = sp.symbols("MSE D1", nonnegative=True)
+    return sp.Eq(tau**2, sigma**2 + MSE / alpha), sp.Eq(alpha, D1)
+
+
+def l2_limit():
+    """Lazy limit: Q = b^2/(4k), eta(x) = a x with a = 1/(1 + zeta/(2k)); solving the equations for
+    a Gaussian-free signal power P gives E_gen = 1 - alpha (noiseless)."""
+    a, P = sp.symbols("a P", positive=True)
+    mse = (1 - a) ** 2 * P + a**2 * tau**2
+    sol = sp.solve([sp.Eq(tau**2, mse / alpha), sp.Eq(alpha, a)], [tau, a], dict=True)
+    test = {alpha: sp.Rational(1, 2), P: 1}
+    (s_,) = [s_ for s_ in sol if s_[tau].subs(test).is_positive and 0 < s_[a].subs(test) < 1]
+    return sp.simplify(mse.subs(s_) / P)
+
+
+__all__ = ["alpha", "eta_prime", "eta_prime_design_form", "fixed_point_equations", "l2_limit",
+           "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "sigma",
+           "tau", "x", "zeta"]
