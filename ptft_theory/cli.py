@@ -196,7 +196,23 @@ def _cmd_simulate(args):
                          f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
 
 
-REGISTRARS = [register_derive, register_scales, register_regime, register_simulate]
+def register_figures(sub):
+    from .figures import register_figures as _register
+    _register(sub)
+
+
+def register_validate(sub):
+    from .runners import register_validate as _register
+    _register(sub)
+
+
+def register_bench(sub):
+    from .runners import register_bench as _register
+    _register(sub)
+
+
+REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_figures,
+              register_validate, register_bench]
 
 
 def build_parser() -> argparse.ArgumentParser:
