@@ -19,7 +19,7 @@ test-full: $(STAMP)
 	PTFT_FULL=1 $(PY) -m pytest -q
 
 figures: $(STAMP)
-	$(VENV)/bin/ptft --help  # placeholder until `ptft figures` lands (issue 5)
+	$(VENV)/bin/ptft figures --workers 2
 
 # Regenerate the generated kernels and derivations/ from the symbolic layer.
 generate: $(STAMP)

@@ -142,7 +142,7 @@ def register_regime(sub):
 
 def _cmd_regime(args):
     from .regime import DEFAULT_THRESHOLDS, Thresholds, regime
-    th = Thresholds(args.l_order_threshold or DEFAULT_THRESHOLDS.l_order,
+    th = Thresholds(args.l_order_threshold if args.l_order_threshold is not None else DEFAULT_THRESHOLDS.l_order,
                     args.pt_dependence_threshold if args.pt_dependence_threshold is not None
                     else DEFAULT_THRESHOLDS.pt_dependence)
     r = regime(_init(args), _task(args), args.scheme, th)
@@ -211,7 +211,29 @@ def register_bench(sub):
     _register(sub)
 
 
-REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_figures,
+def register_curve(sub):
+    p = sub.add_parser("curve", help="replica FT error vs alpha_FT",
+                       description="Replica prediction of the relative FT generalization error over alpha = N_FT / D.",
+                       epilog="example: ptft curve --c-pt 0.01 --lambda-pt 0 --gamma-ft 0 --rho-pt 0.1 --rho-shared 0.05 "
+                              "--rho-new 0.05 --alpha 0.3 0.5 --json")
+    _add_init(p)
+    _add_task(p)
+    _add_scheme(p)
+    p.add_argument("--alpha", type=float, nargs="+", required=True, help="sample ratios N_FT / D > 0")
+    p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_curve)
+
+
+def _cmd_curve(args):
+    from .replica import generalization_error
+    r = generalization_error(args.alpha, _task(args), _init(args), args.scheme, args.sigma)
+    payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta}
+    text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
+    _emit(args, payload, text)
+
+
+REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_figures,
               register_validate, register_bench]
 
 

@@ -133,3 +133,15 @@ def test_bad_input_and_infeasible():
     with pytest.raises(TypeError, match="float\\(\\) needs a single alpha"):
         float(generalization_error([0.2, 0.3], MIXED, Init(1.0)))
     assert isinstance(ReplicaError("x"), RuntimeError)
+
+
+def test_cli_curve_json_matches_python_api():
+    import json
+    import subprocess
+    r = subprocess.run([sys.executable, "-m", "ptft_theory.cli", "curve", "--c-pt", "0.01", "--rho-pt", "0.1",
+                        "--rho-shared", "0.05", "--rho-new", "0.05", "--alpha", "0.3", "0.5", "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    ref = generalization_error([0.3, 0.5], MIXED, Init(0.01))
+    np.testing.assert_allclose(out["E"], ref.E, rtol=1e-14)
