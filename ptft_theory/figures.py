@@ -31,6 +31,7 @@ import numpy as np
 
 from . import _validate as V
 from .config import Init, Task
+from ._io import write_csv_atomic
 from .sweep import derive_seed, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,14 +225,7 @@ class RunOptions:
 
 
 def _write_csv(path: Path, header, rows):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{path.name}")
-    with open(tmp, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for r in rows:
-            w.writerow(["" if x is None else (f"{x:.10g}" if isinstance(x, float) else x) for x in r])
-    os.replace(tmp, path)
+    write_csv_atomic(path, header, rows)
 
 
 def _save(fig, out: Path, stem: str) -> list[Path]:

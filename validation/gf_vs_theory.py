@@ -8,14 +8,13 @@ Draws levers as the rung-2 test does (c log-uniform in [1e-3, 10], lambda unifor
 """
 
 import argparse
-import csv
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ptft_theory._io import read_csv_rows, write_csv_atomic
 from ptft_theory import Task, ft_scales, implicit_bias_solution, make_teachers, sample_data, simulate_gradient_flow
 
 FIELDS = ["case", "scheme", "c_pt", "lambda_pt", "gamma_ft", "D", "n_pt", "n_ft", "seed",
@@ -60,23 +59,14 @@ def main(argv=None):
     ap.add_argument("--out", default="validation/results/gf_vs_theory.csv")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    rows = {}
-    if out.exists():
-        with out.open() as f:
-            rows = {int(r["case"]): r for r in csv.DictReader(f)}
+    rows = {int(r["case"]): r for r in read_csv_rows(out)}
     for i in range(args.cases):
         if i in rows:
             continue
         rows[i] = run_case(draw_case(i))
         print(f"[{len(rows)}/{args.cases}] case {i} {rows[i]['scheme']}: dev_ft {rows[i]['dev_ft']:.2e}",
               file=sys.stderr)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        with tmp.open("w", newline="") as f:
-            w = csv.DictWriter(f, FIELDS)
-            w.writeheader()
-            w.writerows(rows[j] for j in sorted(rows))
-        os.replace(tmp, out)
+        write_csv_atomic(out, FIELDS, [rows[j] for j in sorted(rows)])
     for scheme in ("readout", "merged"):
         devs = [max(float(r["dev_pt"]), float(r["dev_ft"])) for r in rows.values() if r["scheme"] == scheme]
         print(f"{scheme}: {len(devs)} cases, max relative GF-vs-theory deviation {max(devs):.2e}")

@@ -9,13 +9,12 @@ standard errors.  Rows are written atomically as they finish; a rerun skips fini
 """
 
 import argparse
-import csv
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from ptft_theory._io import read_csv_rows, write_csv_atomic
 from ptft_theory import Init, Task, ft_scales, implicit_bias_solution, make_teachers, relative_error, sample_data
 from ptft_theory.replica import generalization_error
 
@@ -66,20 +65,11 @@ def main(argv=None):
     ap.add_argument("--out", default="validation/results/replica_vs_convex.csv")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    rows = {}
-    if out.exists():
-        with out.open() as f:
-            rows = {r["setting"]: r for r in csv.DictReader(f)}
+    rows = {r["setting"]: r for r in read_csv_rows(out)}
     for i, s in enumerate(SETTINGS, 1):
         if s[0] not in rows:
             rows[s[0]] = run_setting(*s, args.dim, args.seeds)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_suffix(".tmp")
-            with tmp.open("w", newline="") as f:
-                w = csv.DictWriter(f, FIELDS)
-                w.writeheader()
-                w.writerows(rows[n] for n, *_ in SETTINGS if n in rows)
-            os.replace(tmp, out)
+            write_csv_atomic(out, FIELDS, [rows[n] for n, *_ in SETTINGS if n in rows])
         r = rows[s[0]]
         print(f"[{i}/{len(SETTINGS)}] {s[0]}: sim {float(r['sim_mean']):.4f} +- {float(r['sim_se']):.4f}, "
               f"replica {float(r['replica']):.4f} ({float(r['dev_in_se']):+.2f} SE)", file=sys.stderr)

@@ -15,13 +15,12 @@ PT-dependent bias shows as a large share (and a low error on ``subset``, a high 
 """
 
 import argparse
-import csv
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from ptft_theory._io import read_csv_rows, write_csv_atomic
 from ptft_theory import Task, make_teachers, relative_error, sample_data, simulate_gradient_flow
 
 TASKS = {"subset": Task(0.3, 0.1, 0.0), "new": Task(0.3, 0.0, 0.1)}
@@ -48,21 +47,12 @@ def main(argv=None):
     ap.add_argument("--out", default="validation/results/scheme_evidence.csv")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    rows = {}
-    if out.exists():
-        with out.open() as f:
-            rows = {(r["scheme"], r["task"], int(r["seed"])): r for r in csv.DictReader(f)}
+    rows = {(r["scheme"], r["task"], int(r["seed"])): r for r in read_csv_rows(out)}
     todo = [(s, t, i) for s in ("readout", "merged") for t in TASKS for i in range(args.seeds)]
     for n, key in enumerate(todo, 1):
         if key not in rows:
             rows[key] = run(*key)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_suffix(".tmp")
-            with tmp.open("w", newline="") as f:
-                w = csv.DictWriter(f, FIELDS)
-                w.writeheader()
-                w.writerows(rows[k] for k in sorted(rows))
-            os.replace(tmp, out)
+            write_csv_atomic(out, FIELDS, [rows[k] for k in sorted(rows)])
         print(f"[{n}/{len(todo)}] {key}", file=sys.stderr)
     print("scheme   task    FT error (mean +- SE)   share of FT mass on PT features")
     for s in ("readout", "merged"):
