@@ -27,6 +27,7 @@ sigma_y / sqrt(N_FT)``.  For ``alpha >= 1`` without noise the interpolator is be
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import scipy.optimize
@@ -136,6 +137,7 @@ def _prox(x, zeta, m, b0, s0=None, max_iter=200):
         else:  # pragma: no cover - residual is strictly increasing and unbounded
             raise ReplicaError("could not bracket the proximal map")
         s = np.clip(np.zeros_like(x) if s0 is None else s0, lo, hi)
+        prev_step = np.full_like(s, np.inf)
         for _ in range(max_iter):
             g = K.prox_residual(s, x, zeta, m, b0)
             lo = np.where(g < 0, s, lo)
@@ -144,10 +146,12 @@ def _prox(x, zeta, m, b0, s0=None, max_iter=200):
             s_new = s - g / dg
             width = hi - lo
             # Bisect when Newton leaves the bracket, or crawls (from the flat side of an exponential
-            # Newton gains ~0.5 per step) while the bracket is still wide.
-            crawl = (np.abs(s_new - s) < 0.125 * width) & (width > 1e-3 * (1 + np.abs(s)))
+            # Newton gains ~0.5 per step: steps that do not shrink) while the bracket is still wide.
+            step = np.abs(s_new - s)
+            crawl = (step > 0.5 * prev_step) & (step < 0.125 * width) & (width > 1e-3 * (1 + np.abs(s)))
             out = ~((s_new > lo) & (s_new < hi)) | ~np.isfinite(s_new) | crawl
             s_new = np.where(out, 0.5 * (lo + hi), s_new)
+            prev_step = np.where(out, np.inf, step)
             # Converged: residual at rounding level of its terms, or the bracket has collapsed.
             scale = np.abs(x) + zeta * np.abs(s) + np.abs(x - zeta * s)
             done = (np.abs(g) <= 16 * np.finfo(float).eps * scale) | (hi - lo <= 8 * np.finfo(float).eps * (1 + np.abs(s)))
@@ -161,26 +165,98 @@ def _prox(x, zeta, m, b0, s0=None, max_iter=200):
     return s, eta, d1
 
 
+@functools.lru_cache(maxsize=16)
+def _hermite_rule(n_nodes: int):
+    z, wq = scipy.special.roots_hermitenorm(n_nodes)  # robust for large n (numpy's overflows > ~300)
+    return z[None, :], (wq / np.sqrt(2 * np.pi))[None, :]
+
+
 class _Moments:
-    """E[eta'] and E[(eta - beta*)^2] for given (tau, zeta), with warm starts of the prox."""
+    """E[eta'] and E[(eta - beta*)^2] for given (tau, zeta), with warm starts of the prox; with
+    ``jac=True`` also their derivatives in (tau, zeta) (generated kernels eta'', d eta/d zeta,
+    d eta'/d zeta; d eta/d tau = eta' z since x = beta* + tau z)."""
 
     def __init__(self, cls: _Classes, n_nodes: int):
-        z, wq = scipy.special.roots_hermitenorm(n_nodes)  # robust for large n (numpy's overflows > ~300)
-        self.z = z[None, :]
-        self.q = (wq / np.sqrt(2 * np.pi))[None, :]
+        self.z, self.q = _hermite_rule(n_nodes)
         self.cls = cls
         self.bstar = cls.beta_star[:, None]
         self.m = cls.m[:, None]
         self.b0 = cls.b0[:, None]
         self.w = cls.weight[:, None]
+        self.wq = self.w * self.q
         self.s = None
 
-    def __call__(self, tau, zeta):
+    def __call__(self, tau, zeta, jac=False):
         x = self.bstar + tau * self.z
         self.s, eta, d1 = _prox(x, zeta, self.m, self.b0, self.s)
-        mean_d1 = float(np.sum(self.w * self.q * d1))
-        mse = float(np.sum(self.w * self.q * (eta - self.bstar) ** 2))
-        return mean_d1, mse
+        r = eta - self.bstar
+        mean_d1 = float(np.sum(self.wq * d1))
+        mse = float(np.sum(self.wq * r**2))
+        if not jac:
+            return mean_d1, mse
+        K = kernels.np
+        with np.errstate(over="ignore", invalid="ignore"):
+            e2 = K.eta_second_derivative(self.s, zeta, self.m, self.b0)
+            e1z = K.eta_prime_zeta_derivative(self.s, zeta, self.m, self.b0)
+            ez = K.eta_zeta_derivative(self.s, zeta, self.m, self.b0)
+        # Where b'(s) overflows (|s| ~ S_MAX) eta' = 1 exactly and these derivatives vanish; they
+        # only enter the Newton Jacobian, never the equations themselves.
+        e2, e1z, ez = (np.where(np.isfinite(a), a, 0.0) for a in (e2, e1z, ez))
+        grads = (float(np.sum(self.wq * e2 * self.z)), float(np.sum(self.wq * e1z)),
+                 float(np.sum(self.wq * 2 * r * d1 * self.z)), float(np.sum(self.wq * 2 * r * ez)))
+        return mean_d1, mse, grads
+
+
+def _newton_point(mom, alpha, sigma, hint, max_iter=60):
+    """Damped Newton on ``F(log tau, log zeta) = (1 - (sigma^2 + MSE/alpha)/tau^2, E[eta']/alpha - 1)``
+    with the analytic Jacobian, from ``hint``; returns (tau, zeta, mse) or None when it fails."""
+
+    def residual(u, jac):
+        tau, zeta = np.exp(u)
+        out = mom(tau, zeta, jac)
+        d1, mse = out[0], out[1]
+        A = sigma**2 + mse / alpha
+        F = np.array([1 - A / tau**2, d1 / alpha - 1])
+        if not jac:
+            return F, mse, None
+        dd1_dt, dd1_dz, dmse_dt, dmse_dz = out[2]
+        J = np.array([[2 * A / tau**2 - dmse_dt / (alpha * tau), -dmse_dz * zeta / (alpha * tau**2)],
+                      [dd1_dt * tau / alpha, dd1_dz * zeta / alpha]])
+        return F, mse, J
+
+    u = np.log(np.asarray(hint, dtype=float))
+    F, mse, J = residual(u, True)
+    for _ in range(max_iter):
+        if np.max(np.abs(F)) < 1e-13:
+            break
+        try:
+            du = np.linalg.solve(J, -F)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(du)):
+            return None
+        du *= min(1.0, 2.0 / np.max(np.abs(du)))  # at most a factor e^2 per step
+        f0, t = float(F @ F), 1.0
+        for _ in range(40):  # backtracking on |F|^2; the full step (almost always taken) brings its Jacobian
+            F1, mse1, J1 = residual(u + t * du, t == 1.0)
+            if np.all(np.isfinite(F1)) and float(F1 @ F1) <= (1 - 1e-4 * t) * f0:
+                break
+            t *= 0.5
+            if t < 1e-3 and np.max(np.abs(F)) < 1e-10:  # at the rounding floor of the moments: done
+                break
+        else:
+            return None
+        if t < 1e-3 and np.max(np.abs(F)) < 1e-10:
+            break
+        u = u + t * du
+        F, mse = F1, mse1
+        if np.max(np.abs(t * du)) < 1e-15:
+            break
+        J = J1 if J1 is not None else residual(u, True)[2]
+    if not np.max(np.abs(F)) < 1e-10:  # E then good to ~1e-10 relative
+        return None
+    tau, zeta = np.exp(u)
+    return float(tau), float(zeta), mse
 
 
 def _solve_zeta(mom, tau, alpha, zeta_hint):
@@ -200,11 +276,22 @@ def _solve_zeta(mom, tau, alpha, zeta_hint):
     return float(np.exp(scipy.optimize.brentq(f, lo, hi, xtol=ROOT_XTOL, rtol=4 * np.finfo(float).eps)))
 
 
-def _solve_point(cls, alpha, sigma, n_nodes, hint):
-    """Order parameters at one alpha: a 2-D Newton-type solve (MINPACK hybrd) in (log tau, log zeta)
-    from the previous alpha's solution, falling back to nested bracketed roots when that fails."""
+def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
+    """Order parameters at one alpha: damped Newton with the analytic Jacobian in (log tau, log zeta)
+    from ``hint`` (extrapolated along a curve; cold: the l2 guess for tau and a bracketed zeta), then
+    MINPACK hybrd, then nested bracketed roots, each tried when the one before fails.  ``mom`` (the
+    previous point's moments) carries the prox warm start along the curve."""
+    mom = _Moments(cls, n_nodes) if mom is None else mom
+    if hint is None:
+        tau0 = float(np.sqrt(sigma**2 + cls.signal_power * max(1 - alpha, 0.05) / alpha))
+        try:
+            hint = (tau0, _solve_zeta(mom, tau0, alpha, None))
+        except ReplicaError:
+            hint = None
     if hint is not None:
-        mom = _Moments(cls, n_nodes)
+        out = _newton_point(mom, alpha, sigma, hint)
+        if out is not None:
+            return out
 
         def F(v):
             if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
@@ -251,6 +338,18 @@ def _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint):
     tau = float(np.exp(v))
     zeta = _solve_zeta(mom, tau, alpha, state["zeta"])
     return tau, zeta, mom(tau, zeta)[1]
+
+
+def _extrapolate(done, a):
+    """Warm start at ``a`` from the solved points: linear in alpha through the last two (in
+    log tau, log zeta), or the last one; None when nothing is solved yet."""
+    if not done:
+        return None
+    if len(done) == 1 or done[-1][0] == done[-2][0]:
+        return np.exp(done[-1][1]), np.exp(done[-1][2])
+    (a1, t1, z1), (a2, t2, z2) = done[-2], done[-1]
+    f = min((a - a2) / (a2 - a1), 2.0)  # extrapolate at most twice the last gap
+    return np.exp(t2 + f * (t2 - t1)), np.exp(z2 + f * (z2 - z1))
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
@@ -308,7 +407,8 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     tau = np.zeros_like(alphas)
     zeta = np.zeros_like(alphas)
     qerr = np.zeros_like(alphas)
-    hint = None
+    mom, mom_check = _Moments(cls, n_nodes), _Moments(cls, 2 * n_nodes)
+    done = []  # (alpha, log tau, log zeta) of the solved points, for extrapolated warm starts
     for i in order:
         a = alphas[i]
         if a >= 1:
@@ -320,9 +420,9 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
             raise ValueError(f"alpha={a!r} exceeds the fraction of non-frozen coordinates "
                              f"({cls.active_fraction:.6g}); X b = y has no solution (GF sits at a saddle). "
                              "Use gamma_ft > 0 or lambda_pt > -c_pt.")
-        t, z_, mse = _solve_point(cls, a, sigma, n_nodes, hint)
-        hint = (t, z_)
-        _, mse2 = _Moments(cls, 2 * n_nodes)(t, z_)
+        t, z_, mse = _solve_point(cls, a, sigma, n_nodes, _extrapolate(done, a), mom)
+        done.append((a, np.log(t), np.log(z_)))
+        _, mse2 = mom_check(t, z_)
         E[i], tau[i], zeta[i] = mse / cls.signal_power, t, z_
         qerr[i] = abs(mse2 - mse) / cls.signal_power
         if qerr[i] > QUAD_RTOL * max(E[i], 1e-6) and qerr[i] > 1e-9:

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import mpmath
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -209,6 +209,67 @@ def eta_prime(w, zeta, m, b0):
     x0 = 2*w
     x1 = 4*m*mpmath.cosh(x0) + 2*mpmath.exp(x0*mpmath.sign(b0))*abs(b0)
     return x1/(x1 + zeta)
+
+
+def eta_second_derivative(w, zeta, m, b0):
+    """eta''(x) = d eta'/dx at the prox point s (for the Newton Jacobian of the fixed point).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.eta_second_derivative
+    """
+    x0 = 2*w
+    x1 = mpmath.sign(b0)
+    x2 = mpmath.exp(x0*x1)*abs(b0)
+    x3 = 4*m*mpmath.cosh(x0) + 2*x2
+    x4 = x3 + zeta
+    x5 = 1/x4
+    x6 = 8*m*mpmath.sinh(x0) + 4*x1*x2
+    return x5*(-x3*x6/x4**2 + x5*x6)
+
+
+def eta_prime_zeta_derivative(w, zeta, m, b0):
+    """d eta'/d zeta at fixed x, at the prox point s.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.eta_prime_zeta_derivative
+    """
+    x0 = 2*w
+    x1 = mpmath.sign(b0)
+    x2 = mpmath.exp(x0*x1)*abs(b0)
+    x3 = 4*m*mpmath.cosh(x0) + 2*x2
+    x4 = x3 + zeta
+    x5 = x3/x4**2
+    x6 = 1/x4
+    x7 = 8*m*mpmath.sinh(x0) + 4*x1*x2
+    return -w*x6*(-x5*x7 + x6*x7) - x5
+
+
+def eta_zeta_derivative(w, zeta, m, b0):
+    """d eta/d zeta at fixed x, at the prox point s.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.eta_zeta_derivative
+    """
+    x0 = 2*w
+    x1 = 4*m*mpmath.cosh(x0)
+    x2 = mpmath.sign(b0)
+    x3 = 2*mpmath.exp(x0*x2)
+    return -w*(b0*x2*x3 + x1)/(x1 + x3*abs(b0) + zeta)
 
 
 def h(z):

@@ -60,6 +60,33 @@ def eta_prime():
     return db * ds_dx
 
 
+def prox_point_sensitivities():
+    """``(ds/dx, ds/dzeta)`` of the prox point ``s`` by implicit differentiation of the residual
+    ``g(s; x, zeta) = zeta s + b(s) - x``: ``ds/dtheta = -(dg/dtheta) / (dg/ds)``."""
+    res = prox_residual_in_mirror_variable()
+    dg = prox_residual_derivative()
+    return -sp.diff(res, x) / dg, -sp.diff(res, zeta) / dg
+
+
+def eta_second_derivative():
+    """``eta''(x) = d eta'/dx`` (total: eta' depends on x through the prox point s)."""
+    ds_dx, _ = prox_point_sensitivities()
+    return sp.diff(eta_prime(), w) * ds_dx
+
+
+def eta_prime_zeta_derivative():
+    """``d eta'/d zeta`` at fixed x (partial in zeta plus the path through s)."""
+    _, ds_dz = prox_point_sensitivities()
+    e1 = eta_prime()
+    return sp.diff(e1, zeta) + sp.diff(e1, w) * ds_dz
+
+
+def eta_zeta_derivative():
+    """``d eta/d zeta`` at fixed x: ``b'(s) ds/dzeta`` (eta = b(s))."""
+    _, ds_dz = prox_point_sensitivities()
+    return sp.diff(beta_of_s_stable(), w) * ds_dz
+
+
 def eta_prime_design_form():
     """DESIGN.md's ``1 / (1 + zeta / (2 sqrt(k^2 + b^2)))`` from implicit differentiation of the
     b-form stationarity condition (checked equal to DESIGN's expression)."""
@@ -90,6 +117,7 @@ def l2_limit():
     return sp.simplify(mse.subs(s_) / P)
 
 
-__all__ = ["alpha", "eta_prime", "eta_prime_design_form", "fixed_point_equations", "l2_limit",
+__all__ = ["alpha", "eta_prime", "eta_prime_design_form", "eta_prime_zeta_derivative", "eta_second_derivative",
+           "eta_zeta_derivative", "prox_point_sensitivities", "fixed_point_equations", "l2_limit",
            "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "sigma",
            "tau", "x", "zeta"]
