@@ -224,11 +224,44 @@ def render_backend(backend: str) -> str:
     return header + "\n\n" + "\n\n\n".join(funcs) + "\n"
 
 
+#: Kernels also emitted as C (``_generated/kernels_c.h``) for the compiled replica moments
+#: (:mod:`ptft_theory._cmoments`); every argument and result is a scalar double.
+C_KERNELS = ("prox_residual", "prox_residual_derivative", "beta_of_s_stable", "eta_prime", "eta_second_derivative",
+             "eta_prime_zeta_derivative", "eta_zeta_derivative")
+
+
+def render_c_header() -> str:
+    """The C kernels: ``static inline double`` functions printed by sympy's C99 printer."""
+    from sympy.printing.c import C99CodePrinter
+
+    printer = C99CodePrinter()
+    funcs = []
+    for spec in KERNELS:
+        if spec.name not in C_KERNELS:
+            continue
+        names = [str(a) for a, _ in spec.args]
+        replacements, (reduced,) = sp.cse(expression(spec), symbols=sp.numbered_symbols("x"), optimizations=None)
+        lines = [f"/* {spec.doc}.  Source: ptft_theory.{spec.source} */",
+                 f"static inline double ptft_{spec.name}({', '.join('double ' + n for n in names)}) {{"]
+        lines += [f"    const double {sym} = {printer.doprint(sub)};" for sym, sub in replacements]
+        lines += [f"    return {printer.doprint(reduced)};", "}"]
+        funcs.append("\n".join(lines))
+    missing = set(C_KERNELS) - {spec.name for spec in KERNELS}
+    if missing:
+        raise ValueError(f"C_KERNELS names unknown kernels: {sorted(missing)}")
+    header = ("/* Generated C kernels of ptft-theory. Do NOT edit by hand.\n\n"
+              "   Source: the sympy expressions of ptft_theory.symbolic, printed by ptft_theory.codegen.\n"
+              f"   Regenerate with: {REGENERATE}.\n*/\n"
+              "#ifndef PTFT_KERNELS_C_H\n#define PTFT_KERNELS_C_H\n#include <math.h>\n")
+    return header + "\n" + "\n\n".join(funcs) + "\n\n#endif\n"
+
+
 def generated_files() -> dict[Path, str]:
     """Every generated file (kernels and derivations) and its expected content."""
     from .derivations import render_derivations
 
     out = {GENERATED_DIR / f"kernels_{b}.py": render_backend(b) for b in BACKENDS}
+    out[GENERATED_DIR / "kernels_c.h"] = render_c_header()
     out[GENERATED_DIR / "__init__.py"] = '"""Generated kernels (see ptft_theory.codegen). Do NOT edit by hand."""\n'
     for name, text in render_derivations().items():
         out[DERIVATIONS_DIR / name] = text
