@@ -14,6 +14,7 @@ from it (:mod:`ptft_theory.codegen`).
 from ._schemes import DEFAULT_SCHEME, Scheme
 from .config import Init, Task
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
+from .replica import ReplicaError, ReplicaResult, error_sweep, generalization_error, rich_limit_threshold
 from .scales import ft_scales
 from .simulate import GFResult, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
@@ -30,18 +31,23 @@ __all__ = [
     "Init",
     "Regime",
     "RegimeResult",
+    "ReplicaError",
+    "ReplicaResult",
     "Scheme",
     "SimulationError",
     "SolverResult",
     "Task",
     "Teachers",
     "Thresholds",
+    "error_sweep",
     "ft_scales",
+    "generalization_error",
     "implicit_bias_solution",
     "implicit_bias_solve",
     "make_teachers",
     "regime",
     "relative_error",
+    "rich_limit_threshold",
     "sample_data",
     "simulate_gradient_flow",
 ]

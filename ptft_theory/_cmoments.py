@@ -26,7 +26,7 @@ import numpy as np
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCES = (PACKAGE_DIR / "_csrc" / "replica_moments.c", PACKAGE_DIR / "_generated" / "kernels_c.h")
 # No -ffast-math: the prox convergence test and the overflow guards rely on IEEE semantics.
-CFLAGS = ("-O2", "-std=c99", "-shared", "-fPIC")
+CFLAGS = ("-O2", "-fno-math-errno", "-std=c99", "-shared", "-fPIC")
 
 
 def cache_dir() -> Path:

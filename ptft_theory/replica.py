@@ -104,6 +104,7 @@ class _Classes:
     b0: np.ndarray
     signal_power: float
     active_fraction: float
+    active: np.ndarray  # (classes,) bool: not frozen (k = 0 and b0 = 0)
 
 
 def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classes:
@@ -120,7 +121,7 @@ def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classe
     frozen = (k == 0) & (b0 == 0)
     return _Classes(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=b0[keep],
                     signal_power=float(np.sum(weight * beta_star**2)),
-                    active_fraction=float(np.sum(weight[keep & ~frozen])))
+                    active_fraction=float(np.sum(weight[keep & ~frozen])), active=~frozen[keep])
 
 
 def _prox(x, zeta, m, b0, s0=None, max_iter=200):
@@ -389,6 +390,8 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         State-evolution noise level (``sigma_y / sqrt(N_FT)``, see module docstring); >= 0.
     dps : None
         High-precision evaluation is not implemented yet; passing a value raises.
+        For ``alpha >= 1`` (every coordinate free to move): E = 0 without noise; with noise, GF goes
+        to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
     n_nodes : int
         Gauss-Hermite nodes (the error estimate uses twice as many).
 
@@ -423,25 +426,34 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):
         raise ValueError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
-    cls = coordinate_classes(task, init, scheme)
+    return _solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
+
+
+def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, start=None):
+    """Solve every alpha (increasing, warm-started); ``start`` = (alpha, tau, zeta) of a nearby solved
+    point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta)."""
     order = np.argsort(alphas)
-    E = np.zeros_like(alphas)
-    tau = np.zeros_like(alphas)
-    zeta = np.zeros_like(alphas)
-    qerr = np.zeros_like(alphas)
+    E, tau, zeta, qerr = (np.zeros_like(alphas) for _ in range(4))
     mom, mom_check = _Moments(cls, n_nodes), _Moments(cls, 2 * n_nodes)
-    done = []  # (alpha, log tau, log zeta) of the solved points, for extrapolated warm starts
+    done = [] if start is None else [(start[0], np.log(start[1]), np.log(start[2]))]
+    frozen_signal = cls.signal_power - float(np.sum(cls.weight[cls.active] * cls.beta_star[cls.active] ** 2))
     for i in order:
         a = alphas[i]
-        if a >= 1:
-            if sigma > 0:
-                raise ValueError(f"alpha={a!r} with sigma={sigma!r}: the noisy over-determined case is not "
-                                 "implemented; valid range: alpha < 1 when sigma > 0")
-            continue  # noiseless interpolation recovers beta*: E = 0
         if a >= cls.active_fraction:
-            raise ValueError(f"alpha={a!r} exceeds the fraction of non-frozen coordinates "
-                             f"({cls.active_fraction:.6g}); X b = y has no solution (GF sits at a saddle). "
-                             "Use gamma_ft > 0 or lambda_pt > -c_pt.")
+            # Over-determined on the non-frozen coordinates.  Noiseless with no signal on frozen ones:
+            # the interpolator is beta* (E = 0).  Noisy with nothing frozen: GF goes to least squares.
+            if sigma == 0 and frozen_signal == 0:
+                continue
+            if sigma > 0 and cls.active_fraction == 1 and a > 1:
+                mse = float(kernels.np.least_squares_mse(sigma, a))
+                E[i], tau[i] = mse / cls.signal_power, np.sqrt(mse)
+                continue
+            if sigma > 0 and cls.active_fraction == 1:
+                raise ValueError(f"alpha={a!r} with sigma={sigma!r}: noisy interpolation at alpha = 1 has unbounded "
+                                 "error; valid range: alpha != 1 when sigma > 0")
+            raise ValueError(f"alpha={a!r} exceeds the fraction of non-frozen coordinates ({cls.active_fraction:.6g}) "
+                             "while the frozen ones carry signal or there is noise: X b = y has no solution (GF sits "
+                             "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
         t, z_, mse = _solve_point(cls, a, sigma, n_nodes, _extrapolate(done, a), mom)
         done.append((a, np.log(t), np.log(z_)))
         _, mse2 = mom_check(t, z_)
@@ -450,7 +462,55 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         if qerr[i] > QUAD_RTOL * max(E[i], 1e-6) and qerr[i] > 1e-9:
             raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = {E[i]:.6g} with {n_nodes} nodes "
                                f"vs {mse2 / cls.signal_power:.6g} with {2 * n_nodes}; raise n_nodes")
-    return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr)
+    return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
+
+
+SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft")
+
+
+def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
+                n_nodes: int = QUAD_NODES) -> list[ReplicaResult]:
+    """Replica error over a grid of one initialisation parameter (and an alpha grid), warm-started
+    along the parameter: ``[generalization_error(alpha, task, replace(init, param=v)) for v in values]``
+    computed faster.
+
+    Parameters
+    ----------
+    param : {"c_pt", "lambda_pt", "gamma_ft"}
+    values : array_like
+        The parameter values, in the order to solve them (a monotone grid warm-starts best).  Each
+        must give a valid :class:`Init` with the other fields of ``init``.
+    alpha, task, init, scheme, sigma, n_nodes : as in :func:`generalization_error`.
+
+    Returns
+    -------
+    list of ReplicaResult, one per value.
+
+    Examples
+    --------
+    >>> from ptft_theory import Init, Task
+    >>> rs = error_sweep("gamma_ft", [0.0, 0.5, 1.0], 0.3, Task(0.1, 0.05, 0.05), Init(1e-2))
+    >>> [round(float(r), 4) for r in rs]
+    [0.2983, 0.4689, 0.7348]
+    """
+    if param not in SWEEP_PARAMETERS:
+        raise ValueError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
+    vals = np.atleast_1d(V.finite_array(param, values)).astype(float)
+    if vals.ndim != 1 or vals.size == 0:
+        raise ValueError(f"values={values!r} is invalid; valid range: a non-empty scalar or 1-D array")
+    inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
+    first = generalization_error(alpha, task, inits[0], scheme, sigma, n_nodes=n_nodes)
+    out = [first]
+    for ini in inits[1:]:
+        prev = out[-1]
+        solved = np.flatnonzero(prev.zeta > 0)
+        start = None
+        if solved.size:
+            j = solved[np.argmin(prev.alpha[solved])]
+            start = (float(prev.alpha[j]), float(prev.tau[j]), float(prev.zeta[j]))
+        out.append(_solve_curve(coordinate_classes(task, ini, as_scheme(scheme)), first.alpha, sigma, n_nodes,
+                                start)[0])
+    return out
 
 
 def rich_limit_threshold(rho: float, dps=None):

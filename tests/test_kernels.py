@@ -35,7 +35,8 @@ ks = st.floats(1e-3, 1e3)
 
 def _args(spec, c, lam_frac, g, bp, k, b, b0, w, z):
     values = {"beta_pt": bp, "c_pt": c, "lambda_pt": lam_frac * c, "gamma_ft": g, "k": k, "b": b, "b0": b0,
-              "w": w, "s": w, "z": z, "z_pt": z, "z_new": 2 * z + 0.1, "m": k / 3, "x": b, "zeta": k}
+              "w": w, "s": w, "z": z, "z_pt": z, "z_new": 2 * z + 0.1, "m": k / 3, "x": b, "zeta": k,
+              "sigma": z, "alpha": 1 + k}
     return [values[str(a)] for a, _ in spec.args]
 
 

@@ -208,3 +208,39 @@ def test_numpy_fallback_when_no_compiler(monkeypatch):
     monkeypatch.setattr(_cmoments, "library", lambda: None)
     r_np = generalization_error([0.2, 0.5], MIXED, Init(1e-2, 0.0, 0.1))
     np.testing.assert_allclose(r_np.E, r_c.E, rtol=1e-9)
+
+
+def test_noisy_overdetermined_is_least_squares():
+    """alpha > 1 with noise: GF on an over-determined problem goes to least squares; the replica value
+    sigma^2 alpha/(alpha - 1) (sympy, kernel least_squares_mse) against numpy's lstsq on sampled
+    problems (D = 200, N = 400, 20 seeds).  Finite size: E tr((X^T X)^-1) = D/(N - D - 1), a 0.5%
+    bias; tolerance 3 SE of the seed mean plus that bias."""
+    from ptft_theory import make_teachers, relative_error, sample_data
+    D, N, sigma_y = 200, 400, 0.3
+    E_rep = float(generalization_error(N / D, MIXED, Init(1e-2, 0.0, 0.1), sigma=sigma_y / np.sqrt(N)))
+    Es = []
+    for seed in range(20):
+        T = make_teachers(D, MIXED, seed)
+        X, y = sample_data(N, T.beta_ft, sigma_y, seed=100 + seed)
+        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        # per-draw normaliser E[beta*^2] (the replica's), not the sampled ||beta*||^2
+        Es.append(relative_error(beta, T.beta_ft) * np.sum(T.beta_ft**2) / (D * MIXED.rho_ft * MIXED.a_ft**2))
+    mean, se = np.mean(Es), np.std(Es, ddof=1) / np.sqrt(len(Es))
+    assert abs(mean - E_rep) <= 3 * se + 0.006 * E_rep, (mean, se, E_rep)
+    with pytest.raises(ValueError, match="alpha != 1 when sigma > 0"):
+        generalization_error(1.0, MIXED, Init(1e-2, 0.0, 0.1), sigma=0.1)
+
+
+def test_error_sweep_matches_independent_calls():
+    """A warm-started sweep over lambda_pt solves the same equations as separate cold calls."""
+    from ptft_theory.replica import error_sweep
+    alphas = [0.2, 0.5]
+    lams = [-0.9e-2, 0.0, 0.9e-2]
+    rs = error_sweep("lambda_pt", lams, alphas, MIXED, Init(1e-2, 0.0, 0.05))
+    for lam, r in zip(lams, rs):
+        ref = generalization_error(alphas, MIXED, Init(1e-2, lam, 0.05)).E
+        np.testing.assert_allclose(r.E, ref, rtol=1e-9)
+    with pytest.raises(ValueError, match="param='k' is invalid"):
+        error_sweep("k", [1.0], 0.3, MIXED, Init(1e-2))
+    with pytest.raises(ValueError, match="lambda_pt"):
+        error_sweep("lambda_pt", [0.5], 0.3, MIXED, Init(1e-2))  # |lambda_pt| > c_pt

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import mpmath
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -270,6 +270,18 @@ def eta_zeta_derivative(w, zeta, m, b0):
     x2 = mpmath.sign(b0)
     x3 = 2*mpmath.exp(x0*x2)
     return -w*(b0*x2*x3 + x1)/(x1 + x3*abs(b0) + zeta)
+
+
+def least_squares_mse(sigma, alpha):
+    """MSE per coordinate of least squares, sigma^2 alpha / (alpha - 1) (noisy, alpha > 1).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        sigma: state-evolution noise sigma >= 0
+        alpha: sample ratio alpha > 1
+
+    Source: ptft_theory.symbolic.replica.least_squares_limit
+    """
+    return alpha*sigma**2/(alpha - 1)
 
 
 def h(z):

@@ -117,7 +117,16 @@ def l2_limit():
     return sp.simplify(mse.subs(s_) / P)
 
 
+def least_squares_limit():
+    """Noisy over-determined case (alpha > 1): GF goes to least squares, the prox with zeta -> 0 is
+    eta(x) = x, so MSE = tau^2 and tau^2 = sigma^2 + tau^2/alpha; returns that tau^2 (the MSE per
+    coordinate), ``sigma^2 alpha / (alpha - 1)``."""
+    t2 = sp.Symbol("t2", positive=True)
+    (sol,) = sp.solve(sp.Eq(t2, sigma**2 + t2 / alpha), t2)
+    return sp.simplify(sol)
+
+
 __all__ = ["alpha", "eta_prime", "eta_prime_design_form", "eta_prime_zeta_derivative", "eta_second_derivative",
-           "eta_zeta_derivative", "prox_point_sensitivities", "fixed_point_equations", "l2_limit",
+           "eta_zeta_derivative", "prox_point_sensitivities", "fixed_point_equations", "l2_limit", "least_squares_limit",
            "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "sigma",
            "tau", "x", "zeta"]
