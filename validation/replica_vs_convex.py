@@ -36,25 +36,28 @@ SETTINGS = [
     ("merged_lam_minus", "merged", Init(1e-2, -0.99e-2, 0.1), MIXED, 0.3),
     ("merged_lam_plus_overlap", "merged", Init(1e-3, 1e-3), OVERLAP, 0.25),
     ("merged_large_c_gamma", "merged", Init(1.0, 0.5, 0.5), DISTINCT, 0.6),
+    # label noise y = X beta* + sigma_y xi: checks the noise normalisation sigma = sigma_y / sqrt(N)
+    ("noisy_small_c", "readout", Init(1e-2, 0.0, 0.1), MIXED, 0.4, 6.0),
+    ("noisy_merged_large_c", "merged", Init(1.0, 0.0, 0.5), MIXED, 0.5, 4.0),
 ]
 FIELDS = ["setting", "scheme", "c_pt", "lambda_pt", "gamma_ft", "rho_pt", "rho_shared", "rho_new", "alpha", "D",
-          "seeds", "sim_mean", "sim_se", "replica", "dev_in_se"]
+          "sigma_y", "seeds", "sim_mean", "sim_se", "replica", "dev_in_se"]
 
 
-def run_setting(name, scheme, init, task, alpha, D, seeds):
+def run_setting(name, scheme, init, task, alpha, sigma_y=0.0, *, D, seeds):
     errs = []
     n = int(round(alpha * D))
     for seed in range(seeds):
         ss = np.random.SeedSequence([seed, D]).spawn(2)
         T = make_teachers(D, task, ss[0])
-        X, y = sample_data(n, T.beta_ft, seed=ss[1])
+        X, y = sample_data(n, T.beta_ft, sigma_y, seed=ss[1])
         k, b0 = ft_scales(T.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
         errs.append(float(relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)))
     errs = np.array(errs)
-    rep = float(generalization_error(n / D, task, init, scheme))
+    rep = float(generalization_error(n / D, task, init, scheme, sigma=sigma_y / np.sqrt(n)))
     se = errs.std(ddof=1) / np.sqrt(errs.size)
     return dict(setting=name, scheme=scheme, c_pt=init.c_pt, lambda_pt=init.lambda_pt, gamma_ft=init.gamma_ft,
-                rho_pt=task.rho_pt, rho_shared=task.rho_shared, rho_new=task.rho_new, alpha=n / D, D=D,
+                rho_pt=task.rho_pt, rho_shared=task.rho_shared, rho_new=task.rho_new, alpha=n / D, D=D, sigma_y=sigma_y,
                 seeds=seeds, sim_mean=errs.mean(), sim_se=se, replica=rep, dev_in_se=(errs.mean() - rep) / se)
 
 
@@ -65,10 +68,10 @@ def main(argv=None):
     ap.add_argument("--out", default="validation/results/replica_vs_convex.csv")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    rows = {r["setting"]: r for r in read_csv_rows(out)}
+    rows = {r["setting"]: {"sigma_y": 0.0, **r} for r in read_csv_rows(out)}  # tables before sigma_y: noiseless
     for i, s in enumerate(SETTINGS, 1):
         if s[0] not in rows:
-            rows[s[0]] = run_setting(*s, args.dim, args.seeds)
+            rows[s[0]] = run_setting(*s, D=args.dim, seeds=args.seeds)
             write_csv_atomic(out, FIELDS, [rows[n] for n, *_ in SETTINGS if n in rows])
         r = rows[s[0]]
         print(f"[{i}/{len(SETTINGS)}] {s[0]}: sim {float(r['sim_mean']):.4f} +- {float(r['sim_se']):.4f}, "
