@@ -3,7 +3,9 @@
     python benchmarks/replica_bench.py [--json]
 
 Reports, from one run: time per alpha point (single point, cold), per 100-point curve (warm starts
-along the curve), and one direct convex solve at D = 2000 with the same (task, init, alpha), as ratios.
+along the curve), and one direct convex solve at D = 2000 with the same (task, init, alpha), as ratios;
+then the high-precision path: one point at 30 digits (mpmath, ``dps=30``) over the float64 point, and a
+level-crossing boundary (float64, and refined to 30 digits) over the float64 point.
 """
 
 import argparse
@@ -13,6 +15,7 @@ import time
 import numpy as np
 
 from ptft_theory import Init, Task, ft_scales, implicit_bias_solution, make_teachers, sample_data
+from ptft_theory.boundaries import level_crossing_alpha
 from ptft_theory.replica import generalization_error
 
 
@@ -34,13 +37,31 @@ def main(argv=None):
     t0 = time.perf_counter()
     implicit_bias_solution(X, y, k, b0)
     t_convex = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    hp = generalization_error(0.4, task, init, dps=30)
+    t_mp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    b64 = level_crossing_alpha(0.25, task, init, bracket=(0.2, 0.6))
+    t_b64 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bmp = level_crossing_alpha(0.25, task, init, bracket=(0.2, 0.6), dps=30)
+    t_bmp = time.perf_counter() - t0
     out = {"seconds_per_point": t_point, "seconds_per_100_point_curve": t_curve, "seconds_convex_D2000": t_convex,
-           "convex_over_point": t_convex / t_point, "max_quad_error_on_curve": float(curve.quad_error.max())}
+           "convex_over_point": t_convex / t_point, "max_quad_error_on_curve": float(curve.quad_error.max()),
+           "seconds_per_point_dps30": t_mp, "dps30_point_over_float64_point": t_mp / t_point,
+           "dps30_E_error_estimate": float(hp.error[0]),
+           "boundary_float64_over_point": t_b64 / t_point, "boundary_dps30_over_point": t_bmp / t_point,
+           "boundary_float64_evaluations": b64.evaluations, "boundary_dps30_alpha": bmp.alpha_str,
+           "boundary_dps30_error_estimate": float(bmp.error)}
     if args.json:
         print(json.dumps(out, indent=2))
     else:
         print(f"replica: {t_point * 1e3:.0f} ms per point, {t_curve:.2f} s per 100-point curve; one convex solve at "
               f"D=2000 takes {out['convex_over_point']:.2f}x a replica point (and 10 seeds are needed for an SE)")
+        print(f"high precision: a 30-digit point takes {out['dps30_point_over_float64_point']:.1f}x the float64 point "
+              f"(error estimate {out['dps30_E_error_estimate']:.1e}); a level-crossing boundary takes "
+              f"{out['boundary_float64_over_point']:.1f}x (float64) and {out['boundary_dps30_over_point']:.1f}x "
+              f"(30 digits, alpha = {bmp.alpha_str} +- {out['boundary_dps30_error_estimate']:.1e}) the float64 point")
 
 
 if __name__ == "__main__":

@@ -244,8 +244,17 @@ class _MomentsMP:
                 self.nodes.append(pts)
         self.classes = classes
         self.evaluations = 0
+        self._cache = (None, None)
 
     def __call__(self, tau, zeta):
+        key = (tau, zeta)
+        if self._cache[0] == key:  # the moments do not depend on alpha: reused across nearby alphas
+            return self._cache[1]
+        val = self._evaluate(tau, zeta)
+        self._cache = (key, val)
+        return val
+
+    def _evaluate(self, tau, zeta):
         K = kernels.mp
         self.evaluations += 1
         with mpmath.workdps(self.wp):
@@ -278,16 +287,16 @@ def _norm(F):
     return max(abs(F[0]), abs(F[1]))
 
 
-def _solve(mom, tau, zeta, alpha, sigma, dps, wp):
-    """Damped Newton from (tau, zeta) with a forward-difference Jacobian that is kept (chord steps)
-    while each step shrinks the residual at least tenfold; returns (tau, zeta, mse, mse_prev)."""
+def _solve(mom, tau, zeta, alpha, sigma, dps, wp, J=None):
+    """Damped Newton from (tau, zeta) with a forward-difference Jacobian that is kept (chord steps,
+    also across nearby alphas via ``J``) while each step shrinks the residual at least tenfold;
+    returns (tau, zeta, mse, mse_prev, J)."""
     from .replica import ReplicaError
     with mpmath.workdps(wp):
         target = mpmath.mpf(10) ** -(dps + 4)
         h = mpmath.mpf(10) ** -(wp // 2)
         F, mse = _residual(mom, tau, zeta, alpha, sigma)
         mse_prev = mse
-        J = None
         for _ in range(MAX_OUTER_ITERS):
             if J is None:
                 J = mpmath.matrix(2, 2)
@@ -311,7 +320,7 @@ def _solve(mom, tau, zeta, alpha, sigma, dps, wp):
                 J = None  # poor progress: fresh Jacobian next step
             tau, zeta, mse_prev, mse, F = t_new, z_new, mse, mse_new, F_new
             if abs(lam * step[0]) <= target * tau and abs(lam * step[1]) <= target * zeta:
-                return tau, zeta, mse, mse_prev
+                return tau, zeta, mse, mse_prev, J
     raise ReplicaError(f"high-precision outer Newton did not converge at alpha={float(alpha):.6g} "
                        f"(last residual {mpmath.nstr(_norm(F), 3)}); check the float64 solution or lower dps")
 
@@ -346,6 +355,7 @@ class PointSolver:
         self.Z = _z_max(dps)
         self.n = nodes_for(dps)
         self.last = None  # (alpha, tau, zeta, mse, mse_prev)
+        self.J = None
         self.pans = None
         self.mom = None
         self.evaluations = 0
@@ -356,6 +366,7 @@ class PointSolver:
         a = float(alpha)
         if self.last is not None and abs(alpha - self.last[0]) <= self.REUSE_RTOL * alpha:
             return self.last[1], self.last[2]
+        self.J = None
         try:
             r64 = ge64(a, self.task, self.init, self.scheme, self.sigma, n_nodes=self.n_nodes64)
         except ReplicaError:  # float64 quadrature short of nodes (tiny k): more nodes, then give up
@@ -375,7 +386,8 @@ class PointSolver:
                                  f"({self.cls64.active_fraction:.6g}); X b = y has no solution")
             tau0, zeta0 = self._start(alpha)
             before = self.mom.evaluations
-            tau, zeta, mse, mse_prev = _solve(self.mom, tau0, zeta0, alpha, mpmath.mpf(self.sigma), self.dps, self.wp)
+            tau, zeta, mse, mse_prev, self.J = _solve(self.mom, tau0, zeta0, alpha, mpmath.mpf(self.sigma), self.dps,
+                                                      self.wp, self.J)
             self.evaluations += self.mom.evaluations - before
             self.last = (alpha, tau, zeta, mse, mse_prev)
             return mse / self.power, tau, zeta, abs(mse - mse_prev) / self.power

@@ -90,6 +90,34 @@ def l2_limit():
     return sp.simplify(mse.subs(s_) / P)
 
 
-__all__ = ["alpha", "eta_prime", "eta_prime_design_form", "fixed_point_equations", "l2_limit",
-           "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "sigma",
-           "tau", "x", "zeta"]
+t_dt = sp.Symbol("t", positive=True)
+rho = sp.Symbol("rho", positive=True)
+
+
+def _gaussian_tail_second_moment():
+    """``int_t^inf (u - t)^2 phi(u) du`` by sympy ``integrate`` (phi the standard normal density)."""
+    u = sp.Symbol("u", real=True)
+    return sp.simplify(sp.integrate((u - t_dt) ** 2 * sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi), (u, t_dt, sp.oo)))
+
+
+def donoho_tanner_objective():
+    """Statistical dimension of the l1 descent cone at sparsity rho, as a function of the threshold t:
+    ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du`` (integrated by sympy); its minimum
+    over t > 0 is alpha_c(rho).  Checked equal to DESIGN.md's
+    ``rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``."""
+    tail = _gaussian_tail_second_moment()
+    Phi = sp.erfc(t_dt / sp.sqrt(2)) / 2  # Phi(-t)
+    phi = sp.exp(-t_dt**2 / 2) / sp.sqrt(2 * sp.pi)
+    if sp.simplify(sp.expand(tail - ((1 + t_dt**2) * Phi - t_dt * phi)).rewrite(sp.erf)) != 0:
+        raise AssertionError("the integrated Donoho-Tanner objective differs from DESIGN.md's form")
+    return rho * (1 + t_dt**2) + 2 * (1 - rho) * tail
+
+
+def donoho_tanner_stationarity():
+    """``d psi / dt``, zero at the minimising threshold (psi is convex in t)."""
+    return sp.simplify(sp.diff(donoho_tanner_objective(), t_dt))
+
+
+__all__ = ["alpha", "donoho_tanner_objective", "donoho_tanner_stationarity", "eta_prime", "eta_prime_design_form", "fixed_point_equations", "l2_limit",
+           "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "rho", "sigma",
+           "t_dt", "tau", "x", "zeta"]
