@@ -361,21 +361,26 @@ class PointSolver:
         self.evaluations = 0
 
     def _start(self, alpha):
+        """Start (tau, zeta): the last solution when alpha is close to it, else the float64 solution
+        (panels are then rebuilt)."""
         from .replica import ReplicaError
         from .replica import generalization_error as ge64
         a = float(alpha)
         if self.last is not None and abs(alpha - self.last[0]) <= self.REUSE_RTOL * alpha:
             return self.last[1], self.last[2]
-        self.J = None
         try:
             r64 = ge64(a, self.task, self.init, self.scheme, self.sigma, n_nodes=self.n_nodes64)
         except ReplicaError:  # float64 quadrature short of nodes (tiny k): more nodes, then give up
             r64 = ge64(a, self.task, self.init, self.scheme, self.sigma, n_nodes=3 * self.n_nodes64)
-        t64, z64 = float(r64.tau[0]), float(r64.zeta[0])
+        self._build(float(r64.tau[0]), float(r64.zeta[0]))
+        with mpmath.workdps(self.wp):
+            return mpmath.mpf(r64.tau[0]), mpmath.mpf(r64.zeta[0])
+
+    def _build(self, t64, z64):
+        self.J = None
+        self.panel_at = (t64, z64)
         self.pans = [panels(c, t64, z64, self.Z) for c in self.classes]
         self.mom = _MomentsMP(self.classes, self.pans, self.n, self.wp)
-        with mpmath.workdps(self.wp):
-            return mpmath.mpf(t64), mpmath.mpf(z64)
 
     def solve(self, alpha):
         """(E, tau, zeta, root_error) at ``alpha`` (mpf or float, 0 < alpha < 1)."""
@@ -384,11 +389,18 @@ class PointSolver:
             if alpha >= self.cls64.active_fraction:
                 raise ValueError(f"alpha={float(alpha)!r} exceeds the fraction of non-frozen coordinates "
                                  f"({self.cls64.active_fraction:.6g}); X b = y has no solution")
-            tau0, zeta0 = self._start(alpha)
-            before = self.mom.evaluations
-            tau, zeta, mse, mse_prev, self.J = _solve(self.mom, tau0, zeta0, alpha, mpmath.mpf(self.sigma), self.dps,
-                                                      self.wp, self.J)
-            self.evaluations += self.mom.evaluations - before
+            tau, zeta = self._start(alpha)
+            for _ in range(3):
+                before = self.mom.evaluations
+                tau, zeta, mse, mse_prev, self.J = _solve(self.mom, tau, zeta, alpha, mpmath.mpf(self.sigma),
+                                                          self.dps, self.wp, self.J)
+                self.evaluations += self.mom.evaluations - before
+                # Panels (and the |z| <= Z range) were placed for the float64 (tau, zeta): when the
+                # solution moved noticeably (a poor float64 start), place them again and re-solve.
+                t64, z64 = self.panel_at
+                if abs(float(tau) / t64 - 1) < 1e-6 and abs(float(zeta) / z64 - 1) < 1e-6:
+                    break
+                self._build(float(tau), float(zeta))
             self.last = (alpha, tau, zeta, mse, mse_prev)
             return mse / self.power, tau, zeta, abs(mse - mse_prev) / self.power
 

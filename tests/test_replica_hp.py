@@ -117,7 +117,7 @@ EQ_INIT = Init(1e-2, -5e-3, 0.1)  # readout vs merged cross near alpha = 0.2476
 
 
 def test_equal_error_alpha_float64_root_and_sign_flip():
-    r = equal_error_alpha(MIXED, EQ_INIT, scheme_a="readout", scheme_b="merged", bracket=(0.1, 0.3))
+    r = equal_error_alpha(MIXED, EQ_INIT, scheme_a="readout", scheme_b="merged", bracket=(0.2, 0.3))
     a, d = float(r), 1e-4
     # independent calls of the replica solver at the root and d either side
     grid = [a - d, a, a + d]
