@@ -211,10 +211,10 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> r = equal_error_alpha(Task(0.1, 0.05, 0.05), Init(0.01, -0.01, 0.3), scheme_a="readout",
-    ...                       scheme_b="merged", bracket=(0.1, 0.9))
-    >>> round(float(r), 6), r.error < 1e-6
-    (0.29446, True)
+    >>> r = equal_error_alpha(Task(0.1, 0.05, 0.05), Init(0.01, -0.005, 0.1), scheme_a="readout",
+    ...                       scheme_b="merged", bracket=(0.2, 0.3))
+    >>> round(float(r), 8), bool(r.error < 1e-6)
+    (0.24763967, True)
     """
     init_b = init_a if init_b is None else init_b
     scheme_a = as_scheme(scheme_a)
