@@ -172,7 +172,7 @@ def _replica_doc() -> str:
            _m(f"{sp.latex(R.prox_stationarity())} = 0"),
            "\n## 4.2 Mirror-variable residual\n\nWith $s = Q_k'(b) - Q_k'(b_0)$ (the mirror map) and "
            "$b = b(s)$ (the flow map, cancellation-free form with $m = \\min(P, M)$), "
-           "$\\zeta\\times$(stationarity) reads\n\n",
+           "$\\zeta\\times$(stationarity) reads (printed with the kernels' symbol $w$ for $s$)\n\n",
            _m(f"r(s) = {sp.latex(R.prox_residual_in_mirror_variable())} = 0,\\qquad "
               f"r'(s) = {sp.latex(R.prox_residual_derivative())} > 0"),
            "strictly increasing in $s$ and finite at $k = 0$ (frozen or half-line coordinates).  These are "
