@@ -62,7 +62,9 @@ class BoundaryResult:
     @property
     def alpha_str(self) -> str:
         """alpha as a decimal string (``dps`` significant digits, or 17 for float64)."""
-        return mpmath.nstr(mpmath.mpf(self.alpha), self.dps or 17, strip_zeros=False) if self.dps else repr(float(self.alpha))
+        if not self.dps:
+            return repr(float(self.alpha))
+        return mpmath.nstr(self.alpha, self.dps, strip_zeros=False)  # nstr of the mpf itself: no rounding to 53 bits
 
     def as_dict(self) -> dict:
         """JSON-ready: numbers as strings with all their digits."""
@@ -238,7 +240,8 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     if dps is None:
         E = (A.E64(alpha), B.E64(alpha))
     else:
-        E = (A._mp.last[3] / A._mp.power, B._mp.last[3] / B._mp.power)
+        with mpmath.workdps(dps + 12):  # E at the root from the last high-precision solves
+            E = (A._mp.last[3] / A._mp.power, B._mp.last[3] / B._mp.power)
     return BoundaryResult(alpha, err, "equal", E, dps, A.evaluations + B.evaluations)
 
 
@@ -279,7 +282,11 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
         return e - mpmath.mpf(level), err
 
     alpha, err, _ = _root(lambda a: S.E64(a) - level, fmp, (lo, hi), f"E - {level!r}", dps, (S,))
-    E = (S.E64(alpha),) if dps is None else (S._mp.last[3] / S._mp.power,)
+    if dps is None:
+        E = (S.E64(alpha),)
+    else:
+        with mpmath.workdps(dps + 12):
+            E = (S._mp.last[3] / S._mp.power,)
     return BoundaryResult(alpha, err, "level", E, dps, S.evaluations)
 
 

@@ -194,10 +194,10 @@ def _replica_doc() -> str:
            "\n## 4.6 Rich ($\\ell_1$) limit: Donoho-Tanner threshold\n\nExact recovery from scratch as "
            "$k\\to 0$ iff $\\alpha > \\alpha_c(\\rho) = \\min_{t>0}\\psi(t)$, the statistical "
            "dimension of the $\\ell_1$ descent cone, with $\\psi(t) = \\rho(1+t^2) + 2(1-\\rho)"
-           "\\int_t^\\infty (u-t)^2\\varphi(u)\\,du$ integrated by sympy:\n\n",
+           "\\int_t^\\infty (u-t)^2\\varphi(u)\\,du$; sympy `integrate` gives the tail, **checked equal** to "
+           "DESIGN.md's $(1+t^2)\\Phi(-t) - t\\varphi(t)$ ($\\Phi(-t) = \\operatorname{erfc}(t/\\sqrt2)/2$):\n\n",
            _m(f"\\psi(t) = {sp.latex(psi)}"),
-           "(**checked equal** to DESIGN.md's $\\rho(1+t^2) + 2(1-\\rho)[(1+t^2)\\Phi(-t) - t\\varphi(t)]$); "
-           "the minimiser solves\n\n",
+           "The minimiser solves\n\n",
            _m(f"\\psi'(t) = {sp.latex(R.donoho_tanner_stationarity())} = 0"),
            f"giving $\\alpha_c(0.1) = {mpmath.nstr(_alpha_c(0.1), 30)}$ (30 digits).\n",
            "\n## 4.7 Numerics (float64 and mpmath)\n\n",

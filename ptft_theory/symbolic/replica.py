@@ -102,20 +102,21 @@ def _gaussian_tail_second_moment():
 
 def donoho_tanner_objective():
     """Statistical dimension of the l1 descent cone at sparsity rho, as a function of the threshold t:
-    ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du`` (integrated by sympy); its minimum
-    over t > 0 is alpha_c(rho).  Checked equal to DESIGN.md's
-    ``rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``."""
+    ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du``; its minimum over t > 0 is
+    alpha_c(rho).  The tail integral is done by sympy and checked equal to DESIGN.md's
+    ``(1+t^2) Phi(-t) - t phi(t)``; that form (erfc, deterministic printing) is returned."""
     tail = _gaussian_tail_second_moment()
     Phi = sp.erfc(t_dt / sp.sqrt(2)) / 2  # Phi(-t)
     phi = sp.exp(-t_dt**2 / 2) / sp.sqrt(2 * sp.pi)
-    if sp.simplify(sp.expand(tail - ((1 + t_dt**2) * Phi - t_dt * phi)).rewrite(sp.erf)) != 0:
+    design_tail = (1 + t_dt**2) * Phi - t_dt * phi
+    if sp.simplify(sp.expand(tail - design_tail).rewrite(sp.erf)) != 0:
         raise AssertionError("the integrated Donoho-Tanner objective differs from DESIGN.md's form")
-    return rho * (1 + t_dt**2) + 2 * (1 - rho) * tail
+    return rho * (1 + t_dt**2) + 2 * (1 - rho) * design_tail
 
 
 def donoho_tanner_stationarity():
     """``d psi / dt``, zero at the minimising threshold (psi is convex in t)."""
-    return sp.simplify(sp.diff(donoho_tanner_objective(), t_dt))
+    return sp.expand(sp.diff(donoho_tanner_objective(), t_dt))
 
 
 __all__ = ["alpha", "donoho_tanner_objective", "donoho_tanner_stationarity", "eta_prime", "eta_prime_design_form", "fixed_point_equations", "l2_limit",
