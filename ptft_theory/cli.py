@@ -348,6 +348,11 @@ def main(argv=None) -> int:
     except ValueError as e:  # user error: one line, exit 2
         print(f"ptft {args.command}: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as e:  # a solve of ours that did not converge (ReplicaError, ...): one line, exit 1
+        if not type(e).__module__.startswith("ptft_theory"):
+            raise
+        print(f"ptft {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"ptft {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -205,6 +205,8 @@ def test_cli_boundary_level_json_and_errors():
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "no sign change" in bad.stderr
     bad = _ptft("boundary", "equal", "--c-pt", "1", *TASK_ARGS)
     assert bad.returncode == 2 and "identical" in bad.stderr
+    bad = _ptft("boundary", "level", "--level", "0.5", "--c-pt", "1e8", *TASK_ARGS, "--dps", "0")
+    assert bad.returncode == 2 and "dps=0 is invalid" in bad.stderr
     h = _ptft("boundary", "--help")
     assert h.returncode == 0 and "example:" in h.stdout
 
@@ -217,3 +219,14 @@ def test_cli_curve_dps_digits_as_strings():
         assert abs(mpmath.mpf(out["E"][0]) - mpmath.mpf("0.5")) < mpmath.mpf(10) ** -25
     assert len(out["E"][0]) >= 32 and out["dps"] == 30
     assert float(out["E_error"][0]) < 1e-30
+
+
+def test_cli_solver_failure_is_one_line_exit_1(monkeypatch):
+    import ptft_theory.boundaries as B
+
+    def fail(*a, **k):
+        raise ReplicaError("high-precision secant did not converge (test)")
+
+    monkeypatch.setattr(B, "level_crossing_alpha", fail)
+    r = _ptft("boundary", "level", "--level", "0.5", "--c-pt", "1e8", *TASK_ARGS)
+    assert r.returncode == 1 and r.stderr.strip() == "ptft boundary: ReplicaError: high-precision secant did not converge (test)"
