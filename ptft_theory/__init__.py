@@ -12,6 +12,7 @@ from it (:mod:`ptft_theory.codegen`).
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
+from .boundaries import BoundaryCurve, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
 from .config import Init, Task
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
 from .replica import ReplicaError, ReplicaResult, error_sweep, generalization_error, rich_limit_threshold
@@ -23,6 +24,8 @@ from .tasks import Teachers, make_teachers, relative_error, sample_data
 __version__ = "0.1.0"
 
 __all__ = [
+    "BoundaryCurve",
+    "BoundaryResult",
     "DEFAULT_SCHEME",
     "DEFAULT_THRESHOLDS",
     "ConvergenceError",
@@ -39,11 +42,14 @@ __all__ = [
     "Task",
     "Teachers",
     "Thresholds",
+    "boundary_curve",
+    "equal_error_alpha",
     "error_sweep",
     "ft_scales",
     "generalization_error",
     "implicit_bias_solution",
     "implicit_bias_solve",
+    "level_crossing_alpha",
     "make_teachers",
     "regime",
     "relative_error",

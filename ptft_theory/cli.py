@@ -221,20 +221,113 @@ def register_curve(sub):
     _add_scheme(p)
     p.add_argument("--alpha", type=float, nargs="+", required=True, help="sample ratios N_FT / D > 0")
     p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
+    p.add_argument("--dps", type=int, default=None,
+                   help="evaluate with mpmath at this many digits (JSON numbers become strings; adds E_error)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_curve)
 
 
 def _cmd_curve(args):
     from .replica import generalization_error
-    r = generalization_error(args.alpha, _task(args), _init(args), args.scheme, args.sigma)
+    r = generalization_error(args.alpha, _task(args), _init(args), args.scheme, args.sigma, dps=args.dps)
+    if args.dps is not None:
+        import mpmath
+        s = lambda a: [mpmath.nstr(x, args.dps) for x in a]  # noqa: E731
+        payload = {"scheme": args.scheme, "dps": args.dps, "alpha": r.alpha, "E": s(r.E),
+                   "E_error": [mpmath.nstr(x, 3) for x in r.error], "E_dB": r.E_dB, "tau": s(r.tau), "zeta": s(r.zeta)}
+        text = "\n".join(f"alpha={a:<8g} E={e}  (+- {mpmath.nstr(err, 2)})" for a, e, err in zip(r.alpha, s(r.E), r.error))
+        _emit(args, payload, text)
+        return
     payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta}
     text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
     _emit(args, payload, text)
 
 
-REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_figures,
-              register_validate, register_bench]
+def register_boundary(sub):
+    p = sub.add_parser("boundary", help="phase boundaries in alpha: equal error of two inits/schemes, or a level crossing",
+                       description="The alpha where E crosses a level, or where two initialisations or schemes give "
+                                   "equal E; optionally traced over a parameter (--over/--values) and refined to "
+                                   "--dps digits with the mpmath replica path.",
+                       epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                              "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    bsub = p.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    lv = bsub.add_parser("level", help="alpha where E crosses --level",
+                         epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                                "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json")
+    lv.add_argument("--level", type=float, required=True, help="target relative error E > 0")
+    _add_init(lv)
+    _add_scheme(lv)
+    eq = bsub.add_parser("equal", help="alpha where two inits (--c-pt-a/--c-pt-b ...) or schemes give equal E",
+                         epilog="example: ptft boundary equal --c-pt 0.01 --lambda-pt -0.005 --gamma-ft 0.1 "
+                                "--scheme-a readout --scheme-b merged --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05 "
+                                "--bracket 0.1 0.3 --json")
+    eq.add_argument("--c-pt", type=float, default=None, help="c_PT of both sides (unless --c-pt-a/-b)")
+    eq.add_argument("--lambda-pt", type=float, default=0.0, help="lambda_PT of both sides (default 0)")
+    eq.add_argument("--gamma-ft", type=float, default=0.0, help="gamma_FT of both sides (default 0)")
+    for side in ("a", "b"):
+        eq.add_argument(f"--c-pt-{side}", type=float, default=None)
+        eq.add_argument(f"--lambda-pt-{side}", type=float, default=None)
+        eq.add_argument(f"--gamma-ft-{side}", type=float, default=None)
+        eq.add_argument(f"--scheme-{side}", choices=["readout", "merged"], default=None,
+                        help="scheme of this side (default readout)")
+    for q in (lv, eq):
+        _add_task(q)
+        q.add_argument("--bracket", type=float, nargs=2, default=[0.05, 0.95], metavar=("LO", "HI"),
+                       help="alpha interval holding one sign change (default 0.05 0.95)")
+        q.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
+        q.add_argument("--dps", type=int, default=None, help="refine to this many digits with mpmath")
+        q.add_argument("--over", default=None, help="trace a curve over this parameter (e.g. lambda_pt, a.c_pt)")
+        q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
+        q.add_argument("--json", action="store_true")
+        q.set_defaults(func=_cmd_boundary)
+
+
+def _cmd_boundary(args):
+    from .boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+    from .config import Init
+    task = _task(args)
+    if args.kind == "level":
+        init_a, init_b, scheme_a, scheme_b = _init(args), None, args.scheme, None
+    else:
+        def side(s):
+            c = getattr(args, f"c_pt_{s}") if getattr(args, f"c_pt_{s}") is not None else args.c_pt
+            if c is None:
+                raise ValueError(f"c_pt of side {s} is missing; give --c-pt or --c-pt-{s} (> 0)")
+            lam = getattr(args, f"lambda_pt_{s}")
+            g = getattr(args, f"gamma_ft_{s}")
+            return Init(c, args.lambda_pt if lam is None else lam, args.gamma_ft if g is None else g)
+        init_a, init_b = side("a"), side("b")
+        scheme_a, scheme_b = args.scheme_a or "readout", args.scheme_b or "readout"
+    if (args.over is None) != (args.values is None):
+        raise ValueError("--over and --values go together; valid: both or neither")
+    if args.over is not None:
+        cur = boundary_curve(args.kind, args.over, args.values, task=task, init=init_a, init_b=init_b, scheme=scheme_a,
+                             scheme_b=scheme_b, level=getattr(args, "level", None), bracket=tuple(args.bracket),
+                             sigma=args.sigma, dps=args.dps)
+        points = [dict(p.as_dict(), **{args.over: v}) for p, v in zip(cur.points, cur.values.tolist())]
+        payload = {"kind": args.kind, "param": args.over, "points": points}
+        text = "\n".join(f"{args.over}={v:<12g} alpha={p.alpha_str}  (+- {mpmath_str(p.error)})"
+                         for v, p in zip(cur.values.tolist(), cur.points))
+        _emit(args, payload, text)
+        return
+    if args.kind == "level":
+        r = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket), sigma=args.sigma,
+                                 dps=args.dps)
+    else:
+        r = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b, bracket=tuple(args.bracket),
+                              sigma=args.sigma, dps=args.dps)
+    _emit(args, r.as_dict(), f"alpha={r.alpha_str}  (+- {mpmath_str(r.error)}; E at the root: "
+                             + ", ".join(r.as_dict()["E"]) + ")")
+
+
+def mpmath_str(x):
+    import mpmath
+    return mpmath.nstr(mpmath.mpf(x), 3)
+
+
+REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
+              register_figures, register_validate, register_bench]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +348,11 @@ def main(argv=None) -> int:
     except ValueError as e:  # user error: one line, exit 2
         print(f"ptft {args.command}: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as e:  # a solve of ours that did not converge (ReplicaError, ...): one line, exit 1
+        if not type(e).__module__.startswith("ptft_theory"):
+            raise
+        print(f"ptft {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"ptft {args.command}: interrupted", file=sys.stderr)
         return 130

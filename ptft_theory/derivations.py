@@ -156,10 +156,71 @@ def _regimes_doc() -> str:
     return "".join(out)
 
 
+def _replica_doc() -> str:
+    from .symbolic import replica as R
+    eq_tau, eq_alpha = R.fixed_point_equations()
+    design_eta = R.eta_prime_design_form()  # raises unless implicit differentiation gives DESIGN's form
+    l2 = R.l2_limit()
+    psi = R.donoho_tanner_objective()  # raises unless it equals DESIGN's closed form
+    out = [HEADER, "# 4. Replica saddle point of the FT error\n\n",
+           "Conventions: DESIGN.md section 3; arXiv 2602.20062.  For $\\min_b \\sum_d D_{k_d}(b_d, b_{0,d})$ "
+           "s.t. $Xb = y$ with iid Gaussian $X$ ($N, D\\to\\infty$, $\\alpha = N/D$) each coordinate of the "
+           "estimate behaves as the scalar proximal map $\\eta(x)$ of the Bregman potential at "
+           "$x = \\beta^* + \\tau z$, $z\\sim N(0, 1)$.\n",
+           "\n## 4.1 Prox stationarity\n\n$\\eta(x) = \\arg\\min_b (b-x)^2/(2\\zeta) + D_k(b, b_0)$; "
+           "its stationarity condition (sympy, from $Q_k'$):\n\n",
+           _m(f"{sp.latex(R.prox_stationarity())} = 0"),
+           "\n## 4.2 Mirror-variable residual\n\nWith $s = Q_k'(b) - Q_k'(b_0)$ (the mirror map) and "
+           "$b = b(s)$ (the flow map, cancellation-free form with $m = \\min(P, M)$), "
+           "$\\zeta\\times$(stationarity) reads (printed with the kernels' symbol $w$ for $s$)\n\n",
+           _m(f"r(s) = {sp.latex(R.prox_residual_in_mirror_variable())} = 0,\\qquad "
+              f"r'(s) = {sp.latex(R.prox_residual_derivative())} > 0"),
+           "strictly increasing in $s$ and finite at $k = 0$ (frozen or half-line coordinates).  These are "
+           "the generated kernels `prox_residual` and `prox_residual_derivative`.\n",
+           "\n## 4.3 $\\eta'$ by implicit differentiation\n\n$\\eta' = b'(s)\\,ds/dx$ with "
+           "$ds/dx = -(\\partial r/\\partial x)/r'(s)$ (sympy checks $\\partial r/\\partial s = r'(s)$):\n\n",
+           _m(f"\\eta'(x) = {sp.latex(R.eta_prime())}"),
+           "Differentiating the $b$-form stationarity condition instead gives (sympy `simplify`, "
+           "**checked equal** to DESIGN.md's $1/(1 + \\zeta/(2\\sqrt{k^2+b^2}))$):\n\n",
+           _m(f"\\eta'(x) = {sp.latex(design_eta)}"),
+           "\n## 4.4 Fixed-point equations\n\nWith $\\mathrm{MSE} = E[(\\eta - \\beta^*)^2]$ and "
+           "$D_1 = E[\\eta']$ (averages over $z$ and the coordinate classes):\n\n",
+           _m(f"{sp.latex(eq_tau)},\\qquad {sp.latex(eq_alpha)}"),
+           "and $E_{gen} = \\mathrm{MSE}/E[\\beta^{*2}]$.\n",
+           "\n## 4.5 Lazy ($\\ell_2$) limit\n\n$Q \\to b^2/(4k)$ gives the linear denoiser "
+           "$\\eta = a x$, $a = 1/(1 + \\zeta/(2k))$; solving the two equations (sympy `solve`) gives\n\n",
+           _m(f"E_{{gen}} = {sp.latex(l2)}"),
+           "(noiseless), independent of $k$ and of the signal distribution.\n",
+           "\n## 4.6 Rich ($\\ell_1$) limit: Donoho-Tanner threshold\n\nExact recovery from scratch as "
+           "$k\\to 0$ iff $\\alpha > \\alpha_c(\\rho) = \\min_{t>0}\\psi(t)$, the statistical "
+           "dimension of the $\\ell_1$ descent cone, with $\\psi(t) = \\rho(1+t^2) + 2(1-\\rho)"
+           "\\int_t^\\infty (u-t)^2\\varphi(u)\\,du$; sympy `integrate` gives the tail, **checked equal** to "
+           "DESIGN.md's $(1+t^2)\\Phi(-t) - t\\varphi(t)$ ($\\Phi(-t) = \\operatorname{erfc}(t/\\sqrt2)/2$):\n\n",
+           _m(f"\\psi(t) = {sp.latex(psi)}"),
+           "The minimiser solves\n\n",
+           _m(f"\\psi'(t) = {sp.latex(R.donoho_tanner_stationarity())} = 0"),
+           f"giving $\\alpha_c(0.1) = {mpmath.nstr(_alpha_c(0.1), 30)}$ (30 digits).\n",
+           "\n## 4.7 Numerics (float64 and mpmath)\n\n",
+           "float64 (`ptft_theory.replica`): Gauss-Hermite in $z$ with a bracketed Newton prox per node.  "
+           "mpmath (`ptft_theory.replica_mp`, `dps=`): the monotone change of variables $z = r(s)/\\tau$ "
+           "(with $x = \\beta^*$ in $r$), $dz = r'(s)\\,ds/\\tau$, turns every average into an integral "
+           "over $s$ of entire functions (no inner solve, no kink singularities at "
+           "$\\operatorname{Im} z = \\pm\\pi\\zeta/(2\\tau)$), done by Gauss-Legendre panels chosen in "
+           "float64 and checked at twice the nodes; the outer equations by a damped chord Newton from the "
+           "float64 solution.\n"]
+    return "".join(out)
+
+
+def _alpha_c(rho):
+    from .replica import rich_limit_threshold
+    return rich_limit_threshold(rho, dps=30)
+
+
 def render_derivations() -> dict[str, str]:
     """File name -> Markdown text of every derivation document."""
     return {
         "01_dynamics_and_potential.md": _dynamics_doc(),
         "02_ft_scales.md": _ft_doc(),
         "03_regimes.md": _regimes_doc(),
+        "04_replica.md": _replica_doc(),
     }

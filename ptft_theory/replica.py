@@ -388,8 +388,9 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     scheme : {"readout", "merged"}
     sigma : float
         State-evolution noise level (``sigma_y / sqrt(N_FT)``, see module docstring); >= 0.
-    dps : None
-        High-precision evaluation is not implemented yet; passing a value raises.
+    dps : int, optional
+        Evaluate with mpmath at ``dps`` digits (:mod:`ptft_theory.replica_mp`); returns a
+        ``HighPrecisionResult`` whose ``E`` holds ``mpf`` values and ``error`` an error estimate.
         For ``alpha >= 1`` (every coordinate free to move): E = 0 without noise; with noise, GF goes
         to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
     n_nodes : int
@@ -418,14 +419,15 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     if not isinstance(init, Init):
         raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
-    if dps is not None:
-        raise NotImplementedError("generalization_error(dps=...) (mpmath path) is not implemented yet")
     scheme = as_scheme(scheme)
     sigma = V.nonnegative("sigma", sigma)
     n_nodes = V.positive_int("n_nodes", n_nodes)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):
         raise ValueError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+    if dps is not None:  # mpmath path: same generated kernels at dps digits (replica_mp)
+        from .replica_mp import generalization_error_mp
+        return generalization_error_mp(alphas, task, init, scheme, sigma, V.positive_int("dps", dps), n_nodes)
     return _solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
 
 

@@ -126,7 +126,36 @@ def least_squares_limit():
     return sp.simplify(sol)
 
 
-__all__ = ["alpha", "eta_prime", "eta_prime_design_form", "eta_prime_zeta_derivative", "eta_second_derivative",
-           "eta_zeta_derivative", "prox_point_sensitivities", "fixed_point_equations", "l2_limit", "least_squares_limit",
-           "prox_residual_derivative", "prox_residual_in_mirror_variable", "prox_stationarity", "sigma",
-           "tau", "x", "zeta"]
+t_dt = sp.Symbol("t", positive=True)
+rho = sp.Symbol("rho", positive=True)
+
+
+def _gaussian_tail_second_moment():
+    """``int_t^inf (u - t)^2 phi(u) du`` by sympy ``integrate`` (phi the standard normal density)."""
+    u = sp.Symbol("u", real=True)
+    return sp.simplify(sp.integrate((u - t_dt) ** 2 * sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi), (u, t_dt, sp.oo)))
+
+
+def donoho_tanner_objective():
+    """Statistical dimension of the l1 descent cone at sparsity rho, as a function of the threshold t:
+    ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du``; its minimum over t > 0 is
+    alpha_c(rho).  The tail integral is done by sympy and checked equal to DESIGN.md's
+    ``(1+t^2) Phi(-t) - t phi(t)``; that form (erfc, deterministic printing) is returned."""
+    tail = _gaussian_tail_second_moment()
+    Phi = sp.erfc(t_dt / sp.sqrt(2)) / 2  # Phi(-t)
+    phi = sp.exp(-t_dt**2 / 2) / sp.sqrt(2 * sp.pi)
+    design_tail = (1 + t_dt**2) * Phi - t_dt * phi
+    if sp.simplify(sp.expand(tail - design_tail).rewrite(sp.erf)) != 0:
+        raise AssertionError("the integrated Donoho-Tanner objective differs from DESIGN.md's form")
+    return rho * (1 + t_dt**2) + 2 * (1 - rho) * design_tail
+
+
+def donoho_tanner_stationarity():
+    """``d psi / dt``, zero at the minimising threshold (psi is convex in t)."""
+    return sp.expand(sp.diff(donoho_tanner_objective(), t_dt))
+
+
+__all__ = ["alpha", "donoho_tanner_objective", "donoho_tanner_stationarity", "eta_prime", "eta_prime_design_form",
+           "eta_prime_zeta_derivative", "eta_second_derivative", "eta_zeta_derivative", "fixed_point_equations",
+           "l2_limit", "least_squares_limit", "prox_point_sensitivities", "prox_residual_derivative",
+           "prox_residual_in_mirror_variable", "prox_stationarity", "rho", "sigma", "t_dt", "tau", "x", "zeta"]
