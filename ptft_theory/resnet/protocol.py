@@ -73,11 +73,11 @@ class Protocol:
     width: int = 64
     stem: str = "imagenet"
     batch_size: int = 50
-    lr_pt: float = 0.05
-    lr_ft: float = 0.05
+    lr_pt: float = 0.01
+    lr_ft: float = 0.01
     momentum: float = 0.9
     weight_decay: float = 0.0
-    pt_epochs: int = 5
+    pt_epochs: int = 8
     ft_epochs: int = 30
     pt_loss_threshold: float = 0.01
     ft_loss_threshold: float = 0.01
