@@ -89,8 +89,9 @@ def design_points(cfg: dict) -> list[dict]:
 
 def run_configs(cfg: dict) -> list[dict]:
     """One JSON config per run, ordered so runs sharing a PT network are adjacent."""
+    from .protocol import code_hash  # noqa: PLC0415
     proto = dataclasses.asdict(cfg["protocol"])
-    runs = [{"kind": "resnet_run", "protocol": proto, "seed": int(s), **p, "n_ft": int(n)}
+    runs = [{"kind": "resnet_run", "code": code_hash(), "protocol": proto, "seed": int(s), **p, "n_ft": int(n)}
             for s in cfg["seeds"] for p in design_points(cfg) for n in cfg["n_ft"]]
     return sorted(runs, key=lambda r: (r["seed"], r["c_pt"], r["kappa"], r["gamma_ft"], r["n_ft"]))
 

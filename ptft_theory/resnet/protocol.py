@@ -39,8 +39,19 @@ from ..sweep import config_key, derive_seed
 from . import data as D
 
 TASKS = ("binary", "multiclass")
-#: Salt of the PT-checkpoint cache keys; bump when PT training changes.
+#: Salt of the PT-checkpoint cache keys (the keys also hold :func:`code_hash`).
 PT_CODE_VERSION = "resnet-pt-1"
+
+
+@functools.lru_cache(maxsize=None)
+def code_hash() -> str:
+    """Short SHA-256 of the sources a run depends on (protocol, model, loaders): part of every cached
+    run's and PT network's key, so editing them recomputes instead of reusing stale results."""
+    import hashlib  # noqa: PLC0415
+    h = hashlib.sha256()
+    for name in ("protocol.py", "model.py", "data.py"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -304,7 +315,7 @@ def pt_config(protocol: Protocol, seed: int, c_pt: float, kappa: float) -> dict:
     """What a PT network depends on (its cache key): the PT fields of the protocol, seed, c_pt, kappa."""
     ft_only = {"task", "n_ft_classes", "lr_ft", "ft_epochs", "ft_loss_threshold", "n_probe"}
     p = {k: v for k, v in dataclasses.asdict(protocol).items() if k not in ft_only}
-    return {"kind": "resnet_pt", "protocol": p, "seed": int(seed), "c_pt": float(c_pt), "kappa": float(kappa)}
+    return {"kind": "resnet_pt", "code": code_hash(), "protocol": p, "seed": int(seed), "c_pt": float(c_pt), "kappa": float(kappa)}
 
 
 def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_root=None, download=False,
@@ -328,15 +339,16 @@ def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_r
     scale_network(model, c_pt, kappa)
     model.to(device)
     stats = _channel_stats(protocol.dataset, None if data_root is None else str(data_root), download)
-    rng = np.random.default_rng(derive_seed({**cfg, "purpose": "pt_data"}))
+    seed_cfg = {k: v for k, v in cfg.items() if k != "code"}  # seeds do not change with the code
+    rng = np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_data"}))
     idx, lab = _select(train_split, pt_classes, protocol.n_pt_per_class, rng, "n_pt_per_class")
     x, y = _tensor(train_split, idx, lab, protocol, stats, device)
     t0 = time.perf_counter()
     fit = train(model, x, y, epochs=protocol.pt_epochs, lr=protocol.lr_pt, momentum=protocol.momentum,
                 weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
-                loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**cfg, "purpose": "pt_sgd"}))
+                loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**seed_cfg, "purpose": "pt_sgd"}))
     tidx, tlab = _select(test_split, pt_classes, protocol.n_test_per_class,
-                         np.random.default_rng(derive_seed({**cfg, "purpose": "pt_test"})), "n_test_per_class")
+                         np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_test"})), "n_test_per_class")
     xt, yt = _tensor(test_split, tidx, tlab, protocol, stats, device)
     metrics = {"pt_epochs": fit["epochs"], "pt_train_loss": fit["loss"], "pt_diverged": fit["diverged"],
                "pt_test_error": error_rate(model, xt, yt), "pt_seconds": time.perf_counter() - t0}
