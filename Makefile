@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	scripts/ensure_fashion_mnist.sh
 	$(PY) -m pytest -q
 
 test-full: $(STAMP)
+	scripts/ensure_fashion_mnist.sh
 	PTFT_FULL=1 $(PY) -m pytest -q
 
 figures: $(STAMP)

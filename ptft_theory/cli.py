@@ -211,6 +211,11 @@ def register_bench(sub):
     _register(sub)
 
 
+def register_resnet(sub):
+    from .resnet.cli import register_resnet as _register  # torch is imported only when a resnet command runs
+    _register(sub)
+
+
 def register_curve(sub):
     p = sub.add_parser("curve", help="replica FT error vs alpha_FT",
                        description="Replica prediction of the relative FT generalization error over alpha = N_FT / D.",
@@ -327,7 +332,7 @@ def mpmath_str(x):
 
 
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
-              register_figures, register_validate, register_bench]
+              register_figures, register_validate, register_bench, register_resnet]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,95 @@
+"""Fig. 4 analogue from a results CSV alone: test error, richness and PT dependence vs n_FT.
+
+Columns: one per lever (c_PT, kappa, gamma_FT), the lever varied with the other two at the base
+point (the value of each lever that occurs in most rows, i.e. the sweep's ``[base]``).  Rows: FT test
+error (dashed: chance), richness (relative change of the stem and stages 1-3 during FT), PT
+dependence (linear CKA of PT and FT penultimate features).  Mean over seeds, error bars +-1 SE.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .._io import read_csv_rows
+
+LEVERS = (("c_pt", "c_PT (all weights)"), ("kappa", "kappa (stem + stages 1-3)"), ("gamma_ft", "gamma_FT (readout)"))
+METRICS = (("test_error", "FT test error"), ("richness", "richness: rel. change, early blocks"),
+           ("pt_dependence", "PT dependence: CKA(PT, FT features)"))
+
+
+def _float(x):
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return math.nan
+    return v
+
+
+def base_point(rows) -> dict:
+    """The most frequent value of each lever (the sweep's base point)."""
+    return {lev: collections.Counter(_float(r[lev]) for r in rows).most_common(1)[0][0] for lev, _ in LEVERS}
+
+
+def panel_data(rows, lever: str, metric: str) -> dict:
+    """{lever value: (n_ft array, mean array, SE array)} for the rows with the other levers at the base."""
+    base = base_point(rows)
+    groups: dict = collections.defaultdict(lambda: collections.defaultdict(list))
+    for r in rows:
+        if all(_float(r[o]) == base[o] for o, _ in LEVERS if o != lever):
+            groups[_float(r[lever])][int(r["n_ft"])].append(_float(r[metric]))
+    out = {}
+    for v, by_n in sorted(groups.items()):
+        ns = np.array(sorted(by_n))
+        vals = [np.array([x for x in by_n[n] if math.isfinite(x)]) for n in ns]
+        mean = np.array([a.mean() if len(a) else np.nan for a in vals])
+        se = np.array([a.std(ddof=1) / math.sqrt(len(a)) if len(a) > 1 else 0.0 for a in vals])
+        out[v] = (ns, mean, se)
+    return out
+
+
+def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
+    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+    import matplotlib  # noqa: PLC0415
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    rows = read_csv_rows(csv_path)
+    if not rows:
+        raise ValueError(f"csv={str(csv_path)!r} has no rows")
+    base = base_point(rows)
+    k = int(rows[0].get("n_ft_classes") or 2)
+    fig, axes = plt.subplots(3, 3, figsize=(12, 10), sharex=True, squeeze=False)
+    for j, (lever, label) in enumerate(LEVERS):
+        for i, (metric, mlabel) in enumerate(METRICS):
+            ax = axes[i][j]
+            data = panel_data(rows, lever, metric)
+            cmap = plt.get_cmap("viridis")
+            for t, (v, (ns, mean, se)) in enumerate(data.items()):
+                ax.errorbar(ns, mean, yerr=se, marker="o", ms=4, capsize=2,
+                            color=cmap(t / max(1, len(data) - 1)), label=f"{lever} = {v:g}")
+            ax.set_xscale("log")
+            if metric == "test_error":
+                ax.axhline(1 - 1 / k, color="grey", ls="--", lw=0.8)
+            if i == 0:
+                others = ", ".join(f"{o} = {base[o]:g}" for o, _ in LEVERS if o != lever)
+                ax.set_title(f"({'abc'[j]}) vary {label}\n{others}", fontsize=9)
+                ax.legend(fontsize=7)
+            if j == 0:
+                ax.set_ylabel(mlabel, fontsize=9)
+            if i == 2:
+                ax.set_xlabel("n_FT (FT training images)")
+    r0 = rows[0]
+    fig.suptitle(title or f"Fig. 4 analogue: resnet18 on {r0['dataset']} ({r0['device']})", fontsize=11)
+    fig.tight_layout()
+    out_stem = Path(out_stem)
+    out_stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for ext in ("png", "pdf"):
+        p = out_stem.with_name(out_stem.name + "." + ext)
+        fig.savefig(p, dpi=110)
+        paths.append(p)
+    plt.close(fig)
+    return paths
