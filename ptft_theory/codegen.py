@@ -46,6 +46,7 @@ class KernelSpec:
         build: returns the sympy expression (called once per generation).
         source: the symbolic function the expression comes from (printed in the docstring).
         doc: one line saying what the kernel computes.
+        backends: the backends that get it (special functions such as erfc are mpmath-only).
     """
 
     name: str
@@ -53,6 +54,7 @@ class KernelSpec:
     build: Callable[[], sp.Expr]
     source: str
     doc: str
+    backends: tuple = ("numpy", "torch", "mpmath")
 
 
 _B = (S.b, "coefficient value b")
@@ -126,6 +128,13 @@ KERNELS: tuple[KernelSpec, ...] = (
     KernelSpec("least_squares_mse", ((R.sigma, "state-evolution noise sigma >= 0"), (R.alpha, "sample ratio alpha > 1")),
                R.least_squares_limit, "symbolic.replica.least_squares_limit",
                "MSE per coordinate of least squares, sigma^2 alpha / (alpha - 1) (noisy, alpha > 1)"),
+    KernelSpec("donoho_tanner_objective", ((R.t_dt, "threshold t > 0"), (R.rho, "sparsity 0 < rho < 1")),
+               R.donoho_tanner_objective, "symbolic.replica.donoho_tanner_objective",
+               "psi(t) = rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]; min over t is alpha_c(rho)",
+               backends=("mpmath",)),
+    KernelSpec("donoho_tanner_stationarity", ((R.t_dt, "threshold t > 0"), (R.rho, "sparsity 0 < rho < 1")),
+               R.donoho_tanner_stationarity, "symbolic.replica.donoho_tanner_stationarity",
+               "d psi/dt, zero at the minimising threshold", backends=("mpmath",)),
     KernelSpec("h", (_Z,), potential.h_function_stable,
                "symbolic.potential.h_function_stable", "h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form)"),
     KernelSpec("pt_beta_of_s", ((S.s, "integrated gradient s"), _C), dynamics.pt_beta_of_s,
@@ -209,11 +218,17 @@ def _render_function(spec: KernelSpec, expr: sp.Expr, printer) -> str:
     return "\n".join(lines)
 
 
+def kernels_of(backend: str) -> tuple[KernelSpec, ...]:
+    """The kernels generated for ``backend``."""
+    return tuple(spec for spec in KERNELS if backend in spec.backends)
+
+
 def render_backend(backend: str) -> str:
     """The full text of ``_generated/kernels_<backend>.py``."""
     printer_cls, import_line = BACKENDS[backend]
     printer = printer_cls()
-    funcs = [_render_function(spec, expression(spec), printer) for spec in KERNELS]
+    specs = kernels_of(backend)
+    funcs = [_render_function(spec, expression(spec), printer) for spec in specs]
     header = (
         f'"""Generated {backend} kernels of ptft-theory. Do NOT edit by hand.\n\n'
         f"Source: the sympy expressions of ptft_theory.symbolic, printed by ptft_theory.codegen.\n"
@@ -222,7 +237,7 @@ def render_backend(backend: str) -> str:
         "# fmt: off\n"
         "# flake8: noqa\n"
         f"{import_line}\n\n"
-        f"__all__ = {sorted(s.name for s in KERNELS)!r}\n"
+        f"__all__ = {sorted(s.name for s in specs)!r}\n"
     )
     return header + "\n\n" + "\n\n\n".join(funcs) + "\n"
 
@@ -284,16 +299,32 @@ def stale_files() -> dict[Path, str]:
 
 
 def update() -> list[Path]:
-    """Write every stale file atomically; returns the paths written."""
+    """Write every stale file atomically; returns the paths written.  The kernels go first (and are
+    reloaded): the derivations quote numbers computed with them."""
+    import importlib
+
     written = []
-    for path, text in generated_files().items():
+    for backend in BACKENDS:
+        path, text = GENERATED_DIR / f"kernels_{backend}.py", render_backend(backend)
         if not path.exists() or path.read_text() != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_text(text)
-            tmp.replace(path)
+            _write_atomic(path, text)
+            written.append(path)
+            if backend != "torch":  # torch is imported lazily; nothing holds it yet
+                importlib.reload(importlib.import_module(f"ptft_theory._generated.kernels_{backend}"))
+    for path, text in generated_files().items():
+        if path in written:
+            continue
+        if not path.exists() or path.read_text() != text:
+            _write_atomic(path, text)
             written.append(path)
     return written
+
+
+def _write_atomic(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
 
 
 def main(argv=None) -> int:

@@ -566,14 +566,11 @@ def rich_limit_threshold(rho: float, dps=None):
         raise ValueError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
     import mpmath
     dps_ = 20 if dps is None else V.positive_int("dps", dps)
+    K = kernels.mp  # generated from symbolic.replica.donoho_tanner_objective / _stationarity
     with mpmath.workdps(dps_ + 10):
         r = mpmath.mpf(rho)
-
-        def dpsi(t):  # derivative of the objective in t; its zero is the minimiser
-            return 2 * r * t + 2 * (1 - r) * (2 * t * mpmath.ncdf(-t) - 2 * mpmath.npdf(t))
-
-        t_star = mpmath.findroot(dpsi, mpmath.mpf(1))
-        val = r * (1 + t_star**2) + 2 * (1 - r) * ((1 + t_star**2) * mpmath.ncdf(-t_star) - t_star * mpmath.npdf(t_star))
+        t_star = mpmath.findroot(lambda t: K.donoho_tanner_stationarity(t, r), mpmath.mpf(1))
+        val = K.donoho_tanner_objective(t_star, r)
     if dps is None:
         return float(val)
     with mpmath.workdps(dps_):
