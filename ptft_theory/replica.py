@@ -463,6 +463,7 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
     order = np.argsort(alphas)
     E, tau, zeta, qerr = (np.zeros_like(alphas) for _ in range(4))
     moms = {}  # quadrature size -> moments (their prox warm starts carry along the curve)
+    n_start = n_nodes
     done = [] if start is None else [(start[0], np.log(start[1]), np.log(start[2]))]
     frozen_signal = cls.signal_power - float(np.sum(cls.weight[cls.active] * cls.beta_star[cls.active] ** 2))
     for i in order:
@@ -484,6 +485,7 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
                              "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
         hint = _extrapolate(done, a)
         sizes = [n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
+        sizes = sizes[sizes.index(n_start):]  # along a curve, start from the size the last point needed
         for n in sizes:  # adaptive: double the nodes until the error estimate meets the target
             for size in (n, 2 * n):
                 if size not in moms:
@@ -498,6 +500,7 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
                                    f"with {n} nodes, estimated error {err:.2g}; pass a larger n_nodes or use dps=")
             hint = (t, z_)
         done.append((a, np.log(t), np.log(z_)))
+        n_start = n
         E[i], tau[i], zeta[i], qerr[i] = mse / cls.signal_power, t, z_, err
     return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
 
