@@ -65,8 +65,16 @@ def library():
         lib = ctypes.CDLL(str(target))
     except OSError:
         return None
-    dp = np.ctypeslib.ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
+    # Arrays travel as raw pointers (see pointer()): the callers keep them alive, C-contiguous float64.
+    dp = ctypes.c_void_p
     lib.ptft_replica_moments.argtypes = [ctypes.c_int, ctypes.c_int, dp, dp, dp, dp, dp, dp, ctypes.c_double,
                                          ctypes.c_double, ctypes.c_int, dp, dp]
     lib.ptft_replica_moments.restype = ctypes.c_int
     return lib
+
+
+def pointer(a: np.ndarray) -> int:
+    """The address of a C-contiguous float64 array (the caller keeps ``a`` alive while it is used)."""
+    if a.dtype != np.float64 or not a.flags.c_contiguous:
+        raise TypeError("compiled moments need C-contiguous float64 arrays")
+    return a.ctypes.data

@@ -259,3 +259,14 @@ def test_quadrature_error_estimate_is_honest(init, alpha):
     err = abs(r.E[0] - ref)
     assert err <= 3 * r.quad_error[0] + 1e-12 * ref, (err, r.quad_error[0])
     assert err <= 1e-8 * ref
+
+
+@pytest.mark.parametrize("init,scheme,sigma", [(Init(1e-4), "readout", 0.0), (Init(1e-2, -0.9e-2, 0.1), "merged", 0.0),
+                                               (Init(1.0, 0.5, 0.5), "readout", 0.05), (Init(1e-3, 1e-3), "merged", 0.0)])
+def test_cold_points_agree_with_the_curve(init, scheme, sigma):
+    """A point solved cold (coarse-rule Newton start) and the same alpha reached by continuation along
+    a curve land on the same fixed point (1e-9: both stop at |F| <= 1e-10, same quadrature)."""
+    alphas = np.array([0.1, 0.25, 0.45, 0.7])
+    curve = generalization_error(alphas, MIXED, init, scheme, sigma).E
+    cold = np.array([float(generalization_error(a, MIXED, init, scheme, sigma)) for a in alphas])
+    np.testing.assert_allclose(cold, curve, rtol=1e-9)
