@@ -1,9 +1,7 @@
 """The sweep cache, `ptft figures`, the CLI's contract (--json round trips, exit code 2, examples) and
 the Fig. 5 ordering (issue 5)."""
 
-import contextlib
 import csv
-import io
 import json
 import os
 import subprocess
@@ -23,15 +21,7 @@ def _cli(*args):
     return subprocess.run([sys.executable, "-m", "ptft_theory.cli", *args], capture_output=True, text=True)
 
 
-def _main(*args):
-    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = cli.main(list(args))
-        except SystemExit as e:
-            rc = e.code
-    return rc, out.getvalue(), err.getvalue()
+from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)
 
 
 # ------------------------------------------------------------------------------------ the cache

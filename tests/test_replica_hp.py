@@ -180,17 +180,9 @@ def test_boundaries_docstring_examples():
 
 # ------------------------------------------------------------------------------------------ CLI
 def _ptft(*args):
-    """Run the console entry point in-process (saves the interpreter start); returns (rc, stdout, stderr)."""
-    import contextlib
-    import io
-    from ptft_theory.cli import main
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = main(list(args))
-        except SystemExit as e:
-            rc = e.code
-    return subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
+    """Run the console entry point in-process; returns a CompletedProcess."""
+    from _cli import run_cli
+    return subprocess.CompletedProcess(args, *run_cli(*args))
 
 
 TASK_ARGS = ["--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]

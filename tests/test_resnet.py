@@ -1,10 +1,8 @@
 """ResNet validation (issue 6, the paper's Fig. 4): loaders, the c_PT / kappa / gamma_FT scaling and
 its BatchNorm fix, a PT+FT smoke run, the CLI, and a real-image check on Fashion-MNIST (``realdata``)."""
 
-import contextlib
 import csv
 import gzip
-import io
 import os
 from pathlib import Path
 
@@ -20,14 +18,7 @@ from ptft_theory.resnet.model import (KAPPA_MODULES, build_resnet18, features, m
 from ptft_theory.resnet.protocol import Protocol, linear_cka, run_one, train  # noqa: E402
 
 
-def _main(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = cli.main(list(args))
-        except SystemExit as e:
-            rc = e.code
-    return rc, out.getvalue(), err.getvalue()
+from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)
 
 
 # ------------------------------------------------------------------------------------- fixtures
