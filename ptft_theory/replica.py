@@ -223,6 +223,21 @@ class _Moments:
             self._c_ptrs = [_cmoments.pointer(a) for a in self._c_args]
             self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_s), _cmoments.pointer(self._c_out)
 
+    def seed_from(self, other: "_Moments"):
+        """Warm-start a cold instance from another rule's prox points, interpolated in z per class (s
+        is monotone in x = beta* + tau z); nodes outside the other rule's range stay cold.  No-op
+        when this one is warm or the other is cold."""
+        src = other._c_s if other.lib is not None else other.s
+        cold = np.isnan(self._c_s).all() if self.lib is not None else self.s is None
+        if not cold or src is None or np.isnan(src).any():
+            return
+        z, zo = self.z[0], other.z[0]
+        seeded = np.stack([np.interp(z, zo, row, left=np.nan, right=np.nan) for row in src])
+        if self.lib is not None:
+            self._c_s[...] = seeded  # in place: the C side holds its address
+        else:  # the numpy prox takes one start for all elements: fill the cold ends from the nearest node
+            self.s = np.stack([np.interp(z, zo, row) for row in src])
+
     def __call__(self, tau, zeta, jac=False):
         if self.lib is not None:
             c_s, out = self._c_s, self._c_out
@@ -370,6 +385,7 @@ def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
                 hint = hint if out is None else out[:2]
             except ReplicaError:
                 hint = None
+        mom.seed_from(coarse)
     if hint is not None:
         out = _newton_point(mom, alpha, sigma, hint)
         if out is not None:
@@ -524,6 +540,7 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
                 if size not in moms:
                     moms[size] = _Moments(cls, size)
             t, z_, mse = _solve_point(cls, a, sigma, n, hint, moms[n])
+            moms[2 * n].seed_from(moms[n])
             err = _quadrature_error(moms[2 * n], (t, z_), mse, a, sigma) / cls.signal_power
             scale = max(mse / cls.signal_power, QUAD_E_FLOOR)
             if err <= QUAD_RTOL * scale or (n == sizes[-1] and err <= QUAD_RTOL_MAX * scale):
