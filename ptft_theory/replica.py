@@ -366,7 +366,7 @@ def _solve_zeta(mom, tau, alpha, zeta_hint, xtol=ROOT_XTOL):
 
 def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
     """Order parameters at one alpha: damped Newton with the analytic Jacobian in (log tau, log zeta)
-    from ``hint`` (extrapolated along a curve; cold: the l2 guess for tau and a bracketed zeta), then
+    from ``hint`` (extrapolated along a curve; cold: found with a coarse rule from the l2 guess), then
     MINPACK hybrd, then nested bracketed roots, each tried when the one before fails.  ``mom`` (the
     previous point's moments) carries the prox warm start along the curve."""
     mom = _Moments(cls, n_nodes) if mom is None else mom
@@ -375,17 +375,15 @@ def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
         tau0 = float(np.sqrt(sigma**2 + cls.signal_power * max(1 - alpha, 0.05) / alpha))
         # zeta is in units of x like tau (~0.5 tau at typical fixed points): try Newton from there,
         # and only if that fails bracket zeta at tau0 first.
-        out = _newton_point(coarse, alpha, sigma, (tau0, 0.5 * tau0))
-        if out is not None:
-            hint = out[:2]
-        else:
-            try:
+        try:
+            out = _newton_point(coarse, alpha, sigma, (tau0, 0.5 * tau0))
+            if out is None:
                 hint = (tau0, _solve_zeta(coarse, tau0, alpha, None, xtol=0.05))
                 out = _newton_point(coarse, alpha, sigma, hint)
-                hint = hint if out is None else out[:2]
-            except ReplicaError:
-                hint = None
-        mom.seed_from(coarse)
+            hint = hint if out is None else out[:2]
+            mom.seed_from(coarse)
+        except ReplicaError:  # the fallbacks below start from scratch
+            hint = None
     if hint is not None:
         out = _newton_point(mom, alpha, sigma, hint)
         if out is not None:
@@ -394,9 +392,7 @@ def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
         def F(v):
             if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
                 return [1e10, 1e10]
-            tau, zeta = np.exp(v)
-            d1, mse = mom(tau, zeta)
-            return [(tau**2 - sigma**2 - mse / alpha) / max(tau**2, 1e-300), d1 / alpha - 1]
+            return list(_fixed_point_residual(mom, v, alpha, sigma, False)[0])
 
         sol = scipy.optimize.root(F, np.log(hint), method="hybr", options={"xtol": 1e-14})
         if sol.success and np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative
