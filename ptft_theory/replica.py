@@ -28,7 +28,9 @@ C compiler is present, else on numpy (``PTFT_NO_C=1`` forces numpy); both agree 
 Conventions: the error is relative, ``E = E[(eta - beta*)^2] / E[beta*^2]`` (test MSE of isotropic
 inputs over the signal power).  ``sigma`` is the noise level of the state evolution: for data
 ``y = X beta + sigma_y xi`` with X rows ~ N(0, I_D) (:func:`ptft_theory.sample_data`), ``sigma =
-sigma_y / sqrt(N_FT)``.  For ``alpha >= 1`` without noise the interpolator is beta* (E = 0).
+sigma_y / sqrt(N_FT)``.  For ``alpha >= 1`` without noise the interpolator is beta* (E = 0); with
+noise GF goes to least squares (kernel ``least_squares_mse``).  ``dps=`` evaluates the same
+expressions with mpmath (:mod:`ptft_theory.replica_mp`).
 """
 
 from __future__ import annotations
