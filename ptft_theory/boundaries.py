@@ -10,8 +10,8 @@ is given, refined by a secant iteration on the mpmath replica E (:mod:`ptft_theo
 the same generated kernels at ``dps`` digits), started at the float64 root.
 
 Error estimates (``BoundaryResult.error``):
-  float64: ``xtol`` of Brent plus ``E64_RTOL * E / |slope|`` (the float64 E is good to ~1e-9
-  relative: measured against the mpmath path, worst 2e-9 at c_pt = 0.01 with 161 nodes);
+  float64: ``xtol`` of Brent plus ``E64_RTOL * E / |slope|`` (the float64 E targets 1e-9 relative:
+  its quadrature nodes double until its error estimate, which tracks the mpmath path, is below that);
   mpmath: the last secant step plus ``(error of E_a + error of E_b) / |slope|``, where the E errors
   are the replica path's own estimates (quadrature with twice the nodes, last outer step).
 """
@@ -27,6 +27,7 @@ import scipy.optimize
 from . import _validate as V
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
+from .replica import check_task_and_inits
 
 #: Relative accuracy assumed for a float64 replica E (see module docstring).
 E64_RTOL = 1e-8
@@ -221,7 +222,7 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     init_b = init_a if init_b is None else init_b
     scheme_a = as_scheme(scheme_a)
     scheme_b = scheme_a if scheme_b is None else as_scheme(scheme_b)
-    _check_types(task, init_a, init_b)
+    check_task_and_inits(task, init_a, init_b)
     if init_a == init_b and scheme_a == scheme_b:
         raise ValueError("init_a == init_b and scheme_a == scheme_b: the two sides are identical; valid: "
                          "different initialisations or different schemes")
@@ -271,7 +272,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     0.5
     """
     level = V.positive("level", level)
-    _check_types(task, init, init)
+    check_task_and_inits(task, init)
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.positive_int("dps", dps)
     lo, hi = _validate_bracket(bracket)
@@ -288,14 +289,6 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
         with mpmath.workdps(dps + 12):
             E = (S._mp.last[3] / S._mp.power,)
     return BoundaryResult(alpha, err, "level", E, dps, S.evaluations)
-
-
-def _check_types(task, *inits):
-    if not isinstance(task, Task):
-        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
-    for i in inits:
-        if not isinstance(i, Init):
-            raise ValueError(f"init must be a ptft_theory.Init; got {type(i).__name__}")
 
 
 _INIT_FIELDS = ("c_pt", "lambda_pt", "gamma_ft")

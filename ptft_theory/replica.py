@@ -122,14 +122,31 @@ class _Classes:
     active: np.ndarray  # (classes,) bool: not frozen (k = 0 and b0 = 0)
 
 
+#: Probability that a shared coordinate's FT sign equals its PT sign, per ``Task.shared_signs``.
+P_EQUAL_SIGN = {"independent": 0.5, "equal": 1.0, "opposite": 0.0}
+
+
+def class_layout(rho_pt, rho_shared, rho_new, a_pt, a_ft, p_eq):
+    """``(weight, beta_pt, beta_star)`` of the classes :data:`CLASS_NAMES`, as lists in the number
+    type of the inputs (floats here, ``mpf`` in :mod:`ptft_theory.replica_mp`)."""
+    zero = 0 * rho_pt
+    weight = [1 - rho_pt - rho_new, rho_pt - rho_shared, rho_shared * p_eq, rho_shared * (1 - p_eq), rho_new]
+    return weight, [zero, a_pt, a_pt, a_pt, zero], [zero, zero, a_ft, -a_ft, a_ft]
+
+
+def check_task_and_inits(task, *inits):
+    """ValueError unless ``task`` is a :class:`Task` and every ``inits`` entry an :class:`Init`."""
+    if not isinstance(task, Task):
+        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+    for init in inits:
+        if not isinstance(init, Init):
+            raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
+
+
 def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classes:
     """The coordinate classes of section 'replica' with their weights, targets and (m, b0)."""
-    p_eq = {"independent": 0.5, "equal": 1.0, "opposite": 0.0}[task.shared_signs]
-    weight = np.array([1 - task.rho_pt - task.rho_new, task.rho_pt - task.rho_shared,
-                       task.rho_shared * p_eq, task.rho_shared * (1 - p_eq), task.rho_new])
-    a_pt, a_ft = task.a_pt, task.a_ft
-    beta_pt = np.array([0.0, a_pt, a_pt, a_pt, 0.0])
-    beta_star = np.array([0.0, 0.0, a_ft, -a_ft, a_ft])
+    weight, beta_pt, beta_star = map(np.array, class_layout(
+        task.rho_pt, task.rho_shared, task.rho_new, task.a_pt, task.a_ft, P_EQUAL_SIGN[task.shared_signs]))
     k, b0 = ft_scales(beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
     keep = weight > 0
     m = _minor_coefficient(k, b0)
@@ -269,6 +286,12 @@ class _Moments:
         return mean_d1, mse, grads
 
 
+def fixed_point_equations(tau, d1, mse, alpha, sigma):
+    """The replica equations as residuals ``(1 - (sigma^2 + MSE/alpha)/tau^2, E[eta']/alpha - 1)``
+    (symbolic.replica.fixed_point_equations), in any number type (floats, ``mpf``)."""
+    return 1 - (sigma**2 + mse / alpha) / tau**2, d1 / alpha - 1
+
+
 def _fixed_point_residual(mom, u, alpha, sigma, jac):
     """``F(log tau, log zeta) = (1 - (sigma^2 + MSE/alpha)/tau^2, E[eta']/alpha - 1)``, the MSE, and
     (with ``jac``) the Jacobian of F ``(J11, J12, J21, J22)`` and the gradient of the MSE in
@@ -276,8 +299,8 @@ def _fixed_point_residual(mom, u, alpha, sigma, jac):
     tau, zeta = math.exp(u[0]), math.exp(u[1])
     out = mom(tau, zeta, jac)
     d1, mse = float(out[0]), float(out[1])
+    F = fixed_point_equations(tau, d1, mse, alpha, sigma)
     A = sigma**2 + mse / alpha
-    F = (1 - A / tau**2, d1 / alpha - 1)
     if not jac:
         return F, mse, None, None
     dd1_dt, dd1_dz, dmse_dt, dmse_dz = (float(v) for v in out[2])
@@ -488,10 +511,7 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     >>> np.round(np.asarray(r), 6)
     array([0.7, 0.4])
     """
-    if not isinstance(task, Task):
-        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
-    if not isinstance(init, Init):
-        raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
+    check_task_and_inits(task, init)
     scheme = as_scheme(scheme)
     sigma = V.nonnegative("sigma", sigma)
     n_nodes = V.positive_int("n_nodes", n_nodes)
@@ -504,6 +524,28 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     return _solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
 
 
+def _overdetermined_mse(cls: _Classes, a, sigma, K=kernels.np):
+    """The MSE per coordinate where ``a`` is at or beyond the fraction of non-frozen coordinates (no
+    fixed point to solve), None below it; raises where GF has no interpolator to go to.
+
+    Noiseless with no signal on frozen coordinates: the interpolator is beta* (0).  Noisy with
+    nothing frozen and ``a > 1``: GF goes to least squares (kernel ``least_squares_mse`` of ``K``,
+    whose number type ``a`` and ``sigma`` carry)."""
+    if a < cls.active_fraction:
+        return None
+    frozen_signal = bool(np.any(cls.beta_star[~cls.active] != 0))
+    if sigma == 0 and not frozen_signal:
+        return 0 * a
+    if sigma > 0 and cls.active.all() and a > 1:
+        return K.least_squares_mse(sigma, a)
+    if sigma > 0 and cls.active.all():
+        raise ValueError(f"alpha={float(a)!r} with sigma={float(sigma)!r}: noisy interpolation at alpha = 1 has "
+                         "unbounded error; valid range: alpha != 1 when sigma > 0")
+    raise ValueError(f"alpha={float(a)!r} exceeds the fraction of non-frozen coordinates ({cls.active_fraction:.6g}) "
+                     "while the frozen ones carry signal or there is noise: X b = y has no solution (GF sits "
+                     "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
+
+
 def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, start=None):
     """Solve every alpha (increasing, warm-started); ``start`` = (alpha, tau, zeta) of a nearby solved
     point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta)."""
@@ -512,24 +554,12 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
     moms = {}  # quadrature size -> moments (their prox warm starts carry along the curve)
     n_start = n_nodes
     done = [] if start is None else [(start[0], np.log(start[1]), np.log(start[2]))]
-    frozen_signal = cls.signal_power - float(np.sum(cls.weight[cls.active] * cls.beta_star[cls.active] ** 2))
     for i in order:
         a = alphas[i]
-        if a >= cls.active_fraction:
-            # Over-determined on the non-frozen coordinates.  Noiseless with no signal on frozen ones:
-            # the interpolator is beta* (E = 0).  Noisy with nothing frozen: GF goes to least squares.
-            if sigma == 0 and frozen_signal == 0:
-                continue
-            if sigma > 0 and cls.active.all() and a > 1:
-                mse = float(kernels.np.least_squares_mse(sigma, a))
-                E[i], tau[i] = mse / cls.signal_power, np.sqrt(mse)
-                continue
-            if sigma > 0 and cls.active.all():
-                raise ValueError(f"alpha={a!r} with sigma={sigma!r}: noisy interpolation at alpha = 1 has unbounded "
-                                 "error; valid range: alpha != 1 when sigma > 0")
-            raise ValueError(f"alpha={a!r} exceeds the fraction of non-frozen coordinates ({cls.active_fraction:.6g}) "
-                             "while the frozen ones carry signal or there is noise: X b = y has no solution (GF sits "
-                             "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
+        mse = _overdetermined_mse(cls, a, sigma)
+        if mse is not None:  # no fixed point to solve
+            E[i], tau[i] = mse / cls.signal_power, np.sqrt(mse)
+            continue
         hint = _extrapolate(done, a)
         sizes = [n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
         sizes = sizes[sizes.index(n_start):]  # along a curve, start from the size the last point needed

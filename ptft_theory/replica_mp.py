@@ -46,6 +46,7 @@ import numpy as np
 from . import kernels
 from ._schemes import as_scheme
 from .config import Init, Task
+from .scales import ft_scales
 
 #: Extra working digits beyond the requested ones (absorbs cancellation in sums over ~1e3 nodes).
 GUARD_DIGITS = 12
@@ -118,6 +119,7 @@ def classes_mp(task: Task, init: Init, scheme, wp: int):
     amplitudes ``1/sqrt(rho)``, weights, ``k``, ``b0``, ``m``) are computed at ``wp`` digits with
     the generated mpmath kernels.  Returns ``(classes, signal_power)``.
     """
+    from .replica import P_EQUAL_SIGN, class_layout
     K = kernels.mp
     scheme = as_scheme(scheme)
     with mpmath.workdps(wp):
@@ -125,11 +127,8 @@ def classes_mp(task: Task, init: Init, scheme, wp: int):
         rp, rs, rn = f(task.rho_pt), f(task.rho_shared), f(task.rho_new)
         a_pt = f(task.amp_pt) if task.amp_pt is not None else (1 / mpmath.sqrt(rp) if rp > 0 else f(0))
         a_ft = f(task.amp_ft) if task.amp_ft is not None else 1 / mpmath.sqrt(rs + rn)
-        p_eq = {"independent": f(1) / 2, "equal": f(1), "opposite": f(0)}[task.shared_signs]
-        weight = [1 - rp - rn, rp - rs, rs * p_eq, rs * (1 - p_eq), rn]
-        beta_pt = [f(0), a_pt, a_pt, a_pt, f(0)]
-        beta_star = [f(0), f(0), a_ft, -a_ft, a_ft]
-        k, b0 = _ft_scales_mp(beta_pt, init, scheme, wp)
+        weight, beta_pt, beta_star = class_layout(rp, rs, rn, a_pt, a_ft, f(P_EQUAL_SIGN[task.shared_signs]))
+        k, b0 = ft_scales(beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme, dps=wp)
         out = []
         for w, bs, kk, bb in zip(weight, beta_star, k, b0):
             if w <= 0:
@@ -138,14 +137,6 @@ def classes_mp(task: Task, init: Init, scheme, wp: int):
             out.append(_ClassMP(w, bs, m, bb, float(m), float(bb), float(bs)))
         power = mpmath.fsum(w * bs**2 for w, bs in zip(weight, beta_star))
     return out, power
-
-
-def _ft_scales_mp(beta_pt, init, scheme, wp):
-    K = kernels.mp
-    fk = getattr(K, f"ft_scale_{scheme.value}")
-    fb = getattr(K, f"ft_start_{scheme.value}")
-    c, lam, g = mpmath.mpf(init.c_pt), mpmath.mpf(init.lambda_pt), mpmath.mpf(init.gamma_ft)
-    return [fk(b, c, lam, g) for b in beta_pt], [fb(b, c, lam, g) for b in beta_pt]
 
 
 # ----------------------------------------------------------------------------- float64 panels
@@ -279,8 +270,9 @@ class _MomentsMP:
 
 # ----------------------------------------------------------------------------- outer solve
 def _residual(mom, tau, zeta, alpha, sigma):
+    from .replica import fixed_point_equations
     d1, mse = mom(tau, zeta)
-    return mpmath.matrix([(tau**2 - sigma**2 - mse / alpha) / tau**2, d1 / alpha - 1]), mse
+    return mpmath.matrix(list(fixed_point_equations(tau, d1, mse, alpha, sigma))), mse
 
 
 def _norm(F):

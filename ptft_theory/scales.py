@@ -26,7 +26,8 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     scheme : {"readout", "merged"}
         FT re-initialisation scheme (default ``"readout"``, see README *Schemes*).
     dps : int, optional
-        Evaluate with mpmath at this many digits; returns object arrays of ``mpf``.
+        Evaluate with mpmath at this many digits; returns object arrays of ``mpf``.  ``beta_pt`` may
+        then hold ``mpf`` values, used as they are (not rounded to float64).
 
     Returns
     -------
@@ -53,7 +54,7 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     fb = getattr(K, f"ft_start_{scheme.value}")
     with mpmath.workdps(dps):
         cm, lm, gm = mpmath.mpf(c), mpmath.mpf(lam), mpmath.mpf(g)
-        flat = [mpmath.mpf(x) for x in bp.ravel()]
+        flat = [mpmath.mpf(x) for x in np.asarray(beta_pt, dtype=object).ravel()]  # bp: validated floats
         k = np.array([fk(x, cm, lm, gm) for x in flat], dtype=object).reshape(bp.shape)
         b0 = np.array([fb(x, cm, lm, gm) for x in flat], dtype=object).reshape(bp.shape)
     return k, b0
