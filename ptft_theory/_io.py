@@ -1,9 +1,12 @@
-"""Small I/O helpers shared by the figure and validation jobs: atomic, resumable CSV tables."""
+"""Small I/O helpers shared by the figure, ResNet and validation jobs: atomic, resumable CSV tables
+and TOML configs with a ``[quick]`` override table."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import os
+import tomllib
 from pathlib import Path
 
 
@@ -34,3 +37,23 @@ def read_csv_rows(path) -> list[dict]:
         return []
     with path.open() as f:
         return list(csv.DictReader(f))
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """``base`` with ``over`` merged in, nested tables key by key (both left unchanged)."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else copy.deepcopy(v)
+    return out
+
+
+def read_toml_config(path, quick: bool = False) -> dict:
+    """A TOML config; with ``quick`` its ``[quick]`` table is merged over the rest (:func:`deep_merge`).
+    FileNotFoundError naming the path when it is missing."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config {path} not found")
+    with open(path, "rb") as f:
+        cfg = tomllib.load(f)
+    quick_over = cfg.pop("quick", {})
+    return deep_merge(cfg, quick_over) if quick else cfg

@@ -18,21 +18,19 @@ The ``[quick]`` table of each config is merged over the rest for ``--quick``.
 
 from __future__ import annotations
 
-import copy
 import csv
 import functools
 import sys
 import dataclasses
 import os
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
 from . import _validate as V
 from .config import Init, Task
-from ._io import write_csv_atomic
-from .sweep import derive_seed, run_sweep
+from ._io import read_toml_config, write_csv_atomic
+from .sweep import derive_seed, run_sweep, source_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "validation" / "configs"
@@ -44,25 +42,11 @@ REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "I
 
 
 # ------------------------------------------------------------------------------------- configs
-def _deep_merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
-
-
 def load_config(name: str, quick: bool = False, config_dir=None) -> dict:
     """Load ``<config_dir>/<name>.toml``; with ``quick`` its ``[quick]`` table is merged over it."""
     if name not in FIGURES:
         raise ValueError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
-    path = Path(config_dir or CONFIG_DIR) / f"{name}.toml"
-    with open(path, "rb") as f:
-        cfg = tomllib.load(f)
-    quick_over = cfg.pop("quick", {})
-    return _deep_merge(cfg, quick_over) if quick else cfg
+    return read_toml_config(Path(config_dir or CONFIG_DIR) / f"{name}.toml", quick)
 
 
 #: Source files each point kind depends on: their hash is part of every point's config, so editing
@@ -78,13 +62,7 @@ _SOURCES = {
 @functools.lru_cache(maxsize=None)
 def code_hash(kind: str) -> str:
     """Short SHA-256 of the package sources a point kind depends on (missing files count as empty)."""
-    import hashlib
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    for rel in _SOURCES[kind]:
-        f = pkg / rel
-        h.update(rel.encode() + b"\0" + (f.read_bytes() if f.exists() else b"") + b"\0")
-    return h.hexdigest()[:16]
+    return source_hash(Path(__file__).resolve().parent, _SOURCES[kind])
 
 
 def _alpha_grid(rep: dict) -> list[float]:

@@ -73,6 +73,16 @@ def config_key(config, salt: str = CODE_VERSION) -> str:
     return hashlib.sha256((salt + "\n" + canonical_json(config)).encode()).hexdigest()
 
 
+def source_hash(folder, names) -> str:
+    """Short SHA-256 of the named files under ``folder`` (a missing file counts as empty): put in a
+    point's config, it makes a code change recompute the points that depend on that code."""
+    h = hashlib.sha256()
+    for rel in names:
+        f = Path(folder) / rel
+        h.update(rel.encode() + b"\0" + (f.read_bytes() if f.exists() else b"") + b"\0")
+    return h.hexdigest()[:16]
+
+
 def derive_seed(config) -> int:
     """A 63-bit seed derived from a config (independent of the code-version salt).
 

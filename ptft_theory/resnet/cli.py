@@ -15,11 +15,10 @@ import functools
 import json
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 from .. import _validate as V
-from .._io import write_csv_atomic
+from .._io import read_toml_config, write_csv_atomic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_OUT = ROOT / "validation"
@@ -33,24 +32,11 @@ COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "ta
            "n_test", "stem", "width", "image_size", "n_pt_per_class", "seconds")
 
 
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_levers  # noqa: PLC0415
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"config {path} not found")
-    with open(path, "rb") as f:
-        cfg = tomllib.load(f)
-    q = cfg.pop("quick", {})
-    if quick:
-        cfg = _merge(cfg, q)
+    cfg = read_toml_config(path, quick)
     for key in ("name", "dataset", "seeds", "n_ft", "base"):
         if key not in cfg:
             raise ValueError(f"config {path}: key {key!r} is missing")

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _validate as V
-from ..sweep import config_key, derive_seed
+from ..sweep import config_key, derive_seed, source_hash
 from . import data as D
 
 TASKS = ("binary", "multiclass")
@@ -47,11 +47,7 @@ PT_CODE_VERSION = "resnet-pt-1"
 def code_hash() -> str:
     """Short SHA-256 of the sources a run depends on (protocol, model, loaders): part of every cached
     run's and PT network's key, so editing them recomputes instead of reusing stale results."""
-    import hashlib  # noqa: PLC0415
-    h = hashlib.sha256()
-    for name in ("protocol.py", "model.py", "data.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()[:16]
+    return source_hash(Path(__file__).parent, ("protocol.py", "model.py", "data.py"))
 
 
 @dataclasses.dataclass(frozen=True)
