@@ -200,8 +200,24 @@ def _replica_doc() -> str:
            "The minimiser solves\n\n",
            _m(f"\\psi'(t) = {sp.latex(R.donoho_tanner_stationarity())} = 0"),
            f"giving $\\alpha_c(0.1) = {mpmath.nstr(_alpha_c(0.1), 30)}$ (30 digits).\n",
-           "\n## 4.7 Numerics (float64 and mpmath)\n\n",
-           "float64 (`ptft_theory.replica`): Gauss-Hermite in $z$ with a bracketed Newton prox per node.  "
+           "\n## 4.7 Noisy over-determined limit\n\nFor $\\alpha > 1$ with noise GF goes to least squares: "
+           "$\\zeta\\to 0$, $\\eta(x) = x$, so $\\mathrm{MSE} = \\tau^2$ and the first equation gives "
+           "(sympy `solve`, kernel `least_squares_mse`)\n\n",
+           _m(f"\\mathrm{{MSE}} = {sp.latex(R.least_squares_limit())}"),
+           "\n## 4.8 Jacobian of the fixed point\n\nThe float64 solver runs Newton on the two equations "
+           "in $(\\log\\tau, \\log\\zeta)$.  Implicit differentiation of $r(s; x, \\zeta) = 0$ gives the "
+           "prox point's sensitivities $(ds/dx, ds/d\\zeta)$\n\n",
+           _m(", \\quad ".join(sp.latex(e) for e in R.prox_point_sensitivities())),
+           "and with them (kernels `eta_second_derivative`, `eta_prime_zeta_derivative`, `eta_zeta_derivative`)\n\n",
+           _m(f"\\eta''(x) = {sp.latex(R.eta_second_derivative())}"),
+           _m(f"\\frac{{d\\eta'}}{{d\\zeta}} = {sp.latex(R.eta_prime_zeta_derivative())}"),
+           _m(f"\\frac{{d\\eta}}{{d\\zeta}} = {sp.latex(R.eta_zeta_derivative())}"),
+           "while $d\\eta/d\\tau = \\eta' z$ since $x = \\beta^* + \\tau z$.\n",
+           "\n## 4.9 Numerics (float64 and mpmath)\n\n",
+           "float64 (`ptft_theory.replica`): Gauss-Hermite in $z$ (nodes doubled until the error estimate, "
+           "which includes the first-order move of the fixed point, is below $10^{-9}$ relative) with a "
+           "bracketed Newton prox per node (compiled from the C kernels when a compiler is present), and "
+           "the damped Newton of 4.8.  "
            "mpmath (`ptft_theory.replica_mp`, `dps=`): the monotone change of variables $z = r(s)/\\tau$ "
            "(with $x = \\beta^*$ in $r$), $dz = r'(s)\\,ds/\\tau$, turns every average into an integral "
            "over $s$ of entire functions (no inner solve, no kink singularities at "
