@@ -1,7 +1,8 @@
 """Compiled replica moments: ``_csrc/replica_moments.c`` + the generated ``_generated/kernels_c.h``.
 
-The C file holds the same algorithm as the numpy path of :mod:`ptft_theory.replica` (safeguarded
-Newton prox, quadrature sums, analytic Jacobian) and no formula of its own: every expression comes
+The C file holds the same algorithms as the numpy/Python path of :mod:`ptft_theory.replica`
+(safeguarded Newton prox, quadrature sums, analytic Jacobian, damped Newton on the fixed point) and
+no formula of its own: every expression comes
 from the generated header.  It is compiled on first use with the system C compiler (``$CC``, else
 ``cc``) into a cache folder (``$PTFT_CACHE_DIR``, else ``~/.cache/ptft-theory``) under a name that
 hashes the sources and flags, written atomically, and loaded with ctypes.
@@ -70,6 +71,11 @@ def library():
     lib.ptft_replica_moments.argtypes = [ctypes.c_int, ctypes.c_int, dp, dp, dp, dp, dp, dp, ctypes.c_double,
                                          ctypes.c_double, ctypes.c_int, dp, dp]
     lib.ptft_replica_moments.restype = ctypes.c_int
+    lib.ptft_replica_newton.argtypes = [ctypes.c_int, ctypes.c_int, dp, dp, dp, dp, dp, dp, ctypes.c_double,
+                                        ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_int, dp, dp]
+    lib.ptft_replica_newton.restype = ctypes.c_int
+    lib.ptft_seed_state.argtypes = [ctypes.c_int, ctypes.c_int, dp, dp, ctypes.c_int, dp, dp]
+    lib.ptft_seed_state.restype = None
     return lib
 
 

@@ -114,6 +114,14 @@ KERNELS: tuple[KernelSpec, ...] = (
                                             (potential.m_sym, "minor branch coefficient m"), _B0),
                R.prox_residual_derivative, "symbolic.replica.prox_residual_derivative",
                "d/ds (zeta s + b(s) - x) = zeta + b'(s) > 0"),
+    KernelSpec("prox_point_x_derivative", (_W, (R.zeta, "replica parameter zeta > 0"),
+                                           (potential.m_sym, "minor branch coefficient m"), _B0),
+               _first(R.prox_point_sensitivities), "symbolic.replica.prox_point_sensitivities()[0]",
+               "ds/dx = 1 / (zeta + b'(s)) of the prox point s at fixed zeta"),
+    KernelSpec("prox_point_zeta_derivative", (_W, (R.zeta, "replica parameter zeta > 0"),
+                                              (potential.m_sym, "minor branch coefficient m"), _B0),
+               _second(R.prox_point_sensitivities), "symbolic.replica.prox_point_sensitivities()[1]",
+               "ds/dzeta = -s / (zeta + b'(s)) of the prox point s at fixed x"),
     KernelSpec("eta_prime", (_W, (R.zeta, "replica parameter zeta > 0"), (potential.m_sym, "minor branch coefficient m"), _B0),
                R.eta_prime, "symbolic.replica.eta_prime", "eta'(x) = b'(s) / (zeta + b'(s)) at the prox point s"),
     KernelSpec("eta_second_derivative", (_W, (R.zeta, "replica parameter zeta > 0"), (potential.m_sym, "minor branch coefficient m"), _B0),
@@ -248,25 +256,54 @@ C_KERNELS = ("prox_residual", "prox_residual_derivative", "beta_of_s_stable", "e
              "eta_prime_zeta_derivative", "eta_zeta_derivative")
 
 
+#: Fused C kernels: several kernels of one coordinate evaluated together, their common
+#: subexpressions (exp 2s, sinh 2s, cosh 2s, zeta + b'(s)) computed once.  Name -> (doc, kernels);
+#: each writes its results through pointers ``out_<kernel>`` in the listed order.
+C_FUSED = {
+    "prox_newton_terms": ("residual and derivative of the prox equation at s (one Newton step)",
+                          ("prox_residual", "prox_residual_derivative")),
+    "prox_point_terms": ("eta, eta', the Newton-Jacobian terms eta'', d eta'/d zeta, d eta/d zeta, and the "
+                         "sensitivities ds/dx, ds/dzeta (the next call's warm start) at the prox point s", ("beta_of_s_stable", "eta_prime", "eta_second_derivative",
+                                          "eta_prime_zeta_derivative", "eta_zeta_derivative",
+                                          "prox_point_x_derivative", "prox_point_zeta_derivative")),
+}
+
+
+def _c_function(name, doc, specs, printer) -> str:
+    """One ``static inline`` C function of the kernels ``specs`` (joint cse): a ``double`` return
+    for one kernel, ``void`` with ``out_<kernel>`` pointers for several."""
+    names = []
+    for spec in specs:
+        names += [str(a) for a, _ in spec.args if str(a) not in names]
+    replacements, reduced = sp.cse([expression(spec) for spec in specs], symbols=sp.numbered_symbols("x"),
+                                   optimizations=None)
+    params = [f"double {n}" for n in names]
+    if len(specs) == 1:
+        sig = f"static inline double ptft_{name}({', '.join(params)}) {{"
+    else:
+        params += [f"double *out_{spec.name}" for spec in specs]
+        sig = f"static inline void ptft_{name}({', '.join(params)}) {{"
+    lines = [f"/* {doc}.  Source: {', '.join('ptft_theory.' + spec.source for spec in specs)} */", sig]
+    lines += [f"    const double {sym} = {printer.doprint(sub)};" for sym, sub in replacements]
+    if len(specs) == 1:
+        lines.append(f"    return {printer.doprint(reduced[0])};")
+    else:
+        lines += [f"    *out_{spec.name} = {printer.doprint(r)};" for spec, r in zip(specs, reduced)]
+    return "\n".join(lines + ["}"])
+
+
 def render_c_header() -> str:
-    """The C kernels: ``static inline double`` functions printed by sympy's C99 printer."""
+    """The C kernels: ``static inline`` functions printed by sympy's C99 printer, one per kernel of
+    :data:`C_KERNELS` and one per fused group of :data:`C_FUSED`."""
     from sympy.printing.c import C99CodePrinter
 
     printer = C99CodePrinter()
-    funcs = []
-    for spec in KERNELS:
-        if spec.name not in C_KERNELS:
-            continue
-        names = [str(a) for a, _ in spec.args]
-        replacements, (reduced,) = sp.cse(expression(spec), symbols=sp.numbered_symbols("x"), optimizations=None)
-        lines = [f"/* {spec.doc}.  Source: ptft_theory.{spec.source} */",
-                 f"static inline double ptft_{spec.name}({', '.join('double ' + n for n in names)}) {{"]
-        lines += [f"    const double {sym} = {printer.doprint(sub)};" for sym, sub in replacements]
-        lines += [f"    return {printer.doprint(reduced)};", "}"]
-        funcs.append("\n".join(lines))
-    missing = set(C_KERNELS) - {spec.name for spec in KERNELS}
+    by_name = {spec.name: spec for spec in KERNELS}
+    missing = (set(C_KERNELS) | {k for _, ks in C_FUSED.values() for k in ks}) - set(by_name)
     if missing:
-        raise ValueError(f"C_KERNELS names unknown kernels: {sorted(missing)}")
+        raise ValueError(f"C_KERNELS / C_FUSED name unknown kernels: {sorted(missing)}")
+    funcs = [_c_function(spec.name, spec.doc, [spec], printer) for spec in KERNELS if spec.name in C_KERNELS]
+    funcs += [_c_function(name, doc, [by_name[k] for k in ks], printer) for name, (doc, ks) in C_FUSED.items()]
     header = ("/* Generated C kernels of ptft-theory. Do NOT edit by hand.\n\n"
               "   Source: the sympy expressions of ptft_theory.symbolic, printed by ptft_theory.codegen.\n"
               f"   Regenerate with: {REGENERATE}.\n*/\n"

@@ -52,7 +52,7 @@ from .scales import ft_scales
 from .solver import _minor_coefficient
 
 #: Gauss-Hermite nodes of the coarse rule that finds a start for a point solved cold.
-COLD_START_NODES = 41
+COLD_START_NODES = 21
 #: Gauss-Hermite weights below this are dropped (see ``_hermite_rule``).
 HERMITE_WEIGHT_CUTOFF = 1e-30
 #: Gauss-Hermite nodes; the result is recomputed with twice as many to estimate the quadrature error.
@@ -69,6 +69,10 @@ QUAD_E_FLOOR = 1e-4
 QUAD_DOUBLINGS = 3
 #: Tolerance of the outer roots (log tau, log zeta); E inherits ~this relative accuracy.
 ROOT_XTOL = 1e-13
+#: A Newton step du (at most 1e-6, log units) is taken without evaluating F after it when the
+#: residual it leaves, K |du|^2 with K = |F| / |du_prev|^2 observed on the last full step, is below
+#: this.  Kept equal to NEWTON_ACCEPT_RESIDUAL in _csrc/replica_moments.c.
+NEWTON_ACCEPT_RESIDUAL = 1e-15
 
 S_MAX = 350.0
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
@@ -226,36 +230,49 @@ class _Moments:
     def __init__(self, cls: _Classes, n_nodes: int, compiled: bool = True):
         self.z, self.q = _hermite_rule(n_nodes)
         self.cls = cls
-        self.bstar = cls.beta_star[:, None]
-        self.m = cls.m[:, None]
-        self.b0 = cls.b0[:, None]
-        self.w = cls.weight[:, None]
-        self.wq = self.w * self.q
         self.s = None
         self.lib = _cmoments.library() if compiled else None
-        if self.lib is not None:
+        if self.lib is None:
+            self.bstar = cls.beta_star[:, None]
+            self.m = cls.m[:, None]
+            self.b0 = cls.b0[:, None]
+            self.wq = cls.weight[:, None] * self.q
+        else:
             self._c_args = [np.ascontiguousarray(a, dtype=np.float64) for a in
                             (cls.beta_star, cls.m, cls.b0, cls.weight, self.z.ravel(), self.q.ravel())]
-            self._c_s = np.full((cls.weight.size, self.z.shape[1]), np.nan)
+            # the C warm-start state [s | ds/dx | ds/dzeta | (tau, zeta) of the last call]; NaN = cold
+            n_el = cls.weight.size * self.z.shape[1]
+            self._c_state = np.full(3 * n_el + 2, np.nan)
+            self._c_s = self._c_state[:n_el].reshape(cls.weight.size, self.z.shape[1])  # a view
             self._c_out = np.zeros(6)
             # the arrays above live as long as this object: pass their addresses, once computed
             self._c_ptrs = [_cmoments.pointer(a) for a in self._c_args]
-            self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_s), _cmoments.pointer(self._c_out)
+            self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_state), _cmoments.pointer(self._c_out)
 
     def seed_from(self, other: "_Moments"):
-        """Warm-start a cold instance from another rule's prox points, interpolated in z per class (s
-        is monotone in x = beta* + tau z); nodes outside the other rule's range stay cold.  No-op
-        when this one is warm or the other is cold."""
-        src = other._c_s if other.lib is not None else other.s
-        cold = np.isnan(self._c_s).all() if self.lib is not None else self.s is None
-        if not cold or src is None or np.isnan(src).any():
-            return
-        z, zo = self.z[0], other.z[0]
-        seeded = np.stack([np.interp(z, zo, row, left=np.nan, right=np.nan) for row in src])
-        if self.lib is not None:
-            self._c_s[...] = seeded  # in place: the C side holds its address
-        else:  # the numpy prox takes one start for all elements: fill the cold ends from the nearest node
-            self.s = np.stack([np.interp(z, zo, row) for row in src])
+        """Warm-start a cold instance from another rule's prox points (s is monotone in
+        x = beta* + tau z).  Compiled: the whole C state, at the other's last (tau, zeta)
+        (``ptft_seed_state``: s cubic Hermite in z, linear beyond the other rule's nodes).  numpy: s
+        linearly, constant beyond.  No-op when this one is warm, the other is cold, or only one of
+        them is compiled."""
+        if self.lib is None:
+            src = other._c_s if other.lib is not None else other.s
+            if self.s is None and src is not None and not np.isnan(src).any():
+                self.s = np.stack([np.interp(self.z[0], other.z[0], row) for row in src])
+        elif other.lib is not None and np.isnan(self._c_s).all() and not np.isnan(other._c_state[-2:]).any():
+            self.lib.ptft_seed_state(self._c_s.shape[0], other._c_s.shape[1], other._c_ptrs[4], other._c_s_ptr,
+                                     self._c_s.shape[1], self._c_ptrs[4], self._c_s_ptr)
+
+    def newton(self, alpha, sigma, hint, max_iter):
+        """Compiled :func:`_newton_point`: (tau, zeta, mse) or None when Newton fails."""
+        out = self._c_out
+        err = self.lib.ptft_replica_newton(self._c_s.shape[0], self._c_s.shape[1], *self._c_ptrs, float(alpha),
+                                           float(sigma), float(hint[0]), float(hint[1]), max_iter, self._c_s_ptr,
+                                           self._c_out_ptr)
+        if err > 0:
+            raise ReplicaError(f"proximal Newton did not converge (compiled path, element {err - 1}, "
+                               f"alpha={alpha:.6g})")
+        return None if err else (out[0], out[1], out[2])
 
     def __call__(self, tau, zeta, jac=False):
         if self.lib is not None:
@@ -320,27 +337,41 @@ def _newton_step(J, F):
 
 def _newton_point(mom, alpha, sigma, hint, max_iter=60):
     """Damped Newton on :func:`_fixed_point_residual` with the analytic Jacobian, from ``hint``;
-    returns (tau, zeta, mse) or None when it fails."""
+    returns (tau, zeta, mse) or None when it fails.  Runs compiled (``_Moments.newton``, the same
+    steps) when the moments do."""
+    if mom.lib is not None:
+        return mom.newton(alpha, sigma, hint, max_iter)
+    return _newton_point_py(mom, alpha, sigma, hint, max_iter)
 
+
+def _newton_point_py(mom, alpha, sigma, hint, max_iter=60):
+    """The Python steps of :func:`_newton_point` (any moments, compiled or numpy)."""
     def residual(u, jac):
-        return _fixed_point_residual(mom, u, alpha, sigma, jac)[:3]
+        return _fixed_point_residual(mom, u, alpha, sigma, jac)
 
     def size(v):
         return max(abs(v[0]), abs(v[1]))
 
     u = (math.log(hint[0]), math.log(hint[1]))
-    F, mse, J = residual(u, True)
+    F, mse, J, g = residual(u, True)
+    quad_const = None  # K in |F after a full step| = K |step|^2
     for _ in range(max_iter):
         if size(F) < 1e-13:
             break
         du = _newton_step(J, F)
         if du is None:
             return None
+        if quad_const is not None and size(du) <= 1e-6 and quad_const * size(du) ** 2 <= NEWTON_ACCEPT_RESIDUAL:
+            # quadratic convergence: the step leaves |F| ~ K |du|^2 (K observed on the last full step);
+            # take it without evaluating, the MSE to first order in du (second-order error ~ the same)
+            u, mse = (u[0] + du[0], u[1] + du[1]), mse + g[0] * du[0] + g[1] * du[1]
+            F = (quad_const * size(du) ** 2,) * 2
+            break
         shrink = min(1.0, 2.0 / size(du))  # at most a factor e^2 per step
         du = (du[0] * shrink, du[1] * shrink)
         f0, t = F[0] ** 2 + F[1] ** 2, 1.0
         for _ in range(40):  # backtracking on |F|^2; the full step (almost always taken) brings its Jacobian
-            F1, mse1, J1 = residual((u[0] + t * du[0], u[1] + t * du[1]), t == 1.0)
+            F1, mse1, J1, g1 = residual((u[0] + t * du[0], u[1] + t * du[1]), t == 1.0)
             if math.isfinite(F1[0]) and math.isfinite(F1[1]) and F1[0] ** 2 + F1[1] ** 2 <= (1 - 1e-4 * t) * f0:
                 break
             t *= 0.5
@@ -352,9 +383,10 @@ def _newton_point(mom, alpha, sigma, hint, max_iter=60):
             break
         u = (u[0] + t * du[0], u[1] + t * du[1])
         F, mse = F1, mse1
+        quad_const = size(F) / size(du) ** 2 if t == 1.0 and size(du) > 0 else None
         if t * size(du) < 1e-15:
             break
-        J = J1 if J1 is not None else residual(u, True)[2]
+        J, g = (J1, g1) if J1 is not None else residual(u, True)[2:]
     if not size(F) < 1e-10:  # E then good to ~1e-10 relative
         return None
     return math.exp(u[0]), math.exp(u[1]), mse
@@ -460,15 +492,29 @@ def _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint):
 
 
 def _extrapolate(done, a):
-    """Warm start at ``a`` from the solved points: linear in alpha through the last two (in
-    log tau, log zeta), or the last one; None when nothing is solved yet."""
+    """Warm start at ``a`` from the solved points (alpha, log tau, log zeta): quadratic in alpha through
+    the last three, linear through the last two, or the last one; None when nothing is solved yet.
+    At most twice the last gap ahead (beyond, the polynomial is evaluated there)."""
     if not done:
         return None
-    if len(done) == 1 or done[-1][0] == done[-2][0]:
-        return np.exp(done[-1][1]), np.exp(done[-1][2])
-    (a1, t1, z1), (a2, t2, z2) = done[-2], done[-1]
-    f = min((a - a2) / (a2 - a1), 2.0)  # extrapolate at most twice the last gap
-    return np.exp(t2 + f * (t2 - t1)), np.exp(z2 + f * (z2 - z1))
+    pts = done[-3:]
+    if len({p[0] for p in pts}) < len(pts):  # repeated alpha: use the last point only
+        pts = pts[-1:]
+    last = pts[-1][0]
+    if len(pts) > 1:
+        gap = last - pts[-2][0]
+        a = last + min((a - last) / gap, 2.0) * gap
+    out = []
+    for k in (1, 2):  # Lagrange polynomial through pts, in log tau and log zeta
+        v = 0.0
+        for i, pi in enumerate(pts):
+            w = 1.0
+            for j, pj in enumerate(pts):
+                if j != i:
+                    w *= (a - pj[0]) / (pi[0] - pj[0])
+            v += w * pi[k]
+        out.append(math.exp(v))
+    return tuple(out)
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,

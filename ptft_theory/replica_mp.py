@@ -415,14 +415,15 @@ def generalization_error_mp(alphas, task, init, scheme, sigma, dps, n_nodes):
     solver = PointSolver(task, init, scheme, sigma, dps, n_nodes)
     A = len(alphas)
     E, T, Zt, qerr, rerr = (np.empty(A, dtype=object) for _ in range(5))
+    from .replica import _overdetermined_mse
     with mpmath.workdps(solver.wp):
         zero = mpmath.mpf(0)
         for i, a in enumerate(alphas):
-            if a >= 1:
-                if sigma > 0:
-                    raise ValueError(f"alpha={a!r} with sigma={sigma!r}: the noisy over-determined case is not "
-                                     "implemented; valid range: alpha < 1 when sigma > 0")
-                E[i] = T[i] = Zt[i] = qerr[i] = rerr[i] = zero  # noiseless interpolation recovers beta*
+            # at or beyond the non-frozen fraction: the float64 path's rule (interpolator beta*, least
+            # squares with noise, or a clear error), with the mpmath kernel at these digits
+            mse = _overdetermined_mse(solver.cls64, mpmath.mpf(a), mpmath.mpf(sigma), kernels.mp)
+            if mse is not None:
+                E[i], T[i], Zt[i], qerr[i], rerr[i] = mse / solver.power, mpmath.sqrt(mse), zero, zero, zero
                 continue
             E[i], T[i], Zt[i], rerr[i] = solver.solve(a)
             qerr[i] = solver.quad_error()

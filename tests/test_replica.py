@@ -270,3 +270,24 @@ def test_cold_points_agree_with_the_curve(init, scheme, sigma):
     curve = generalization_error(alphas, MIXED, init, scheme, sigma).E
     cold = np.array([float(generalization_error(a, MIXED, init, scheme, sigma)) for a in alphas])
     np.testing.assert_allclose(cold, curve, rtol=1e-9)
+
+
+@pytest.mark.parametrize("sigma", [0.0, 0.05])
+def test_compiled_newton_matches_python(sigma):
+    """The compiled damped Newton on the fixed point (``_Moments.newton``) and the Python one
+    (``_newton_point_py``) reach the same (tau, zeta, MSE) on the same moments, from a hint a factor
+    1.5 off and from near the root.  Both stop at |F| < 1e-13 or a step below 1e-15 (log
+    units); the prox warm starts differ (first-order moves), so agreement is to ~1e-12, not bitwise."""
+    from ptft_theory import _cmoments, replica
+    if _cmoments.library() is None:
+        pytest.skip("no C compiler here: the Python Newton is the only one")
+    init = Init(1e-2, 0.0, 0.1)
+    cls = replica.coordinate_classes(MIXED, init, "readout")
+    for alpha in (0.2, 0.55):
+        ref = generalization_error(alpha, MIXED, init, sigma=sigma)
+        root = (float(ref.tau[0]), float(ref.zeta[0]))
+        for hint in ((1.5 * root[0], root[1] / 1.5), (root[0] * (1 + 1e-6), root[1])):
+            c = replica._Moments(cls, replica.QUAD_NODES).newton(alpha, sigma, hint, 60)
+            p = replica._newton_point_py(replica._Moments(cls, replica.QUAD_NODES), alpha, sigma, hint)
+            assert c is not None and p is not None
+            np.testing.assert_allclose(c, p, rtol=1e-12)

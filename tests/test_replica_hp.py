@@ -81,12 +81,28 @@ def test_l2_limit_high_precision(scheme):
 
 
 def test_alpha_above_one_and_bad_dps():
+    """alpha >= 1 follows the float64 rules at 30 digits: E = 0 noiseless; with noise least squares,
+    against the closed form sigma^2 alpha / ((alpha - 1) E[beta*^2]) evaluated here in mpmath
+    (E[beta*^2] = rho_ft A_ft^2 = 1 exactly with the default A_ft = 1/sqrt(rho_ft)); alpha = 1 with
+    noise, and alpha beyond the non-frozen fraction while frozen coordinates carry signal, raise as in
+    float64."""
     r = generalization_error([1.5], MIXED, Init(1.0), dps=30)
     assert r.E[0] == 0
     with pytest.raises(ValueError, match=r"dps=0 is invalid; valid range: an integer >= 1"):
         generalization_error(0.5, MIXED, Init(1.0), dps=0)
+    noisy = generalization_error([1.5, 3.0], MIXED, Init(1.0), sigma=0.1, dps=30)
+    with mpmath.workdps(40):
+        for a, E in zip((1.5, 3.0), noisy.E):
+            ref = mpmath.mpf(0.1) ** 2 * a / (a - 1)  # sigma as the float the API takes
+            assert abs(E - ref) <= mpmath.mpf(10) ** -29 * ref
+    f64 = generalization_error([1.5, 3.0], MIXED, Init(1.0), sigma=0.1)
+    np.testing.assert_allclose([float(e) for e in noisy.E], f64.E, rtol=1e-14)
     with pytest.raises(ValueError, match="with sigma=0.1"):
-        generalization_error(1.5, MIXED, Init(1.0), sigma=0.1, dps=30)
+        generalization_error(1.0, MIXED, Init(1.0), sigma=0.1, dps=30)
+    frozen = Init(1.0, -1.0, 0.0)  # lambda = -c, gamma = 0: coordinates PT left at 0 are frozen (k = 0)
+    for dps in (None, 30):
+        with pytest.raises(ValueError, match="exceeds the fraction of non-frozen coordinates"):
+            generalization_error(0.99, MIXED, frozen, dps=dps)
 
 
 def test_rich_limit_threshold_dps40_against_independent_formulation():

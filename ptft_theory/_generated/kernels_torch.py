@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import torch
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -193,6 +193,36 @@ def prox_residual_derivative(w, zeta, m, b0):
     """
     x0 = 2*w
     return 4*m*torch.cosh(x0) + zeta + 2*torch.exp(x0*torch.sign(b0))*torch.abs(b0)
+
+
+def prox_point_x_derivative(w, zeta, m, b0):
+    """ds/dx = 1 / (zeta + b'(s)) of the prox point s at fixed zeta.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.prox_point_sensitivities()[0]
+    """
+    x0 = 2*w
+    return torch.pow(4*m*torch.cosh(x0) + zeta + 2*torch.exp(x0*torch.sign(b0))*torch.abs(b0), -1)
+
+
+def prox_point_zeta_derivative(w, zeta, m, b0):
+    """ds/dzeta = -s / (zeta + b'(s)) of the prox point s at fixed x.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: dual value w = (X^T nu)_d, or integrated gradient s
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.replica.prox_point_sensitivities()[1]
+    """
+    x0 = 2*w
+    return -w/(4*m*torch.cosh(x0) + zeta + 2*torch.exp(x0*torch.sign(b0))*torch.abs(b0))
 
 
 def eta_prime(w, zeta, m, b0):
