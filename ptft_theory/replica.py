@@ -125,6 +125,14 @@ class _Classes:
     active_fraction: float
     active: np.ndarray  # (classes,) bool: not frozen (k = 0 and b0 = 0)
 
+    @functools.cached_property
+    def c_pointers(self):
+        """Addresses of (beta*, m, b0, weight) as C-contiguous float64 arrays for the compiled moments,
+        computed once per instance (the arrays live as long as it does)."""
+        arrays = tuple(np.ascontiguousarray(a, dtype=np.float64) for a in (self.beta_star, self.m, self.b0, self.weight))
+        self.__dict__["_c_arrays"] = arrays  # keep them alive with the instance
+        return tuple(_cmoments.pointer(a) for a in arrays)
+
 
 #: Probability that a shared coordinate's FT sign equals its PT sign, per ``Task.shared_signs``.
 P_EQUAL_SIGN = {"independent": 0.5, "equal": 1.0, "opposite": 0.0}
@@ -222,6 +230,14 @@ def _hermite_rule(n_nodes: int):
     return z[keep][None, :], q[keep][None, :]
 
 
+@functools.lru_cache(maxsize=16)
+def _hermite_rule_pointers(n_nodes: int):
+    """Addresses of the flat (C-contiguous) nodes and weights of ``_hermite_rule(n_nodes)``, which the
+    cache keeps alive, for the compiled moments."""
+    z, q = _hermite_rule(n_nodes)
+    return _cmoments.pointer(z.reshape(-1)), _cmoments.pointer(q.reshape(-1))
+
+
 class _Moments:
     """E[eta'] and E[(eta - beta*)^2] for given (tau, zeta), with warm starts of the prox; with
     ``jac=True`` also their derivatives in (tau, zeta) (generated kernels eta'', d eta/d zeta,
@@ -238,15 +254,13 @@ class _Moments:
             self.b0 = cls.b0[:, None]
             self.wq = cls.weight[:, None] * self.q
         else:
-            self._c_args = [np.ascontiguousarray(a, dtype=np.float64) for a in
-                            (cls.beta_star, cls.m, cls.b0, cls.weight, self.z.ravel(), self.q.ravel())]
             # the C warm-start state [s | ds/dx | ds/dzeta | (tau, zeta) of the last call]; NaN = cold
             n_el = cls.weight.size * self.z.shape[1]
             self._c_state = np.full(3 * n_el + 2, np.nan)
             self._c_s = self._c_state[:n_el].reshape(cls.weight.size, self.z.shape[1])  # a view
             self._c_out = np.zeros(6)
             # the arrays above live as long as this object: pass their addresses, once computed
-            self._c_ptrs = [_cmoments.pointer(a) for a in self._c_args]
+            self._c_ptrs = (*cls.c_pointers, *_hermite_rule_pointers(n_nodes))
             self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_state), _cmoments.pointer(self._c_out)
 
     def seed_from(self, other: "_Moments"):

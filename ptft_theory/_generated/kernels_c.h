@@ -68,35 +68,39 @@ static inline double ptft_eta_zeta_derivative(double w, double zeta, double m, d
 
 /* residual and derivative of the prox equation at s (one Newton step).  Source: ptft_theory.symbolic.replica.prox_residual_in_mirror_variable, ptft_theory.symbolic.replica.prox_residual_derivative */
 static inline void ptft_prox_newton_terms(double w, double x, double zeta, double m, double b0, double *out_prox_residual, double *out_prox_residual_derivative) {
-    const double x0 = 2*w;
-    const double x1 = exp(x0*(((b0) > 0) - ((b0) < 0)));
-    *out_prox_residual = b0*x1 + 2*m*sinh(x0) + w*zeta - x;
-    *out_prox_residual_derivative = 4*m*cosh(x0) + 2*x1*fabs(b0) + zeta;
+    const double em = expm1(2*fabs(w));
+    const double sw = (w > 0) - (w < 0);
+    const double e_sgn = w*b0 > 0 ? em + 1 : 1/(em + 1);
+    const double x0 = (1.0/2.0)*em;
+    *out_prox_residual = b0*e_sgn + 2*m*sw*(em/(2*em + 2) + x0) + w*zeta - x;
+    *out_prox_residual_derivative = 2*e_sgn*fabs(b0) + 4*m*(x0 + 1.0/2.0 + (1.0/2.0)/(em + 1)) + zeta;
 }
 
 /* eta, eta', the Newton-Jacobian terms eta'', d eta'/d zeta, d eta/d zeta, and the sensitivities ds/dx, ds/dzeta (the next call's warm start) at the prox point s.  Source: ptft_theory.symbolic.potential.beta_of_s_stable, ptft_theory.symbolic.replica.eta_prime, ptft_theory.symbolic.replica.eta_second_derivative, ptft_theory.symbolic.replica.eta_prime_zeta_derivative, ptft_theory.symbolic.replica.eta_zeta_derivative, ptft_theory.symbolic.replica.prox_point_sensitivities()[0], ptft_theory.symbolic.replica.prox_point_sensitivities()[1] */
 static inline void ptft_prox_point_terms(double w, double m, double b0, double zeta, double *out_beta_of_s_stable, double *out_eta_prime, double *out_eta_second_derivative, double *out_eta_prime_zeta_derivative, double *out_eta_zeta_derivative, double *out_prox_point_x_derivative, double *out_prox_point_zeta_derivative) {
-    const double x0 = 2*w;
-    const double x1 = m*sinh(x0);
-    const double x2 = (((b0) > 0) - ((b0) < 0));
-    const double x3 = exp(x0*x2);
-    const double x4 = b0*x3;
-    const double x5 = 4*m*cosh(x0);
-    const double x6 = x3*fabs(b0);
-    const double x7 = x5 + 2*x6;
-    const double x8 = x7 + zeta;
-    const double x9 = 1.0/x8;
-    const double x10 = 8*x1 + 4*x2*x6;
-    const double x11 = x7/pow(x8, 2);
-    const double x12 = x9*(-x10*x11 + x10*x9);
-    const double x13 = w*x9;
-    *out_beta_of_s_stable = 2*x1 + x4;
-    *out_eta_prime = x7*x9;
-    *out_eta_second_derivative = x12;
-    *out_eta_prime_zeta_derivative = -w*x12 - x11;
-    *out_eta_zeta_derivative = -x13*(2*x2*x4 + x5);
-    *out_prox_point_x_derivative = x9;
-    *out_prox_point_zeta_derivative = -x13;
+    const double em = expm1(2*fabs(w));
+    const double sw = (w > 0) - (w < 0);
+    const double e_sgn = w*b0 > 0 ? em + 1 : 1/(em + 1);
+    const double x0 = b0*e_sgn;
+    const double x1 = (1.0/2.0)*em;
+    const double x2 = m*sw*(em/(2*em + 2) + x1);
+    const double x3 = e_sgn*fabs(b0);
+    const double x4 = 4*m*(x1 + 1.0/2.0 + (1.0/2.0)/(em + 1));
+    const double x5 = 2*x3 + x4;
+    const double x6 = x5 + zeta;
+    const double x7 = 1.0/x6;
+    const double x8 = (((b0) > 0) - ((b0) < 0));
+    const double x9 = 8*x2 + 4*x3*x8;
+    const double x10 = x5/pow(x6, 2);
+    const double x11 = x7*(-x10*x9 + x7*x9);
+    const double x12 = w*x7;
+    *out_beta_of_s_stable = x0 + 2*x2;
+    *out_eta_prime = x5*x7;
+    *out_eta_second_derivative = x11;
+    *out_eta_prime_zeta_derivative = -w*x11 - x10;
+    *out_eta_zeta_derivative = -x12*(2*x0*x8 + x4);
+    *out_prox_point_x_derivative = x7;
+    *out_prox_point_zeta_derivative = -x12;
 }
 
 #endif
