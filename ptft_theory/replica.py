@@ -230,14 +230,6 @@ def _hermite_rule(n_nodes: int):
     return z[keep][None, :], q[keep][None, :]
 
 
-@functools.lru_cache(maxsize=16)
-def _hermite_rule_pointers(n_nodes: int):
-    """Addresses of the flat (C-contiguous) nodes and weights of ``_hermite_rule(n_nodes)``, which the
-    cache keeps alive, for the compiled moments."""
-    z, q = _hermite_rule(n_nodes)
-    return _cmoments.pointer(z.reshape(-1)), _cmoments.pointer(q.reshape(-1))
-
-
 class _Moments:
     """E[eta'] and E[(eta - beta*)^2] for given (tau, zeta), with warm starts of the prox; with
     ``jac=True`` also their derivatives in (tau, zeta) (generated kernels eta'', d eta/d zeta,
@@ -259,8 +251,10 @@ class _Moments:
             self._c_state = np.full(3 * n_el + 2, np.nan)
             self._c_s = self._c_state[:n_el].reshape(cls.weight.size, self.z.shape[1])  # a view
             self._c_out = np.zeros(6)
-            # the arrays above live as long as this object: pass their addresses, once computed
-            self._c_ptrs = (*cls.c_pointers, *_hermite_rule_pointers(n_nodes))
+            # the arrays above (and self.z, self.q, cls) live as long as this object: pass their
+            # addresses, once computed
+            self._c_ptrs = (*cls.c_pointers, _cmoments.pointer(self.z.reshape(-1)),
+                            _cmoments.pointer(self.q.reshape(-1)))
             self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_state), _cmoments.pointer(self._c_out)
 
     def seed_from(self, other: "_Moments"):
