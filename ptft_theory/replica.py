@@ -18,7 +18,8 @@ where ``eta`` is the proximal map of the FT Bregman potential (derived in
 (the map b -> -b makes the sign of beta_pt irrelevant).  As in the paper, PT is assumed to have
 learned its teacher exactly, so ``beta_pt`` is the PT teacher and ``(k, b0) = ft_scales(beta_pt, ...)``.
 
-Numerics: Gauss-Hermite quadrature (checked against twice the nodes at every point), a safeguarded
+Numerics: Gauss-Hermite quadrature (checked against twice the nodes at every point; where it stays
+short, Gauss-Legendre panels in the mirror variable, :mod:`ptft_theory.replica_panels`), a safeguarded
 Newton prox warm-started along a curve, and a damped Newton on (log tau, log zeta) with the analytic
 Jacobian (generated kernels ``eta_second_derivative``, ``eta_zeta_derivative``,
 ``eta_prime_zeta_derivative``), falling back to MINPACK hybrd and then to nested bracketed roots.
@@ -58,10 +59,11 @@ HERMITE_WEIGHT_CUTOFF = 1e-30
 #: Gauss-Hermite nodes; the result is recomputed with twice as many to estimate the quadrature error.
 QUAD_NODES = 161
 #: Target quadrature error estimate, relative to max(E, QUAD_E_FLOOR); beyond it the node count
-#: doubles (at most QUAD_DOUBLINGS times).  After the doublings an estimate up to QUAD_RTOL_MAX is
-#: accepted (and reported in ``quad_error``); beyond that the solve raises.  Gauss-Hermite converges
-#: slowly when the prox has a kink much narrower than tau (tiny k): use ``dps=`` (panels in the
-#: mirror variable) there.
+#: doubles (at most QUAD_DOUBLINGS times).  Gauss-Hermite converges slowly when the prox has a kink
+#: much narrower than tau (tiny k, small zeta/tau): after the doublings the point is solved on
+#: Gauss-Legendre panels in the mirror variable (:mod:`ptft_theory.replica_panels`, ~100x slower,
+#: and so are the later points of the curve); should that fail, a Gauss-Hermite estimate up to
+#: QUAD_RTOL_MAX is accepted (and reported in ``quad_error``), beyond it the solve raises.
 QUAD_RTOL = 1e-9
 QUAD_RTOL_MAX = 1e-6
 QUAD_E_FLOOR = 1e-4
@@ -460,7 +462,8 @@ def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
             return list(_fixed_point_residual(mom, v, alpha, sigma, False)[0])
 
         sol = scipy.optimize.root(F, np.log(hint), method="hybr", options={"xtol": 1e-14})
-        if sol.success and np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative
+        if np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative (hybrd may report "xtol too small"
+            # from a point at the rounding floor of F)
             tau, zeta = np.exp(sol.x)
             return float(tau), float(zeta), mom(tau, zeta)[1]
     return _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint)
@@ -607,6 +610,7 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
     E, tau, zeta, qerr = (np.zeros_like(alphas) for _ in range(4))
     moms = {}  # quadrature size -> moments (their prox warm starts carry along the curve)
     n_start = n_nodes
+    panels = False  # once Gauss-Hermite fell short on this curve, the next points go to panels directly
     done = [] if start is None else [(start[0], np.log(start[1]), np.log(start[2]))]
     for i in order:
         a = alphas[i]
@@ -615,26 +619,47 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
             E[i], tau[i] = mse / cls.signal_power, np.sqrt(mse)
             continue
         hint = _extrapolate(done, a)
-        sizes = [n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
-        sizes = sizes[sizes.index(n_start):]  # along a curve, start from the size the last point needed
-        for n in sizes:  # adaptive: double the nodes until the error estimate meets the target
-            for size in (n, 2 * n):
-                if size not in moms:
-                    moms[size] = _Moments(cls, size)
-            t, z_, mse = _solve_point(cls, a, sigma, n, hint, moms[n])
-            moms[2 * n].seed_from(moms[n])
-            err = _quadrature_error(moms[2 * n], (t, z_), mse, a, sigma) / cls.signal_power
-            scale = max(mse / cls.signal_power, QUAD_E_FLOOR)
-            if err <= QUAD_RTOL * scale or (n == sizes[-1] and err <= QUAD_RTOL_MAX * scale):
-                break
-            if n == sizes[-1]:
-                raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = {mse / cls.signal_power:.6g} "
-                                   f"with {n} nodes, estimated error {err:.2g}; pass a larger n_nodes or use dps=")
-            hint = (t, z_)
+        solved = None
+        if panels:
+            try:
+                solved = _panel_point(cls, a, sigma, hint)
+            except ReplicaError:  # back to Gauss-Hermite (and its fallbacks) for this point
+                panels = False
+        if solved is not None:
+            t, z_, mse, err = solved
+        else:
+            sizes = [n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
+            sizes = sizes[sizes.index(n_start):]  # along a curve, start from the size the last point needed
+            for n in sizes:  # adaptive: double the nodes until the error estimate meets the target
+                for size in (n, 2 * n):
+                    if size not in moms:
+                        moms[size] = _Moments(cls, size)
+                t, z_, mse = _solve_point(cls, a, sigma, n, hint, moms[n])
+                moms[2 * n].seed_from(moms[n])
+                err = _quadrature_error(moms[2 * n], (t, z_), mse, a, sigma) / cls.signal_power
+                if err <= QUAD_RTOL * max(mse / cls.signal_power, QUAD_E_FLOOR):
+                    break
+                hint = (t, z_)
+            else:  # Gauss-Hermite fell short: panels in the mirror variable (replica_panels)
+                try:
+                    t, z_, mse, err = _panel_point(cls, a, sigma, hint)
+                    panels = True
+                except ReplicaError as exc:
+                    if not err <= QUAD_RTOL_MAX * max(mse / cls.signal_power, QUAD_E_FLOOR):
+                        raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = "
+                                           f"{mse / cls.signal_power:.6g} with {n} Gauss-Hermite nodes, estimated "
+                                           f"error {err:.2g}, and the panel quadrature failed ({exc}); use dps=") from exc
         done.append((a, np.log(t), np.log(z_)))
         n_start = n
         E[i], tau[i], zeta[i], qerr[i] = mse / cls.signal_power, t, z_, err
     return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
+
+
+def _panel_point(cls, a, sigma, hint):
+    """(tau, zeta, mse, relative error estimate of E) by :func:`ptft_theory.replica_panels.solve_point`."""
+    from .replica_panels import solve_point
+    t, z_, mse, mse_err = solve_point(cls, a, sigma, hint)
+    return t, z_, mse, mse_err / cls.signal_power
 
 
 SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft")

@@ -175,8 +175,12 @@ def test_newton_path_agrees_with_bracketed_roots(init, monkeypatch):
     warm-started along a curve; nested bracketed 1-D roots, cold) give the same E.  Both stop at
     |F| <= 1e-10, so E agrees to ~1e-9 relative."""
     from ptft_theory import replica
-    monkeypatch.setattr(replica, "QUAD_DOUBLINGS", 0)  # same nodes on both sides
-    monkeypatch.setattr(replica, "QUAD_RTOL_MAX", 1.0)
+    monkeypatch.setattr(replica, "QUAD_DOUBLINGS", 0)  # same nodes on both sides: no doubling,
+    monkeypatch.setattr(replica, "QUAD_RTOL_MAX", 1.0)  # no panel fallback, whatever the estimate
+
+    def no_panels(*args):
+        raise ReplicaError("disabled")
+    monkeypatch.setattr(replica, "_panel_point", no_panels)
     alphas = np.array([0.15, 0.35, 0.6, 0.85])
     E = generalization_error(alphas, MIXED, init).E
     cls = replica.coordinate_classes(MIXED, init, "readout")
@@ -291,3 +295,25 @@ def test_compiled_newton_matches_python(sigma):
             p = replica._newton_point_py(replica._Moments(cls, replica.QUAD_NODES), alpha, sigma, hint)
             assert c is not None and p is not None
             np.testing.assert_allclose(c, p, rtol=1e-12)
+
+
+def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
+    """A noisy point near alpha -> 1 with tiny k (zeta/tau ~ 0.1): Gauss-Hermite in z does not reach
+    1e-9 even with 1288 nodes, so the point is solved on Gauss-Legendre panels in the mirror variable
+    (replica_panels).  Checked against the independent 20-digit mpmath path (own panels and
+    quadrature at 32 working digits) to 1e-12 relative: the float64 fixed point is good to ~1e-13
+    and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, naming dps=."""
+    from ptft_theory import replica_panels
+    task = Task(0.194, 0.122, 0.2)
+    init = Init(2.5e-3, -4.9e-4, 0.0)
+    sigma = 0.0318
+    r = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma)
+    ref = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, dps=20)
+    np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
+    assert np.all(r.quad_error <= 1e-12)
+
+    def no_panels(*args):
+        raise ReplicaError("disabled")
+    monkeypatch.setattr(replica_panels, "solve_point", no_panels)
+    with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*use dps="):
+        generalization_error(0.85, task, init, sigma=sigma)
