@@ -69,12 +69,19 @@ QUAD_RTOL_MAX = 1e-6
 QUAD_E_FLOOR = 1e-4
 #: Times the node count may double at one alpha before the quadrature counts as not converged.
 QUAD_DOUBLINGS = 3
+#: A first alpha at least this large whose cold start fails is reached by continuation from alpha/2
+#: (``_by_continuation``); below it the failure is reported.
+COLD_RETRY_MIN_ALPHA = 0.05
 #: Tolerance of the outer roots (log tau, log zeta); E inherits ~this relative accuracy.
 ROOT_XTOL = 1e-13
 #: A Newton step du (at most 1e-6, log units) is taken without evaluating F after it when the
 #: residual it leaves, K |du|^2 with K = |F| / |du_prev|^2 observed on the last full step, is below
 #: this.  Kept equal to NEWTON_ACCEPT_RESIDUAL in _csrc/replica_moments.c.
 NEWTON_ACCEPT_RESIDUAL = 1e-15
+
+#: alpha within this relative distance below the non-frozen fraction counts as reaching it (the
+#: fraction carries the rounding of 1 - rho_pt - rho_new; there the fixed point degenerates).
+ACTIVE_FRACTION_RTOL = 1e-12
 
 S_MAX = 350.0
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
@@ -128,12 +135,10 @@ class _Classes:
     active: np.ndarray  # (classes,) bool: not frozen (k = 0 and b0 = 0)
 
     @functools.cached_property
-    def c_pointers(self):
-        """Addresses of (beta*, m, b0, weight) as C-contiguous float64 arrays for the compiled moments,
-        computed once per instance (the arrays live as long as it does)."""
-        arrays = tuple(np.ascontiguousarray(a, dtype=np.float64) for a in (self.beta_star, self.m, self.b0, self.weight))
-        self.__dict__["_c_arrays"] = arrays  # keep them alive with the instance
-        return tuple(_cmoments.pointer(a) for a in arrays)
+    def c_arrays(self):
+        """(beta*, m, b0, weight) as C-contiguous float64 arrays for the compiled moments, made once
+        per instance (their addresses are taken by each _Moments, which holds this instance)."""
+        return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in (self.beta_star, self.m, self.b0, self.weight))
 
 
 #: Probability that a shared coordinate's FT sign equals its PT sign, per ``Task.shared_signs``.
@@ -167,7 +172,9 @@ def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classe
     frozen = (k == 0) & (b0 == 0)
     return _Classes(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=b0[keep],
                     signal_power=float(np.sum(weight * beta_star**2)),
-                    active_fraction=float(np.sum(weight[keep & ~frozen])), active=~frozen[keep])
+                    # 1 minus the frozen weight: exactly 1 when nothing is frozen (the class weights
+                    # may sum to 1 + 2e-16, which would put alpha = 1 below it)
+                    active_fraction=1.0 - float(np.sum(weight[keep & frozen])), active=~frozen[keep])
 
 
 def _prox(x, zeta, m, b0, s0=None, max_iter=200):
@@ -255,8 +262,7 @@ class _Moments:
             self._c_out = np.zeros(6)
             # the arrays above (and self.z, self.q, cls) live as long as this object: pass their
             # addresses, once computed
-            self._c_ptrs = (*cls.c_pointers, _cmoments.pointer(self.z.reshape(-1)),
-                            _cmoments.pointer(self.q.reshape(-1)))
+            self._c_ptrs = tuple(_cmoments.pointer(a) for a in (*cls.c_arrays, self.z.reshape(-1), self.q.reshape(-1)))
             self._c_s_ptr, self._c_out_ptr = _cmoments.pointer(self._c_state), _cmoments.pointer(self._c_out)
 
     def seed_from(self, other: "_Moments"):
@@ -269,7 +275,8 @@ class _Moments:
             src = other._c_s if other.lib is not None else other.s
             if self.s is None and src is not None and not np.isnan(src).any():
                 self.s = np.stack([np.interp(self.z[0], other.z[0], row) for row in src])
-        elif other.lib is not None and np.isnan(self._c_s).all() and not np.isnan(other._c_state[-2:]).any():
+        elif (other.lib is not None and other._c_s.shape[1] >= 2 and np.isnan(self._c_s).all()
+              and not np.isnan(other._c_state[-2:]).any()):  # (interpolation needs two nodes)
             self.lib.ptft_seed_state(self._c_s.shape[0], other._c_s.shape[1], other._c_ptrs[4], other._c_s_ptr,
                                      self._c_s.shape[1], self._c_ptrs[4], self._c_s_ptr)
 
@@ -414,6 +421,15 @@ def _quadrature_error(mom_check, solution, mse, alpha, sigma):
     return abs(mse2 + g2[0] * du[0] + g2[1] * du[1] - mse)
 
 
+def _brentq(f, lo, hi, xtol, what):
+    """scipy's brentq on a bracket found beforehand; ReplicaError (naming ``what``) when the sign change
+    is gone on re-evaluation (moments at their rounding floor) instead of scipy's ValueError."""
+    try:
+        return scipy.optimize.brentq(f, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps)
+    except ValueError as exc:
+        raise ReplicaError(f"could not solve for {what}: {exc}") from exc
+
+
 def _solve_zeta(mom, tau, alpha, zeta_hint, xtol=ROOT_XTOL):
     """zeta with E[eta'] = alpha at this tau (E[eta'] decreases in zeta); ``xtol`` in log zeta."""
     f = lambda u: mom(tau, np.exp(u))[0] - alpha  # noqa: E731
@@ -428,7 +444,7 @@ def _solve_zeta(mom, tau, alpha, zeta_hint, xtol=ROOT_XTOL):
             hi, fhi = hi + 2, f(hi + 2)
     else:
         raise ReplicaError(f"could not bracket zeta at tau={tau:.3g}, alpha={alpha:.3g}")
-    return float(np.exp(scipy.optimize.brentq(f, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps)))
+    return float(np.exp(_brentq(f, lo, hi, xtol, f"zeta at tau={tau:.3g}, alpha={alpha:.3g}")))
 
 
 def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
@@ -496,7 +512,7 @@ def _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint):
             hi, fhi = hi + 1, f(hi + 1)
     else:
         raise ReplicaError(f"could not bracket tau at alpha={alpha:.6g}")
-    v = scipy.optimize.brentq(f, lo, hi, xtol=ROOT_XTOL, rtol=4 * np.finfo(float).eps)
+    v = _brentq(f, lo, hi, ROOT_XTOL, f"tau at alpha={alpha:.6g}")
     tau = float(np.exp(v))
     zeta = _solve_zeta(mom, tau, alpha, state["zeta"])
     return tau, zeta, mom(tau, zeta)[1]
@@ -588,7 +604,7 @@ def _overdetermined_mse(cls: _Classes, a, sigma, K=kernels.np):
     Noiseless with no signal on frozen coordinates: the interpolator is beta* (0).  Noisy with
     nothing frozen and ``a > 1``: GF goes to least squares (kernel ``least_squares_mse`` of ``K``,
     whose number type ``a`` and ``sigma`` carry)."""
-    if a < cls.active_fraction:
+    if a < cls.active_fraction * (1 - ACTIVE_FRACTION_RTOL):
         return None
     frozen_signal = bool(np.any(cls.beta_star[~cls.active] != 0))
     if sigma == 0 and not frozen_signal:
@@ -603,14 +619,59 @@ def _overdetermined_mse(cls: _Classes, a, sigma, K=kernels.np):
                      "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
 
 
+class _CurveSolver:
+    """One alpha at a time along a curve: Gauss-Hermite with node doubling (the moments and their prox
+    warm starts, and the node count the last point needed, carry along), then panels in the mirror
+    variable where that falls short (and for the rest of the curve)."""
+
+    def __init__(self, cls: _Classes, n_nodes: int):
+        self.cls, self.n_nodes = cls, n_nodes
+        self.moms = {}  # quadrature size -> moments
+        self.n_start = n_nodes
+        self.panels = False
+
+    def solve(self, a, sigma, hint):
+        """(tau, zeta, mse, relative error estimate of E) at ``a`` from ``hint`` (None: cold)."""
+        cls = self.cls
+        if self.panels:
+            try:
+                return _panel_point(cls, a, sigma, hint)
+            except ReplicaError:  # back to Gauss-Hermite (and its fallbacks) for this point
+                self.panels = False
+        sizes = [self.n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
+        sizes = sizes[sizes.index(self.n_start):]  # along a curve, start from the size the last point needed
+        for n in sizes:  # adaptive: double the nodes until the error estimate meets the target
+            for size in (n, 2 * n):
+                if size not in self.moms:
+                    self.moms[size] = _Moments(cls, size)
+            t, z_, mse = _solve_point(cls, a, sigma, n, hint, self.moms[n])
+            self.moms[2 * n].seed_from(self.moms[n])
+            err = _quadrature_error(self.moms[2 * n], (t, z_), mse, a, sigma) / cls.signal_power
+            if err <= QUAD_RTOL * max(mse / cls.signal_power, QUAD_E_FLOOR):
+                self.n_start = n
+                return t, z_, mse, err
+            hint = (t, z_)
+        self.n_start = n
+        try:  # Gauss-Hermite fell short: panels in the mirror variable (replica_panels)
+            out = _panel_point(cls, a, sigma, hint)
+            self.panels = True
+            return out
+        except ReplicaError as exc:
+            if err <= QUAD_RTOL_MAX * max(mse / cls.signal_power, QUAD_E_FLOOR):
+                return t, z_, mse, err
+            raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = {mse / cls.signal_power:.6g} with "
+                               f"{n} Gauss-Hermite nodes, estimated error {err:.2g}, and the panel quadrature "
+                               f"failed ({exc}): a prox kink far narrower than tau (tiny k, small zeta/tau); a "
+                               "larger n_nodes may help") from exc
+
+
 def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, start=None):
     """Solve every alpha (increasing, warm-started); ``start`` = (alpha, tau, zeta) of a nearby solved
-    point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta)."""
+    point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta).
+    A first point the cold start cannot find is reached from alpha/2 instead (``_by_continuation``)."""
     order = np.argsort(alphas)
     E, tau, zeta, qerr = (np.zeros_like(alphas) for _ in range(4))
-    moms = {}  # quadrature size -> moments (their prox warm starts carry along the curve)
-    n_start = n_nodes
-    panels = False  # once Gauss-Hermite fell short on this curve, the next points go to panels directly
+    solver = _CurveSolver(cls, n_nodes)
     done = [] if start is None else [(start[0], np.log(start[1]), np.log(start[2]))]
     for i in order:
         a = alphas[i]
@@ -618,48 +679,40 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
         if mse is not None:  # no fixed point to solve
             E[i], tau[i] = mse / cls.signal_power, np.sqrt(mse)
             continue
-        hint = _extrapolate(done, a)
-        solved = None
-        if panels:
-            try:
-                solved = _panel_point(cls, a, sigma, hint)
-            except ReplicaError:  # back to Gauss-Hermite (and its fallbacks) for this point
-                panels = False
-        if solved is not None:
-            t, z_, mse, err = solved
-        else:
-            sizes = [n_nodes * 2**j for j in range(QUAD_DOUBLINGS + 1)]
-            sizes = sizes[sizes.index(n_start):]  # along a curve, start from the size the last point needed
-            for n in sizes:  # adaptive: double the nodes until the error estimate meets the target
-                for size in (n, 2 * n):
-                    if size not in moms:
-                        moms[size] = _Moments(cls, size)
-                t, z_, mse = _solve_point(cls, a, sigma, n, hint, moms[n])
-                moms[2 * n].seed_from(moms[n])
-                err = _quadrature_error(moms[2 * n], (t, z_), mse, a, sigma) / cls.signal_power
-                if err <= QUAD_RTOL * max(mse / cls.signal_power, QUAD_E_FLOOR):
-                    break
-                hint = (t, z_)
-            else:  # Gauss-Hermite fell short: panels in the mirror variable (replica_panels)
-                try:
-                    t, z_, mse, err = _panel_point(cls, a, sigma, hint)
-                    panels = True
-                except ReplicaError as exc:
-                    if not err <= QUAD_RTOL_MAX * max(mse / cls.signal_power, QUAD_E_FLOOR):
-                        raise ReplicaError(f"quadrature not converged at alpha={a:.6g}: E = "
-                                           f"{mse / cls.signal_power:.6g} with {n} Gauss-Hermite nodes, estimated "
-                                           f"error {err:.2g}, and the panel quadrature failed ({exc}); use dps=") from exc
+        try:
+            t, z_, mse, err = solver.solve(a, sigma, _extrapolate(done, a))
+        except ReplicaError as exc:
+            if done or a < COLD_RETRY_MIN_ALPHA:
+                raise
+            t, z_, mse, err = _by_continuation(cls, a, sigma, n_nodes, exc)
         done.append((a, np.log(t), np.log(z_)))
-        n_start = n
         E[i], tau[i], zeta[i], qerr[i] = mse / cls.signal_power, t, z_, err
     return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
 
 
+def _by_continuation(cls, a, sigma, n_nodes, exc):
+    """(tau, zeta, mse, error) at ``a``, which a cold start could not find: as the last point of the
+    curves alpha/2 -> alpha, then 6 points from alpha/2 to alpha (each solved cold at alpha/2, where
+    the cold start is easy); ReplicaError naming ``exc`` when both fail."""
+    for grid in (np.array([0.5, 1.0]), np.linspace(0.5, 1.0, 6)):
+        try:
+            r, _ = _solve_curve(cls, a * grid, sigma, n_nodes)
+        except ReplicaError:
+            continue
+        return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1])
+    raise ReplicaError(f"{exc} (also by continuation from alpha={0.5 * a:.6g})") from exc
+
+
 def _panel_point(cls, a, sigma, hint):
-    """(tau, zeta, mse, relative error estimate of E) by :func:`ptft_theory.replica_panels.solve_point`."""
+    """(tau, zeta, mse, relative error estimate of E) by :func:`ptft_theory.replica_panels.solve_point`;
+    ReplicaError when its estimate is above QUAD_RTOL_MAX (relative, as for Gauss-Hermite)."""
     from .replica_panels import solve_point
     t, z_, mse, mse_err = solve_point(cls, a, sigma, hint)
-    return t, z_, mse, mse_err / cls.signal_power
+    err = mse_err / cls.signal_power
+    if not err <= QUAD_RTOL_MAX * max(mse / cls.signal_power, QUAD_E_FLOOR):
+        raise ReplicaError(f"panel quadrature: estimated error {err:.2g} of E = {mse / cls.signal_power:.6g} at "
+                           f"alpha={a:.6g} (tau={t:.6g}, zeta={z_:.6g})")
+    return t, z_, mse, err
 
 
 SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft")

@@ -302,8 +302,10 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     1e-9 even with 1288 nodes, so the point is solved on Gauss-Legendre panels in the mirror variable
     (replica_panels).  Checked against the independent 20-digit mpmath path (own panels and
     quadrature at 32 working digits) to 1e-12 relative: the float64 fixed point is good to ~1e-13
-    and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, naming dps=."""
-    from ptft_theory import replica_panels
+    and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, saying why.
+    A single cold point further out (alpha = 0.98), where the cold start fails, is reached by
+    continuation from alpha/2 and agrees with the curve through it."""
+    from ptft_theory import replica, replica_panels
     task = Task(0.194, 0.122, 0.2)
     init = Init(2.5e-3, -4.9e-4, 0.0)
     sigma = 0.0318
@@ -312,8 +314,16 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
     assert np.all(r.quad_error <= 1e-12)
 
+    single = generalization_error(0.98, task, init, sigma=sigma)
+    curve = generalization_error([0.5, 0.98], task, init, sigma=sigma)
+    assert abs(float(single) - curve.E[1]) <= 1e-12 * curve.E[1]
+    with monkeypatch.context() as mp:  # the cold start alone does fail there
+        mp.setattr(replica, "_by_continuation", lambda cls, a, sigma, n, exc: (_ for _ in ()).throw(exc))
+        with pytest.raises(ReplicaError):
+            generalization_error(0.98, task, init, sigma=sigma)
+
     def no_panels(*args):
         raise ReplicaError("disabled")
     monkeypatch.setattr(replica_panels, "solve_point", no_panels)
-    with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*use dps="):
+    with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
         generalization_error(0.85, task, init, sigma=sigma)

@@ -222,6 +222,7 @@ int ptft_replica_newton(int n_cls, int n_nodes, const double *bstar, const doubl
 void ptft_seed_state(int n_cls, int n_o, const double *zo, const double *state_o, int n_nodes, const double *z,
                      double *state) {
     const int n_el_o = n_cls * n_o, n_el = n_cls * n_nodes;
+    if (n_o < 2) return; /* nothing to interpolate between: the state stays cold */
     const double tau = state_o[3 * n_el_o];
     int i = 0;
     for (int j = 0; j < n_nodes; j++) {
