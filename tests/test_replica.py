@@ -35,6 +35,12 @@ def test_l2_limit_one_minus_alpha(scheme):
 def test_alpha_at_least_one_noiseless_is_exact():
     r = generalization_error([0.5, 1.0, 2.0], MIXED, Init(1e-2))
     assert r.E[1] == 0 and r.E[2] == 0 and r.E[0] > 0
+    # class weights that sum to 1 + 2e-16 in floats (0.1 + 0.05 + ...): alpha = 1 is still "all free"
+    task = Task(0.1, 0.05, 0.1)
+    assert generalization_error(1.0, task, Init(1e-2, 0.0, 0.1)).E[0] == 0
+    assert generalization_error([0.5, 1.0], task, Init(1e-2, 0.0, 0.1), dps=20).E[1] == 0
+    with pytest.raises(ValueError, match="noisy interpolation at alpha = 1"):
+        generalization_error(1.0, task, Init(1e-2, 0.0, 0.1), sigma=0.1)
 
 
 def _dt_objective(t, rho):
