@@ -134,6 +134,10 @@ class _Classes:
     active_fraction: float
     active: np.ndarray  # (classes,) bool: not frozen (k = 0 and b0 = 0)
 
+    def saturated(self, a) -> bool:
+        """Whether alpha ``a`` reaches the non-frozen fraction (to ACTIVE_FRACTION_RTOL): no fixed point."""
+        return a >= self.active_fraction * (1 - ACTIVE_FRACTION_RTOL)
+
     @functools.cached_property
     def c_arrays(self):
         """(beta*, m, b0, weight) as C-contiguous float64 arrays for the compiled moments, made once
@@ -472,17 +476,31 @@ def _solve_point(cls, alpha, sigma, n_nodes, hint, mom=None):
         if out is not None:
             return out
 
-        def F(v):
-            if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
-                return [1e10, 1e10]
-            return list(_fixed_point_residual(mom, v, alpha, sigma, False)[0])
-
-        sol = scipy.optimize.root(F, np.log(hint), method="hybr", options={"xtol": 1e-14})
-        if np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative (hybrd may report "xtol too small"
-            # from a point at the rounding floor of F)
-            tau, zeta = np.exp(sol.x)
-            return float(tau), float(zeta), mom(tau, zeta)[1]
+        out = _hybr_point(mom, alpha, sigma, hint)
+        if out is not None:
+            return out
     return _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint)
+
+
+def _hybr_point(mom, alpha, sigma, start):
+    """MINPACK hybrd on the fixed-point residual in (log tau, log zeta) from ``start``, for any moments
+    ``mom(tau, zeta) -> (E[eta'], MSE)`` (Gauss-Hermite here, panels in :mod:`ptft_theory.replica_panels`);
+    (tau, zeta, mse) or None."""
+
+    def F(v):
+        if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
+            return [1e10, 1e10]
+        tau, zeta = math.exp(v[0]), math.exp(v[1])
+        d1, mse = mom(tau, zeta)
+        return list(fixed_point_equations(tau, d1, mse, alpha, sigma))
+
+    sol = scipy.optimize.root(F, np.log(start), method="hybr", options={"xtol": 1e-14})
+    # converged when the residual is small: hybrd also reports "xtol too small" from a point at the
+    # rounding floor of F (|F| ~ 1e-16)
+    if not np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative
+        return None
+    tau, zeta = (float(v) for v in np.exp(sol.x))
+    return tau, zeta, float(mom(tau, zeta)[1])
 
 
 def _solve_point_bracketed(cls, alpha, sigma, n_nodes, hint):
@@ -604,7 +622,7 @@ def _overdetermined_mse(cls: _Classes, a, sigma, K=kernels.np):
     Noiseless with no signal on frozen coordinates: the interpolator is beta* (0).  Noisy with
     nothing frozen and ``a > 1``: GF goes to least squares (kernel ``least_squares_mse`` of ``K``,
     whose number type ``a`` and ``sigma`` carry)."""
-    if a < cls.active_fraction * (1 - ACTIVE_FRACTION_RTOL):
+    if not cls.saturated(a):
         return None
     frozen_signal = bool(np.any(cls.beta_star[~cls.active] != 0))
     if sigma == 0 and not frozen_signal:

@@ -376,10 +376,9 @@ class PointSolver:
 
     def solve(self, alpha):
         """(E, tau, zeta, root_error) at ``alpha`` (mpf or float, 0 < alpha < 1)."""
-        from .replica import ACTIVE_FRACTION_RTOL
         with mpmath.workdps(self.wp):
             alpha = mpmath.mpf(alpha)
-            if alpha >= self.cls64.active_fraction * (1 - ACTIVE_FRACTION_RTOL):
+            if self.cls64.saturated(alpha):
                 raise ValueError(f"alpha={float(alpha)!r} exceeds the fraction of non-frozen coordinates "
                                  f"({self.cls64.active_fraction:.6g}); X b = y has no solution")
             tau, zeta = self._start(alpha)

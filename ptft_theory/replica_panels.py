@@ -17,10 +17,8 @@ of E when the fixed point is solved again on the 12-point rule (the fixed point'
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
-import scipy.optimize
 
 from .replica_mp import _integrands64, _leggauss64, _z_max, panels
 
@@ -60,45 +58,25 @@ class _PanelMoments64:
         return d1, mse
 
 
-def _solve(mom, alpha, sigma, start):
-    """hybrd on the fixed-point residual in (log tau, log zeta); (tau, zeta, mse) or None."""
-    from .replica import fixed_point_equations
-
-    def F(v):
-        if np.any(np.abs(v) > 300):  # hybrd wandered off: make it back off
-            return [1e10, 1e10]
-        tau, zeta = math.exp(v[0]), math.exp(v[1])
-        d1, mse = mom(tau, zeta)
-        return list(fixed_point_equations(tau, d1, mse, alpha, sigma))
-
-    sol = scipy.optimize.root(F, np.log(start), method="hybr", options={"xtol": 1e-14})
-    # converged when the residual is small: hybrd also reports "xtol too small" from a point at the
-    # rounding floor of F (|F| ~ 1e-16)
-    if not np.max(np.abs(sol.fun)) < 1e-10:  # E then good to ~1e-10 relative
-        return None
-    tau, zeta = (float(v) for v in np.exp(sol.x))
-    return tau, zeta, mom(tau, zeta)[1]
-
-
 def solve_point(cls, alpha, sigma, hint):
     """(tau, zeta, mse, mse error estimate) at ``alpha`` for the float64 classes ``cls``
     (:func:`ptft_theory.replica.coordinate_classes`), from ``hint`` = (tau, zeta) near the solution
     (a not-converged Gauss-Hermite solution is close enough).  Raises ReplicaError when the panels
     or the fixed point cannot be resolved."""
-    from .replica import ReplicaError
+    from .replica import ReplicaError, _hybr_point
     classes = [_Class64(float(w), float(bs), float(m), float(b0))
                for w, bs, m, b0 in zip(cls.weight, cls.beta_star, cls.m, cls.b0)]
     tau, zeta = hint
     for _ in range(3):  # panels placed at (tau, zeta); placed again if the solution moved from there
         pans = [panels(c, tau, zeta, Z_MAX) for c in classes]
-        out = _solve(_PanelMoments64(classes, pans, NODES), alpha, sigma, (tau, zeta))
+        out = _hybr_point(_PanelMoments64(classes, pans, NODES), alpha, sigma, (tau, zeta))
         if out is None:
             raise ReplicaError(f"panel quadrature: the fixed point did not converge at alpha={alpha:.6g}")
         moved = abs(out[0] / tau - 1) > 1e-3 or abs(out[1] / zeta - 1) > 1e-3
         tau, zeta, mse = out
         if not moved:
             break
-    coarse = _solve(_PanelMoments64(classes, pans, NODES // 2), alpha, sigma, (tau, zeta))
+    coarse = _hybr_point(_PanelMoments64(classes, pans, NODES // 2), alpha, sigma, (tau, zeta))
     if coarse is None:
         raise ReplicaError(f"panel quadrature: the error-estimate solve did not converge at alpha={alpha:.6g}")
     return tau, zeta, mse, abs(coarse[2] - mse)

@@ -175,6 +175,11 @@ def test_newton_jacobian_matches_finite_differences(init, scheme):
                                rtol=1e-5)
 
 
+def _disabled(*args):
+    """Stand-in for a fallback a test switches off."""
+    raise ReplicaError("disabled")
+
+
 @pytest.mark.parametrize("init", [Init(1e-4), Init(1e-2, -0.5e-2, 0.1), Init(10.0, 0.0, 1.0)])
 def test_newton_path_agrees_with_bracketed_roots(init, monkeypatch):
     """Two independent outer solvers of the same equations (damped Newton with the analytic Jacobian,
@@ -183,10 +188,7 @@ def test_newton_path_agrees_with_bracketed_roots(init, monkeypatch):
     from ptft_theory import replica
     monkeypatch.setattr(replica, "QUAD_DOUBLINGS", 0)  # same nodes on both sides: no doubling,
     monkeypatch.setattr(replica, "QUAD_RTOL_MAX", 1.0)  # no panel fallback, whatever the estimate
-
-    def no_panels(*args):
-        raise ReplicaError("disabled")
-    monkeypatch.setattr(replica, "_panel_point", no_panels)
+    monkeypatch.setattr(replica, "_panel_point", _disabled)
     alphas = np.array([0.15, 0.35, 0.6, 0.85])
     E = generalization_error(alphas, MIXED, init).E
     cls = replica.coordinate_classes(MIXED, init, "readout")
@@ -324,12 +326,9 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     curve = generalization_error([0.5, 0.98], task, init, sigma=sigma)
     assert abs(float(single) - curve.E[1]) <= 1e-12 * curve.E[1]
     with monkeypatch.context() as mp:  # the cold start alone does fail there
-        mp.setattr(replica, "_by_continuation", lambda cls, a, sigma, n, exc: (_ for _ in ()).throw(exc))
+        mp.setattr(replica, "_by_continuation", _disabled)
         with pytest.raises(ReplicaError):
             generalization_error(0.98, task, init, sigma=sigma)
-
-    def no_panels(*args):
-        raise ReplicaError("disabled")
-    monkeypatch.setattr(replica_panels, "solve_point", no_panels)
+    monkeypatch.setattr(replica_panels, "solve_point", _disabled)
     with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
         generalization_error(0.85, task, init, sigma=sigma)
