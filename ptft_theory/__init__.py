@@ -14,6 +14,7 @@ from it (:mod:`ptft_theory.codegen`).
 from ._schemes import DEFAULT_SCHEME, Scheme
 from .boundaries import BoundaryCurve, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
 from .config import Init, Task
+from .errors import ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
 from .replica import ReplicaError, ReplicaResult, error_sweep, generalization_error, rich_limit_threshold
 from .scales import ft_scales
@@ -32,6 +33,9 @@ __all__ = [
     "GFResult",
     "InfeasibleError",
     "Init",
+    "PTFTError",
+    "ParameterError",
+    "ParameterTypeError",
     "Regime",
     "RegimeResult",
     "ReplicaError",

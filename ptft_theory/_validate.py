@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from .errors import ParameterError
+
 
 def _fmt(value) -> str:
     """repr of a value, with numpy scalars shown as plain Python numbers."""
@@ -13,7 +15,7 @@ def _fmt(value) -> str:
 
 
 def _bad(name, value, valid):
-    return ValueError(f"{name}={_fmt(value)} is invalid; valid range: {valid}")
+    return ParameterError(f"{name}={_fmt(value)} is invalid; valid range: {valid}")
 
 
 def finite_scalar(name: str, value) -> float:
@@ -21,7 +23,7 @@ def finite_scalar(name: str, value) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={_fmt(value)} is not a real number") from None
+        raise ParameterError(f"{name}={_fmt(value)} is not a real number") from None
     if not math.isfinite(x):
         raise _bad(name, value, "a finite real number")
     return x
@@ -53,7 +55,7 @@ def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
     c = positive("c_pt", c_pt)
     lam = finite_scalar("lambda_pt", lambda_pt)
     if abs(lam) > c:
-        raise ValueError(f"lambda_pt={_fmt(lambda_pt)} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
+        raise ParameterError(f"lambda_pt={_fmt(lambda_pt)} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
     g = nonnegative("gamma_ft", gamma_ft)
     return c, lam, g
 
@@ -63,12 +65,12 @@ def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) ->
     try:
         a = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} is not a real array") from None
+        raise ParameterError(f"{name} is not a real array") from None
     if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-dimensional; got shape {a.shape}")
+        raise ParameterError(f"{name} must be {ndim}-dimensional; got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         bad = np.flatnonzero(~np.isfinite(a.ravel()))[0]
-        raise ValueError(f"{name} contains a non-finite value ({a.ravel()[bad]!r} at flat index {bad}); "
+        raise ParameterError(f"{name} contains a non-finite value ({a.ravel()[bad]!r} at flat index {bad}); "
                          f"valid range: finite real numbers")
     return a
 
@@ -76,7 +78,7 @@ def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) ->
 def nonnegative_array(name: str, value) -> np.ndarray:
     a = finite_array(name, value)
     if np.any(a < 0):
-        raise ValueError(f"{name} contains a negative value ({_fmt(a[a < 0].ravel()[0])}); valid range: {name} >= 0")
+        raise ParameterError(f"{name} contains a negative value ({_fmt(a[a < 0].ravel()[0])}); valid range: {name} >= 0")
     return a
 
 
@@ -86,5 +88,5 @@ def positive_int(name: str, value) -> int:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ValueError(f"{name}={_fmt(value)} is invalid; valid range: an integer >= 1")
+        raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: an integer >= 1")
     return int(value)

@@ -87,8 +87,7 @@ S_MAX = 350.0
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
 
 
-class ReplicaError(RuntimeError):
-    """The replica fixed point could not be solved to the requested accuracy."""
+from .errors import ReplicaError  # noqa: E402  (re-exported)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,8 +37,7 @@ ODE_ATOL = 1e-14
 MSE_TOL = 1e-10
 
 
-class SimulationError(RuntimeError):
-    """A simulation did not converge (message says where and what to change)."""
+from .errors import SimulationError  # noqa: E402  (re-exported)
 
 
 @dataclasses.dataclass

@@ -37,12 +37,7 @@ MAX_ITER = 500
 _ARMIJO = 1e-4
 
 
-class ConvergenceError(RuntimeError):
-    """The solver did not reach its tolerance; the message says what was reached and what to change."""
-
-
-class InfeasibleError(ValueError):
-    """Frozen coordinates (k = 0 and b0 = 0) leave ``X b = y`` without a solution."""
+from .errors import ConvergenceError, InfeasibleError  # noqa: E402  (re-exported: the solver's errors)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -50,8 +50,7 @@ CODE_VERSION = "ptft-sweep-1"
 BACKENDS = ("local", "ray")
 
 
-class BackendUnavailableError(ValueError):
-    """The requested sweep backend's optional dependency is not installed (a user error)."""
+from .errors import BackendUnavailableError  # noqa: E402  (re-exported)
 
 
 # ------------------------------------------------------------------------------------- hashing
