@@ -314,17 +314,12 @@ def pt_config(protocol: Protocol, seed: int, c_pt: float, kappa: float) -> dict:
     return {"kind": "resnet_pt", "code": code_hash(), "protocol": p, "seed": int(seed), "c_pt": float(c_pt), "kappa": float(kappa)}
 
 
-def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_root=None, download=False,
-             device="cpu", cache_dir=None):
-    """The PT network and its metrics: loaded from ``<cache_dir>/pt/<key>.pt`` if there, else trained and saved."""
+def load_or_train(model, cfg: dict, salt: str, fit, device="cpu", cache_dir=None):
+    """``(model, metrics)``: the state and metrics cached in ``<cache_dir>/pt/<key of cfg>.pt`` if
+    there (a corrupt file is retrained), else ``metrics = fit()`` (trains ``model`` in place, on
+    ``device``) saved there atomically.  Shared by the ResNet and transformer PT caches."""
     import torch  # noqa: PLC0415
-    from .model import build_resnet18, scale_network  # noqa: PLC0415
-    cfg = pt_config(protocol, seed, c_pt, kappa)
-    train_split, test_split = _load(protocol.dataset, None if data_root is None else str(data_root), download)
-    pt_classes, _ = class_split(protocol, seed, train_split.num_classes)
-    model = build_resnet18(protocol.n_pt_classes, width=protocol.width, in_channels=train_split.images.shape[1],
-                           stem=protocol.stem, seed=derive_seed({"purpose": "init", "seed": seed}))
-    path = Path(cache_dir) / "pt" / f"{config_key(cfg, PT_CODE_VERSION)}.pt" if cache_dir is not None else None
+    path = Path(cache_dir) / "pt" / f"{config_key(cfg, salt)}.pt" if cache_dir is not None else None
     if path is not None and path.is_file():
         try:
             blob = torch.load(path, map_location="cpu", weights_only=True)
@@ -332,26 +327,42 @@ def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_r
             return model.to(device), dict(blob["metrics"])
         except Exception:  # a corrupt checkpoint: retrain
             pass
-    scale_network(model, c_pt, kappa)
-    model.to(device)
-    stats = _channel_stats(protocol.dataset, None if data_root is None else str(data_root), download)
-    seed_cfg = {k: v for k, v in cfg.items() if k != "code"}  # seeds do not change with the code
-    rng = np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_data"}))
-    idx, lab = _select(train_split, pt_classes, protocol.n_pt_per_class, rng, "n_pt_per_class")
-    x, y = _tensor(train_split, idx, lab, protocol, stats, device)
-    t0 = time.perf_counter()
-    fit = train(model, x, y, epochs=protocol.pt_epochs, lr=protocol.lr_pt, momentum=protocol.momentum,
-                weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
-                loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**seed_cfg, "purpose": "pt_sgd"}))
-    tidx, tlab = _select(test_split, pt_classes, protocol.n_test_per_class,
-                         np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_test"})), "n_test_per_class")
-    xt, yt = _tensor(test_split, tidx, tlab, protocol, stats, device)
-    metrics = {"pt_epochs": fit["epochs"], "pt_train_loss": fit["loss"], "pt_diverged": fit["diverged"],
-               "pt_test_error": error_rate(model, xt, yt), "pt_seconds": time.perf_counter() - t0}
+    metrics = fit()
     if path is not None:
         _atomic_torch_save({"state": {k: v.detach().cpu() for k, v in model.state_dict().items()},
                             "metrics": metrics, "config": cfg}, path)
     return model, metrics
+
+
+def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_root=None, download=False,
+             device="cpu", cache_dir=None):
+    """The PT network and its metrics: loaded from ``<cache_dir>/pt/<key>.pt`` if there, else trained and saved."""
+    from .model import build_resnet18, scale_network  # noqa: PLC0415
+    cfg = pt_config(protocol, seed, c_pt, kappa)
+    train_split, test_split = _load(protocol.dataset, None if data_root is None else str(data_root), download)
+    pt_classes, _ = class_split(protocol, seed, train_split.num_classes)
+    model = build_resnet18(protocol.n_pt_classes, width=protocol.width, in_channels=train_split.images.shape[1],
+                           stem=protocol.stem, seed=derive_seed({"purpose": "init", "seed": seed}))
+
+    def fit():
+        scale_network(model, c_pt, kappa)
+        model.to(device)
+        stats = _channel_stats(protocol.dataset, None if data_root is None else str(data_root), download)
+        seed_cfg = {k: v for k, v in cfg.items() if k != "code"}  # seeds do not change with the code
+        rng = np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_data"}))
+        idx, lab = _select(train_split, pt_classes, protocol.n_pt_per_class, rng, "n_pt_per_class")
+        x, y = _tensor(train_split, idx, lab, protocol, stats, device)
+        t0 = time.perf_counter()
+        fit = train(model, x, y, epochs=protocol.pt_epochs, lr=protocol.lr_pt, momentum=protocol.momentum,
+                    weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
+                    loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**seed_cfg, "purpose": "pt_sgd"}))
+        tidx, tlab = _select(test_split, pt_classes, protocol.n_test_per_class,
+                             np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_test"})), "n_test_per_class")
+        xt, yt = _tensor(test_split, tidx, tlab, protocol, stats, device)
+        return {"pt_epochs": fit["epochs"], "pt_train_loss": fit["loss"], "pt_diverged": fit["diverged"],
+                "pt_test_error": error_rate(model, xt, yt), "pt_seconds": time.perf_counter() - t0}
+
+    return load_or_train(model, cfg, PT_CODE_VERSION, fit, device, cache_dir)
 
 
 def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: float, n_ft: int, *,
