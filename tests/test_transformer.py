@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 from ptft_theory.errors import ParameterError  # noqa: E402
 from ptft_theory.sweep import run_sweep  # noqa: E402
+from ptft_theory.transformer import cli as tcli  # noqa: E402
 from ptft_theory.transformer import tasks as T  # noqa: E402
 from ptft_theory.transformer.model import (build_transformer, kappa_modules, module_norms,  # noqa: E402
                                            reset_readout, scale_network)
@@ -199,10 +200,13 @@ def test_cli_quick_run(tmp_path, config):
     res = json.loads(out)
     assert res["computed"] == res["runs"] > 0 and Path(res["csv"]).is_file()
     assert all(Path(p).stat().st_size > 0 for p in res["figures"])
+    with open(res["csv"]) as f:
+        rows = list(csv.DictReader(f))
+    cfg = tcli.load_config(CONFIGS / config, quick=True)
+    n_base = len(cfg["seeds"]) * len(cfg["ft_ops"]) * len(cfg["n_ft"])
+    assert sum(r["pretrained"] == "False" for r in rows) == n_base  # one no-PT baseline per seed, op, n_ft
     if "gpu" in config:
         return
-    from ptft_theory.transformer import cli as tcli
-    cfg = tcli.load_config(CONFIGS / config, quick=True)
     again = run_sweep(tcli.run_point, tcli.run_configs(cfg), tmp_path / "cache" / "runs", progress=False, stats=(st := []))
     assert st[0].computed == 0 and st[0].cached == res["runs"]  # a rerun reads everything back from the cache
     with open(res["csv"]) as f:  # the CSV keeps 10 significant digits
@@ -224,3 +228,34 @@ def test_cli_user_errors_are_one_line(tmp_path):
                       (["--config", str(tmp_path / "none.toml")], "not found")):
         rc, out, err = _main(*["transformer", "run", *args, "--out", str(tmp_path), "--no-progress"])
         assert rc == 2 and msg in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_evidence_table_finds_constructed_effects():
+    """Rows built with known effects: test accuracy rises with c_pt by 0.1 per unit (seed noise
+    0.01: resolved in every cell), richness does not depend on anything but the seed (resolved in
+    none: paired differences are exactly 0, SE 0).  20 seeds: a noise-only cell is then resolved
+    with probability ~5%, so at most one of the four kappa / gamma_ft accuracy cells (P(>= 2) ~1%)."""
+    from ptft_theory.transformer.evidence import paired_effects, summary, versus_scratch
+    rng = np.random.default_rng(0)
+    rows = []
+    base = {"c_pt": 1.0, "kappa": 1.0, "gamma_ft": 1.0}
+    points = [base] + [{**base, lev: v} for lev, vs in (("c_pt", (0.5, 2.0)), ("kappa", (0.5, 2.0)),
+                                                         ("gamma_ft", (0.0, 4.0))) for v in vs]
+    for seed in range(20):
+        for pt in points:
+            for n in (10, 100):
+                rows.append({**{k: str(v) for k, v in pt.items()}, "seed": str(seed), "n_ft": str(n), "ft_op": "sub",
+                             "test_accuracy": str(0.1 * pt["c_pt"] + 0.01 * rng.normal()),
+                             "richness": str(seed), "pt_dependence": str(0.5)})
+        for n in (10, 100):  # the no-PT baseline: accuracy 0.05
+            rows.append({**{k: str(v) for k, v in base.items()}, "seed": str(seed), "n_ft": str(n), "ft_op": "sub",
+                         "pretrained": "False", "test_accuracy": "0.05", "richness": "", "pt_dependence": ""})
+    s = {(x["lever"], x["metric"]): x for x in summary(paired_effects(rows))}
+    # the baseline is not part of the lever effects; PT minus baseline is 0.05 + noise (SD 0.01) at
+    # the base point and 0.15 + noise at c_pt = 2
+    vs = {(v["c_pt"], v["n_ft"]): v for v in versus_scratch(rows)}
+    assert vs[(1.0, 10)]["diff"] == pytest.approx(0.05, abs=0.01) and vs[(1.0, 10)]["resolved"]
+    assert vs[(2.0, 10)]["diff"] == pytest.approx(0.15, abs=0.01)
+    assert s[("c_pt", "test_accuracy")]["direction"] == "+" and s[("c_pt", "test_accuracy")]["resolved"] == 2
+    assert s[("kappa", "test_accuracy")]["resolved"] + s[("gamma_ft", "test_accuracy")]["resolved"] <= 1
+    assert s[("c_pt", "richness")]["direction"] == "none" and s[("gamma_ft", "pt_dependence")]["resolved"] == 0

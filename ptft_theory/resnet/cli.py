@@ -35,14 +35,19 @@ COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "ta
 def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_levers  # noqa: PLC0415
-    path = Path(path)
-    cfg = read_toml_config(path, quick)
-    for key in ("name", "dataset", "seeds", "n_ft", "base"):
-        if key not in cfg:
-            raise ValueError(f"config {path}: key {key!r} is missing")
+    cfg = read_sweep_config(path, quick, ("name", "dataset", "seeds", "n_ft", "base"))
     proto = Protocol.from_dict({**cfg.get("protocol", {}), "dataset": cfg["dataset"]})
     vary = check_levers(cfg, path, lambda n, **lev: validate_levers(n_ft=n, **lev), n_min=2)
     return {**cfg, "protocol": proto, "vary": vary}
+
+
+def read_sweep_config(path, quick: bool, keys) -> dict:
+    """A TOML sweep config (``[quick]`` merged with ``quick``) holding every one of ``keys``."""
+    cfg = read_toml_config(path, quick)
+    for key in keys:
+        if key not in cfg:
+            raise ValueError(f"config {path}: key {key!r} is missing")
+    return cfg
 
 
 def check_levers(cfg: dict, path, validate, n_min: int) -> dict:
@@ -163,19 +168,19 @@ def register_resnet(sub):
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft resnet run --config validation/configs/resnet_fig4_cifar100_gpu.toml "
                                "--data-root ~/data --device auto")
-    r.add_argument("--config", required=True, help="TOML config (validation/configs/resnet_*.toml)")
-    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
+    add_run_args(r, "resnet", DEFAULT_CACHE)
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
                                                       "Fashion-MNIST default /usr/share/datasets/fashion-mnist)")
     r.add_argument("--download", action="store_true", help="download CIFAR-100 into --data-root (needs internet)")
-    add_run_args(r, "resnet", DEFAULT_CACHE)
     r.set_defaults(func=_cmd_run)
     add_figure_parser(rsub, "ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv",
                       _cmd_figure)
 
 
 def add_run_args(r, kind: str, default_cache: Path):
-    """The options every ``ptft <kind> run`` shares (device, output, cache, processes, output format)."""
+    """The options every ``ptft <kind> run`` shares (config, device, output, cache, processes, output format)."""
+    r.add_argument("--config", required=True, help=f"TOML config (validation/configs/{kind}_*.toml)")
+    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     r.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
     r.add_argument("--out", default=str(DEFAULT_OUT), help=f"folder receiving results/{kind}/ and figures/")
     r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default {default_cache})")

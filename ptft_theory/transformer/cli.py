@@ -6,6 +6,8 @@ training pairs), ``ft_ops`` (the FT operations, e.g. ``["sub", "mul"]``), ``[bas
 :class:`~ptft_theory.transformer.protocol.Protocol` in ``[protocol]``, and an optional ``[quick]``
 table merged over the rest by ``--quick``.  The sweep machinery (run cache keyed by each run's full
 config, resumable; PT networks cached in ``<cache>/pt``; CSV and figure) is the ResNet sweep's.
+Besides the PT+FT runs the sweep trains the no-PT baseline at the base levers (``pretrained =
+False`` in the CSV) for each seed, FT operation and ``n_ft``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ import functools
 from pathlib import Path
 
 from .. import _validate as V
-from .._io import read_toml_config
 from ..errors import ParameterError
 from ..resnet.cli import (DEFAULT_OUT, add_figure_parser, add_run_args, check_levers, design_points, print_run,
-                          redraw, sweep_to_csv)
+                          read_sweep_config, redraw, sweep_to_csv)
 
 DEFAULT_CACHE = DEFAULT_OUT / "cache" / "transformer"
 #: Columns of the results CSV (one row per run).
-COLUMNS = ("device", "seed", "c_pt", "kappa", "gamma_ft", "ft_op", "n_ft",
+COLUMNS = ("device", "pretrained", "seed", "c_pt", "kappa", "gamma_ft", "ft_op", "n_ft",
            "test_accuracy", "train_accuracy", "richness", "richness_all", "pt_dependence",
            "ft_steps", "ft_train_loss", "ft_converged", "ft_diverged",
            "pt_op", "pt_test_accuracy", "pt_steps", "pt_train_loss", "pt_diverged",
@@ -33,11 +34,7 @@ def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_run  # noqa: PLC0415
     from .tasks import check_op  # noqa: PLC0415
-    path = Path(path)
-    cfg = read_toml_config(path, quick)
-    for key in ("name", "seeds", "n_ft", "ft_ops", "base"):
-        if key not in cfg:
-            raise ParameterError(f"config {path}: key {key!r} is missing")
+    cfg = read_sweep_config(path, quick, ("name", "seeds", "n_ft", "ft_ops", "base"))
     proto = Protocol.from_dict(cfg.get("protocol", {}))
     if not (isinstance(cfg["ft_ops"], list) and cfg["ft_ops"]):
         raise ParameterError(f"config {path}: ft_ops={cfg['ft_ops']!r} is invalid; valid: a non-empty list of ops")
@@ -49,23 +46,31 @@ def load_config(path, quick: bool = False) -> dict:
 
 
 def run_configs(cfg: dict) -> list[dict]:
-    """One JSON config per run, ordered so runs sharing a PT network are adjacent."""
+    """One JSON config per run, ordered so runs sharing a PT network are adjacent; then the no-PT
+    baselines (``kind = "transformer_scratch"``, at the base levers) per seed, FT op and n_ft."""
     from .protocol import code_hash  # noqa: PLC0415
     proto = dataclasses.asdict(cfg["protocol"])
     runs = [{"kind": "transformer_run", "code": code_hash(), "protocol": proto, "seed": int(s), **pt,
              "ft_op": op, "n_ft": int(n)}
             for s in cfg["seeds"] for pt in design_points(cfg) for op in cfg["ft_ops"] for n in cfg["n_ft"]]
-    return sorted(runs, key=lambda r: (r["seed"], r["c_pt"], r["kappa"], r["gamma_ft"], r["ft_op"], r["n_ft"]))
+    base = design_points(cfg)[0]
+    scratch = [{**r, "kind": "transformer_scratch", **base} for r in runs if r["c_pt"] == base["c_pt"]
+               and r["kappa"] == base["kappa"] and r["gamma_ft"] == base["gamma_ft"]]
+    return sorted(runs, key=lambda r: (r["seed"], r["c_pt"], r["kappa"], r["gamma_ft"], r["ft_op"], r["n_ft"])) + scratch
 
 
 def run_point(config: dict, *, device="cpu", cache_dir=None, threads=None) -> dict:
-    """The ``run_sweep`` function: one PT+FT run of a config from :func:`run_configs`."""
-    from .protocol import Protocol, run_one  # noqa: PLC0415
+    """The ``run_sweep`` function: one PT+FT run, or one baseline, of a config from :func:`run_configs`."""
+    from .protocol import Protocol, run_one, scratch_one  # noqa: PLC0415
     if threads is not None:
         import torch  # noqa: PLC0415
         torch.set_num_threads(threads)
-    return run_one(Protocol(**config["protocol"]), config["seed"], config["c_pt"], config["kappa"],
-                   config["gamma_ft"], config["ft_op"], config["n_ft"], device=device, cache_dir=cache_dir)
+    c = config
+    if c["kind"] == "transformer_scratch":
+        return scratch_one(Protocol(**c["protocol"]), c["seed"], c["c_pt"], c["kappa"], c["ft_op"], c["n_ft"],
+                           device=device)
+    return run_one(Protocol(**c["protocol"]), c["seed"], c["c_pt"], c["kappa"], c["gamma_ft"], c["ft_op"], c["n_ft"],
+                   device=device, cache_dir=cache_dir)
 
 
 def rows_of(configs: list[dict], results: list[dict]) -> list[dict]:
@@ -74,6 +79,7 @@ def rows_of(configs: list[dict], results: list[dict]) -> list[dict]:
         p = c["protocol"]
         rows.append({**{k: r.get(k) for k in COLUMNS}, **{k: c[k] for k in ("seed", "c_pt", "kappa", "gamma_ft",
                                                                               "ft_op", "n_ft")},
+                     "pretrained": c["kind"] == "transformer_run",
                      **{k: p[k] for k in ("pt_op", "p", "train_frac", "n_layers", "d_model", "norm", "optimizer")}})
     return rows
 
@@ -104,8 +110,6 @@ def register_transformer(sub):
     r = tsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft transformer run --config validation/configs/transformer_modp_gpu.toml "
                                "--device auto")
-    r.add_argument("--config", required=True, help="TOML config (validation/configs/transformer_*.toml)")
-    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     add_run_args(r, "transformer", DEFAULT_CACHE)
     r.set_defaults(func=_cmd_run)
     add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv",

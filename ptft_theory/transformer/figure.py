@@ -2,7 +2,7 @@
 
 Columns: one per lever (c_PT, kappa, gamma_FT), the lever varied with the other two at the base
 point (:func:`~ptft_theory.resnet.figure.base_point`).  Rows: for each FT operation, FT test
-accuracy (dashed: chance, 1/p), richness (relative change of the kappa-scaled parameters during FT)
+accuracy (dotted: chance, 1/p; grey dashed: the no-PT baseline at the base levers), richness (relative change of the kappa-scaled parameters during FT)
 and PT dependence (linear CKA of the PT and FT readout inputs).  Mean over seeds, error bars +-2 SE.
 """
 
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._io import read_csv_rows
-from ..resnet.figure import base_point, panel_data
+from ..resnet.figure import panel_data, save_figure, start_plot
 
 LEVERS = (("c_pt", "c_PT (all weights)"), ("kappa", "kappa (embeddings + first block(s))"),
           ("gamma_ft", "gamma_FT (readout)"))
@@ -21,13 +20,9 @@ METRICS = (("test_accuracy", "FT test accuracy"), ("richness", "richness: rel. c
 
 def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
     """Draw the (3 x FT ops) x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``."""
-    import matplotlib  # noqa: PLC0415
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    rows = read_csv_rows(csv_path)
-    if not rows:
-        raise ValueError(f"csv={str(csv_path)!r} has no rows")
-    base = base_point(rows)
+    plt, rows, base = start_plot(csv_path)
+    scratch = [r for r in rows if r.get("pretrained") == "False"]
+    rows = [r for r in rows if r.get("pretrained") != "False"]
     ops = sorted({r["ft_op"] for r in rows})
     r0 = rows[0]
     fig, axes = plt.subplots(3 * len(ops), 3, figsize=(12, 3.1 * 3 * len(ops)), sharex=True, squeeze=False)
@@ -43,7 +38,10 @@ def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
                                 color=cmap(t / max(1, len(data) - 1)), label=f"{lever} = {v:g}")
                 ax.set_xscale("log")
                 if metric == "test_accuracy":
-                    ax.axhline(1 / int(r0["p"]), color="grey", ls="--", lw=0.8)
+                    ax.axhline(1 / int(r0["p"]), color="grey", ls=":", lw=0.8)
+                    base_rows = [r for r in scratch if r["ft_op"] == op]
+                    for ns, mean, se in panel_data(base_rows, lever, metric).values() if base_rows else ():
+                        ax.errorbar(ns, mean, yerr=2 * se, color="grey", ls="--", lw=1, capsize=2, label="no PT")
                 if o == 0 and i == 0:
                     others = ", ".join(f"{q} = {base[q]:g}" for q, _ in LEVERS if q != lever)
                     ax.set_title(f"({'abc'[j]}) vary {label}\n{others}", fontsize=9)
@@ -55,13 +53,4 @@ def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
                     ax.set_xlabel("n_FT (FT training pairs)")
     fig.suptitle(title or f"Transformer on (a op b) mod {r0['p']}: PT {r0['pt_op']}, FT {', '.join(ops)} "
                           f"({r0['device']}); mean +-2 SE over seeds", fontsize=11)
-    fig.tight_layout()
-    out_stem = Path(out_stem)
-    out_stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for ext in ("png", "pdf"):
-        p = out_stem.with_name(out_stem.name + "." + ext)
-        fig.savefig(p, dpi=90)
-        paths.append(p)
-    plt.close(fig)
-    return paths
+    return save_figure(fig, out_stem, dpi=90)

@@ -17,6 +17,8 @@ One *run* is (protocol, seed, c_pt, kappa, gamma_ft, ft_op, n_ft):
    the first ``kappa_blocks`` blocks) during FT (``richness_all``: every parameter but the readout);
    ``pt_dependence`` = linear CKA between the PT network's and the FT network's readout inputs on
    ``n_probe`` test-pool inputs (1: FT kept the PT representation; near 0: it replaced it).
+5. Baseline (:func:`scratch_one`): the same init, scaled by the same levers, trained on the FT data
+   without PT; FT test accuracy above it means PT helped, below it that PT hurt.
 
 Optimiser: full-batch Adam (``betas = (0.9, 0.98)``, no weight decay: weight decay is itself a
 lever on richness) or full-batch gradient descent with momentum (``optimizer = "sgd"``).  Adam is the
@@ -43,7 +45,7 @@ import numpy as np
 
 from .. import _validate as V
 from ..errors import ParameterError
-from ..resnet.protocol import device_name, linear_cka, load_or_train, relative_change
+from ..resnet.protocol import check_training, device_name, fine_tune, json_safe, load_or_train, protocol_from_dict
 from ..sweep import derive_seed, source_hash
 from . import tasks as T
 
@@ -115,12 +117,7 @@ class Protocol:
                                  f"an integer in [0, n_layers={self.n_layers}]")
         if not (isinstance(self.n_test, int) and not isinstance(self.n_test, bool) and self.n_test >= 0):
             raise ParameterError(f"n_test={self.n_test!r} is invalid; valid range: an integer >= 0 (0 = all)")
-        for name in ("lr_pt", "lr_ft"):
-            V.positive(name, getattr(self, name))
-        for name in ("weight_decay", "pt_loss_threshold", "ft_loss_threshold"):
-            V.nonnegative(name, getattr(self, name))
-        if not 0 <= V.finite_scalar("momentum", self.momentum) < 1:
-            raise ParameterError(f"momentum={self.momentum!r} is invalid; valid range: 0 <= momentum < 1")
+        check_training(self)
 
     @property
     def n_train(self) -> int:
@@ -128,11 +125,7 @@ class Protocol:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
-        names = {f.name for f in dataclasses.fields(cls)}
-        bad = sorted(set(d) - names)
-        if bad:
-            raise ParameterError(f"protocol key {bad[0]!r} is invalid; valid: {', '.join(sorted(names))}")
-        return cls(**d)
+        return protocol_from_dict(cls, d)
 
 
 def validate_run(protocol: Protocol, c_pt, kappa, gamma_ft, ft_op, n_ft) -> tuple[float, float, float, str, int]:
@@ -252,6 +245,26 @@ def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, device
     return load_or_train(model, pt_config(protocol, seed, c_pt, kappa), PT_CODE_VERSION, fit, device, cache_dir)
 
 
+def _ft_data(protocol: Protocol, seed: int, ft_op: str, n_ft: int, device):
+    """(x, y): the first ``n_ft`` pairs of the FT order; (xt, yt): the test pool; all labelled by ``ft_op``."""
+    _, order, te = pools(protocol, seed)
+    return (*_tensors(protocol, order[:n_ft], ft_op, device), *_tensors(protocol, te, ft_op, device))
+
+
+def _ft_train(protocol: Protocol, x, y):
+    """The FT training function (``fit(model)``) of the protocol on (x, y)."""
+    return lambda m: train(m, x, y, steps=protocol.ft_steps, lr=protocol.lr_ft, optimizer=protocol.optimizer,
+                           momentum=protocol.momentum, weight_decay=protocol.weight_decay,
+                           loss_threshold=protocol.ft_loss_threshold)
+
+
+def _ft_metrics(model, fit: dict, x, y, xt, yt, device, t0) -> dict:
+    return {"test_accuracy": accuracy(model, xt, yt), "train_accuracy": accuracy(model, x, y),
+            "ft_steps": fit["steps"], "ft_train_loss": fit["loss"], "ft_converged": fit["converged"],
+            "ft_diverged": fit["diverged"], "n_test": len(xt), "device": device_name(device),
+            "seconds": time.perf_counter() - t0}
+
+
 def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: float, ft_op: str, n_ft: int, *,
             device: str = "cpu", cache_dir=None) -> dict:
     """One PT+FT run; returns the measured quantities (a JSON-serialisable dict, see the module docstring)."""
@@ -259,30 +272,26 @@ def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: 
     from .model import kappa_modules, module_of, reset_readout  # noqa: PLC0415
     c_pt, kappa, gamma_ft, ft_op, n_ft = validate_run(protocol, c_pt, kappa, gamma_ft, ft_op, n_ft)
     t0 = time.perf_counter()
-    _, order, te = pools(protocol, seed)
-    x, y = _tensors(protocol, order[:n_ft], ft_op, device)
-    xt, yt = _tensors(protocol, te, ft_op, device)
+    x, y, xt, yt = _ft_data(protocol, seed, ft_op, n_ft, device)
     probe = np.random.default_rng(derive_seed({**_task_seed_cfg(protocol, seed), "purpose": "probe"}))
-    probe = torch.as_tensor(probe.permutation(len(te))[:protocol.n_probe], device=device)
+    probe = torch.as_tensor(probe.permutation(len(xt))[:protocol.n_probe], device=device)
 
     model, pt_metrics = pretrain(protocol, seed, c_pt, kappa, device=device, cache_dir=cache_dir)
     feats_pt = readout_inputs(model, xt[probe])
     model = reset_readout(copy.deepcopy(model), gamma_ft, derive_seed({"purpose": "readout", "seed": int(seed)}))
-    before = {n: q.detach().clone() for n, q in model.named_parameters()}
-    early = [n for n in before if module_of(n) in kappa_modules(model, protocol.kappa_blocks)]
-    body = [n for n in before if module_of(n) != "unembed"]
-    fit = train(model, x, y, steps=protocol.ft_steps, lr=protocol.lr_ft, optimizer=protocol.optimizer,
-                momentum=protocol.momentum, weight_decay=protocol.weight_decay,
-                loss_threshold=protocol.ft_loss_threshold)
-    out = {
-        "test_accuracy": accuracy(model, xt, yt),
-        "train_accuracy": accuracy(model, x, y),
-        "richness": relative_change(before, model, early),
-        "richness_all": relative_change(before, model, body),
-        "pt_dependence": linear_cka(feats_pt, readout_inputs(model, xt[probe])),
-        "ft_steps": fit["steps"], "ft_train_loss": fit["loss"], "ft_converged": fit["converged"],
-        "ft_diverged": fit["diverged"], **pt_metrics,
-        "n_test": len(te), "device": device_name(device), "seconds": time.perf_counter() - t0,
-    }
-    # a diverged run (non-finite weights) reports None rather than NaN (JSON and CSV stay valid)
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in out.items()}
+    kappa_mods = kappa_modules(model, protocol.kappa_blocks)
+    fit, probes = fine_tune(model, _ft_train(protocol, x, y), early=lambda n: module_of(n) in kappa_mods,
+                            readout="unembed", features=readout_inputs, probe_x=xt[probe], feats_pt=feats_pt)
+    return json_safe({**_ft_metrics(model, fit, x, y, xt, yt, device, t0), **probes, **pt_metrics})
+
+
+def scratch_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, ft_op: str, n_ft: int, *,
+                device: str = "cpu") -> dict:
+    """The no-PT baseline: the PT network's init (same seed, scaled by ``c_pt`` and ``kappa``) trained
+    on the FT data directly, as FT trains; the same test pool.  Says whether PT helped or hurt."""
+    from .model import scale_network  # noqa: PLC0415
+    c_pt, kappa, _, ft_op, n_ft = validate_run(protocol, c_pt, kappa, 0.0, ft_op, n_ft)
+    t0 = time.perf_counter()
+    x, y, xt, yt = _ft_data(protocol, seed, ft_op, n_ft, device)
+    model = scale_network(_model(protocol, seed), c_pt, kappa, protocol.kappa_blocks).to(device)
+    return json_safe(_ft_metrics(model, _ft_train(protocol, x, y)(model), x, y, xt, yt, device, t0))
