@@ -66,6 +66,15 @@ def test_no_train_test_leak_and_nested_ft_sets():
     assert len(te_small) == 10 and set(te_small.tolist()) <= set(pools(proto, 0)[2].tolist())
 
 
+def test_swap_unseen_marks_pairs_whose_swap_was_not_trained():
+    p = 7
+    tr, te = T.split(p, 0.5, seed=1)
+    pairs = T.all_pairs(p)
+    trained = {tuple(pairs[i]) for i in tr}
+    want = [(b, a) not in trained for a, b in pairs[te].tolist()]
+    assert T.swap_unseen(tr, te, p).tolist() == want and 0 < sum(want) < len(want)
+
+
 def test_bad_task_input_is_named():
     with pytest.raises(ParameterError, match=r"p=12 is invalid; valid range: a prime"):
         T.all_pairs(12)

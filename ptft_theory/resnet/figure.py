@@ -91,10 +91,11 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
     return save_figure(fig, out_stem, dpi=110)
 
 
-def save_figure(fig, out_stem, dpi: int) -> list[Path]:
-    """``fig`` (tight layout) as ``<out_stem>.png`` and ``.pdf``, then closed; returns the paths."""
+def save_figure(fig, out_stem, dpi: int, top: float = 1.0) -> list[Path]:
+    """``fig`` (tight layout below ``top``, a fraction of its height) as ``<out_stem>.png`` and ``.pdf``,
+    then closed; returns the paths."""
     import matplotlib.pyplot as plt  # noqa: PLC0415
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, top))
     out_stem = Path(out_stem)
     out_stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []

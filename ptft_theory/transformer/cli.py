@@ -24,9 +24,9 @@ from ..resnet.cli import (DEFAULT_OUT, add_figure_parser, add_run_args, check_le
 DEFAULT_CACHE = DEFAULT_OUT / "cache" / "transformer"
 #: Columns of the results CSV (one row per run).
 COLUMNS = ("device", "pretrained", "seed", "c_pt", "kappa", "gamma_ft", "ft_op", "n_ft",
-           "test_accuracy", "train_accuracy", "richness", "richness_all", "pt_dependence",
+           "test_accuracy", "test_accuracy_unseen", "train_accuracy", "richness", "richness_all", "pt_dependence",
            "ft_steps", "ft_train_loss", "ft_converged", "ft_diverged",
-           "pt_op", "pt_test_accuracy", "pt_steps", "pt_train_loss", "pt_diverged",
+           "pt_op", "pt_test_accuracy", "pt_test_accuracy_unseen", "pt_steps", "pt_train_loss", "pt_diverged",
            "p", "train_frac", "n_layers", "d_model", "norm", "optimizer", "n_test", "seconds")
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..resnet.figure import _float, base_point
 
 LEVERS = ("c_pt", "kappa", "gamma_ft")
-METRICS = ("test_accuracy", "richness", "pt_dependence")
+METRICS = ("test_accuracy", "test_accuracy_unseen", "richness", "pt_dependence")
 
 
 def paired_effects(rows) -> list[dict]:
@@ -38,7 +38,7 @@ def paired_effects(rows) -> list[dict]:
             for metric in METRICS:
                 cell: dict = collections.defaultdict(dict)
                 for r in sub:
-                    cell[(int(r["n_ft"]), int(r["seed"]))][_float(r[lever])] = _float(r[metric])
+                    cell[(int(r["n_ft"]), int(r["seed"]))][_float(r[lever])] = _float(r.get(metric))
                 for n in sorted({k[0] for k in cell}):
                     seeds = [s for (m, s) in cell if m == n]
                     d = np.array([cell[(n, s)][hi] - cell[(n, s)][lo] for s in seeds

@@ -21,6 +21,7 @@ METRICS = (("test_accuracy", "FT test accuracy"), ("richness", "richness: rel. c
 def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
     """Draw the (3 x FT ops) x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``."""
     plt, rows, base = start_plot(csv_path)
+    from matplotlib.ticker import NullLocator, ScalarFormatter  # noqa: PLC0415
     scratch = [r for r in rows if r.get("pretrained") == "False"]
     rows = [r for r in rows if r.get("pretrained") != "False"]
     ops = sorted({r["ft_op"] for r in rows})
@@ -37,6 +38,9 @@ def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
                     ax.errorbar(ns, mean, yerr=2 * se, marker="o", ms=4, capsize=2,
                                 color=cmap(t / max(1, len(data) - 1)), label=f"{lever} = {v:g}")
                 ax.set_xscale("log")
+                ax.set_xticks(sorted({int(r["n_ft"]) for r in sub}))
+                ax.xaxis.set_major_formatter(ScalarFormatter())
+                ax.xaxis.set_minor_locator(NullLocator())
                 if metric == "test_accuracy":
                     ax.axhline(1 / int(r0["p"]), color="grey", ls=":", lw=0.8)
                     base_rows = [r for r in scratch if r["ft_op"] == op]
@@ -53,4 +57,4 @@ def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
                     ax.set_xlabel("n_FT (FT training pairs)")
     fig.suptitle(title or f"Transformer on (a op b) mod {r0['p']}: PT {r0['pt_op']}, FT {', '.join(ops)} "
                           f"({r0['device']}); mean +-2 SE over seeds", fontsize=11)
-    return save_figure(fig, out_stem, dpi=90)
+    return save_figure(fig, out_stem, dpi=90, top=1 - 0.5 / fig.get_figheight())  # room for the title

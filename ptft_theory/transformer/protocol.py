@@ -12,7 +12,9 @@ One *run* is (protocol, seed, c_pt, kappa, gamma_ft, ft_op, n_ft):
 3. FT: the readout is re-initialised (per-seed draw) times ``gamma_ft``; the first ``n_ft`` pairs
    of a per-seed permutation of the train pool, labelled by ``ft_op``; every weight trained the same
    way until the train loss is below ``ft_loss_threshold`` or ``ft_steps`` steps.
-4. Measured: ``test_accuracy`` (the test pool labelled by ``ft_op``); ``richness`` = relative change
+4. Measured: ``test_accuracy`` (the test pool labelled by ``ft_op``; ``test_accuracy_unseen``: on
+   the test pairs whose swap ``(b, a)`` is not among the FT pairs, which a commutative operation
+   cannot answer by symmetry; ``pt_test_accuracy_unseen`` likewise for PT); ``richness`` = relative change
    ``||theta_end - theta_start|| / ||theta_start||`` of the kappa-scaled parameters (embeddings and
    the first ``kappa_blocks`` blocks) during FT (``richness_all``: every parameter but the readout);
    ``pt_dependence`` = linear CKA between the PT network's and the FT network's readout inputs on
@@ -170,8 +172,11 @@ def train(model, x, y, *, steps: int, lr: float, optimizer: str = "adam", moment
     return {"steps": steps, "loss": loss, "converged": False, "diverged": False}
 
 
-def accuracy(model, x, y, batch: int = 4096) -> float:
+def accuracy(model, x, y, batch: int = 4096) -> float | None:
+    """Fraction of (x, y) the model classifies right; None for no examples."""
     import torch  # noqa: PLC0415
+    if not len(x):
+        return None
     model.eval()
     with torch.no_grad():
         right = sum(int((model(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum()) for i in range(0, len(x), batch))
@@ -240,15 +245,20 @@ def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, device
                   loss_threshold=protocol.pt_loss_threshold)
         return {"pt_steps": r["steps"], "pt_train_loss": r["loss"], "pt_diverged": r["diverged"],
                 "pt_test_accuracy": accuracy(model, *_tensors(protocol, te, protocol.pt_op, device)),
+                "pt_test_accuracy_unseen": accuracy(model, *_tensors(protocol, te[T.swap_unseen(tr, te, protocol.p)],
+                                                                    protocol.pt_op, device)),
                 "pt_seconds": time.perf_counter() - t0}
 
     return load_or_train(model, pt_config(protocol, seed, c_pt, kappa), PT_CODE_VERSION, fit, device, cache_dir)
 
 
 def _ft_data(protocol: Protocol, seed: int, ft_op: str, n_ft: int, device):
-    """(x, y): the first ``n_ft`` pairs of the FT order; (xt, yt): the test pool; all labelled by ``ft_op``."""
+    """(x, y): the first ``n_ft`` pairs of the FT order; (xt, yt): the test pool; all labelled by
+    ``ft_op``; and the mask of the test pairs whose swap is not among the ``n_ft``."""
+    import torch  # noqa: PLC0415
     _, order, te = pools(protocol, seed)
-    return (*_tensors(protocol, order[:n_ft], ft_op, device), *_tensors(protocol, te, ft_op, device))
+    unseen = torch.as_tensor(T.swap_unseen(order[:n_ft], te, protocol.p), device=device)
+    return (*_tensors(protocol, order[:n_ft], ft_op, device), *_tensors(protocol, te, ft_op, device), unseen)
 
 
 def _ft_train(protocol: Protocol, x, y):
@@ -258,8 +268,9 @@ def _ft_train(protocol: Protocol, x, y):
                            loss_threshold=protocol.ft_loss_threshold)
 
 
-def _ft_metrics(model, fit: dict, x, y, xt, yt, device, t0) -> dict:
+def _ft_metrics(model, fit: dict, x, y, xt, yt, unseen, device, t0) -> dict:
     return {"test_accuracy": accuracy(model, xt, yt), "train_accuracy": accuracy(model, x, y),
+            "test_accuracy_unseen": accuracy(model, xt[unseen], yt[unseen]),
             "ft_steps": fit["steps"], "ft_train_loss": fit["loss"], "ft_converged": fit["converged"],
             "ft_diverged": fit["diverged"], "n_test": len(xt), "device": device_name(device),
             "seconds": time.perf_counter() - t0}
@@ -272,7 +283,7 @@ def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: 
     from .model import kappa_modules, module_of, reset_readout  # noqa: PLC0415
     c_pt, kappa, gamma_ft, ft_op, n_ft = validate_run(protocol, c_pt, kappa, gamma_ft, ft_op, n_ft)
     t0 = time.perf_counter()
-    x, y, xt, yt = _ft_data(protocol, seed, ft_op, n_ft, device)
+    x, y, xt, yt, unseen = _ft_data(protocol, seed, ft_op, n_ft, device)
     probe = np.random.default_rng(derive_seed({**_task_seed_cfg(protocol, seed), "purpose": "probe"}))
     probe = torch.as_tensor(probe.permutation(len(xt))[:protocol.n_probe], device=device)
 
@@ -282,7 +293,7 @@ def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: 
     kappa_mods = kappa_modules(model, protocol.kappa_blocks)
     fit, probes = fine_tune(model, _ft_train(protocol, x, y), early=lambda n: module_of(n) in kappa_mods,
                             readout="unembed", features=readout_inputs, probe_x=xt[probe], feats_pt=feats_pt)
-    return json_safe({**_ft_metrics(model, fit, x, y, xt, yt, device, t0), **probes, **pt_metrics})
+    return json_safe({**_ft_metrics(model, fit, x, y, xt, yt, unseen, device, t0), **probes, **pt_metrics})
 
 
 def scratch_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, ft_op: str, n_ft: int, *,
@@ -292,6 +303,6 @@ def scratch_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, ft_op:
     from .model import scale_network  # noqa: PLC0415
     c_pt, kappa, _, ft_op, n_ft = validate_run(protocol, c_pt, kappa, 0.0, ft_op, n_ft)
     t0 = time.perf_counter()
-    x, y, xt, yt = _ft_data(protocol, seed, ft_op, n_ft, device)
+    x, y, xt, yt, unseen = _ft_data(protocol, seed, ft_op, n_ft, device)
     model = scale_network(_model(protocol, seed), c_pt, kappa, protocol.kappa_blocks).to(device)
-    return json_safe(_ft_metrics(model, _ft_train(protocol, x, y)(model), x, y, xt, yt, device, t0))
+    return json_safe(_ft_metrics(model, _ft_train(protocol, x, y)(model), x, y, xt, yt, unseen, device, t0))

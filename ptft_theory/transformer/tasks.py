@@ -12,7 +12,8 @@ Tokens ``0..p-1`` are the residues and ``p`` is ``=``.  :data:`OPS`:
 :func:`split` divides the ``p**2`` pairs into a train pool and a test pool by a seeded permutation;
 PT trains on the whole train pool, FT on the first ``n_ft`` pairs of a seeded permutation of the
 same pool (nested: a larger ``n_ft`` contains a smaller one), and every test is on the test pool,
-which no training set touches.
+which no training set touches.  :func:`swap_unseen` marks the test pairs whose swapped pair was not
+trained on (for a commutative operation the others can be answered by symmetry alone).
 """
 
 from __future__ import annotations
@@ -77,3 +78,13 @@ def split(p: int, train_frac: float, seed: int) -> tuple[np.ndarray, np.ndarray]
     n_train = min(n - 1, max(1, round(train_frac * n)))
     perm = np.random.default_rng(int(seed)).permutation(n)
     return np.sort(perm[:n_train]), np.sort(perm[n_train:])
+
+
+def swap_unseen(train_rows: np.ndarray, test_rows: np.ndarray, p: int) -> np.ndarray:
+    """Mask over ``test_rows``: True where the swapped pair ``(b, a)`` is not in ``train_rows``.
+
+    For a commutative operation (``add``, ``mul``) a test pair whose swap was trained on can be
+    answered by symmetry alone; accuracy on the unseen ones measures the operation learned beyond it.
+    """
+    a, b = np.divmod(np.asarray(test_rows), p)
+    return ~np.isin(b * p + a, np.asarray(train_rows))
