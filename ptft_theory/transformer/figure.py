@@ -2,7 +2,8 @@
 
 Columns: one per lever (c_PT, kappa, gamma_FT), the lever varied with the other two at the base
 point (:func:`~ptft_theory.resnet.figure.base_point`).  Rows: for each FT operation, FT test
-accuracy (dotted: chance, 1/p; grey dashed: the no-PT baseline at the base levers), richness (relative change of the kappa-scaled parameters during FT)
+accuracy (dotted: chance, 1/p; grey dashed: the no-PT baseline at the base levers), richness
+(relative change of the kappa-scaled parameters during FT)
 and PT dependence (linear CKA of the PT and FT readout inputs).  Mean over seeds, error bars +-2 SE.
 """
 
