@@ -218,6 +218,11 @@ def register_resnet(sub):
     _register(sub)
 
 
+def register_transformer(sub):
+    from .transformer.cli import register_transformer as _register  # torch only when a transformer command runs
+    _register(sub)
+
+
 def register_curve(sub):
     p = sub.add_parser("curve", help="replica FT error vs alpha_FT",
                        description="Replica prediction of the relative FT generalization error over alpha = N_FT / D.",
@@ -334,7 +339,8 @@ def mpmath_str(x):
 
 
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
-              register_figures, register_validate, register_bench, register_resnet]
+              register_figures, register_validate, register_bench, register_resnet,
+              register_transformer]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,12 +35,24 @@ COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "ta
 def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_levers  # noqa: PLC0415
-    path = Path(path)
+    cfg = read_sweep_config(path, quick, ("name", "dataset", "seeds", "n_ft", "base"))
+    proto = Protocol.from_dict({**cfg.get("protocol", {}), "dataset": cfg["dataset"]})
+    vary = check_levers(cfg, path, lambda n, **lev: validate_levers(n_ft=n, **lev), n_min=2)
+    return {**cfg, "protocol": proto, "vary": vary}
+
+
+def read_sweep_config(path, quick: bool, keys) -> dict:
+    """A TOML sweep config (``[quick]`` merged with ``quick``) holding every one of ``keys``."""
     cfg = read_toml_config(path, quick)
-    for key in ("name", "dataset", "seeds", "n_ft", "base"):
+    for key in keys:
         if key not in cfg:
             raise ValueError(f"config {path}: key {key!r} is missing")
-    proto = Protocol.from_dict({**cfg.get("protocol", {}), "dataset": cfg["dataset"]})
+    return cfg
+
+
+def check_levers(cfg: dict, path, validate, n_min: int) -> dict:
+    """Check a config's ``[base]``, ``[vary]``, ``n_ft`` and ``seeds`` (``validate(n_ft, c_pt=, kappa=,
+    gamma_ft=)`` raises for a bad point; ``n_min`` is a valid n_ft); returns ``[vary]`` (default {})."""
     base = cfg["base"]
     vary = cfg.get("vary", {})
     bad = sorted(set(base) ^ set(LEVERS)) or sorted(set(vary) - set(LEVERS))
@@ -48,14 +60,14 @@ def load_config(path, quick: bool = False) -> dict:
         raise ValueError(f"config {path}: lever {bad[0]!r} is invalid; [base] needs exactly, and [vary] "
                          f"may hold, {', '.join(LEVERS)}")
     for n in cfg["n_ft"]:
-        validate_levers(base["c_pt"], base["kappa"], base["gamma_ft"], n)
+        validate(n, **base)
     for lever, values in vary.items():
         for v in values:
-            validate_levers(**{**base, lever: v}, n_ft=2)
+            validate(n_min, **{**base, lever: v})
     for s in cfg["seeds"]:
         if not (isinstance(s, int) and s >= 0):
             raise ValueError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
-    return {**cfg, "protocol": proto, "vary": vary}
+    return vary
 
 
 def design_points(cfg: dict) -> list[dict]:
@@ -112,7 +124,6 @@ def rows_of(configs: list[dict], results: list[dict]) -> list[dict]:
 def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=False, device="auto",
                           out=DEFAULT_OUT, cache_dir=None, workers=1, progress=True, threads=1) -> dict:
     """Run a config's sweep; writes ``<out>/results/resnet/<name>.csv`` and the figure; returns paths and stats."""
-    from ..sweep import SweepStats, run_sweep  # noqa: PLC0415
     from .figure import plot_fig4  # noqa: PLC0415
     from .protocol import _load, resolve_device  # noqa: PLC0415
     cfg = load_config(config_path, quick)
@@ -122,18 +133,27 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
     proto = cfg["protocol"]
     _load(proto.dataset, None if data_root is None else str(data_root), download)  # fail early, naming the path
     cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
-    configs = run_configs(cfg)
-    stats: list[SweepStats] = []
     fn = functools.partial(run_point, data_root=None if data_root is None else str(data_root), download=download,
                            device=device, cache_dir=str(cache_dir), threads=threads)
+    return sweep_to_csv("resnet", cfg, quick, run_configs(cfg), fn, COLUMNS, rows_of, plot_fig4, device=device,
+                        out=out, cache_dir=cache_dir, workers=workers, progress=progress)
+
+
+def sweep_to_csv(kind: str, cfg: dict, quick: bool, configs: list[dict], fn, columns, rows_of, plot, *,
+                 device: str, out, cache_dir: Path, workers: int, progress: bool) -> dict:
+    """Run ``configs`` through ``fn`` (cached in ``<cache_dir>/runs``, resumable), write
+    ``<out>/results/<kind>/<name>[_quick].csv`` (``rows_of(configs, results)``) and ``plot`` it;
+    returns paths and stats.  Shared by ``ptft resnet run`` and ``ptft transformer run``."""
+    from ..sweep import SweepStats, run_sweep  # noqa: PLC0415
+    stats: list[SweepStats] = []
     t0 = time.perf_counter()
-    results = run_sweep(fn, configs, cache_dir / "runs", workers=V.positive_int("workers", workers),
-                        progress=progress, desc=f"resnet {cfg['name']}", stats=stats, blas_threads=None)
+    results = run_sweep(fn, configs, Path(cache_dir) / "runs", workers=V.positive_int("workers", workers),
+                        progress=progress, desc=f"{kind} {cfg['name']}", stats=stats, blas_threads=None)
     wall = time.perf_counter() - t0
     name = cfg["name"] + ("_quick" if quick else "")
     out = Path(out)
-    csv_path = write_csv_atomic(out / "results" / "resnet" / f"{name}.csv", COLUMNS, rows_of(configs, results))
-    figs = plot_fig4(csv_path, out / "figures" / name, title=cfg.get("title"))
+    csv_path = write_csv_atomic(out / "results" / kind / f"{name}.csv", columns, rows_of(configs, results))
+    figs = plot(csv_path, out / "figures" / name, title=cfg.get("title"))
     return {"csv": str(csv_path), "figures": [str(p) for p in figs], "runs": len(configs),
             "computed": stats[0].computed, "cached": stats[0].cached, "seconds": wall, "device": device}
 
@@ -148,26 +168,36 @@ def register_resnet(sub):
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft resnet run --config validation/configs/resnet_fig4_cifar100_gpu.toml "
                                "--data-root ~/data --device auto")
-    r.add_argument("--config", required=True, help="TOML config (validation/configs/resnet_*.toml)")
-    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
+    add_run_args(r, "resnet", DEFAULT_CACHE)
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
                                                       "Fashion-MNIST default /usr/share/datasets/fashion-mnist)")
     r.add_argument("--download", action="store_true", help="download CIFAR-100 into --data-root (needs internet)")
+    r.set_defaults(func=_cmd_run)
+    add_figure_parser(rsub, "ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv",
+                      _cmd_figure)
+
+
+def add_run_args(r, kind: str, default_cache: Path):
+    """The options every ``ptft <kind> run`` shares (config, device, output, cache, processes, output format)."""
+    r.add_argument("--config", required=True, help=f"TOML config (validation/configs/{kind}_*.toml)")
+    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     r.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
-    r.add_argument("--out", default=str(DEFAULT_OUT), help="folder receiving results/resnet/ and figures/")
-    r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default {DEFAULT_CACHE})")
+    r.add_argument("--out", default=str(DEFAULT_OUT), help=f"folder receiving results/{kind}/ and figures/")
+    r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default {default_cache})")
     r.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
     r.add_argument("--threads", type=int, default=1,
                    help="torch intra-op threads per process (default 1; 0 = torch's default)")
     r.add_argument("--no-progress", action="store_true")
     r.add_argument("--json", action="store_true")
-    r.set_defaults(func=_cmd_run)
-    f = rsub.add_parser("figure", help="redraw Fig. 4 from a results CSV",
-                        epilog="example: ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv")
+
+
+def add_figure_parser(rsub, example: str, func):
+    """``ptft <kind> figure --csv ... [--out] [--title]``."""
+    f = rsub.add_parser("figure", help="redraw the figure from a results CSV", epilog=f"example: {example}")
     f.add_argument("--csv", required=True)
     f.add_argument("--out", default=None, help="output stem (default validation/figures/<csv name>)")
     f.add_argument("--title", default=None)
-    f.set_defaults(func=_cmd_figure)
+    f.set_defaults(func=func)
 
 
 def _cmd_run(args):
@@ -178,7 +208,12 @@ def _cmd_run(args):
                                     threads=args.threads or None)
     except FileNotFoundError as e:  # missing data or config: a user error (one line, exit 2)
         raise ValueError(str(e)) from None
-    if args.json:
+    print_run(res, args.json)
+
+
+def print_run(res: dict, as_json: bool):
+    """Report a sweep: JSON, or the CSV and figure paths on stdout and a summary on stderr."""
+    if as_json:
         print(json.dumps(res, indent=2))
     else:
         print(res["csv"])
@@ -190,9 +225,14 @@ def _cmd_run(args):
 
 def _cmd_figure(args):
     from .figure import plot_fig4  # noqa: PLC0415
+    redraw(args, plot_fig4)
+
+
+def redraw(args, plot):
+    """``ptft <kind> figure``: ``plot(csv, out_stem, title=)`` on ``--csv``, printing the paths written."""
     csv_path = Path(args.csv)
     if not csv_path.is_file():
         raise ValueError(f"csv={str(csv_path)!r} does not exist")
     stem = Path(args.out) if args.out else DEFAULT_OUT / "figures" / csv_path.stem
-    for p in plot_fig4(csv_path, stem, title=args.title):
+    for p in plot(csv_path, stem, title=args.title):
         print(p)

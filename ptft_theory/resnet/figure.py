@@ -51,15 +51,20 @@ def panel_data(rows, lever: str, metric: str) -> dict:
     return out
 
 
-def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
-    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+def start_plot(csv_path):
+    """(pyplot on the Agg backend, the rows of ``csv_path``, their :func:`base_point`); raises for no rows."""
     import matplotlib  # noqa: PLC0415
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
     rows = read_csv_rows(csv_path)
     if not rows:
         raise ValueError(f"csv={str(csv_path)!r} has no rows")
-    base = base_point(rows)
+    return plt, rows, base_point(rows)
+
+
+def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
+    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+    plt, rows, base = start_plot(csv_path)
     k = int(rows[0].get("n_ft_classes") or 2)
     fig, axes = plt.subplots(3, 3, figsize=(12, 10), sharex=True, squeeze=False)
     for j, (lever, label) in enumerate(LEVERS):
@@ -83,13 +88,20 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
                 ax.set_xlabel("n_FT (FT training images)")
     r0 = rows[0]
     fig.suptitle(title or f"Fig. 4 analogue: resnet18 on {r0['dataset']} ({r0['device']})", fontsize=11)
-    fig.tight_layout()
+    return save_figure(fig, out_stem, dpi=110)
+
+
+def save_figure(fig, out_stem, dpi: int, top: float = 1.0) -> list[Path]:
+    """``fig`` (tight layout below ``top``, a fraction of its height) as ``<out_stem>.png`` and ``.pdf``,
+    then closed; returns the paths."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    fig.tight_layout(rect=(0, 0, 1, top))
     out_stem = Path(out_stem)
     out_stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
     for ext in ("png", "pdf"):
         p = out_stem.with_name(out_stem.name + "." + ext)
-        fig.savefig(p, dpi=110)
+        fig.savefig(p, dpi=dpi)
         paths.append(p)
     plt.close(fig)
     return paths

@@ -115,9 +115,10 @@ def features(model: ResNet, x: torch.Tensor) -> torch.Tensor:
     return torch.flatten(model.avgpool(x), 1)
 
 
-def module_norms(model: nn.Module) -> dict[str, float]:
-    """Euclidean norm of all parameters of each top-level module (``conv1``, ``bn1``, ``layer1``, ..., ``fc``)."""
+def module_norms(model: nn.Module, key=module_of) -> dict[str, float]:
+    """Euclidean norm of all parameters of each top-level module (``conv1``, ``bn1``, ``layer1``, ..., ``fc``);
+    ``key`` maps a parameter name to its module."""
     sq: dict[str, float] = {}
     for n, p in model.named_parameters():
-        sq[module_of(n)] = sq.get(module_of(n), 0.0) + float(p.detach().double().pow(2).sum())
+        sq[key(n)] = sq.get(key(n), 0.0) + float(p.detach().double().pow(2).sum())
     return {k: v ** 0.5 for k, v in sq.items()}
