@@ -6,23 +6,31 @@ other two stay at the base (the paper's Fig. 4 panels a, b, c), and the :class:`
 ``[protocol]``; an optional ``[quick]`` table is merged over it by ``--quick``.  Every run is cached
 by a hash of its full config (``run_sweep``), so an interrupted sweep resumes; PT networks are
 cached too (``<cache>/pt``).  The CSV has one row per run (:data:`COLUMNS`).
+
+Nothing is written inside the installed package: ``--out`` defaults to ``./validation`` relative to
+the current directory (in a checkout's root, the checkout's ``validation/``) and the cache to
+``OUT/cache/resnet``.  ``--config`` takes a path, or the name of a config shipped with the package
+(``resnet_fig4_fashion_cpu``, see ``ptft_theory/configs/``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import sys
 import time
 from pathlib import Path
 
 from .. import _validate as V
 from .._io import read_toml_config, write_csv_atomic
+from ..errors import ParameterError
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_OUT = ROOT / "validation"
-DEFAULT_CACHE = ROOT / "validation" / "cache" / "resnet"
+#: Configs shipped with the package (``--config NAME`` finds ``NAME`` or ``NAME.toml`` there).
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+#: Default output folder, relative to the current directory (never inside the installed package).
+DEFAULT_OUT = Path("validation")
+#: Default cache, under the output folder.
+CACHE_SUBDIR = Path("cache") / "resnet"
 LEVERS = ("c_pt", "kappa", "gamma_ft")
 #: Columns of the results CSV (one row per run).
 COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "task", "n_ft_classes",
@@ -35,17 +43,17 @@ COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "ta
 def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_levers  # noqa: PLC0415
-    path = Path(path)
+    path = resolve_config(path)
     cfg = read_toml_config(path, quick)
     for key in ("name", "dataset", "seeds", "n_ft", "base"):
         if key not in cfg:
-            raise ValueError(f"config {path}: key {key!r} is missing")
+            raise ParameterError(f"config {path}: key {key!r} is missing")
     proto = Protocol.from_dict({**cfg.get("protocol", {}), "dataset": cfg["dataset"]})
     base = cfg["base"]
     vary = cfg.get("vary", {})
     bad = sorted(set(base) ^ set(LEVERS)) or sorted(set(vary) - set(LEVERS))
     if bad:
-        raise ValueError(f"config {path}: lever {bad[0]!r} is invalid; [base] needs exactly, and [vary] "
+        raise ParameterError(f"config {path}: lever {bad[0]!r} is invalid; [base] needs exactly, and [vary] "
                          f"may hold, {', '.join(LEVERS)}")
     for n in cfg["n_ft"]:
         validate_levers(base["c_pt"], base["kappa"], base["gamma_ft"], n)
@@ -54,8 +62,19 @@ def load_config(path, quick: bool = False) -> dict:
             validate_levers(**{**base, lever: v}, n_ft=2)
     for s in cfg["seeds"]:
         if not (isinstance(s, int) and s >= 0):
-            raise ValueError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
+            raise ParameterError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
     return {**cfg, "protocol": proto, "vary": vary}
+
+
+def resolve_config(path) -> Path:
+    """``path`` if it exists, else the shipped config of that name (``NAME`` or ``NAME.toml``)."""
+    path = Path(path)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    for cand in (CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.toml"):
+        if cand.is_file():
+            return cand
+    return path
 
 
 def design_points(cfg: dict) -> list[dict]:
@@ -121,7 +140,8 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
         V.positive_int("threads", threads)
     proto = cfg["protocol"]
     _load(proto.dataset, None if data_root is None else str(data_root), download)  # fail early, naming the path
-    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
+    out = Path(out)
+    cache_dir = Path(cache_dir) if cache_dir is not None else out / CACHE_SUBDIR
     configs = run_configs(cfg)
     stats: list[SweepStats] = []
     fn = functools.partial(run_point, data_root=None if data_root is None else str(data_root), download=download,
@@ -131,7 +151,6 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
                         progress=progress, desc=f"resnet {cfg['name']}", stats=stats, blas_threads=None)
     wall = time.perf_counter() - t0
     name = cfg["name"] + ("_quick" if quick else "")
-    out = Path(out)
     csv_path = write_csv_atomic(out / "results" / "resnet" / f"{name}.csv", COLUMNS, rows_of(configs, results))
     figs = plot_fig4(csv_path, out / "figures" / name, title=cfg.get("title"))
     return {"csv": str(csv_path), "figures": [str(p) for p in figs], "runs": len(configs),
@@ -140,6 +159,7 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
 
 # ------------------------------------------------------------------------------------------ CLI
 def register_resnet(sub):
+    from ..cli import device_arg  # noqa: PLC0415
     p = sub.add_parser("resnet", help="ResNet validation on real images (the paper's Fig. 4)",
                        description="Pretrain a scaled resnet18 on some classes, fine-tune on held-out classes; "
                                    "test error and regime probes vs n_FT per (c_PT, kappa, gamma_FT).",
@@ -148,38 +168,47 @@ def register_resnet(sub):
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft resnet run --config validation/configs/resnet_fig4_cifar100_gpu.toml "
                                "--data-root ~/data --device auto")
-    r.add_argument("--config", required=True, help="TOML config (validation/configs/resnet_*.toml)")
+    r.add_argument("--config", required=True,
+                   help="TOML config: a path, or the name of a shipped one (e.g. resnet_fig4_fashion_cpu)")
     r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
                                                       "Fashion-MNIST default /usr/share/datasets/fashion-mnist)")
     r.add_argument("--download", action="store_true", help="download CIFAR-100 into --data-root (needs internet)")
-    r.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
-    r.add_argument("--out", default=str(DEFAULT_OUT), help="folder receiving results/resnet/ and figures/")
-    r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default {DEFAULT_CACHE})")
+    r.add_argument("--device", type=device_arg, default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
+    r.add_argument("--out", default=str(DEFAULT_OUT),
+                   help="folder receiving results/resnet/ and figures/ (default: ./validation, relative to the "
+                        "current directory)")
+    r.add_argument("--cache-dir", default=None, help="run and PT cache (default OUT/cache/resnet)")
     r.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
     r.add_argument("--threads", type=int, default=1,
                    help="torch intra-op threads per process (default 1; 0 = torch's default)")
     r.add_argument("--no-progress", action="store_true")
-    r.add_argument("--json", action="store_true")
+    r.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
     r.set_defaults(func=_cmd_run)
     f = rsub.add_parser("figure", help="redraw Fig. 4 from a results CSV",
                         epilog="example: ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv")
     f.add_argument("--csv", required=True)
-    f.add_argument("--out", default=None, help="output stem (default validation/figures/<csv name>)")
+    f.add_argument("--out", default=None, help="output stem (default ./validation/figures/<csv name>)")
     f.add_argument("--title", default=None)
     f.set_defaults(func=_cmd_figure)
 
 
 def _cmd_run(args):
+    from ..figures import writable_dir  # noqa: PLC0415
+    load_config(args.config, args.quick)  # a missing or malformed config fails first, naming the file
+    writable_dir("--out", args.out)
+    if args.cache_dir:
+        writable_dir("--cache-dir", args.cache_dir)
     try:
         res = run_sweep_from_config(args.config, quick=args.quick, data_root=args.data_root, download=args.download,
                                     device=args.device, out=args.out, cache_dir=args.cache_dir,
                                     workers=args.workers, progress=not args.no_progress,
                                     threads=args.threads or None)
-    except FileNotFoundError as e:  # missing data or config: a user error (one line, exit 2)
-        raise ValueError(str(e)) from None
+    except FileNotFoundError as e:  # missing data: a user error (one line, exit 2)
+        raise ParameterError(str(e)) from None
     if args.json:
-        print(json.dumps(res, indent=2))
+        from ..cli import dump_json  # noqa: PLC0415
+        print(dump_json(res))
     else:
         print(res["csv"])
         for p in res["figures"]:
@@ -192,7 +221,7 @@ def _cmd_figure(args):
     from .figure import plot_fig4  # noqa: PLC0415
     csv_path = Path(args.csv)
     if not csv_path.is_file():
-        raise ValueError(f"csv={str(csv_path)!r} does not exist")
+        raise ParameterError(f"csv={str(csv_path)!r} does not exist")
     stem = Path(args.out) if args.out else DEFAULT_OUT / "figures" / csv_path.stem
     for p in plot_fig4(csv_path, stem, title=args.title):
         print(p)
