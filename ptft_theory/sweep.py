@@ -115,11 +115,12 @@ def code_fingerprint(folder, extra: Sequence[str] = (), distributions: Sequence[
 
     Covers every ``*.py``, ``*.c`` and ``*.h`` file under ``folder`` (path and bytes), the versions of
     Python and of ``distributions``, and the strings in ``extra`` (e.g. the hash of a library
-    compiled at run time).  Put in a point's config, any edit of the package, a new dependency
+    compiled at run time).  The whole package rather than an import graph: importing any module runs
+    the package's ``__init__`` (which imports most of it), and kernels are also imported by name.  Put in a point's config, any edit of the package, a new dependency
     version or a rebuilt library changes every key, so no cached result (or cached failure)
     outlives the code that made it.
     """
-    folder = Path(folder)
+    folder = Path(folder).resolve()
     h = hashlib.sha256()
     for f in code_files(folder):
         h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")

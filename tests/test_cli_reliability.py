@@ -104,6 +104,12 @@ def test_code_hash_of_replica_points_includes_the_compiled_library(monkeypatch):
         figures.code_hash("nope")
 
 
+def test_resnet_runs_are_keyed_by_the_whole_package():
+    """The ResNet run/PT-network key was a hand-written list (protocol, model, data): now computed."""
+    from ptft_theory.resnet import protocol
+    assert protocol.code_hash() == sweep.code_fingerprint(PKG, distributions=("torch", "torchvision", "numpy"))
+
+
 def test_stale_cache_reproducer_editing_the_c_moments_changes_the_csv(tmp_path):
     """Issue 12's reproducer (with the quick Fig. 5, which also has replica lines): edit ``out[1] = mse;``
     in the C moments of a copy of the package, rerun into the same --out: the replica CSV must change."""
@@ -242,7 +248,9 @@ def test_wheel_install_runs_figures_from_elsewhere_and_writes_nothing_inside(tmp
     r = subprocess.run([ptft, "resnet", "run", "--config", "resnet_fig4_fashion_cpu", "--quick", "--data-root",
                         str(work / "no-data")], capture_output=True, text=True, env=env, cwd=work, timeout=600)
     assert_one_line_error(r.returncode, r.stderr, (2,), names=("no-data",))  # a shipped config found by name
-    assert _site_listing(site) == before  # nothing written inside the installation
+    # nothing written inside the installation (__pycache__ aside: Python's own byte-code cache, which pip
+    # fills at install time anyway)
+    assert _site_listing(site) == before
 
 
 # --------------------------------------------------------------------- 7. atomicity, concurrency
@@ -341,8 +349,8 @@ def test_concurrent_figure_runs_into_one_out(tmp_path):
     byte-identical to a single run's."""
     env = _env(tmp_path)
     cmd = [sys.executable, "-m", "ptft_theory.cli", "figures", "--quick", "--only", "fig2", "--no-progress", "--out"]
-    ref = subprocess.run(cmd + [str(tmp_path / "single")], capture_output=True, text=True, env=env, timeout=600)
-    assert ref.returncode == 0, ref.stderr
+    rc, out, err = run_cli(*cmd[3:], tmp_path / "single")  # the single run, in this process
+    assert rc == 0, err
     rounds = 3 if os.environ.get("PTFT_FULL") == "1" else 1
     for i in range(rounds):
         out = tmp_path / f"shared{i}"
