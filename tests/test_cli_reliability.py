@@ -241,13 +241,10 @@ def test_wheel_install_runs_figures_from_elsewhere_and_writes_nothing_inside(tmp
     assert r.returncode == 0, r.stderr
     assert (work / "figs" / "results" / "fig2_regime_map.csv").stat().st_size > 0
     assert (work / "figs" / "figures" / "fig2_regime_map.pdf").stat().st_size > 0
-    r = subprocess.run([ptft, "figures", "--quick", "--only", "fig2", "--no-progress"], capture_output=True,
-                       text=True, env=env, cwd=work, timeout=600)  # default --out: ./validation
-    assert r.returncode == 0, r.stderr
-    assert (work / "validation" / "results" / "fig2_regime_map.csv").is_file()
     r = subprocess.run([ptft, "resnet", "run", "--config", "resnet_fig4_fashion_cpu", "--quick", "--data-root",
                         str(work / "no-data")], capture_output=True, text=True, env=env, cwd=work, timeout=600)
     assert_one_line_error(r.returncode, r.stderr, (2,), names=("no-data",))  # a shipped config found by name
+    assert (work / "validation").is_dir()  # the default --out, checked writable before the data: ./validation
     # nothing written inside the installation (__pycache__ aside: Python's own byte-code cache, which pip
     # fills at install time anyway)
     assert _site_listing(site) == before
