@@ -491,7 +491,7 @@ def fig5_curves(cfg: dict) -> list[dict]:
             init = Init(**it["init"])
             got = regime(init, task, it["scheme"]).regime.value
             if got != it["regime"]:
-                raise ParameterError(f"fig5 init {it['label']!r} is regime {got} on task {t['name']!r}, "
+                raise ValueError(f"fig5 init {it['label']!r} is regime {got} on task {t['name']!r}, "
                                  f"not {it['regime']}: fix validation/configs/fig5.toml")
             curves.append({"panel": ti, "label": it["label"], "regime": it["regime"], "task_name": t["name"],
                            "init": dict(it["init"]), "task": dict(t["task"]), "scheme": it["scheme"]})
