@@ -2,8 +2,9 @@
 
 Conventions (DESIGN.md section 1): a two-layer diagonal linear network ``beta = u+ v+ - u- v-``,
 PT initialisation ``u^2 + v^2 = c_pt``, ``u^2 - v^2 = lambda_pt``; after PT the readouts are
-re-initialised to ``gamma_ft`` (scheme ``"readout"`` keeps each branch's first layer, the default;
-``"merged"`` merges them) and the whole network is fine-tuned.  Gradient flow then converges to the
+re-initialised to ``gamma_ft`` (scheme ``"merged"``, the default and the paper's network, sets both
+branches' first layers to their sum; ``"readout"`` keeps each branch's own) and the whole network is
+fine-tuned.  Gradient flow then converges to the
 minimiser of a Bregman divergence of the hyperbolic-entropy potential ``Q_k`` with per-coordinate
 scale ``k`` set by what PT learned.
 

@@ -9,16 +9,20 @@ class Scheme(str, enum.Enum):
     """How the network is re-initialised for fine-tuning.
 
     MERGED: each coordinate's first layer becomes ``u+ + u-`` in both branches; readouts ``gamma_ft``.
-    READOUT: each branch keeps its own (signed) first layer; readouts ``gamma_ft``.  The default:
-    it is the scheme whose predictions reproduce the paper's claim that a smaller first layer at PT
-    (``lambda_pt -> -c_pt``) drives a rich, PT-dependent FT regime (README, *Schemes*).
+    The default: the network of the paper and of its authors' code (repository MTL_FT,
+    ``multi-task/diagonal_network3_finetune.py``), the one in which all four FT regimes exist and
+    lowering ``lambda_pt`` walks FT from regime II (``lambda_pt = +c_pt``, lazy, PT-dependent) through
+    IV (``lambda_pt`` in ``(-c_pt, 0)``, rich, PT-dependent) to I (``lambda_pt = -c_pt``: ``k = gamma_ft^2``
+    on every coordinate, the PT-independent end).
+    READOUT: each branch keeps its own (signed) first layer; readouts ``gamma_ft``.  A variant: its
+    FT start ``b0`` is generally non-zero and regime II does not exist at ``rho_FT = 0.1``.
     """
 
     MERGED = "merged"
     READOUT = "readout"
 
 
-DEFAULT_SCHEME = Scheme.READOUT
+DEFAULT_SCHEME = Scheme.MERGED
 
 
 def as_scheme(scheme) -> Scheme:

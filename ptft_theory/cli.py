@@ -29,6 +29,8 @@ import sys
 
 import numpy as np
 
+from ._schemes import DEFAULT_SCHEME, Scheme
+
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 JSON_NULL_NOTE = "--json numbers that are not finite (e.g. E_dB of a zero error = -inf) are null"
@@ -115,8 +117,8 @@ def _add_task(p):
 
 
 def _add_scheme(p):
-    p.add_argument("--scheme", choices=["readout", "merged"], default="readout",
-                   help="FT re-initialisation scheme (default readout)")
+    p.add_argument("--scheme", choices=[s.value for s in Scheme], default=DEFAULT_SCHEME.value,
+                   help=f"FT re-initialisation scheme (default {DEFAULT_SCHEME.value})")
 
 
 def _task(args):
@@ -327,8 +329,8 @@ def register_boundary(sub):
         eq.add_argument(f"--c-pt-{side}", type=float, default=None)
         eq.add_argument(f"--lambda-pt-{side}", type=float, default=None)
         eq.add_argument(f"--gamma-ft-{side}", type=float, default=None)
-        eq.add_argument(f"--scheme-{side}", choices=["readout", "merged"], default=None,
-                        help="scheme of this side (default readout)")
+        eq.add_argument(f"--scheme-{side}", choices=[s.value for s in Scheme], default=None,
+                        help=f"scheme of this side (default {DEFAULT_SCHEME.value})")
     for q in (lv, eq):
         _add_task(q)
         q.add_argument("--bracket", type=float, nargs=2, default=[0.05, 0.95], metavar=("LO", "HI"),
@@ -357,7 +359,7 @@ def _cmd_boundary(args):
             g = getattr(args, f"gamma_ft_{s}")
             return Init(c, args.lambda_pt if lam is None else lam, args.gamma_ft if g is None else g)
         init_a, init_b = side("a"), side("b")
-        scheme_a, scheme_b = args.scheme_a or "readout", args.scheme_b or "readout"
+        scheme_a, scheme_b = args.scheme_a or DEFAULT_SCHEME.value, args.scheme_b or DEFAULT_SCHEME.value
     if (args.over is None) != (args.values is None):
         raise ParameterError("--over and --values go together; valid: both or neither")
     if args.over is not None:

@@ -122,14 +122,31 @@ def _ft_doc() -> str:
             f"$-$ branch's first layer ends PT at $a_- = {a_minus}$ (it crossed zero).  The derived "
             f"$k = {g_val}$; taking positive roots $|a_\\pm|$ instead would give ${b_val}$ "
             f"({float(abs(b_val / g_val - 1)) * 100:.0f}% off).\n",
-            "\n## Which scheme is the default\n\n",
-            "`\"readout\"`.  With $\\lambda_{PT} \\to -c_{PT}$ the merged scheme sets every first layer to "
-            "$2u_0\\cosh s = 0$, so $k = \\gamma_{FT}^2$ on every coordinate: PT leaves no trace and FT is "
-            "PT-independent (at $\\gamma_{FT} = 0$ GF sits at a saddle and cannot move).  The readout "
-            "scheme keeps the signed first layers $\\pm v_0\\sinh s$: PT features get "
-            "$k \\approx |\\beta_{PT}|/2$ while unused ones get $k = \\gamma_{FT}^2$, a rich and "
-            "PT-dependent bias, which is the paper's claim for a smaller first layer.  Simulation "
-            "evidence: README, section *Schemes*.\n"]
+            "\n## Which scheme is the default\n\n"]
+    k_m = ft_maps.ft_scale_and_start("merged")[0]
+    k_lo = sp.simplify(k_m.subs(S.lambda_pt, -S.c_pt))
+    k_hi = sp.simplify(k_m.subs(S.lambda_pt, S.c_pt))
+    k_unused = sp.simplify(k_m.subs(S.beta_pt, 0))
+    out += ["`\"merged\"`: the paper's network.  Its authors' code (repository MTL_FT, "
+            "`multi-task/diagonal_network3_finetune.py`) fine-tunes by setting both readouts to "
+            "$\\gamma_{FT}$ and both branches' first layers to the sum of the two PT first layers, and its "
+            "analytical FT scale is the merged $k$ above.  On this one network the relative scale "
+            "$\\lambda_{PT}$ walks FT through the regimes (sympy, from the derived $k$):\n\n",
+            f"* $\\lambda_{{PT}} = +c_{{PT}}$: ${sp.latex(k_hi)}$: PT features get a large $k$ (lazy, "
+            "PT-dependent: regime II at small $c_{PT}$).\n",
+            f"* $\\lambda_{{PT}} \\in (-c_{{PT}}, 0)$, the paper's *smaller initial first layer*: a coordinate "
+            f"PT did not use gets $k = {sp.latex(k_unused)}$, a PT feature $k \\approx "
+            "(1 + \\lambda_{PT}/c_{PT})|\\beta_{PT}| + \\gamma_{FT}^2$ for $|\\beta_{PT}| \\gg c_{PT}$: as "
+            "$\\lambda_{PT}$ falls, FT turns rich while PT features stay cheaper than new ones (regime IV, e.g. "
+            "$c_{PT} = 10^{-3}$, $\\lambda_{PT} = -0.9\\,c_{PT}$, Fig. 5).\n",
+            f"* $\\lambda_{{PT}} = -c_{{PT}}$ exactly: $k = {sp.latex(k_lo)}$ on every coordinate: PT leaves "
+            "no trace, the richest, PT-independent end (regime I); at $\\gamma_{FT} = 0$ every coordinate is "
+            "frozen, GF sits at a saddle and the package raises `InfeasibleError`.\n\n",
+            "`\"readout\"` is a variant, kept for comparison: each branch keeps its own signed first layer "
+            "$a_\\pm$, so FT starts at $b_0 = \\gamma_{FT}(a_+ - a_-) \\neq 0$ and PT features keep "
+            "$k \\approx |\\beta_{PT}|/2$ even at $\\lambda_{PT} = -c_{PT}$.  Under it regime II does not "
+            "exist at $\\rho_{FT} = 0.1$ and the paper's Fig. 5 ordering breaks (figure "
+            "`fig5_readout_regimes`).\n"]
     return "".join(out)
 
 

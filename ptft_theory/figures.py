@@ -44,7 +44,7 @@ ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-package
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
-FIGURES = ("fig2", "fig3", "fig5")
+FIGURES = ("fig2", "fig3", "fig5", "fig5_readout")
 REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
@@ -387,13 +387,16 @@ def _curve_grid(cfg, opts, curves, stem, desc):
 
 
 def _plot_curves(ax, curves, colors=None):
+    """Replica line and +-2 SE simulation points per curve; a curve's ``color`` (index) and ``style``
+    (0 solid/circles, 1 dashed/open squares) override the defaults."""
     for i, c in enumerate(curves):
-        col = (colors or {}).get(c.get("regime")) or f"C{i}"
+        col = (colors or {}).get(c.get("regime")) or f"C{c.get('color', i)}"
+        style = int(c.get("style", 0))
         if c.get("replica_E") is not None:
-            ax.plot(c["replica_alpha"], c["replica_E"], color=col, lw=1.6, label=c["label"])
+            ax.plot(c["replica_alpha"], c["replica_E"], color=col, lw=1.6, ls=["-", "--"][style], label=c["label"])
         a, m, se = (np.array(x) for x in zip(*c["sim"]))
-        ax.errorbar(a, m, yerr=2 * se, fmt="o", ms=4, color=col, capsize=2,
-                    label=None if c.get("replica_E") is not None else c["label"])
+        ax.errorbar(a, m, yerr=2 * se, fmt=["o", "s"][style], ms=4, color=col, capsize=2,
+                    mfc=[col, "none"][style], label=None if c.get("replica_E") is not None else c["label"])
     ax.set_xlabel(r"$\alpha_{FT} = N_{FT} / D$")
     ax.set_ylabel(r"relative error $\|\hat\beta-\beta^*\|^2 / \|\beta^*\|^2$")
     ax.set_ylim(bottom=0)
@@ -405,12 +408,15 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     cfg = load_config("fig3", opts.quick, config_dir)
     curves = []
     for pi, panel in enumerate(cfg["panels"]):
-        for cur in panel["curves"]:
-            init = {**cfg["baseline"]["init"], **cur.get("init", {})}
-            task = {**cfg["baseline"]["task"], **cur.get("task", {})}
-            Init(**init), Task(**task)  # validate the recorded config early
-            curves.append({"panel": pi, "label": cur["label"], "init": init, "task": task,
-                           "scheme": cur.get("scheme", cfg["scheme"])})
+        variants = panel.get("tasks") or [{"label": None, "task": {}}]  # one curve per (task variant, curve)
+        for vi, var in enumerate(variants):
+            for ci, cur in enumerate(panel["curves"]):
+                init = {**cfg["baseline"]["init"], **cur.get("init", {})}
+                task = {**cfg["baseline"]["task"], **var["task"], **cur.get("task", {})}
+                Init(**init), Task(**task)  # validate the recorded config early
+                label = cur["label"] if var["label"] is None else f"{cur['label']}, {var['label']}"
+                curves.append({"panel": pi, "label": label, "init": init, "task": task, "color": ci,
+                               "style": min(vi, 1), "scheme": cur.get("scheme", cfg["scheme"])})
     curves, have_replica = _curve_grid(cfg, opts, curves, "fig3", "fig3")
     gd = _gd_points(cfg, opts, curves) if cfg.get("gd") else []
     plt = _plt()
@@ -432,7 +438,7 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     b = cfg["baseline"]
     sub = (f"baseline: c_PT = {b['init']['c_pt']:g}, lambda_PT = {b['init']['lambda_pt']:g}, gamma_FT = "
            f"{b['init']['gamma_ft']:g}, rho_PT = {b['task']['rho_pt']:g}, rho_shared = {b['task']['rho_shared']:g}, "
-           f"rho_new = {b['task']['rho_new']:g}; scheme {cfg['scheme']}. Lines: replica"
+           f"rho_new = {b['task']['rho_new']:g} unless a panel says otherwise; scheme {cfg['scheme']}. Lines: replica"
            f"{'' if have_replica else ' (NOT AVAILABLE: ptft_theory.replica missing)'}; points: simulations, "
            f"D = {cfg['sim']['D']}, {cfg['sim']['seeds']} seeds, +-2 SE")
     fig.suptitle(cfg["title"] + "\n" + sub, fontsize=10)
@@ -452,7 +458,7 @@ def _gd_points(cfg, opts, curves) -> list[dict]:
     for c in curves:
         if c["label"] not in g["curves"] or c["panel"] != int(g.get("panel", 0)):
             continue
-        color = [x for x in curves if x["panel"] == c["panel"]].index(c)
+        color = c.get("color", [x for x in curves if x["panel"] == c["panel"]].index(c))
         for a in g["alphas"]:
             N = max(1, int(round(a * D)))
             draws = [{"base_seed": base, "D": D, "task": c["task"], "rep": rep, "protocol": "gd"}
@@ -481,20 +487,27 @@ def _gd_points(cfg, opts, curves) -> list[dict]:
     return out
 
 
-def fig5_curves(cfg: dict) -> list[dict]:
-    """One curve per (task, init) of the Fig. 5 config, with each init's regime checked by regime()."""
+def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
+    """One curve per (task, init) of a Fig. 5 config, all on the config's one ``scheme``.
+
+    With ``check_regimes`` (the paper's figure) each init's label must be what :func:`regime` gives on
+    every task (a mismatch is an error); without it (the readout companion) the label regime() gives
+    is recorded as ``regime_found``.  ``regime`` is always the init's name (I-IV): colour and ranking key.
+    """
     from .regime import regime
+    scheme, check = cfg["scheme"], bool(cfg.get("check_regimes", True))
     curves = []
     for ti, t in enumerate(cfg["tasks"]):
         task = Task(**t["task"])
         for it in cfg["inits"]:
             init = Init(**it["init"])
-            got = regime(init, task, it["scheme"]).regime.value
-            if got != it["regime"]:
-                raise ValueError(f"fig5 init {it['label']!r} is regime {got} on task {t['name']!r}, "
-                                 f"not {it['regime']}: fix validation/configs/fig5.toml")
-            curves.append({"panel": ti, "label": it["label"], "regime": it["regime"], "task_name": t["name"],
-                           "init": dict(it["init"]), "task": dict(t["task"]), "scheme": it["scheme"]})
+            got = regime(init, task, scheme).regime.value
+            if check and got != it["regime"]:
+                raise ValueError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
+                                 f"{scheme!r}, not {it['regime']}: fix validation/configs/{name}.toml")
+            label = it["label"] if check else f"{it['label']}: regime {got}"
+            curves.append({"panel": ti, "label": label, "regime": it["regime"], "regime_found": got,
+                           "task_name": t["name"], "init": dict(it["init"]), "task": dict(t["task"]), "scheme": scheme})
     return curves
 
 
@@ -509,10 +522,13 @@ def fig5_ordering(curves: list[dict], key: str = "replica_E") -> dict[str, dict[
     return table
 
 
-def figure5(opts: RunOptions, config_dir=None) -> list[Path]:
-    """The four regimes on three FT tasks; writes the ordering table as well."""
-    cfg = load_config("fig5", opts.quick, config_dir)
-    curves, have_replica = _curve_grid(cfg, opts, fig5_curves(cfg), "fig5", "fig5")
+def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]:
+    """The four regime initialisations on three FT tasks, one scheme; writes the ordering table as well.
+
+    ``name="fig5_readout"`` is the companion: the same inits under the "readout" scheme."""
+    cfg = load_config(name, opts.quick, config_dir)
+    curves, have_replica = _curve_grid(cfg, opts, fig5_curves(cfg, name), name, name)
+    found = {(c["task_name"], c["regime"]): c["regime_found"] for c in curves}
     rows = []
     for key in (["replica_E"] if have_replica else []) + ["sim"]:
         table = fig5_ordering(curves, key)
@@ -520,10 +536,11 @@ def figure5(opts: RunOptions, config_dir=None) -> list[Path]:
             vals = table[t["name"]]
             best = min(vals, key=vals.get)
             for reg, v in sorted(vals.items(), key=lambda kv: kv[1]):
-                rows.append([key.replace("_E", ""), t["name"], reg, v, best, t["expected_best"], best == t["expected_best"]])
+                rows.append([key.replace("_E", ""), cfg["scheme"], t["name"], reg, found[(t["name"], reg)], v, best,
+                             t["expected_best"], best == t["expected_best"]])
     res = Path(opts.out) / "results"
-    _write_csv(res / "fig5_ordering.csv", ["source", "task", "regime", "mean_E_over_alpha", "best", "expected_best",
-                                           "matches_paper"], rows)
+    _write_csv(res / f"{name}_ordering.csv", ["source", "scheme", "task", "init", "regime_found", "mean_E_over_alpha",
+                                              "best", "expected_best", "matches_paper"], rows)
     plt = _plt()
     fig, axes = plt.subplots(1, len(cfg["tasks"]), figsize=(5.4 * len(cfg["tasks"]), 4.4), squeeze=False)
     for ti, t in enumerate(cfg["tasks"]):
@@ -535,13 +552,14 @@ def figure5(opts: RunOptions, config_dir=None) -> list[Path]:
     fig.suptitle(cfg["title"] + f" (lines: replica{'' if have_replica else ' NOT AVAILABLE'}; points: simulations, "
                  f"D = {cfg['sim']['D']}, {cfg['sim']['seeds']} seeds, +-2 SE)", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.94))
-    paths = _save(fig, opts.out, "fig5_regimes")
+    paths = _save(fig, opts.out, "fig5_regimes" if name == "fig5" else f"{name}_regimes")
     plt.close(fig)
-    return paths + [res / "fig5_simulation.csv", res / "fig5_ordering.csv"] + \
-        ([res / "fig5_replica.csv"] if have_replica else [])
+    return paths + [res / f"{name}_simulation.csv", res / f"{name}_ordering.csv"] + \
+        ([res / f"{name}_replica.csv"] if have_replica else [])
 
 
-BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5}
+BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
+            "fig5_readout": functools.partial(figure5, name="fig5_readout")}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

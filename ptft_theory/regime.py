@@ -101,8 +101,12 @@ def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds
     >>> task = Task(rho_pt=0.1, rho_shared=0.05, rho_new=0.05)
     >>> regime(Init(c_pt=100.0), task).regime.value                       # large scale: lazy, PT-independent
     'III'
-    >>> regime(Init(c_pt=1e-3, lambda_pt=-1e-3), task).regime.value       # smaller first layer: rich, PT-dependent
+    >>> regime(Init(c_pt=1e-3, lambda_pt=1e-3), task).regime.value        # larger first layer: lazy, PT-dependent
+    'II'
+    >>> regime(Init(c_pt=1e-3, lambda_pt=-0.9e-3), task).regime.value     # smaller first layer: rich, PT-dependent
     'IV'
+    >>> regime(Init(c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.1), task).regime.value  # k = gamma^2: PT-independent
+    'I'
     """
     if not isinstance(init, Init):
         raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")

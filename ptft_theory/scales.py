@@ -24,7 +24,7 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     c_pt, lambda_pt, gamma_ft : float
         Initialisation levers; ``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``.
     scheme : {"readout", "merged"}
-        FT re-initialisation scheme (default ``"readout"``, see README *Schemes*).
+        FT re-initialisation scheme (default ``"merged"``, see README *Schemes*).
     dps : int, optional
         Evaluate with mpmath at this many digits; returns object arrays of ``mpf``.  ``beta_pt`` may
         then hold ``mpf`` values, used as they are (not rounded to float64).
@@ -36,7 +36,15 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
 
     Examples
     --------
-    >>> k, b0 = ft_scales([0.0, 3.0], c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.0)
+    Merged (the default): ``k = (1 + lambda/c)(c + sqrt(c^2 + beta_pt^2)) + gamma^2``, ``b0 = 0``:
+
+    >>> k, b0 = ft_scales([0.0, 3.0], c_pt=1e-3, lambda_pt=-0.9e-3, gamma_ft=0.0)
+    >>> [round(float(x), 4) for x in k], [float(x) for x in b0]
+    ([0.0002, 0.3001], [0.0, 0.0])
+
+    Readout at ``lambda_pt = -c_pt``: the unused coordinate is frozen, the PT feature keeps ``~|beta_pt|/2``:
+
+    >>> k, b0 = ft_scales([0.0, 3.0], c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.0, scheme="readout")
     >>> [round(float(x), 4) for x in k], [float(x) for x in b0]
     ([0.0, 1.4995], [0.0, 0.0])
     """

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ptft_theory import Init, Task, ft_scales, regime
+from ptft_theory import DEFAULT_SCHEME, Init, Task, ft_scales, regime
 from ptft_theory import cli, figures, sweep
 
 FULL = os.environ.get("PTFT_FULL") == "1"
@@ -126,8 +126,10 @@ EXPECTED = ["figures/fig2_regime_map.png", "figures/fig2_regime_map.pdf", "resul
             "figures/fig3_error_curves.png", "figures/fig3_error_curves.pdf", "results/fig3_simulation.csv",
             "results/fig3_gd_protocol.csv",
             "figures/fig5_regimes.png", "figures/fig5_regimes.pdf", "results/fig5_simulation.csv",
-            "results/fig5_ordering.csv"]
-EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv"]
+            "results/fig5_ordering.csv",
+            "figures/fig5_readout_regimes.png", "figures/fig5_readout_regimes.pdf",
+            "results/fig5_readout_simulation.csv", "results/fig5_readout_ordering.csv"]
+EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv", "results/fig5_readout_replica.csv"]
 
 
 @pytest.mark.slow
@@ -144,7 +146,7 @@ def test_figures_quick_produces_every_file(tmp_path):
     with open(tmp_path / "results/fig3_simulation.csv") as f:
         rows = list(csv.DictReader(f))
     cfg = figures.load_config("fig3", quick=not FULL)
-    n_curves = sum(len(p["curves"]) for p in cfg["panels"])
+    n_curves = sum(len(p["curves"]) * len(p.get("tasks") or [None]) for p in cfg["panels"])
     assert len(rows) == n_curves * len(cfg["sim"]["alphas"])
     assert all(int(r["n_seeds"]) == cfg["sim"]["seeds"] for r in rows)
     assert all(0 <= float(r["E_mean"]) < 10 for r in rows)
@@ -226,6 +228,34 @@ def test_fig5_inits_have_their_labels_on_every_task():
         curves = figures.fig5_curves(figures.load_config("fig5", quick=quick))
         for c in curves:
             assert regime(Init(**c["init"]), Task(**c["task"]), c["scheme"]).regime.value == c["regime"]
+
+
+def test_paper_figures_use_one_network_the_default_scheme():
+    """Issue 11: Figs. 3 and 5 claim results for ONE network, so every curve of them uses the default
+    scheme ("merged", the paper's network); Fig. 2 draws the default scheme's map first."""
+    assert DEFAULT_SCHEME.value == "merged"
+    for name in ("fig3", "fig5"):
+        cfg = figures.load_config(name)
+        assert cfg["scheme"] == DEFAULT_SCHEME.value
+        assert "scheme" not in str(cfg.get("inits", "")) + str(cfg.get("panels", "")), name  # no per-curve override
+    assert figures.load_config("fig2")["schemes"][0] == DEFAULT_SCHEME.value
+    companion = figures.load_config("fig5_readout")
+    assert companion["scheme"] == "readout" and [i["init"] for i in companion["inits"]] == \
+        [i["init"] for i in figures.load_config("fig5")["inits"]]  # the same four inits, the other scheme
+
+
+def test_recorded_fig5_and_fig3_csvs_hold_one_scheme():
+    """The committed results (make figures) are on the default scheme, one per file, and the recorded
+    Fig. 5 ordering matches the paper in both the replica and the simulations."""
+    res = figures.DEFAULT_OUT / "results"
+    for name in ("fig3_replica.csv", "fig3_simulation.csv", "fig3_gd_protocol.csv", "fig5_replica.csv",
+                 "fig5_simulation.csv", "fig5_ordering.csv"):
+        with open(res / name) as f:
+            assert {r["scheme"] for r in csv.DictReader(f)} == {DEFAULT_SCHEME.value}, name
+    with open(res / "fig5_ordering.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["source"] for r in rows} == {"replica", "sim"}
+    assert all(r["matches_paper"] == "True" for r in rows)
 
 
 @pytest.mark.slow
@@ -316,3 +346,21 @@ def test_sweep_docstring_example():
     import doctest
     result = doctest.testmod(sweep, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.slow
+def test_fig5_ordering_from_simulations(tmp_path, monkeypatch):
+    """The paper's Fig. 5 claim from direct simulations of the one network (implicit-bias end points
+    of FT, validated against gradient flow in rung 2), independent of the replica theory.  Default
+    run: D = 400, 4 seeds, 3 alphas (about 150 solves); PTFT_FULL=1: the figure's own sizes."""
+    monkeypatch.setattr(figures, "replica_available", lambda: False)  # simulations only
+    cfg = figures.load_config("fig5")
+    if not FULL:
+        cfg["sim"].update(D=400, seeds=4, alphas=[0.05, 0.12, 0.3])
+    monkeypatch.setattr(figures, "load_config", lambda name, quick=False, config_dir=None: cfg)
+    figures.figure5(figures.RunOptions(out=tmp_path, progress=False))
+    with open(tmp_path / "results" / "fig5_ordering.csv") as f:
+        rows = [r for r in csv.DictReader(f) if r["source"] == "sim"]
+    best = {r["task"]: (r["best"], r["expected_best"]) for r in rows}
+    assert set(best) == {"no_overlap", "identical", "subset"}
+    assert all(b == e for b, e in best.values()), best
