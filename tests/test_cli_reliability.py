@@ -400,14 +400,20 @@ def test_malformed_resnet_config_names_the_file(tmp_path):
     assert "not valid TOML" in assert_one_line_error(rc, err, (2,), names=(str(bad),))
 
 
-@pytest.mark.parametrize("args", [
-    ["regime", "--c-pt", "1e-300", *TASK],
-    ["curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "--sigma", "1e200"],
-])
-def test_valid_extremes_never_give_a_traceback(args):
-    rc, out, err = run_cli(*args)
+def test_valid_extremes_never_give_a_traceback():
+    rc, out, err = run_cli("regime", "--c-pt", "1e-300", *TASK)  # the API's answer (issue 12 part B)
     if rc != 0:
         assert_one_line_error(rc, err)
+
+
+def test_curve_sigma_range():
+    rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "--sigma", "1e200")
+    assert_one_line_error(rc, err, (2,), names=("sigma=1e+200 is invalid; valid range: 0 <= sigma <= 1e100",))
+    # the largest sigma allowed still gives the closed form of GF's least-squares limit (README, rung 1):
+    # E = sigma^2 alpha / ((alpha - 1) E[beta*^2]), E[beta*^2] = rho_ft amp_ft^2 = 1 for the default amplitude
+    rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "1.5", "--sigma", "1e100", "--json")
+    assert rc == 0, err
+    assert strict_json(out)["E"][0] == pytest.approx(3e200, rel=1e-12)  # float64 rounding of a closed form
 
 
 def test_unexpected_exception_is_one_line_marked_as_a_bug(monkeypatch):
