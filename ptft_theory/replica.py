@@ -604,6 +604,8 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     check_task_and_inits(task, init)
     scheme = as_scheme(scheme)
     sigma = V.nonnegative("sigma", sigma)
+    if sigma > 1e100:  # sigma^2 and E ~ sigma^2 / signal power stay finite in float64 (1e140 overflowed)
+        raise V.ParameterError(f"sigma={sigma!r} is invalid; valid range: 0 <= sigma <= 1e100")
     n_nodes = V.positive_int("n_nodes", n_nodes)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):

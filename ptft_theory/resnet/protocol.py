@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import _validate as V
 from ..errors import ParameterError
-from ..sweep import config_key, derive_seed, source_hash
+from ..sweep import code_fingerprint, config_key, derive_seed
 from . import data as D
 
 TASKS = ("binary", "multiclass")
@@ -46,9 +46,15 @@ PT_CODE_VERSION = "resnet-pt-1"
 
 @functools.lru_cache(maxsize=None)
 def code_hash() -> str:
-    """Short SHA-256 of the sources a run depends on (protocol, model, loaders): part of every cached
-    run's and PT network's key, so editing them recomputes instead of reusing stale results."""
-    return source_hash(Path(__file__).parent, ("protocol.py", "model.py", "data.py"))
+    """Short SHA-256 of the code a run can execute: part of every cached run's and PT network's key, so
+    editing it recomputes instead of reusing stale results.
+
+    Computed, not listed by hand (:func:`ptft_theory.sweep.code_fingerprint`): every source file of
+    the installed package (a run imports the package, whose ``__init__`` imports most of it; the
+    hand-written list protocol/model/data missed ``_validate`` and the package ``__init__``), with
+    the Python, torch, torchvision and numpy versions.
+    """
+    return code_fingerprint(Path(__file__).resolve().parent.parent, distributions=("torch", "torchvision", "numpy"))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,7 +21,8 @@ from ..errors import ParameterError
 from ..resnet.cli import (DEFAULT_OUT, add_figure_parser, add_run_args, check_levers, design_points, print_run,
                           read_sweep_config, redraw, sweep_to_csv)
 
-DEFAULT_CACHE = DEFAULT_OUT / "cache" / "transformer"
+#: Default cache, under the output folder (never inside the installed package).
+CACHE_SUBDIR = Path("cache") / "transformer"
 #: Columns of the results CSV (one row per run).
 COLUMNS = ("device", "pretrained", "seed", "c_pt", "kappa", "gamma_ft", "ft_op", "n_ft",
            "test_accuracy", "test_accuracy_unseen", "train_accuracy", "richness", "richness_all", "pt_dependence",
@@ -93,7 +94,7 @@ def run_sweep_from_config(config_path, *, quick=False, device="auto", out=DEFAUL
     device = resolve_device(device)
     if threads is not None:
         V.positive_int("threads", threads)
-    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
+    cache_dir = Path(cache_dir) if cache_dir is not None else Path(out) / CACHE_SUBDIR
     fn = functools.partial(run_point, device=device, cache_dir=str(cache_dir), threads=threads)
     return sweep_to_csv("transformer", cfg, quick, run_configs(cfg), fn, COLUMNS, rows_of, plot_transformer,
                         device=device, out=out, cache_dir=cache_dir, workers=workers, progress=progress)
@@ -110,13 +111,18 @@ def register_transformer(sub):
     r = tsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft transformer run --config validation/configs/transformer_modp_gpu.toml "
                                "--device auto")
-    add_run_args(r, "transformer", DEFAULT_CACHE)
+    add_run_args(r, "transformer")
     r.set_defaults(func=_cmd_run)
     add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv",
                       _cmd_figure)
 
 
 def _cmd_run(args):
+    from ..figures import writable_dir  # noqa: PLC0415
+    load_config(args.config, args.quick)  # a missing or malformed config fails first, naming the file
+    writable_dir("--out", args.out)
+    if args.cache_dir:
+        writable_dir("--cache-dir", args.cache_dir)
     try:
         res = run_sweep_from_config(args.config, quick=args.quick, device=args.device, out=args.out,
                                     cache_dir=args.cache_dir, workers=args.workers, progress=not args.no_progress,
