@@ -699,12 +699,37 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
         try:
             t, z_, mse, err = solver.solve(a, sigma, _extrapolate(done, a))
         except ReplicaError as exc:
-            if done or a < COLD_RETRY_MIN_ALPHA:
-                raise
-            t, z_, mse, err = _by_continuation(cls, a, sigma, n_nodes, exc)
+            if not done:
+                if a < COLD_RETRY_MIN_ALPHA:
+                    raise
+                t, z_, mse, err = _by_continuation(cls, a, sigma, n_nodes, exc)
+            else:  # the warm start from the curve failed (e.g. a far jump): solve this point as if alone
+                t, z_, mse, err = _recover_point(cls, a, sigma, n_nodes, done, exc)
+                solver = _CurveSolver(cls, n_nodes)  # the failed attempt may have left panels / node counts
         done.append((a, np.log(t), np.log(z_)))
         E[i], tau[i], zeta[i], qerr[i] = mse / cls.signal_power, t, z_, err
     return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
+
+
+def _recover_point(cls, a, sigma, n_nodes, done, exc):
+    """(tau, zeta, mse, error) at ``a`` where the warm start from the curve's solved points ``done``
+    failed: first exactly as :func:`generalization_error` solves ``a`` alone (cold start, then
+    continuation from alpha/2), then by a bridge of 8 alphas from the last solved point to ``a``.
+    So a point's value does not depend on the grid around it: the curve result for ``a`` is what it
+    would be alone, or a continuation to it.  ReplicaError naming ``exc`` when all fail."""
+    try:
+        r, _ = _solve_curve(cls, np.array([a]), sigma, n_nodes)
+        return float(r.tau[0]), float(r.zeta[0]), float(r.E[0]) * cls.signal_power, float(r.quad_error[0])
+    except ReplicaError:
+        pass
+    last = done[-1]
+    try:
+        bridge = np.geomspace(last[0], a, 9)[1:] if last[0] > 0 else np.linspace(0, a, 9)[1:]
+        r, _ = _solve_curve(cls, bridge, sigma, n_nodes, start=(last[0], math.exp(last[1]), math.exp(last[2])))
+        return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1])
+    except ReplicaError:
+        pass
+    raise ReplicaError(f"{exc} (also solved alone and by continuation from alpha={last[0]:.6g})") from exc
 
 
 def _by_continuation(cls, a, sigma, n_nodes, exc):
