@@ -392,7 +392,7 @@ def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, at
     st = sol_x.reshape(B, 5, D).copy()
     finished = np.zeros(B, dtype=bool)
     for i in np.flatnonzero(full_rank):
-        if np.linalg.norm(beta_of(st[i].reshape(-1))[0] - beta_ls[i]) <= FINISH_RTOL * ls_norm[i]:
+        if np.linalg.norm(st[i, 0] * st[i, 1] - st[i, 2] * st[i, 3] - beta_ls[i]) <= FINISH_RTOL * ls_norm[i]:
             finished[i] = _finish_exactly(st[i], beta_ls[i])
     if finished.any() and traj is not None:
         traj = {"t": np.append(traj["t"], np.inf), "beta": np.concatenate([traj["beta"], beta_of(st)[None]]),
