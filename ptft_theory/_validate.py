@@ -114,3 +114,16 @@ def positive_int(name: str, value) -> int:
     if not ok:
         raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: an integer >= 1")
     return int(value)
+
+
+def seed(name: str, value):
+    """A seed for ``numpy.random.default_rng``: None, an int >= 0, a sequence of them, a SeedSequence
+    or a Generator (bools, floats, strings and negative ints rejected, naming the parameter)."""
+    if value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator, np.random.BitGenerator)):
+        return value
+    items = value if isinstance(value, (list, tuple, np.ndarray)) else [value]
+    for v in np.ravel(np.asarray(items, dtype=object)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ParameterError(f"{name}={_fmt(value)} is invalid; valid: None, an integer >= 0 (or a sequence of "
+                                 "them), a numpy SeedSequence or Generator")
+    return value

@@ -27,7 +27,7 @@ import scipy.optimize
 from . import _validate as V
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
-from .errors import ParameterError
+from .errors import ParameterError, ParameterTypeError
 from .replica import check_task_and_inits
 
 #: Relative accuracy assumed for a float64 replica E (see module docstring).
@@ -331,6 +331,9 @@ def boundary_curve(kind: str, param: str, values, *, task: Task, init: Init, ini
     """
     if kind not in ("level", "equal"):
         raise ParameterError(f"kind={kind!r} is invalid; valid: 'level', 'equal'")
+    if not isinstance(param, str):
+        raise ParameterTypeError(f"param={param!r} is invalid; valid: a field name such as 'lambda_pt'")
+    check_task_and_inits(task, init, *(() if init_b is None else (init_b,)))
     vals = np.atleast_1d(V.finite_array("values", values))
     if vals.ndim != 1 or vals.size == 0:
         raise ParameterError(f"values={values!r} is invalid; valid range: a non-empty 1-D array")

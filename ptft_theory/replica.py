@@ -794,10 +794,14 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     """
     if param not in SWEEP_PARAMETERS:
         raise ParameterError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
-    vals = np.atleast_1d(V.finite_array(param, values)).astype(float)
+    check_task_and_inits(task, init)
+    vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:
         raise ParameterError(f"values={values!r} is invalid; valid range: a non-empty scalar or 1-D array")
-    inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
+    try:
+        inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
+    except ParameterError as e:
+        raise ParameterError(f"values: {e}") from None
     first = generalization_error(alpha, task, inits[0], scheme, sigma, n_nodes=n_nodes)
     out = [first]
     for ini in inits[1:]:

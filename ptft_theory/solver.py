@@ -22,6 +22,7 @@ quotient (kernels ``minor_coefficient``, ``beta_of_s_stable``): the textbook for
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import scipy.linalg
@@ -35,6 +36,8 @@ RESIDUAL_RTOL = 1e-12
 #: quadratic phase; 500 leaves a wide margin.
 MAX_ITER = 500
 _ARMIJO = 1e-4
+#: Data scales max(max|y|, max|X| max|b0|) outside this range are solved rescaled (exactly, by a power of 2).
+SCALE_RANGE = (1e-6, 1e6)
 #: Least-squares residual, relative to ||y||, above which ``X b = y`` counts as inconsistent.
 INFEASIBLE_RTOL = 1e-9
 #: The residual ``X b - y`` cannot be evaluated more accurately than ~eps ||(|X| |b| + |y|)|| (each entry
@@ -118,6 +121,7 @@ def _check_feasible(X, y, k, b0, force=False):
             "labels, or equal rows with different labels; there is no interpolator to converge to.")
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # non-finite values are checked, not warned
 def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITER,
                         raise_on_failure=True) -> SolverResult:
     """Solve ``min sum_d D_{k_d}(b_d, b0_d) s.t. X b = y`` and return a :class:`SolverResult`.
@@ -154,6 +158,16 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     rtol = V.positive("rtol", rtol)
     max_iter = V.positive_int("max_iter", max_iter)
     _check_feasible(X, y, k, b0)
+    # Exact rescaling for extreme data scales: Q_k(s b) = s Q_{k/s}(b) (and so for the Bregman
+    # divergence), so b solves (y, k, b0) iff b/s solves (y/s, k/s, b0/s).  s is a power of 2 (the
+    # scaling itself rounds nothing) and used only outside [SCALE_RANGE], where Newton would
+    # overflow (||y|| ~ 1e100 and beyond) or underflow; problems inside it are solved as they are.
+    s_ref = max(np.max(np.abs(y), initial=0.0), np.max(np.abs(X), initial=0.0) * np.max(np.abs(b0), initial=0.0))
+    if s_ref > 0 and not SCALE_RANGE[0] <= s_ref <= SCALE_RANGE[1]:
+        s = 2.0 ** round(math.log2(s_ref))
+        r = implicit_bias_solve(X, y / s, k / s, b0 / s, rtol=rtol, max_iter=max_iter,
+                                raise_on_failure=raise_on_failure)
+        return dataclasses.replace(r, beta=r.beta * s)
     K = kernels.np
     N, _ = X.shape
     m = _minor_coefficient(k, b0)
@@ -190,6 +204,10 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
         db = K.beta_of_s_stable_derivative(w, m, b0)
         Xs = X * np.sqrt(db)
         H = Xs @ Xs.T
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(grad))):
+            message = (f"the Newton system overflowed float64 at iteration {it} (residual {resid:.3g}): an extreme "
+                       "ratio of the data scale to k")
+            break
         step, singular = _newton_direction(H, grad)
         if singular and not checked:  # X rank-deficient: is X b = y consistent at all?
             _check_feasible(X, y, k, b0, force=True)

@@ -93,7 +93,7 @@ def make_teachers(D: int, task: Task, seed) -> Teachers:
     D = V.positive_int("D", D)
     if not isinstance(task, Task):
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(V.seed("seed", seed))
     counts = class_counts(D, task)
     n_pt = counts[PT_ONLY] + counts[SHARED]
     perm = rng.permutation(D)
@@ -122,7 +122,7 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
     N = V.positive_int("N", N)
     beta = V.finite_array("beta", beta, ndim=1)
     sigma = V.nonnegative("sigma", sigma)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(V.seed("seed", seed))
     X = rng.standard_normal((N, beta.size))
     y = X @ beta + sigma * rng.standard_normal(N)
     return X, y
@@ -130,6 +130,11 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
 
 def relative_error(beta_hat, beta_star) -> np.ndarray:
     """``||beta_hat - beta*||^2 / ||beta*||^2`` along the last axis (the test MSE over signal power)."""
-    beta_hat = np.asarray(beta_hat, dtype=float)
-    beta_star = np.asarray(beta_star, dtype=float)
+    beta_hat = V.finite_array("beta_hat", beta_hat)
+    beta_star = V.finite_array("beta_star", beta_star)
+    if beta_star.ndim == 0 or beta_hat.shape[-1:] != beta_star.shape[-1:]:
+        raise ParameterError(f"beta_hat of shape {beta_hat.shape} and beta_star of shape {beta_star.shape} do not "
+                             "match; valid: arrays with the same last axis (D)")
+    if np.any(np.sum(beta_star**2, axis=-1) == 0):
+        raise ParameterError("beta_star is zero: the relative error is undefined; valid range: ||beta_star|| > 0")
     return np.sum((beta_hat - beta_star) ** 2, axis=-1) / np.sum(beta_star**2, axis=-1)
