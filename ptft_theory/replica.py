@@ -157,7 +157,8 @@ def class_layout(rho_pt, rho_shared, rho_new, a_pt, a_ft, p_eq):
 
 
 def check_task_and_inits(task, *inits):
-    """ValueError unless ``task`` is a :class:`Task` and every ``inits`` entry an :class:`Init`."""
+    """ParameterTypeError (a TypeError) unless ``task`` is a :class:`Task` and every ``inits`` entry an
+    :class:`Init`."""
     if not isinstance(task, Task):
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     for init in inits:

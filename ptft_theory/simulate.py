@@ -200,6 +200,15 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     -------
     GFResult
         ``.beta_pt``, ``.beta_ft``, and ``.pt`` / ``.ft`` :class:`Phase` records.
+
+    Raises
+    ------
+    ParameterError, ParameterTypeError
+        Before any simulation, for an invalid array, lever or option (the message names it and its
+        range: ``0 < residual_tol < 1``, ``1e-13 <= rtol < 1``, ``atol > 0``, ``max_time > 0``, a torch
+        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).
+    SimulationError
+        A phase did not converge (with ``raise_on_failure``).
     """
     torch = _torch()
     scheme = as_scheme(scheme)

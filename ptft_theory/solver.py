@@ -101,6 +101,11 @@ def _check_feasible(X, y, k, b0, force=False):
     Xa = X[:, ~frozen]
     if not force and not frozen.any() and Xa.shape[1] >= X.shape[0]:
         return
+    # consistency is invariant under scaling X and y: normalise both (by powers of 2, exactly) so
+    # that the rank test and the least squares see neither overflow nor underflow
+    for_scale = [np.max(np.abs(a), initial=0.0) for a in (Xa, y)]
+    Xa = Xa / (2.0 ** round(math.log2(for_scale[0]))) if for_scale[0] > 0 else Xa
+    y = y / (2.0 ** round(math.log2(for_scale[1]))) if for_scale[1] > 0 else y
     if Xa.shape[1] >= X.shape[0] and np.linalg.matrix_rank(Xa) == X.shape[0]:
         return
     if Xa.shape[1] == 0:
@@ -162,11 +167,26 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     # divergence), so b solves (y, k, b0) iff b/s solves (y/s, k/s, b0/s).  s is a power of 2 (the
     # scaling itself rounds nothing) and used only outside [SCALE_RANGE], where Newton would
     # overflow (||y|| ~ 1e100 and beyond) or underflow; problems inside it are solved as they are.
-    s_ref = max(np.max(np.abs(y), initial=0.0), np.max(np.abs(X), initial=0.0) * np.max(np.abs(b0), initial=0.0))
+    y_max, xb_max = np.max(np.abs(y), initial=0.0), np.max(np.abs(X), initial=0.0) * np.max(np.abs(b0), initial=0.0)
+    s_ref = max(y_max, xb_max)
     if s_ref > 0 and not SCALE_RANGE[0] <= s_ref <= SCALE_RANGE[1]:
-        s = 2.0 ** round(math.log2(s_ref))
-        r = implicit_bias_solve(X, y / s, k / s, b0 / s, rtol=rtol, max_iter=max_iter,
-                                raise_on_failure=raise_on_failure)
+        log2_ref = math.log2(y_max) if y_max > 0 else -math.inf
+        if xb_max > 0:  # the product may overflow: add the logs
+            log2_ref = max(log2_ref, math.log2(np.max(np.abs(X))) + math.log2(np.max(np.abs(b0))))
+        if not -1000 <= log2_ref <= 1000:  # X b0 itself overflows (or all data underflow): nothing to solve
+            raise ParameterError(
+                f"the data scale max(|y|, |X| |b0|) ~ 2^{log2_ref:.0f} is beyond float64 (X b0 overflows or "
+                "underflows); valid range: max|y| and max|X| * max|b0| between about 1e-300 and 1e300")
+        s = 2.0 ** round(log2_ref)
+        ys, ks, b0s = y / s, k / s, b0 / s
+        tiny = np.finfo(float).tiny
+        for name, a, a_s in (("y", y, ys), ("k", k, ks), ("b0", b0, b0s)):
+            if np.any((a != 0) & (np.abs(a_s) < tiny)):  # would underflow: its information is lost
+                raise ParameterError(
+                    f"{name} spans too many orders of magnitude against the data scale max(|y|, |X| |b0|) ~ "
+                    f"2^{log2_ref:.0f}: {name} / scale underflows float64; valid range: non-zero entries of y, k "
+                    "and b0 within about 1e300 of that scale")
+        r = implicit_bias_solve(X, ys, ks, b0s, rtol=rtol, max_iter=max_iter, raise_on_failure=raise_on_failure)
         return dataclasses.replace(r, beta=r.beta * s)
     K = kernels.np
     N, _ = X.shape

@@ -239,3 +239,25 @@ def test_solver_at_extreme_data_scales(scale, seed):
         return
     assert _finite(b)
     assert np.linalg.norm(X @ b - y) <= 1e-10 * np.linalg.norm(y) + 1e-14 * np.linalg.norm(np.abs(X) @ np.abs(b))
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=N_EXTREME * 2)
+@given(sy=st.floats(-300, 300), sx=st.floats(-150, 150), sb=st.floats(-150, 150), sk=st.floats(-300, 300),
+       with_b0=st.booleans(), seed=st.integers(0, 2**31))
+def test_solver_over_scales_of_X_y_b0_k(sy, sx, sb, sk, with_b0, seed):
+    """Any combination of scales: a b with X b = y (to the solver's tolerance, or at the rounding
+    level of X b), or our error -- never a silently wrong b."""
+    rng = np.random.default_rng(seed)
+    X = (10.0**sx) * rng.standard_normal((3, 5))
+    y = (10.0**sy) * rng.standard_normal(3)
+    b0 = (10.0**sb) * rng.standard_normal(5) if with_b0 else 0.0
+    try:
+        b = P.implicit_bias_solution(X, y, 10.0**sk, b0)
+    except PTFTError as exc:
+        assert str(exc)
+        return
+    assert _finite(b)
+    with np.errstate(over="ignore"):
+        floor = 64 * np.finfo(float).eps * np.linalg.norm(np.abs(X) @ np.abs(b) + np.abs(y))
+    assert np.linalg.norm(X @ b - y) <= max(1e-10 * np.linalg.norm(y), floor)
