@@ -112,8 +112,8 @@ def _check_feasible(X, y, k, b0, force=False):
         resid = np.linalg.norm(y)
     else:
         sol, *_ = np.linalg.lstsq(Xa, y, rcond=None)
-        resid = np.linalg.norm(Xa @ sol - y)
-    if resid > INFEASIBLE_RTOL * max(np.linalg.norm(y), 1e-300):
+        resid = _norm(Xa @ sol - y)
+    if resid > INFEASIBLE_RTOL * max(_norm(y), 1e-300):
         if frozen.any():
             raise InfeasibleError(
                 f"{int(frozen.sum())} of {X.shape[1]} coordinates are frozen (k = 0 and b0 = 0) and the remaining "
@@ -187,18 +187,23 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
                     f"2^{log2_ref:.0f}: {name} / scale underflows float64; valid range: non-zero entries of y, k "
                     "and b0 within about 1e300 of that scale")
         r = implicit_bias_solve(X, ys, ks, b0s, rtol=rtol, max_iter=max_iter, raise_on_failure=raise_on_failure)
-        return dataclasses.replace(r, beta=r.beta * s)
+        beta = r.beta * s
+        if r.converged and np.any((r.beta != 0) & ~(np.abs(beta) >= np.finfo(float).tiny) | ~np.isfinite(beta)):
+            raise ParameterError(
+                f"the solution is not representable in float64: its entries times the data scale 2^{log2_ref:.0f} "
+                "under- or overflow (X and y differ by more than ~1e300 in scale); valid range: rescale X or y")
+        return dataclasses.replace(r, beta=beta)
     K = kernels.np
     N, _ = X.shape
     m = _minor_coefficient(k, b0)
-    y_norm = np.linalg.norm(y)
+    y_norm = _norm(y)
     X_abs, y_abs = np.abs(X), np.abs(y)
 
     def relative_residual(b_, grad_):
         """``||X b - y||`` over ``max(||y||, floor / rtol)``, floor the rounding level of the residual
         (ROUNDING_FLOOR): equal to ``||X b - y|| / ||y||`` unless ``rtol ||y||`` is below the floor."""
-        floor = ROUNDING_FLOOR * np.linalg.norm(X_abs @ np.abs(b_) + y_abs)
-        return np.linalg.norm(grad_) / max(y_norm, floor / rtol, np.finfo(float).tiny)
+        floor = ROUNDING_FLOOR * _norm(X_abs @ np.abs(b_) + y_abs)
+        return _norm(grad_) / max(y_norm, floor / rtol, np.finfo(float).tiny)
 
     nu = np.zeros(N)
     checked = False
@@ -269,6 +274,17 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
             "Try a larger max_iter or rtol; a k that is tiny on many coordinates makes the problem l1-like "
             "and ill-conditioned.")
     return SolverResult(beta=b, nu=nu, residual=float(resid), iterations=it, converged=converged, message=message)
+
+
+def _norm(v):
+    """Euclidean norm without underflow or overflow of the squares: numpy's where that is safe
+    (bit-identical results there), scaled by the largest entry where the squares would leave the
+    float64 range (|v| ~ 1e-162 has squares that underflow to 0, and a 'converged' residual)."""
+    n = np.linalg.norm(v)
+    if 1e-140 < n < 1e140:
+        return n
+    m = np.max(np.abs(v), initial=0.0)
+    return float(m * np.linalg.norm(v / m)) if m > 0 and np.isfinite(m) else float(n)
 
 
 def _minor_coefficient(k, b0):
