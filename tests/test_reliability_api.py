@@ -154,11 +154,13 @@ def test_solver_reports_an_inconsistent_system_quickly():
 
 # ------------------------------------------------------------------ item 8: grid-independent curve
 
-def test_curve_does_not_depend_on_the_grid():
-    """Old code: 'could not bracket tau at alpha=0.999999' on the curve, though each point solves alone."""
+@pytest.mark.parametrize("scheme", ["readout", "merged"])
+def test_curve_does_not_depend_on_the_grid(scheme):
+    """Old code (readout): 'could not bracket tau at alpha=0.999999' on the curve, though each point
+    solves alone."""
     task, init = Task(0.25, 0.125, 0.125), Init(1e-2)
-    r = generalization_error([1e-6, 0.999999], task, init)
-    alone = [float(generalization_error(a, task, init)) for a in (1e-6, 0.999999)]
+    r = generalization_error([1e-6, 0.999999], task, init, scheme)
+    alone = [float(generalization_error(a, task, init, scheme)) for a in (1e-6, 0.999999)]
     np.testing.assert_allclose(r.E, alone, rtol=1e-12)
     assert abs(r.E[0] - (1 - 1e-6)) < 1e-5  # alpha -> 0: nothing learned, E -> 1
 
