@@ -503,7 +503,7 @@ def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
             init = Init(**it["init"])
             got = regime(init, task, scheme).regime.value
             if check and got != it["regime"]:
-                raise ValueError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
+                raise ParameterError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
                                  f"{scheme!r}, not {it['regime']}: fix validation/configs/{name}.toml")
             label = it["label"] if check else f"{it['label']}: regime {got}"
             curves.append({"panel": ti, "label": label, "regime": it["regime"], "regime_found": got,

@@ -50,7 +50,7 @@ CODE_VERSION = "ptft-sweep-1"
 BACKENDS = ("local", "ray")
 
 
-from .errors import BackendUnavailableError  # noqa: E402  (re-exported)
+from .errors import BackendUnavailableError, ParameterError  # noqa: E402  (BackendUnavailableError re-exported)
 
 
 # ------------------------------------------------------------------------------------- hashing
@@ -63,7 +63,7 @@ def canonical_json(config) -> str:
     try:
         return json.dumps(config, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"config={config!r} is not a JSON config (dict of str, int, float, bool, None, "
+        raise ParameterError(f"config={config!r} is not a JSON config (dict of str, int, float, bool, None, "
                          f"lists, dicts; finite floats): {e}") from None
 
 
@@ -367,7 +367,7 @@ def run_sweep(fn: Callable[[dict], dict], configs: Sequence[dict], cache_dir, *,
     """
     workers = V.positive_int("workers", workers)
     if backend not in BACKENDS:
-        raise ValueError(f"backend={backend!r} is invalid; valid: {', '.join(BACKENDS)}")
+        raise ParameterError(f"backend={backend!r} is invalid; valid: {', '.join(BACKENDS)}")
     cache = Cache(Path(cache_dir))
     configs = [json.loads(canonical_json(c)) for c in configs]
     keys = [cache.key(c) for c in configs]

@@ -41,7 +41,7 @@ INIT = {"--c-pt": "0.01", "--lambda-pt": "0", "--gamma-ft": "0"}
 #: Subcommands whose errors come from the Python API (issue 12 part B turns its remaining bare
 #: ValueErrors into ParameterErrors): until then the CLI may report them as "internal error" (exit 1,
 #: one line, no traceback).  Every other subcommand must never report an internal error.
-API_DRIVEN = {"regime", "scales", "curve", "boundary", "simulate"}
+API_DRIVEN = {"boundary"}
 
 
 @pytest.fixture(autouse=True, scope="module")

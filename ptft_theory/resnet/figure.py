@@ -61,13 +61,17 @@ def start_plot(csv_path):
     rows = read_csv_rows(csv_path)
     if not rows:
         raise ParameterError(f"csv={str(csv_path)!r} has no rows")
+    missing = [c for c in ("n_ft", *(lev for lev, _ in LEVERS)) if c not in rows[0]]
+    if missing:
+        raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
+                             "`ptft resnet run` or `ptft transformer run`")
     return plt, rows, base_point(rows)
 
 
 def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
     """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
     plt, rows, base = start_plot(csv_path)
-    missing = [c for c in ("n_ft", *(lev for lev, _ in LEVERS), *(m for m, _ in METRICS)) if c not in rows[0]]
+    missing = [m for m, _ in METRICS if m not in rows[0]]
     if missing:
         raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
                              "`ptft resnet run`")

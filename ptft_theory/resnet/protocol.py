@@ -99,21 +99,21 @@ class Protocol:
 
     def __post_init__(self):
         if self.dataset not in D.DATASETS:
-            raise ValueError(f"dataset={self.dataset!r} is invalid; valid: {', '.join(D.DATASETS)}")
+            raise ParameterError(f"dataset={self.dataset!r} is invalid; valid: {', '.join(D.DATASETS)}")
         if self.task not in TASKS:
-            raise ValueError(f"task={self.task!r} is invalid; valid: {', '.join(TASKS)}")
+            raise ParameterError(f"task={self.task!r} is invalid; valid: {', '.join(TASKS)}")
         for name in ("n_pt_classes", "width", "batch_size", "pt_epochs", "ft_epochs", "n_probe"):
             V.positive_int(name, getattr(self, name))
         if self.task == "binary" and self.n_ft_classes != 2:
-            raise ValueError(f"n_ft_classes={self.n_ft_classes!r} is invalid for task='binary'; valid: 2")
+            raise ParameterError(f"n_ft_classes={self.n_ft_classes!r} is invalid for task='binary'; valid: 2")
         if V.positive_int("n_ft_classes", self.n_ft_classes) < 2:
-            raise ValueError(f"n_ft_classes={self.n_ft_classes!r} is invalid; valid range: n_ft_classes >= 2")
+            raise ParameterError(f"n_ft_classes={self.n_ft_classes!r} is invalid; valid range: n_ft_classes >= 2")
         for name in ("n_pt_per_class", "n_test_per_class", "image_size"):
             v = getattr(self, name)
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
-                raise ValueError(f"{name}={v!r} is invalid; valid range: an integer >= 0 (0 = all / native)")
+                raise ParameterError(f"{name}={v!r} is invalid; valid range: an integer >= 0 (0 = all / native)")
         if self.stem not in ("imagenet", "cifar"):
-            raise ValueError(f"stem={self.stem!r} is invalid; valid: imagenet, cifar")
+            raise ParameterError(f"stem={self.stem!r} is invalid; valid: imagenet, cifar")
         check_training(self)
 
     @classmethod
@@ -145,7 +145,7 @@ def validate_levers(c_pt, kappa, gamma_ft, n_ft) -> tuple[float, float, float, i
     """c_pt > 0, kappa > 0, gamma_ft >= 0, n_ft an integer >= 2."""
     n = V.positive_int("n_ft", n_ft)
     if n < 2:
-        raise ValueError(f"n_ft={n_ft!r} is invalid; valid range: n_ft >= 2 (BatchNorm needs two images)")
+        raise ParameterError(f"n_ft={n_ft!r} is invalid; valid range: n_ft >= 2 (BatchNorm needs two images)")
     return V.positive("c_pt", c_pt), V.positive("kappa", kappa), V.nonnegative("gamma_ft", gamma_ft), n
 
 
@@ -157,9 +157,9 @@ def resolve_device(device: str = "auto") -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cpu" or device.startswith("cuda"):
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} is invalid here: CUDA is not available; valid: cpu, auto")
+            raise ParameterError(f"device={device!r} is invalid here: CUDA is not available; valid: cpu, auto")
         return device
-    raise ValueError(f"device={device!r} is invalid; valid: auto, cpu, cuda, cuda:N")
+    raise ParameterError(f"device={device!r} is invalid; valid: auto, cpu, cuda, cuda:N")
 
 
 def device_name(device: str) -> str:
@@ -187,7 +187,7 @@ def class_split(protocol: Protocol, seed: int, num_classes: int) -> tuple[np.nda
     """(PT classes, FT classes) for this seed: a seeded permutation of all classes, PT first."""
     need = protocol.n_pt_classes + protocol.n_ft_classes
     if need > num_classes:
-        raise ValueError(f"n_pt_classes + n_ft_classes = {need} is invalid for dataset={protocol.dataset!r}; "
+        raise ParameterError(f"n_pt_classes + n_ft_classes = {need} is invalid for dataset={protocol.dataset!r}; "
                          f"valid range: <= {num_classes}")
     rng = np.random.default_rng(derive_seed({"purpose": "classes", "dataset": protocol.dataset, "seed": seed}))
     perm = rng.permutation(num_classes)
@@ -201,7 +201,7 @@ def _select(split: D.ImageData, classes, per_class: int, rng, what: str) -> tupl
         pool = np.flatnonzero(split.labels == c)
         if per_class:
             if per_class > len(pool):
-                raise ValueError(f"{what}={per_class} per class is invalid for class {int(c)} "
+                raise ParameterError(f"{what}={per_class} per class is invalid for class {int(c)} "
                                  f"({split.class_names[c]!r}); valid range: <= {len(pool)}")
             pool = rng.choice(pool, size=per_class, replace=False)
         idx.append(pool)
@@ -217,7 +217,7 @@ def _balanced(split: D.ImageData, classes, n: int, rng) -> tuple[np.ndarray, np.
     for j, (c, m) in enumerate(zip(classes, counts)):
         pool = np.flatnonzero(split.labels == c)
         if m > len(pool):
-            raise ValueError(f"n_ft={n} is invalid: class {int(c)} ({split.class_names[c]!r}) has {len(pool)} "
+            raise ParameterError(f"n_ft={n} is invalid: class {int(c)} ({split.class_names[c]!r}) has {len(pool)} "
                              f"training images; valid range: 2 <= n_ft <= {k * min(len(np.flatnonzero(split.labels == cc)) for cc in classes)}")
         idx.append(rng.choice(pool, size=m, replace=False))
         lab.append(np.full(m, j))

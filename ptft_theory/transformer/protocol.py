@@ -48,7 +48,7 @@ import numpy as np
 from .. import _validate as V
 from ..errors import ParameterError
 from ..resnet.protocol import check_training, device_name, fine_tune, json_safe, load_or_train, protocol_from_dict
-from ..sweep import derive_seed, source_hash
+from ..sweep import code_fingerprint, derive_seed
 from . import tasks as T
 
 OPTIMIZERS = ("adam", "sgd")
@@ -59,8 +59,11 @@ PT_CODE_VERSION = "transformer-pt-1"
 
 @functools.lru_cache(maxsize=None)
 def code_hash() -> str:
-    """Short SHA-256 of the sources a run depends on: part of every cached run's and PT network's key."""
-    return source_hash(Path(__file__).parent, ("protocol.py", "model.py", "tasks.py"))
+    """Short SHA-256 of the code a run can execute: part of every cached run's and PT network's key.
+
+    Computed, not listed by hand (:func:`ptft_theory.sweep.code_fingerprint`): every source file of the
+    installed package, with the Python, torch and numpy versions."""
+    return code_fingerprint(Path(__file__).resolve().parent.parent, distributions=("torch", "numpy"))
 
 
 @dataclasses.dataclass(frozen=True)
