@@ -1,6 +1,6 @@
 """ptft-theory: how pretraining shapes the inductive bias of fine-tuning (arXiv 2602.20062).
 
-Conventions (DESIGN.md section 1): a two-layer diagonal linear network ``beta = u+ v+ - u- v-``,
+Conventions (docs/design.md section 1): a two-layer diagonal linear network ``beta = u+ v+ - u- v-``,
 PT initialisation ``u^2 + v^2 = c_pt``, ``u^2 - v^2 = lambda_pt``; after PT the readouts are
 re-initialised to ``gamma_ft`` (scheme ``"merged"``, the default and the paper's network, sets both
 branches' first layers to their sum; ``"readout"`` keeps each branch's own) and the whole network is

@@ -1,4 +1,4 @@
-"""The two fine-tuning re-initialisation schemes (DESIGN.md section 1), by name."""
+"""The two fine-tuning re-initialisation schemes (docs/design.md section 1), by name."""
 
 import enum
 

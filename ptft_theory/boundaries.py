@@ -1,4 +1,4 @@
-"""Phase boundaries of the replica FT error in alpha (DESIGN.md section 3, "beyond the paper").
+"""Phase boundaries of the replica FT error in alpha (docs/design.md section 3, "beyond the paper").
 
 * :func:`equal_error_alpha` -- the alpha at which two initialisations (or two schemes) give equal E;
 * :func:`level_crossing_alpha` -- the alpha at which E crosses a level;

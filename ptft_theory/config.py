@@ -1,4 +1,4 @@
-"""Small frozen, validated configuration objects (DESIGN.md section 6)."""
+"""Small frozen, validated configuration objects (docs/design.md section 6)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class Init:
 
 @dataclasses.dataclass(frozen=True)
 class Task:
-    """Task statistics of the PT and FT teachers (DESIGN.md section 1).
+    """Task statistics of the PT and FT teachers (docs/design.md section 1).
 
     Attributes:
         rho_pt: fraction of coordinates carrying the PT teacher, in [0, 1].

@@ -32,7 +32,7 @@ def _dynamics_doc() -> str:
     up, vp = dynamics.branch_solution(1)
     um, vm = dynamics.branch_solution(-1)
     out = [HEADER, "# 1. Gradient-flow dynamics and the implicit-bias potential\n\n",
-           "Conventions: DESIGN.md section 1; arXiv 2602.20062, section 3.  Per coordinate "
+           "Conventions: docs/design.md section 1; arXiv 2602.20062, section 3.  Per coordinate "
            "$\\beta = u_+ v_+ - u_- v_-$.  With $g = \\partial L/\\partial\\beta$ and the *integrated "
            "gradient* $s(t) = -\\int_0^t g\\,dt$, gradient flow on the weights reads, per branch,\n\n",
            _m("\\frac{du_\\pm}{ds} = \\pm v_\\pm,\\qquad \\frac{dv_\\pm}{ds} = \\pm u_\\pm ."),
@@ -46,7 +46,7 @@ def _dynamics_doc() -> str:
            "From $u_0 = \\sqrt{(c+\\lambda)/2}$, $v_0 = \\sqrt{(c-\\lambda)/2}$ in both branches:\n\n",
            _m(f"\\beta_{{PT}}(s) = {sp.latex(dynamics.pt_beta_of_s())}"),
            f"\nThe free symbols of this expression are {_i(sorted(map(str, dynamics.pt_beta_of_s().free_symbols)))}: "
-           f"$\\lambda_{{PT}}$ does not appear (**verified**, DESIGN 2.2).  Inverting,\n\n",
+           f"$\\lambda_{{PT}}$ does not appear (**verified**, docs/design.md section 2.2).  Inverting,\n\n",
            _m(f"s_{{PT}} = {sp.latex(dynamics.pt_integrated_gradient())}"),
            "\nand the first layers PT ends with (signed; the $-$ branch crosses zero for "
            "$\\lambda_{PT} < 0$ and large $|\\beta_{PT}|$):\n\n",
@@ -66,7 +66,7 @@ def _dynamics_doc() -> str:
            "Integrating (sympy `integrate`, $Q_k(0) = 0$):\n\n",
            _m(f"Q_k(b) = {sp.latex(potential.potential())} = \\frac{{k}}{{2}} h(b/k),\\quad "
               f"h(z) = {sp.latex(potential.h_function())}"),
-           "This is DESIGN 2.2's potential (**verified**).  Printed kernels use the algebraically equal, "
+           "This is docs/design.md section 2.2's potential (**verified**).  Printed kernels use the algebraically equal, "
            "cancellation-free form (checked by sympy)\n\n",
            _m(f"Q_k(b) = {sp.latex(potential.potential_stable())}"),
            "\nLimits (sympy `series` / `limit`): lazy, $k\\to\\infty$: " + _i(potential.l2_limit_of_potential())
@@ -98,7 +98,7 @@ def _ft_doc() -> str:
     verdict_text = {"symbolic": "confirmed symbolically by sympy",
                     "numeric-50-digits": "confirmed to 40 digits at 20 random points with mpmath at 50 digits "
                                          "(sympy's simplifier does not close this identity)",
-                    "differs": "**differs from DESIGN.md**"}
+                    "differs": "**differs from docs/design.md**"}
     for scheme in ft_maps.Scheme:
         k_e, b0_e = ft_maps.ft_scale_and_start(scheme)
         ap, am = ft_maps.ft_first_layers(scheme)
@@ -107,7 +107,7 @@ def _ft_doc() -> str:
         out += [f"\n## Scheme `\"{scheme.value}\"`\n\n",
                 "First layers at the start of FT:\n\n", _m(f"a_+ = {sp.latex(ap)}"), _m(f"a_- = {sp.latex(am)}"),
                 "Derived:\n\n", _m(f"k = {sp.latex(k_e)}"), _m(f"b_0 = {sp.latex(b0_e)}"),
-                "DESIGN.md section 2.3 states (verify):\n\n", _m(f"k = {sp.latex(ke)},\\qquad b_0 = {sp.latex(be)}"),
+                "docs/design.md section 2.3 states:\n\n", _m(f"k = {sp.latex(ke)},\\qquad b_0 = {sp.latex(be)}"),
                 f"\nVerdict: $k^2$ {verdict_text[verdicts['k^2']]}; $b_0$ {verdict_text[verdicts['b0']]}.\n"]
     # The sign warning, by computation.
     bad = ft_maps.wrong_readout_k()
@@ -176,11 +176,11 @@ def _regimes_doc() -> str:
 def _replica_doc() -> str:
     from .symbolic import replica as R
     eq_tau, eq_alpha = R.fixed_point_equations()
-    design_eta = R.eta_prime_design_form()  # raises unless implicit differentiation gives DESIGN's form
+    design_eta = R.eta_prime_design_form()  # raises unless implicit differentiation gives docs/design.md's form
     l2 = R.l2_limit()
-    psi = R.donoho_tanner_objective()  # raises unless it equals DESIGN's closed form
+    psi = R.donoho_tanner_objective()  # raises unless it equals docs/design.md's closed form
     out = [HEADER, "# 4. Replica saddle point of the FT error\n\n",
-           "Conventions: DESIGN.md section 3; arXiv 2602.20062.  For $\\min_b \\sum_d D_{k_d}(b_d, b_{0,d})$ "
+           "Conventions: docs/design.md section 3; arXiv 2602.20062.  For $\\min_b \\sum_d D_{k_d}(b_d, b_{0,d})$ "
            "s.t. $Xb = y$ with iid Gaussian $X$ ($N, D\\to\\infty$, $\\alpha = N/D$) each coordinate of the "
            "estimate behaves as the scalar proximal map $\\eta(x)$ of the Bregman potential at "
            "$x = \\beta^* + \\tau z$, $z\\sim N(0, 1)$.\n",
@@ -198,7 +198,7 @@ def _replica_doc() -> str:
            "$ds/dx = -(\\partial r/\\partial x)/r'(s)$ (sympy checks $\\partial r/\\partial s = r'(s)$):\n\n",
            _m(f"\\eta'(x) = {sp.latex(R.eta_prime())}"),
            "Differentiating the $b$-form stationarity condition instead gives (sympy `simplify`, "
-           "**checked equal** to DESIGN.md's $1/(1 + \\zeta/(2\\sqrt{k^2+b^2}))$):\n\n",
+           "**checked equal** to docs/design.md's $1/(1 + \\zeta/(2\\sqrt{k^2+b^2}))$):\n\n",
            _m(f"\\eta'(x) = {sp.latex(design_eta)}"),
            "\n## 4.4 Fixed-point equations\n\nWith $\\mathrm{MSE} = E[(\\eta - \\beta^*)^2]$ and "
            "$D_1 = E[\\eta']$ (averages over $z$ and the coordinate classes):\n\n",
@@ -212,7 +212,7 @@ def _replica_doc() -> str:
            "$k\\to 0$ iff $\\alpha > \\alpha_c(\\rho) = \\min_{t>0}\\psi(t)$, the statistical "
            "dimension of the $\\ell_1$ descent cone, with $\\psi(t) = \\rho(1+t^2) + 2(1-\\rho)"
            "\\int_t^\\infty (u-t)^2\\varphi(u)\\,du$; sympy `integrate` gives the tail, **checked equal** to "
-           "DESIGN.md's $(1+t^2)\\Phi(-t) - t\\varphi(t)$ ($\\Phi(-t) = \\operatorname{erfc}(t/\\sqrt2)/2$):\n\n",
+           "docs/design.md's $(1+t^2)\\Phi(-t) - t\\varphi(t)$ ($\\Phi(-t) = \\operatorname{erfc}(t/\\sqrt2)/2$):\n\n",
            _m(f"\\psi(t) = {sp.latex(psi)}"),
            "The minimiser solves\n\n",
            _m(f"\\psi'(t) = {sp.latex(R.donoho_tanner_stationarity())} = 0"),

@@ -1,4 +1,4 @@
-"""Replica prediction of the fine-tuning generalization error (DESIGN.md section 3).
+"""Replica prediction of the fine-tuning generalization error (docs/design.md section 3).
 
 ``generalization_error(alpha, task, init, scheme)`` solves the replica fixed point
 

@@ -1,4 +1,4 @@
-"""High-precision (mpmath) path of the replica prediction (DESIGN.md section 3, last paragraph).
+"""High-precision (mpmath) path of the replica prediction (docs/design.md section 3, last paragraph).
 
 ``generalization_error(..., dps=D)`` lands here.  It evaluates the *same generated expressions* as
 the float64 solver (``kernels.mp``: ``prox_residual``, ``prox_residual_derivative``,

@@ -1,4 +1,4 @@
-"""The FT scale and start ``(k, b0)`` of every coordinate (DESIGN.md section 2.3).
+"""The FT scale and start ``(k, b0)`` of every coordinate (docs/design.md section 2.3).
 
 Thin, validated wrappers around the generated kernels ``ft_scale_<scheme>`` / ``ft_start_<scheme>``
 (derived in :mod:`ptft_theory.symbolic.ft_maps`).
@@ -25,7 +25,7 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     c_pt, lambda_pt, gamma_ft : float
         Initialisation levers; ``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``.
     scheme : {"readout", "merged"}
-        FT re-initialisation scheme (default ``"merged"``, see README *Schemes*).
+        FT re-initialisation scheme (default ``"merged"``, see docs/methods.md, *The two fine-tuning schemes*).
     dps : int, optional
         Evaluate with mpmath at this many digits; returns object arrays of ``mpf``.  ``beta_pt`` may
         then hold ``mpf`` values, used as they are (not rounded to float64).

@@ -1,4 +1,4 @@
-"""Gradient-flow ground truth: train the diagonal network itself, PT then FT (DESIGN.md section 1).
+"""Gradient-flow ground truth: train the diagonal network itself, PT then FT (docs/design.md section 1).
 
 The network is ``beta = u+ * v+ - u- * v-`` and the loss ``L = ||X beta - y||^2 / (2N)``; its
 gradient is taken by torch autograd from this forward pass, so the simulator shares no formula

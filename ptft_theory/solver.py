@@ -1,6 +1,6 @@
 """Convex implicit-bias solver: ``argmin sum_d D_{k_d}(b_d, b0_d)  s.t.  X b = y``.
 
-The solution is the end point of gradient flow (DESIGN.md section 2.3), so this is the fast way to
+The solution is the end point of gradient flow (docs/design.md section 2.3), so this is the fast way to
 get what a fully trained diagonal network would learn.  We solve the dual
 
     min_nu  F(nu) = sum_d G_d((X^T nu)_d) - nu^T y,    G_d(w) = int_0^w b_d,

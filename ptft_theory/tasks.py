@@ -1,4 +1,4 @@
-"""Seeded teachers and data (DESIGN.md section 1).
+"""Seeded teachers and data (docs/design.md section 1).
 
 A fraction ``rho_pt`` of the D coordinates carries the PT teacher; the FT teacher lives on
 ``rho_shared * D`` of those plus ``rho_new * D`` coordinates outside the PT support.  Non-zero

@@ -409,7 +409,7 @@ def test_valid_extremes_never_give_a_traceback():
 def test_curve_sigma_range():
     rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "--sigma", "1e200")
     assert_one_line_error(rc, err, (2,), names=("sigma=1e+200 is invalid; valid range: 0 <= sigma <= 1e100",))
-    # the largest sigma allowed still gives the closed form of GF's least-squares limit (README, rung 1):
+    # the largest sigma allowed still gives the closed form of GF's least-squares limit (docs/methods.md, replica theory):
     # E = sigma^2 alpha / ((alpha - 1) E[beta*^2]), E[beta*^2] = rho_ft amp_ft^2 = 1 for the default amplitude
     rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "1.5", "--sigma", "1e100", "--json")
     assert rc == 0, err

@@ -25,7 +25,7 @@ def test_generated_headers_name_source():
         assert text.count("Source: ptft_theory.symbolic.") == len(codegen.kernels_of(backend))
 
 
-# Domain strategies: the levers of DESIGN.md section 1.
+# Domain strategies: the levers of docs/design.md section 1.
 c_pts = st.floats(1e-3, 10.0)
 unit = st.floats(-1.0, 1.0)
 gammas = st.floats(0.0, 1.0)

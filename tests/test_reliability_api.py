@@ -196,7 +196,7 @@ _Z = sp.Symbol("z", positive=True)
 
 
 def _sympy_descriptors(amp, k_pt, k_new):
-    """l-order and PT dependence from DESIGN.md's definitions typed here independently, at 50 digits:
+    """l-order and PT dependence from docs/design.md's definitions typed here independently, at 50 digits:
     h(z) = z asinh z - sqrt(1+z^2) + 1, p = z h'/h, q = h/z, delta = (q_new - q_pt)/(q_new + q_pt)."""
     h = _Z * sp.asinh(_Z) - sp.sqrt(1 + _Z**2) + 1
     p = _Z * sp.diff(h, _Z) / h

@@ -20,7 +20,7 @@ MIXED = Task(0.1, 0.05, 0.05)
 
 
 def test_symbolic_eta_prime_matches_design_and_l2_limit():
-    R.eta_prime_design_form()  # raises unless implicit differentiation gives DESIGN's eta'
+    R.eta_prime_design_form()  # raises unless implicit differentiation gives docs/design.md's eta'
     assert sp.simplify(R.l2_limit() - (1 - R.alpha)) == 0
 
 
@@ -64,7 +64,7 @@ def test_donoho_tanner_threshold_against_direct_minimisation(rho):
     assert abs(rich_limit_threshold(rho) - float(ref)) < 1e-12
     assert abs(rich_limit_threshold(rho, dps=30) - ref) < mpmath.mpf(10) ** -28
     if rho == 0.1:
-        assert abs(rich_limit_threshold(0.1) - 0.328793505453630) < 1e-14  # DESIGN.md's value
+        assert abs(rich_limit_threshold(0.1) - 0.328793505453630) < 1e-14  # docs/design.md's value
 
 
 def test_small_k_trend_toward_l1_threshold():

@@ -125,7 +125,7 @@ def test_rich_limit_threshold_dps40_against_independent_formulation():
         got = rich_limit_threshold(rho, dps=40)
         assert abs(got - ref) < mpmath.mpf(10) ** -30, (rho, got, ref)
     with mpmath.workdps(40):
-        assert mpmath.nstr(rich_limit_threshold(0.1, dps=40), 15) == "0.32879350545363"  # DESIGN.md's value
+        assert mpmath.nstr(rich_limit_threshold(0.1, dps=40), 15) == "0.32879350545363"  # docs/design.md's value
 
 
 # ------------------------------------------------------------------------------------ boundaries

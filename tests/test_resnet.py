@@ -306,5 +306,5 @@ def test_fashion_mnist_pt_ft_beats_chance_and_shows_the_c_effect(tmp_path):
         assert r["pt_test_error"] < 0.5, (c, r)  # 4-way PT: chance 0.75
     # predicted direction: smaller c -> larger relative change of the early blocks (rich FT).
     # Measured ratio 3.5 here (2.0 and 2.8 on seeds 1, 2); require 2.  At a 5x larger step the
-    # direction is not reliable (BN re-tunes the weight scale during PT; see the README)
+    # direction is not reliable (BN re-tunes the weight scale during PT; see docs/results.md)
     assert res[0.5]["richness"] > 2 * res[2.0]["richness"], res

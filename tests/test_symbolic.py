@@ -62,7 +62,7 @@ def test_merged_scale_is_proven_symbolically():
 
 
 def test_positive_roots_of_first_layers_are_wrong_for_negative_lambda():
-    # DESIGN.md: taking |a+-| is off by up to ~80%; the signed derivation must differ there.
+    # docs/design.md: taking |a+-| is off by up to ~80%; the signed derivation must differ there.
     good, _ = ft_maps.ft_scale_and_start("readout")
     bad = ft_maps.wrong_readout_k()
     args = (S.beta_pt, S.c_pt, S.lambda_pt, S.gamma_ft)

@@ -20,7 +20,7 @@ def test_teacher_counts_amplitudes_and_seed():
     assert np.allclose(np.abs(T.beta_pt[T.beta_pt != 0]), 1 / np.sqrt(0.1))
     assert np.allclose(np.abs(T.beta_ft[T.beta_ft != 0]), 1 / np.sqrt(0.1))
     assert set(np.flatnonzero(T.beta_ft)) == set(np.flatnonzero((T.classes == SHARED) | (T.classes == NEW)))
-    # unit mean square per coordinate (DESIGN section 1)
+    # unit mean square per coordinate (docs/design.md section 1)
     assert np.mean(T.beta_pt**2) * 1000 / 100 == pytest.approx(1 / 0.1 * 0.1 * 10)
     T2 = make_teachers(1000, task, seed=3)
     assert np.array_equal(T.beta_ft, T2.beta_ft) and not np.array_equal(T.beta_ft, make_teachers(1000, task, 4).beta_ft)

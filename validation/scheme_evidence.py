@@ -48,7 +48,7 @@ def run(scheme, task_name, ratio, seed, D=200, n_pt=160, n_ft=60, c=1e-3):
     ss = np.random.SeedSequence(seed).spawn(2)
     Xp, yp = sample_data(n_pt, T.beta_pt, seed=ss[0])
     Xf, yf = sample_data(n_ft, T.beta_ft, seed=ss[1])
-    beta_pt = implicit_bias_solution(Xp, yp, np.full(D, c), np.zeros(D))  # GF from the PT init (DESIGN 2.2)
+    beta_pt = implicit_bias_solution(Xp, yp, np.full(D, c), np.zeros(D))  # GF from the PT init (docs/design.md section 2.2)
     k, b0 = ft_scales(beta_pt, c, lam, gamma, scheme)
     beta_ft = implicit_bias_solution(Xf, yf, k, b0)
     share = float(np.sum(beta_ft[T.beta_pt != 0] ** 2) / np.sum(beta_ft**2))

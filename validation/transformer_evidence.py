@@ -5,7 +5,7 @@
 Writes ``<csv stem>_effects.csv`` beside it (one row per FT op, lever, metric and n_FT: the paired
 difference between the largest and smallest lever value over seeds, its SE, resolved beyond 2 SE)
 and ``<csv stem>_vs_scratch.csv`` (FT accuracy minus the no-PT baseline's, per design point), and
-prints the Markdown tables quoted in the README.
+prints the Markdown tables quoted in docs/results.md.
 """
 
 import argparse

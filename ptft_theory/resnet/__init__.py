@@ -1,4 +1,4 @@
-"""ResNet validation of the PT+FT theory on real images (DESIGN.md section 5, rung 5; the paper's Fig. 4).
+"""ResNet validation of the PT+FT theory on real images (docs/design.md section 5, rung 5; the paper's Fig. 4).
 
 A torchvision resnet18 is pretrained (PT) on some classes and fine-tuned (FT) on held-out classes,
 with the paper's three initialisation levers (arXiv 2602.20062, Fig. 4):

@@ -1,4 +1,4 @@
-"""Gradient-flow dynamics of one coordinate of the diagonal network (DESIGN.md section 2, item 1).
+"""Gradient-flow dynamics of one coordinate of the diagonal network (docs/design.md section 2, item 1).
 
 Per coordinate d the network is ``beta_d = u+ v+ - u- v-``.  Under gradient flow on any loss,
 with ``g = dL/dbeta_d`` and the integrated gradient ``s(t) = -int_0^t g dt``, the weights of the
@@ -88,7 +88,7 @@ def pt_beta_of_s():
     """beta(s) from the PT initialisation, simplified; the result does not contain lambda_pt.
 
     Derived with generic branch initial weights (u0, v0), then u0^2 + v0^2 = c_pt is used.
-    Expected (DESIGN.md, verify): ``c_pt * sinh(2 s)``.
+    Expected (docs/design.md section 2.2): ``c_pt * sinh(2 s)``.
     """
     beta_s, _, _ = network_beta(u0, v0, u0, v0)
     beta_s = sp.simplify(beta_s.rewrite(sp.sinh))

@@ -1,12 +1,12 @@
 """The fine-tuning scale and start ``(k, b0)`` of every coordinate, per re-initialisation scheme.
 
-DESIGN.md section 2, item 3.  After PT, the readouts are re-initialised to ``gamma_ft`` and the
+docs/design.md section 2, item 3.  After PT, the readouts are re-initialised to ``gamma_ft`` and the
 first layers are kept per branch (``"readout"``) or merged (``"merged"``: both branches get
 ``u+ + u-``).  FT then starts each branch at ``(a_branch, gamma_ft)`` and the coordinate follows
 ``beta(s) = P e^{2s} - M e^{-2s}`` (:func:`.dynamics.network_beta`), so its implicit bias is the
 Bregman divergence of ``Q_k`` from ``b0`` with ``k = 2 sqrt(P M)``, ``b0 = P - M``
 (:func:`.potential.scale_and_start_from_PM`).  Everything is derived here from the branch
-dynamics; DESIGN.md's closed forms are compared in :func:`compare_with_design`.
+dynamics; docs/design.md's closed forms are compared in :func:`compare_with_design`.
 """
 
 from functools import lru_cache
@@ -67,7 +67,7 @@ def ft_scale_and_start(scheme):
 
 
 def design_expected(scheme):
-    """DESIGN.md's stated (verify) closed forms, typed in *only* to be compared with the derivation."""
+    """docs/design.md's stated closed forms (section 2.3), typed in *only* to be compared with the derivation."""
     c, lam, g, bp = c_pt, lambda_pt, gamma_ft, beta_pt
     if Scheme(scheme) is Scheme.MERGED:
         return g**2 + (1 + lam / c) * (c + sp.sqrt(c**2 + bp**2)), sp.Integer(0)
@@ -97,7 +97,7 @@ def _equal(e1, e2):
 
 @lru_cache(maxsize=None)
 def compare_with_design(scheme):
-    """Compare the derived (k, b0) with DESIGN.md's; returns a dict of verdicts.
+    """Compare the derived (k, b0) with docs/design.md's; returns a dict of verdicts.
 
     k is compared through k^2 (both sides are nonnegative): ``k_derived^2 == k_design^2``.
     Each verdict is ``"symbolic"`` (sympy proves it), or ``"numeric-50-digits"`` (agreement to
@@ -138,7 +138,7 @@ def _numeric_equal(e1, e2, n=20, seed=0):
 
 
 def wrong_readout_k():
-    """The *incorrect* readout k that takes positive square roots of a+-^2 (DESIGN.md warns of it).
+    """The *incorrect* readout k that takes positive square roots of a+-^2 (docs/design.md warns of it).
 
     Kept to document, by computation, where it differs: for lambda_pt < 0 the first layer of one
     branch crosses zero during PT, and |a-| replaces the signed a-.

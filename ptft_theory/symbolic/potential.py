@@ -1,4 +1,4 @@
-"""Mirror map, hyperbolic-entropy potential and Bregman divergence (DESIGN.md section 2, items 2-3).
+"""Mirror map, hyperbolic-entropy potential and Bregman divergence (docs/design.md section 2, items 2-3).
 
 Starting point (derived in :mod:`.dynamics`): whatever the branch initial weights, a coordinate's
 coefficient along gradient flow is ``beta(s) = P e^{2s} - M e^{-2s}`` with ``P, M >= 0`` fixed by
@@ -136,7 +136,7 @@ def potential_stable():
 
 
 def bregman_divergence():
-    """``D_k(b, b0) = Q_k(b) - Q_k(b0) - Q_k'(b0)(b - b0)``: the FT implicit bias (DESIGN 2.3)."""
+    """``D_k(b, b0) = Q_k(b) - Q_k(b0) - Q_k'(b0)(b - b0)``: the FT implicit bias (docs/design.md section 2.3)."""
     Q = potential_stable()
     dQ = potential_derivative()
     return Q - Q.subs(b, b0) - dQ.subs(b, b0) * (b - b0)

@@ -1,4 +1,4 @@
-"""Regime descriptors of fine-tuning (DESIGN.md section 2, item 4; arXiv 2602.20062, Fig. 2).
+"""Regime descriptors of fine-tuning (docs/design.md section 2, item 4; arXiv 2602.20062, Fig. 2).
 
 Two continuous descriptors, both read off the FT potential ``Q_k`` at the FT teacher amplitude:
 

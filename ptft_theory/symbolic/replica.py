@@ -1,4 +1,4 @@
-"""Replica saddle point of the FT error (DESIGN.md section 3).
+"""Replica saddle point of the FT error (docs/design.md section 3).
 
 For ``min sum_d D_{k_d}(b_d, b0_d) s.t. X b = y`` with iid Gaussian X in the proportional limit,
 each coordinate of the estimate behaves like the scalar proximal map (denoiser)
@@ -88,14 +88,14 @@ def eta_zeta_derivative():
 
 
 def eta_prime_design_form():
-    """DESIGN.md's ``1 / (1 + zeta / (2 sqrt(k^2 + b^2)))`` from implicit differentiation of the
-    b-form stationarity condition (checked equal to DESIGN's expression)."""
+    """docs/design.md's ``1 / (1 + zeta / (2 sqrt(k^2 + b^2)))`` from implicit differentiation of the
+    b-form stationarity condition (checked equal to docs/design.md's expression)."""
     F = prox_stationarity()
     kp = sp.Symbol("kp", positive=True)
     d = sp.simplify((-sp.diff(F, x) / sp.diff(F, b)).subs(k, kp))
     design = 1 / (1 + zeta / (2 * sp.sqrt(kp**2 + b**2)))
     if sp.simplify(d - design) != 0:
-        raise AssertionError("eta' from the stationarity condition differs from DESIGN.md")
+        raise AssertionError("eta' from the stationarity condition differs from docs/design.md")
     return d.subs(kp, k)
 
 
@@ -139,14 +139,14 @@ def _gaussian_tail_second_moment():
 def donoho_tanner_objective():
     """Statistical dimension of the l1 descent cone at sparsity rho, as a function of the threshold t:
     ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du``; its minimum over t > 0 is
-    alpha_c(rho).  The tail integral is done by sympy and checked equal to DESIGN.md's
+    alpha_c(rho).  The tail integral is done by sympy and checked equal to docs/design.md's
     ``(1+t^2) Phi(-t) - t phi(t)``; that form (erfc, deterministic printing) is returned."""
     tail = _gaussian_tail_second_moment()
     Phi = sp.erfc(t_dt / sp.sqrt(2)) / 2  # Phi(-t)
     phi = sp.exp(-t_dt**2 / 2) / sp.sqrt(2 * sp.pi)
     design_tail = (1 + t_dt**2) * Phi - t_dt * phi
     if sp.simplify(sp.expand(tail - design_tail).rewrite(sp.erf)) != 0:
-        raise AssertionError("the integrated Donoho-Tanner objective differs from DESIGN.md's form")
+        raise AssertionError("the integrated Donoho-Tanner objective differs from docs/design.md's form")
     return rho * (1 + t_dt**2) + 2 * (1 - rho) * design_tail
 
 

@@ -1,4 +1,4 @@
-"""Shared sympy symbols, named after DESIGN.md section 1.
+"""Shared sympy symbols, named after docs/design.md section 1.
 
 All modules of the symbolic layer take their symbols from here, so that an expression built in one
 module can be substituted into another.  Assumptions are the weakest that make the algebra go
