@@ -198,10 +198,22 @@ class _MpmathKernelPrinter(MpmathPrinter):
     """mpmath backend: rationals printed exactly as ``mpf`` ratios; precision is the caller's."""
 
 
+class _ArbKernelPrinter(MpmathPrinter):
+    """arb backend (python-flint ball arithmetic, :mod:`ptft_theory.certify`): the mpmath printer with
+    the function table :mod:`ptft_theory._arb_ops` (``A.exp``, ``A.mpf`` exact rationals, ``A.pi()``)."""
+
+    def _module_format(self, fqn, register=True):
+        return super()._module_format(fqn, register).replace("mpmath.", "A.")
+
+    def _print_Pi(self, expr):
+        return "A.pi()"
+
+
 BACKENDS = {
     "numpy": (_NumpyKernelPrinter, "import numpy as np"),
     "torch": (_TorchKernelPrinter, "import torch"),
     "mpmath": (_MpmathKernelPrinter, "import mpmath"),
+    "arb": (_ArbKernelPrinter, "from .. import _arb_ops as A"),
 }
 
 
@@ -228,6 +240,8 @@ def _render_function(spec: KernelSpec, expr: sp.Expr, printer) -> str:
 
 def kernels_of(backend: str) -> tuple[KernelSpec, ...]:
     """The kernels generated for ``backend``."""
+    if backend == "arb":  # ball arithmetic evaluates everything the mpmath backend does
+        backend = "mpmath"
     return tuple(spec for spec in KERNELS if backend in spec.backends)
 
 
@@ -391,7 +405,7 @@ def update() -> list[Path]:
         if not path.exists() or path.read_text() != text:
             _write_atomic(path, text)
             written.append(path)
-            if backend != "torch":  # torch is imported lazily; nothing holds it yet
+            if backend not in ("torch", "arb"):  # torch is imported lazily; nothing holds it yet
                 importlib.reload(importlib.import_module(f"ptft_theory._generated.kernels_{backend}"))
     for path, text in generated_files().items():
         if path in written:
