@@ -62,7 +62,9 @@ def pi():
 def from_mpf(x) -> "flint.arb":
     """``mpmath.mpf`` -> exact ``arb`` (a ball of radius 0), whatever the working precision."""
     import mpmath
-    sgn, man, e, bc = mpmath.mpf(x)._mpf_
+    if not isinstance(x, mpmath.mpf):
+        x = mpmath.mpf(x)  # ints and floats: exact at any mpmath precision >= 53 bits
+    sgn, man, e, bc = x._mpf_  # never mpmath.mpf(x) of an mpf: that rounds to the current precision
     if not man:
         return arb(0)
     with flint.ctx.workprec(max(int(bc), 2) + 8):
@@ -74,7 +76,9 @@ def to_mpf(v):
     """midpoint of an ``arb`` -> ``mpmath.mpf``, exactly."""
     import mpmath
     m, e = v.mid().man_exp()
-    return mpmath.mpf((int(m), int(e)))
+    m, e = int(m), int(e)
+    with mpmath.workprec(max(m.bit_length(), 53) + 8):  # mpmath.mpf() rounds to the working precision
+        return mpmath.mpf((m, e))
 
 
 def sign(x):

@@ -780,17 +780,22 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     return out
 
 
-def rich_limit_threshold(rho: float, dps=None):
+def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
     """Donoho-Tanner threshold ``alpha_c(rho) = min_t rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``.
 
     The exact-recovery threshold of l1 minimisation (the k -> 0 limit from scratch).  Float64 by
-    default; ``dps`` evaluates with mpmath at that many digits (returns an ``mpf``).
+    default; ``dps`` evaluates with mpmath at that many digits (returns an ``mpf``).  ``certify=True``
+    returns a :class:`ptft_theory.certify.CertifiedInterval` proved with ball arithmetic, of relative
+    width <= 10^-dps (dps default 30; :func:`ptft_theory.certify.certified_rich_limit_threshold`).
 
     Examples
     --------
     >>> round(rich_limit_threshold(0.1), 12)
     0.328793505454
     """
+    if certify:
+        from .certify import certified_rich_limit_threshold
+        return certified_rich_limit_threshold(rho, 30 if dps is None else dps)
     rho = V.unit_interval("rho", rho)
     if not 0 < rho < 1:
         raise ValueError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")

@@ -78,3 +78,40 @@ def test_arb_moments_match_mpmath_moments():
         old = _MomentsMPLegacy(S.classes, S.pans, 48, S.wp)(tau, zeta)
         for a, b in zip(new, old):
             assert abs(a - b) <= mpmath.mpf(10) ** -38 * abs(b), (a, b)
+
+
+# ----------------------------------------------------------------------- certified Donoho-Tanner
+def _dt_integral_form(rho):
+    """alpha_c(rho) from the integral form min_t rho(1+t^2) + (1-rho) E[(|z|-t)_+^2], minimised
+    independently at 50 digits (mpmath quadrature of the Gaussian integrals, no erfc closed form):
+    the stationarity rho t = (1-rho) E[(|z|-t)_+] is solved by findroot on quad."""
+    with mpmath.workdps(50):
+        r = mpmath.mpf(rho)
+        phi = lambda z: mpmath.exp(-z * z / 2) / mpmath.sqrt(2 * mpmath.pi)  # noqa: E731
+        dpsi = lambda t: r * t - (1 - r) * 2 * mpmath.quad(lambda z: (z - t) * phi(z), [t, mpmath.inf])  # noqa: E731
+        t = mpmath.findroot(dpsi, mpmath.mpf(1), tol=mpmath.mpf(10) ** -90)
+        return r * (1 + t * t) + (1 - r) * 2 * mpmath.quad(lambda z: (z - t) ** 2 * phi(z), [t, mpmath.inf])
+
+
+@pytest.mark.parametrize("rho", [0.1, 0.05, 0.4])
+def test_certified_dt_threshold_contains_integral_form(rho):
+    """The certified interval contains the independently minimised integral form (50 digits; its own
+    error ~1e-48, far below the 1e-30 width asked) and is <= 1e-30 wide relative; at rho = 0.1 it
+    also matches DESIGN's published 0.328793505453630."""
+    from ptft_theory.replica import rich_limit_threshold
+    iv = rich_limit_threshold(rho, 30, certify=True)
+    ref = _dt_integral_form(rho)
+    assert ref in iv, (str(iv), ref)
+    assert iv.relative_width <= mpmath.mpf(10) ** -30
+    if rho == 0.1:
+        assert abs(float(iv) - 0.328793505453630) < 1e-15
+
+
+def test_certified_dt_threshold_refuses_low_precision_and_bad_rho():
+    """Too little working precision for the width asked is refused (never a wider interval labelled
+    certified); the message says what to raise.  rho outside (0, 1) is a parameter error."""
+    from ptft_theory.certify import CertificationError, certified_rich_limit_threshold
+    with pytest.raises(CertificationError, match="raise working_dps"):
+        certified_rich_limit_threshold(0.1, 30, working_dps=25)
+    with pytest.raises(ValueError, match="rho"):
+        certified_rich_limit_threshold(1.0, 30)
