@@ -562,7 +562,7 @@ def _extrapolate(done, a):
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                         dps=None, n_nodes: int = QUAD_NODES) -> ReplicaResult:
+                         dps=None, n_nodes: int = QUAD_NODES, certify: bool = False) -> ReplicaResult:
     """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
 
     Parameters
@@ -581,6 +581,11 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
     n_nodes : int
         Gauss-Hermite nodes (the error estimate uses twice as many).
+    certify : bool
+        Prove the answer with ball arithmetic (:func:`ptft_theory.certify.certified_point`, ``dps``
+        default 30): returns a ``CertifiedPoint`` (scalar alpha) or a tuple of them, each with E as an
+        interval of relative width <= 10^-dps and the (tau, zeta) box holding the unique fixed point;
+        ``CertificationError`` when the proof fails (it says what to raise).
 
     Returns
     -------
@@ -608,6 +613,10 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):
         raise ValueError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+    if certify:  # ball-arithmetic proof (ptft_theory.certify)
+        from .certify import certified_point
+        pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)
+        return pts[0] if np.ndim(alpha) == 0 else pts
     if dps is not None:  # mpmath path: same generated kernels at dps digits (replica_mp)
         from .replica_mp import generalization_error_mp
         return generalization_error_mp(alphas, task, init, scheme, sigma, V.positive_int("dps", dps), n_nodes)

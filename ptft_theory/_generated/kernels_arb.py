@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 from .. import _arb_ops as A
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'moment_integrand_d1', 'moment_integrand_d1_dtau', 'moment_integrand_d1_dzeta', 'moment_integrand_mse', 'moment_integrand_mse_dtau', 'moment_integrand_mse_dzeta', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -358,6 +358,133 @@ def donoho_tanner_curvature(t, rho):
     x0 = 2*rho
     x1 = A.erfc((A.mpf(1)/A.mpf(2))*A.sqrt(2)*t)
     return -x0*x1 + x0 + 2*x1
+
+
+def moment_integrand_d1(w, x, tau, zeta, m, b0):
+    """phi(z(s)) eta'(s) z'(s): the s-integrand of E[eta'] (certified path).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrands()[0]
+    """
+    x0 = 2*w
+    x1 = A.exp(x0*A.sign(b0))
+    return (A.mpf(1)/A.mpf(2))*A.sqrt(2)*(4*m*A.cosh(x0) + 2*x1*abs(b0))*A.exp(-A.mpf(1)/A.mpf(2)*(b0*x1 + 2*m*A.sinh(x0) + w*zeta - x)**2/tau**2)/(A.sqrt(A.pi())*tau)
+
+
+def moment_integrand_mse(w, x, tau, zeta, m, b0):
+    """phi(z(s)) (b(s) - beta*)^2 z'(s): the s-integrand of E[(eta - beta*)^2] (certified path).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrands()[1]
+    """
+    x0 = 2*w
+    x1 = A.exp(x0*A.sign(b0))
+    x2 = b0*x1 + 2*m*A.sinh(x0) - x
+    return (A.mpf(1)/A.mpf(2))*A.sqrt(2)*x2**2*(4*m*A.cosh(x0) + 2*x1*abs(b0) + zeta)*A.exp(-A.mpf(1)/A.mpf(2)*(w*zeta + x2)**2/tau**2)/(A.sqrt(A.pi())*tau)
+
+
+def moment_integrand_d1_dtau(w, x, tau, zeta, m, b0):
+    """d/dtau of the s-integrand of the d1 moment at fixed s (certified Jacobian).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[0]
+    """
+    x0 = (A.mpf(1)/A.mpf(2))/tau**2
+    x1 = A.sqrt(2)
+    x2 = 1/A.sqrt(A.pi())
+    x3 = 2*w
+    x4 = A.exp(x3*A.sign(b0))
+    x5 = 4*m*A.cosh(x3) + 2*x4*abs(b0)
+    x6 = (b0*x4 + 2*m*A.sinh(x3) + w*zeta - x)**2
+    x7 = A.exp(-x0*x6)
+    return -x0*x1*x2*x5*x7 + (A.mpf(1)/A.mpf(2))*x1*x2*x5*x6*x7/tau**4
+
+
+def moment_integrand_d1_dzeta(w, x, tau, zeta, m, b0):
+    """d/dzeta of the s-integrand of the d1 moment at fixed s (certified Jacobian).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[1]
+    """
+    x0 = 2*w
+    x1 = A.exp(x0*A.sign(b0))
+    x2 = b0*x1 + 2*m*A.sinh(x0) + w*zeta - x
+    return -A.mpf(1)/A.mpf(2)*A.sqrt(2)*w*x2*(4*m*A.cosh(x0) + 2*x1*abs(b0))*A.exp(-A.mpf(1)/A.mpf(2)*x2**2/tau**2)/(A.sqrt(A.pi())*tau**3)
+
+
+def moment_integrand_mse_dtau(w, x, tau, zeta, m, b0):
+    """d/dtau of the s-integrand of the mse moment at fixed s (certified Jacobian).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[2]
+    """
+    x0 = (A.mpf(1)/A.mpf(2))/tau**2
+    x1 = A.sqrt(2)
+    x2 = 1/A.sqrt(A.pi())
+    x3 = 2*w
+    x4 = A.exp(x3*A.sign(b0))
+    x5 = b0*x4 + 2*m*A.sinh(x3) - x
+    x6 = x5**2
+    x7 = 4*m*A.cosh(x3) + 2*x4*abs(b0) + zeta
+    x8 = (w*zeta + x5)**2
+    x9 = A.exp(-x0*x8)
+    return -x0*x1*x2*x6*x7*x9 + (A.mpf(1)/A.mpf(2))*x1*x2*x6*x7*x8*x9/tau**4
+
+
+def moment_integrand_mse_dzeta(w, x, tau, zeta, m, b0):
+    """d/dzeta of the s-integrand of the mse moment at fixed s (certified Jacobian).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: mirror variable s
+        x: teacher value beta*
+        tau: replica parameter tau > 0
+        zeta: replica parameter zeta > 0
+        m: minor branch coefficient m
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[3]
+    """
+    x0 = 2*w
+    x1 = A.exp(x0*A.sign(b0))
+    x2 = b0*x1 + 2*m*A.sinh(x0) - x
+    x3 = w*zeta + x2
+    x4 = (A.mpf(1)/A.mpf(2))*A.sqrt(2)*x2**2*A.exp(-A.mpf(1)/A.mpf(2)*x3**2/tau**2)/A.sqrt(A.pi())
+    return x4/tau - w*x3*x4*(4*m*A.cosh(x0) + 2*x1*abs(b0) + zeta)/tau**3
 
 
 def h(z):
