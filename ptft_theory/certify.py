@@ -295,31 +295,26 @@ def _z_cut(wdps):
     return Z
 
 
-def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps=None, box=None,
-                    center=None) -> CertifiedPoint:
-    """Certified replica point at one alpha (0 < alpha < the non-frozen fraction).
+def _fmt(ball):
+    return f"{ball.mid().str(25)} +/- {ball.rad().str(3)}"
 
-    Proof: Krawczyk's test on ``G(tau, zeta) = (tau^2 - sigma^2 - MSE/alpha, E[eta'] - alpha)`` in a box
-    ``X`` around the high-precision solution: with ``Y ~ J(mid)^-1``, ``K = u - Y G(u) + (I - Y J(X))(X - u)``
-    inside the interior of ``X`` proves exactly one zero in ``X`` and that it lies in ``K``; ``G(u)`` and
-    ``J(X)`` come from rigorous quadrature (arb's ``acb.integral``) of the generated s-integrands
-    plus bounds on the truncated Gaussian tails; then ``E in (MSE(u) + grad MSE(X) (K - u))/power``.
-    ``box`` (relative half-widths of tau, zeta) and ``center`` override the defaults (tests use them
-    to check that a wrong box is refused).  CertificationError when any step fails.
-    """
-    import time
 
+def _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, *, center=None, box=None, alpha_rad=None,
+              solver=None, slope=False):
+    """Krawczyk's test for the replica fixed point at ``alpha`` (a float; with ``alpha_rad``, for every
+    alpha in the ball ``[alpha - alpha_rad, alpha + alpha_rad]``).  Returns ``(E, K, dE/dalpha)``:
+    E enclosed over the alpha ball, the (tau, zeta) balls ``K`` holding the unique solution(s), and
+    (``slope=True``) an enclosure of dE/dalpha along the solution branch over the alpha ball, X."""
     from .replica_mp import PointSolver, _s_range
-    t_start = time.perf_counter()
-    dps, wdps = _working_dps(dps, working_dps)
-    alpha = V.finite_scalar("alpha", alpha)
-    solver = PointSolver(task, init, scheme, sigma, wdps)
+    alpha_mp = alpha if isinstance(alpha, mpmath.mpf) else mpmath.mpf(V.finite_scalar("alpha", alpha))
+    alpha = float(alpha_mp)
+    solver = solver or PointSolver(task, init, scheme, sigma, wdps)
     if solver.cls64.saturated(alpha) or not 0 < alpha < 1:
         from .errors import ParameterError
         raise ParameterError(f"alpha={alpha!r} is invalid for certify=True; valid range: 0 < alpha < "
                              f"min(1, non-frozen fraction {solver.cls64.active_fraction:.6g})")
     if center is None:
-        _, t_mp, z_mp, _ = solver.solve(alpha)
+        _, t_mp, z_mp, _ = solver.solve(alpha_mp)
     else:
         t_mp, z_mp = (mpmath.mpf(v) for v in center)
     Zf = _z_cut(wdps)
@@ -346,7 +341,10 @@ def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps
             else:
                 raise CertificationError("could not place the truncated s-range around |z| <= Z; check the box")
             classes.append(k)
-        a, sg = flint.arb(alpha), flint.arb(float(sigma))
+        a = A.from_mpf(alpha_mp)
+        if alpha_rad is not None:
+            a = flint.arb(a, A.from_mpf(alpha_rad).upper())
+        sg = flint.arb(float(sigma))
         tol = bits - 12
         d1 = mse = flint.arb(0)
         for k in classes:
@@ -372,15 +370,106 @@ def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps
         for i in range(2):
             if not X[i].contains_interior(K[i]):
                 raise CertificationError(
-                    f"Krawczyk test failed at alpha={alpha!r}: K_{names[i]} = {K[i].str(8, radius=True)} is not "
-                    f"inside the box {X[i].str(8, radius=True)}; the box does not hold a unique solution "
-                    f"(check the box / centre) or raise working_dps (now {wdps})")
-        E_ball = (mse + Jd[2] * (K[0] - u[0]) + Jd[3] * (K[1] - u[1])) / power
+                    f"Krawczyk test failed at alpha={alpha!r}: K_{names[i]} = {_fmt(K[i])} is not inside the box "
+                    f"{_fmt(X[i])}; the box does not hold a unique solution (check the box / centre) or raise "
+                    f"working_dps (now {wdps})")
+        mse_K = mse + Jd[2] * (K[0] - u[0]) + Jd[3] * (K[1] - u[1])  # mean value theorem, K in X
+        E_ball = mse_K / power
+        dE = None
+        if slope:  # du/dalpha = -J^-1 dG/dalpha, dG/dalpha = (MSE/alpha^2, -1), over the alpha ball and X
+            mse_X = mse + Jd[2] * (X[0] - u[0]) + Jd[3] * (X[1] - u[1])
+            detJ = J[0][0] * J[1][1] - J[0][1] * J[1][0]
+            if detJ.contains(0):
+                raise CertificationError(f"the Jacobian is not certified non-singular at alpha={alpha!r}; "
+                                         f"raise working_dps (now {wdps})")
+            g0, g1 = mse_X / (a * a), flint.arb(-1)
+            du = [-(J[1][1] * g0 - J[0][1] * g1) / detJ, -(-J[1][0] * g0 + J[0][0] * g1) / detJ]
+            dE = (Jd[2] * du[0] + Jd[3] * du[1]) / power
+    return E_ball, K, dE
+
+
+def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps=None, box=None,
+                    center=None) -> CertifiedPoint:
+    """Certified replica point at one alpha (0 < alpha < the non-frozen fraction).
+
+    Proof: Krawczyk's test on ``G(tau, zeta) = (tau^2 - sigma^2 - MSE/alpha, E[eta'] - alpha)`` in a box
+    ``X`` around the high-precision solution: with ``Y ~ J(mid)^-1``, ``K = u - Y G(u) + (I - Y J(X))(X - u)``
+    inside the interior of ``X`` proves exactly one zero in ``X`` and that it lies in ``K``; ``G(u)`` and
+    ``J(X)`` come from rigorous quadrature (arb's ``acb.integral``) of the generated s-integrands
+    plus bounds on the truncated Gaussian tails; then ``E in (MSE(u) + grad MSE(X) (K - u))/power``.
+    ``box`` (relative half-widths of tau, zeta) and ``center`` override the defaults (tests use them
+    to check that a wrong box is refused).  CertificationError when any step fails.
+    """
+    import time
+    t_start = time.perf_counter()
+    dps, wdps = _working_dps(dps, working_dps)
+    E_ball, K, _ = _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, center=center, box=box)
+    with flint.ctx.workprec(_bits(wdps)):
         _check_width(E_ball, dps, wdps, f"generalization_error(alpha={alpha!r}, certify=True)")
         proved = ("exactly one solution (tau, zeta) of the replica-symmetric fixed-point equations "
                   "(DESIGN section 3) lies in the box, and E there lies in this interval")
-        out = CertifiedPoint(alpha, CertifiedInterval.from_ball(E_ball, dps, proved),
-                             CertifiedInterval.from_ball(K[0], dps, "tau of the unique solution in the box"),
-                             CertifiedInterval.from_ball(K[1], dps, "zeta of the unique solution in the box"),
-                             time.perf_counter() - t_start)
-    return out
+        return CertifiedPoint(float(alpha), CertifiedInterval.from_ball(E_ball, dps, proved),
+                              CertifiedInterval.from_ball(K[0], dps, "tau of the unique solution in the box"),
+                              CertifiedInterval.from_ball(K[1], dps, "zeta of the unique solution in the box"),
+                              time.perf_counter() - t_start)
+
+
+# ------------------------------------------------------------------------------ boundaries
+def _certify_root(sides, root, dps, wdps, what, level=None):
+    """Certified interval [root - d, root + d] (d = 10^-(dps+5) root) holding exactly one root of
+    ``E - level`` (one side) or ``E_a - E_b`` (two sides) on the certified solution branches."""
+    from .replica_mp import PointSolver
+    solvers = [PointSolver(t, i, sch, sg, wdps) for t, i, sch, sg in sides]
+    with mpmath.workprec(_bits(wdps) + 20):
+        root = +root
+        d = root * mpmath.mpf(10) ** -(dps + 5)
+        ends = (root - d, root + d)
+
+    def combined(alpha, **kw):
+        out = [_krawczyk(alpha, t, i, sch, sg, dps, wdps, solver=sol, **kw) for (t, i, sch, sg), sol in zip(sides, solvers)]
+        with flint.ctx.workprec(_bits(wdps)):
+            if level is not None:
+                f = out[0][0] - flint.arb(level)
+                df = out[0][2]
+            else:
+                f = out[0][0] - out[1][0]
+                df = None if out[0][2] is None else out[0][2] - out[1][2]
+        return f, df
+
+    f_lo, _ = combined(ends[0])
+    f_hi, _ = combined(ends[1])
+    with flint.ctx.workprec(_bits(wdps)):
+        if not ((f_lo < 0 and f_hi > 0) or (f_lo > 0 and f_hi < 0)):
+            raise CertificationError(f"{what}: no certified sign change across [{mpmath.nstr(ends[0], 8)}, "
+                                     f"{mpmath.nstr(ends[1], 8)}] ({_fmt(f_lo)} vs {_fmt(f_hi)}); raise working_dps "
+                                     f"(now {wdps}) or check that the root is simple")
+    _, slope = combined(root, alpha_rad=d, box=(mpmath.mpf(10) ** -(dps + 2),) * 2, slope=True)
+    with flint.ctx.workprec(_bits(wdps)):
+        if slope.contains(0):
+            raise CertificationError(f"{what}: the derivative in alpha is not certified non-zero on the interval "
+                                     f"({_fmt(slope)}); raise working_dps (now {wdps})")
+        ball = _interval(A.from_mpf(ends[0]), A.from_mpf(ends[1]))
+        _check_width(ball, dps, wdps, what)
+    proved = (f"for every alpha in the interval each side's replica-symmetric fixed-point equations have exactly "
+              f"one solution in a certified box (Krawczyk, alpha as an interval), {what} has opposite certified "
+              f"signs at the two ends and a derivative in alpha certified non-zero in between: exactly one "
+              f"crossing of that solution branch lies in the interval (crossings outside it are not excluded)")
+    return CertifiedInterval.from_ball(ball, dps, proved)
+
+
+def certified_level_crossing(level, task, init, scheme, *, bracket, sigma=0.0, dps=30, working_dps=None):
+    """Certified alpha interval where the replica E crosses ``level`` (see :func:`_certify_root`)."""
+    from .boundaries import level_crossing_alpha
+    dps, wdps = _working_dps(dps, working_dps)
+    r = level_crossing_alpha(level, task, init, scheme, bracket=bracket, sigma=sigma, dps=wdps)
+    return _certify_root([(task, init, scheme, sigma)], r.alpha, dps, wdps, f"E - {level!r}", level=level)
+
+
+def certified_equal_error(task, init_a, init_b, scheme_a, scheme_b, *, bracket, sigma=0.0, dps=30, working_dps=None):
+    """Certified alpha interval where two settings give equal replica E (see :func:`_certify_root`)."""
+    from .boundaries import equal_error_alpha
+    dps, wdps = _working_dps(dps, working_dps)
+    r = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b, bracket=bracket,
+                          sigma=sigma, dps=wdps)
+    return _certify_root([(task, init_a, scheme_a, sigma), (task, init_b, scheme_b, sigma)], r.alpha, dps, wdps,
+                         "E_a - E_b")

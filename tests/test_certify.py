@@ -164,3 +164,27 @@ def test_certified_point_refuses_wrong_box_and_low_precision():
         certified_point(alpha, MIXED, init, scheme, sigma, 30, center=centre)
     with pytest.raises(CertificationError, match="raise working_dps"):
         certified_point(alpha, MIXED, init, scheme, sigma, 30, working_dps=22)
+
+
+# ----------------------------------------------------------------------- certified boundaries
+def test_certified_level_crossing_contains_50_digit_root():
+    """A certified level-crossing interval (dps = 30, width <= 1e-25 relative) contains the root found
+    independently by the 50-digit secant on the panel path; a level the bracket does not cross is
+    refused (no sign change: a ParameterError from the root finder, nothing labelled certified)."""
+    from ptft_theory.boundaries import level_crossing_alpha
+    init = Init(1e-2, 0.0, 0.1)
+    iv = level_crossing_alpha(0.25, MIXED, init, bracket=(0.2, 0.6), certify=True)
+    ref = level_crossing_alpha(0.25, MIXED, init, bracket=(0.2, 0.6), dps=50)
+    assert ref.alpha in iv and iv.relative_width <= 1e-25, (str(iv), ref.alpha_str)
+    with pytest.raises(ValueError, match="no sign change"):
+        level_crossing_alpha(0.99, MIXED, init, bracket=(0.2, 0.6), certify=True)
+
+
+def test_certified_equal_error_contains_50_digit_root():
+    """The certified equal-error alpha of readout vs merged (regime IV init, the docstring example)
+    contains the independent 50-digit root, width <= 1e-25 relative."""
+    from ptft_theory.boundaries import equal_error_alpha
+    kw = dict(scheme_a="readout", scheme_b="merged", bracket=(0.2, 0.3))
+    iv = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), certify=True, **kw)
+    ref = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), dps=50, **kw)
+    assert ref.alpha in iv and iv.relative_width <= 1e-25, (str(iv), ref.alpha_str)
