@@ -13,7 +13,7 @@ import flint
 from .errors import PTFTError
 
 
-class CertificationError(PTFTError, ArithmeticError):
+class CertificationError(PTFTError, RuntimeError):
     """A certified enclosure could not be proved as asked; the message says what to raise
     (working precision, quadrature effort) or what to change (the box)."""
 

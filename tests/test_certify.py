@@ -188,3 +188,22 @@ def test_certified_equal_error_contains_50_digit_root():
     iv = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), certify=True, **kw)
     ref = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), dps=50, **kw)
     assert ref.alpha in iv and iv.relative_width <= 1e-25, (str(iv), ref.alpha_str)
+
+
+def test_cli_certify_curve_json_and_refusal(capsys):
+    """`ptft curve --certify --json` prints strict JSON with the interval as strings (containing the
+    float64 E to its 1e-9); `--certify` with `--over` is a user error (exit 2, one line)."""
+    import json
+
+    from ptft_theory.cli import main
+    args = ["--c-pt", "0.01", "--gamma-ft", "0.1", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]
+    assert main(["curve", *args, "--alpha", "0.3", "--certify", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    E = out["points"][0]["E"]
+    assert out["certified"] and E["certified"] and mpmath.mpf(E["lo"]) <= mpmath.mpf(E["hi"])
+    E64 = float(generalization_error(0.3, MIXED, Init(0.01, 0.0, 0.1)))
+    assert abs(float(E["lo"]) / E64 - 1) < 1e-8
+    assert main(["boundary", "level", "--level", "0.25", *args, "--bracket", "0.2", "0.6", "--certify",
+                 "--over", "lambda_pt", "--values", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--certify" in err and len(err.strip().splitlines()) == 1
