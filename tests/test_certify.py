@@ -136,7 +136,7 @@ FULL_POINT_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("setting", POINT_SETTINGS + (FULL_POINT_SETTINGS if FULL else []), ids=str)
+@pytest.mark.parametrize("setting", POINT_SETTINGS + FULL_POINT_SETTINGS, ids=str)  # ~0.7 s each
 def test_certified_point_contains_independent_50_digit_E(setting):
     """E's certified interval (dps = 30) contains the 50-digit replica E computed by the other path
     (Gauss-Legendre panels and a Newton solve, vs arb's rigorous integration and Krawczyk), and the
@@ -149,6 +149,20 @@ def test_certified_point_contains_independent_50_digit_E(setting):
     assert p.E.relative_width <= 1e-25 and p.tau.relative_width <= 1e-25 and p.zeta.relative_width <= 1e-25
     E64 = float(generalization_error(alpha, MIXED, init, scheme, sigma))
     assert abs(E64 / float(p.E) - 1) < 1e-8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("setting", POINT_SETTINGS if FULL else POINT_SETTINGS[:1], ids=str)
+def test_certified_point_contains_legacy_mpmath_50_digits(setting, monkeypatch):
+    """The 50-digit E from the pre-issue-16 evaluator (pure mpmath kernels and arithmetic, mpmath's
+    node tables) lies in the certified interval: an oracle sharing no arithmetic with arb (~10 s per
+    setting: one setting by default, all with PTFT_FULL=1)."""
+    from ptft_theory import replica_mp
+    init, scheme, sigma, alpha = setting
+    p = generalization_error(alpha, MIXED, init, scheme, sigma, certify=True)
+    monkeypatch.setattr(replica_mp, "MOMENTS", "mpmath")
+    r = generalization_error(alpha, MIXED, init, scheme, sigma, dps=50)
+    assert r.E[0] in p.E, (str(p.E), r.E_str)
 
 
 def test_certified_point_refuses_wrong_box_and_low_precision():
