@@ -248,9 +248,10 @@ class _MomentsMP:
                         # everything that does not depend on (tau, zeta): b(s), b'(s) and the residual
                         # at zeta = 0 (the residual is affine in zeta: zeta s + b(s) - x, checked
                         # symbolically by tests/test_certify.py)
-                        pts.append((s, h * w, KA.beta_of_s_stable(s, m, b0),
-                                    KA.prox_residual_derivative(s, 0, m, b0),
-                                    KA.prox_residual(s, bs, 0, m, b0)))
+                        # r(s; 0) = b(s) - beta* (checked symbolically too): b(s) evaluated once
+                        hw, r0 = h * w, KA.beta_of_s_stable(s, m, b0) - bs
+                        hwbp, hwsq = hw * KA.prox_residual_derivative(s, 0, m, b0), hw * r0 * r0
+                        pts.append((s, r0, hwbp, hwsq, hwbp * r0 * r0))
                 self.nodes.append(pts)
         self.classes = classes
         self.evaluations = 0
@@ -270,19 +271,21 @@ class _MomentsMP:
         with flint.ctx.workprec(self.prec):
             tau, zeta = A.from_mpf(tau), A.from_mpf(zeta)
             c0 = 1 / (2 * flint.arb.pi()).sqrt()
+            m_half_inv_tau2 = -1 / (2 * tau * tau)
             d1_tot, mse_tot = flint.arb(0), flint.arb(0)
             for (weight, bs, m, b0), pts in zip(self.params, self.nodes):
                 d1, mse = flint.arb(0), flint.arb(0)
-                for s, w, eta, bp, r0 in pts:
-                    # z = prox_residual / tau, z' = prox_residual_derivative / tau = (zeta + b')/tau,
-                    # eta' = b'/(zeta + b') (kernel eta_prime), so phi(z) eta' z' = phi(z) b'/tau
-                    z = (zeta * s + r0) / tau
-                    e = z * z / 2
-                    if e > e_max:
+                for s, r0, hwbp, hwsq, hwbpsq in pts:
+                    # z = prox_residual / tau = (zeta s + r(s; 0))/tau, z' = (zeta + b')/tau,
+                    # eta' = b'/(zeta + b') (kernel eta_prime), so phi(z) eta' z' = phi(z) b'/tau and
+                    # phi(z) (eta - beta*)^2 z' = phi(z) (zeta + b') r(s; 0)^2 / tau
+                    r = zeta * s + r0
+                    e = r * r * m_half_inv_tau2
+                    if e < -e_max:
                         continue
-                    g = w * (-e).exp()
-                    d1 += g * bp
-                    mse += g * (zeta + bp) * (eta - bs) ** 2
+                    g = e.exp()
+                    d1 += g * hwbp
+                    mse += g * (zeta * hwsq + hwbpsq)
                 d1_tot += weight * d1
                 mse_tot += weight * mse
             d1_tot, mse_tot = c0 * d1_tot / tau, c0 * mse_tot / tau

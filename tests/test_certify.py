@@ -51,6 +51,23 @@ def test_arb_kernels_enclose_mpmath_kernels(spec):
     assert checked > 0
 
 
+@pytest.mark.parametrize("spec", [s for s in codegen.KERNELS if s.backends == ("arb",)], ids=lambda s: s.name)
+def test_arb_only_kernels_enclose_sympy_oracle(spec):
+    """The certified path's own kernels (s-integrands and their tau/zeta derivatives) contain sympy's
+    lambdify of the source expression at 50 digits, on both signs of b0 and b0 = 0."""
+    f = sp.lambdify([a for a, _ in spec.args], codegen.expression(spec), "mpmath")
+    for vals in (("0.25", "0.5", "0.375", "0.125", "0.0625", "0.5"), ("-0.75", "-1", "1.5", "2", "0.25", "-0.125"),
+                 ("1.25", "0.5", "0.75", "0.5", "0", "0")):  # (w, x, tau, zeta, m, b0), exact in binary
+        with mpmath.workdps(50):
+            ref = f(*(mpmath.mpf(v) for v in vals))
+        with flint.ctx.workprec(200):
+            ball = getattr(kernels_arb, spec.name)(*(flint.arb(v) for v in vals))
+            # the oracle is good to ~1e-48 (50 digits, printed to 48): the ball must overlap it within that
+            oracle = flint.arb(flint.arb(mpmath.nstr(ref, 48)), 1e-46 * max(abs(float(ref)), 1e-300))
+            assert ball.overlaps(oracle), (spec.name, vals, ball, ref)
+            assert ball.rad() <= 1e-40 * max(abs(ref), 1)
+
+
 def test_prox_residual_is_affine_in_zeta():
     """The arb moment evaluator precomputes the residual at zeta = 0 and adds zeta s: valid because
     the symbolic residual is exactly affine in zeta with slope s (and b'(s) is the derivative at
@@ -61,6 +78,8 @@ def test_prox_residual_is_affine_in_zeta():
     assert sp.simplify(r - r.subs(zeta, 0) - zeta * w) == 0
     d = R.prox_residual_derivative()
     assert sp.simplify(d - d.subs(zeta, 0) - zeta) == 0
+    from ptft_theory.symbolic import potential
+    assert sp.simplify(r.subs(zeta, 0) - (potential.beta_of_s_stable() - R.x)) == 0  # r(s; 0) = b(s) - x
     eta_p = R.eta_prime()
     assert sp.simplify(eta_p - d.subs(zeta, 0) / (d.subs(zeta, 0) + zeta)) == 0
 
