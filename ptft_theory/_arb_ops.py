@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import flint
 
-from .errors import PTFTError
-
-
-class CertificationError(PTFTError, RuntimeError):
-    """A certified enclosure could not be proved as asked; the message says what to raise
-    (working precision, quadrature effort) or what to change (the box)."""
+from .errors import CertificationError  # noqa: F401  (raised by sign; re-exported)
 
 
 arb = flint.arb
