@@ -134,7 +134,24 @@ def high_precision_part():
             "dps30_E_error_estimate": float(hp.error[0]),
             "boundary_float64_over_point": t_b64 / t_point, "boundary_dps30_over_point": t_bmp / t_point,
             "boundary_float64_evaluations": b64.evaluations, "boundary_dps30_alpha": bmp.alpha_str,
-            "boundary_dps30_error_estimate": float(bmp.error)}
+            "boundary_dps30_error_estimate": float(bmp.error), **certified_part(t_point)}
+
+
+def certified_part(t_point):
+    """certify=True (ball arithmetic, ptft_theory.certify): one certified point and one certified
+    level-crossing boundary at dps = 30, over the float64 point (only in the 'after' process)."""
+    from ptft_theory import replica_mp
+    if replica_mp.MOMENTS != "arb":
+        return {}
+    t0 = time.perf_counter()
+    p = generalization_error(ALPHA, TASK, INIT, certify=True)
+    t_cp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6), certify=True)
+    t_cb = time.perf_counter() - t0
+    return {"certified_point_over_float64_point": t_cp / t_point, "certified_E_relative_width": float(p.E.relative_width),
+            "certified_boundary_over_float64_point": t_cb / t_point,
+            "certified_boundary_relative_width": float(iv.relative_width), "certified_boundary": str(iv)}
 
 
 def main(argv=None):
@@ -174,6 +191,10 @@ def main(argv=None):
           f"{out['boundary_float64_over_point']:.1f}x (float64) and {out['boundary_dps30_over_point']:.1f}x "
           f"(30 digits, alpha = {out['boundary_dps30_alpha']} +- {out['boundary_dps30_error_estimate']:.1e}) "
           f"the float64 point [{out['moments']} moments, mpmath backend {out['mpmath_backend']}]")
+    if "certified_boundary" in out:
+        print(f"certified (dps=30): a point {out['certified_point_over_float64_point']:.0f}x the float64 point (E relative "
+              f"width {out['certified_E_relative_width']:.1e}); a level-crossing boundary "
+              f"{out['certified_boundary_over_float64_point']:.0f}x, alpha in {out['certified_boundary']}")
     if "before" in out:
         b = out["before"]
         print(f"before (same run, {b['moments']} moments, mpmath backend {b['mpmath_backend']}): a 30-digit point "

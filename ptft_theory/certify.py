@@ -13,6 +13,12 @@ backend).  What is and is not proved is stated with each function and in docs/ce
   the global minimiser; then ``psi(m) - |psi'(m)| rad(T) <= alpha_c <= psi(m)`` for the midpoint
   ``m`` (a convex function lies above its tangent at ``m``; the minimum is below any value).
 
+* :func:`certified_point` (``generalization_error(..., certify=True)``) -- E and the (tau, zeta) box
+  of the replica fixed point: Krawczyk's test with rigorous quadrature (``acb.integral``) of the
+  mirror-variable integrands (``symbolic.certified``) and bounded Gaussian tails;
+* :func:`certified_level_crossing`, :func:`certified_equal_error` -- alpha intervals with certified
+  end signs and a certified non-zero derivative in alpha inside (Krawczyk with alpha an interval).
+
 When a proof fails, or proves an interval wider than ``10^-dps`` relative, a
 :class:`CertificationError` says which and what to raise; no uncertified interval is ever returned.
 """
@@ -26,10 +32,12 @@ import mpmath
 
 from . import _arb_ops as A
 from . import _validate as V
+from . import kernels
 from .errors import CertificationError
 from ._generated import kernels_arb as KA
 
-__all__ = ["CertificationError", "CertifiedInterval", "certified_rich_limit_threshold"]
+__all__ = ["CertificationError", "CertifiedInterval", "CertifiedPoint", "certified_equal_error",
+           "certified_level_crossing", "certified_point", "certified_rich_limit_threshold"]
 
 #: Working digits beyond the requested ones (default): the proofs lose a few digits to the radii.
 GUARD_DIGITS = 10
@@ -140,7 +148,7 @@ def certified_rich_limit_threshold(rho, dps=30, *, working_dps=None) -> Certifie
         from .errors import ParameterError
         raise ParameterError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
     dps, wdps = _working_dps(dps, working_dps)
-    K = __import__("ptft_theory.kernels", fromlist=["mp"]).mp
+    K = kernels.mp
     with mpmath.workdps(wdps + 5):  # the candidate (uncertified): Newton on psi' with mpmath
         r_mp, t0 = mpmath.mpf(rho), mpmath.mpf(1)
         for _ in range(100):  # convex psi, psi'' >= 2 rho: Newton from t = 1 converges
@@ -385,7 +393,7 @@ def _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, *, center=None, box=N
             g0, g1 = mse_X / (a * a), flint.arb(-1)
             du = [-(J[1][1] * g0 - J[0][1] * g1) / detJ, -(-J[1][0] * g0 + J[0][0] * g1) / detJ]
             dE = (Jd[2] * du[0] + Jd[3] * du[1]) / power
-    return E_ball, K, dE
+    return E_ball, K, dE, X
 
 
 def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps=None, box=None,
@@ -403,7 +411,7 @@ def certified_point(alpha, task, init, scheme, sigma=0.0, dps=30, *, working_dps
     import time
     t_start = time.perf_counter()
     dps, wdps = _working_dps(dps, working_dps)
-    E_ball, K, _ = _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, center=center, box=box)
+    E_ball, K, _, _ = _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, center=center, box=box)
     with flint.ctx.workprec(_bits(wdps)):
         _check_width(E_ball, dps, wdps, f"generalization_error(alpha={alpha!r}, certify=True)")
         proved = ("exactly one solution (tau, zeta) of the replica-symmetric fixed-point equations "
@@ -434,20 +442,30 @@ def _certify_root(sides, root, dps, wdps, what, level=None):
             else:
                 f = out[0][0] - out[1][0]
                 df = None if out[0][2] is None else out[0][2] - out[1][2]
-        return f, df
+        return f, df, [o[1] for o in out], [o[3] for o in out]
 
-    f_lo, _ = combined(ends[0])
-    f_hi, _ = combined(ends[1])
+    # the whole interval first: one solution per side in X_int for every alpha inside, slope != 0
+    _, slope, _, X_int = combined(root, alpha_rad=d, box=(mpmath.mpf(10) ** -(dps + 2),) * 2, slope=True)
+    with flint.ctx.workprec(_bits(wdps)):
+        if slope.contains(0):
+            raise CertificationError(f"{what}: the derivative in alpha is not certified non-zero on the interval "
+                                     f"({_fmt(slope)}); raise working_dps (now {wdps})")
+    for end in ends:
+        f_end, _, K_end, _ = combined(end)
+        # the end's solution (unique in its small box, inside K_end) must lie in X_int, where the
+        # solution is unique for that alpha: then it is the branch's, and so is the sign of f there
+        if not all(Xs[i].contains(Ks[i]) for Xs, Ks in zip(X_int, K_end) for i in range(2)):
+            raise CertificationError(f"{what}: the end point's certified box is not inside the interval's box; "
+                                     f"raise working_dps (now {wdps})")
+        if end is ends[0]:
+            f_lo = f_end
+        else:
+            f_hi = f_end
     with flint.ctx.workprec(_bits(wdps)):
         if not ((f_lo < 0 and f_hi > 0) or (f_lo > 0 and f_hi < 0)):
             raise CertificationError(f"{what}: no certified sign change across [{mpmath.nstr(ends[0], 8)}, "
                                      f"{mpmath.nstr(ends[1], 8)}] ({_fmt(f_lo)} vs {_fmt(f_hi)}); raise working_dps "
                                      f"(now {wdps}) or check that the root is simple")
-    _, slope = combined(root, alpha_rad=d, box=(mpmath.mpf(10) ** -(dps + 2),) * 2, slope=True)
-    with flint.ctx.workprec(_bits(wdps)):
-        if slope.contains(0):
-            raise CertificationError(f"{what}: the derivative in alpha is not certified non-zero on the interval "
-                                     f"({_fmt(slope)}); raise working_dps (now {wdps})")
         ball = _interval(A.from_mpf(ends[0]), A.from_mpf(ends[1]))
         _check_width(ball, dps, wdps, what)
     proved = (f"for every alpha in the interval each side's replica-symmetric fixed-point equations have exactly "
