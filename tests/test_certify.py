@@ -240,3 +240,15 @@ def test_cli_certify_curve_json_and_refusal(capsys):
                  "--over", "lambda_pt", "--values", "0"]) == 2
     err = capsys.readouterr().err
     assert "--certify" in err and len(err.strip().splitlines()) == 1
+
+
+def test_certified_l2_limit_closed_form():
+    """Closed-form truth: at c = 1e14 the potential is l2 to O((A/k)^2) ~ 4e-27 (A^2 = 10, k ~ 2c), so
+    E = 1 - alpha and the level-L crossing is alpha = 1 - L, both to 1e-25: the certified E interval
+    and the certified crossing interval lie within 1e-25 of them (their widths are ~1e-38/1e-35)."""
+    from ptft_theory.boundaries import level_crossing_alpha
+    init = Init(1e14)
+    p = generalization_error(0.5, MIXED, init, certify=True)
+    assert abs(p.E.lo - mpmath.mpf("0.5")) < 1e-25 and abs(p.E.hi - mpmath.mpf("0.5")) < 1e-25, str(p.E)
+    iv = level_crossing_alpha(0.25, MIXED, init, bracket=(0.5, 0.9), certify=True)
+    assert abs(iv.lo - mpmath.mpf("0.75")) < 1e-25 and abs(iv.hi - mpmath.mpf("0.75")) < 1e-25, str(iv)
