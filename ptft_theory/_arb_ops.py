@@ -27,27 +27,45 @@ def _a(x):
 
 
 def exp(x):
-    return _a(x).exp()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.exp()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).exp()
 
 
 def sinh(x):
-    return _a(x).sinh()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.sinh()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).sinh()
 
 
 def cosh(x):
-    return _a(x).cosh()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.cosh()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).cosh()
 
 
 def sqrt(x):
-    return _a(x).sqrt()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.sqrt()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).sqrt()
 
 
 def asinh(x):
-    return _a(x).asinh()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.asinh()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).asinh()
 
 
 def erfc(x):
-    return _a(x).erfc()
+    try:  # arb/acb (the hot path: no isinstance)
+        return x.erfc()
+    except AttributeError:  # a Python number (a constant of the expression): exact ball first
+        return arb(x).erfc()
 
 
 def pi():

@@ -13,7 +13,7 @@ Error estimates (``BoundaryResult.error``):
   float64: ``xtol`` of Brent plus ``E64_RTOL * E / |slope|`` (the float64 E targets 1e-9 relative:
   its quadrature nodes double until its error estimate, which tracks the mpmath path, is below that);
   mpmath: the last secant step plus ``(error of E_a + error of E_b) / |slope|``, where the E errors
-  are the replica path's own estimates (quadrature with 3/2 the nodes, last outer step).
+  are the replica path's own estimates (quadrature with 8 more nodes per panel, last outer step).
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ non-negative, so relative agreement is meaningful); for a geometrically converge
 Bernstein-ellipse parameter rho >= 10^(12/24) ~ 3.2 per panel, so ``n`` nodes give ~``10^-n``
 relative.  The high-precision rule uses ``dps + 8`` nodes per panel (FLINT's Gauss-Legendre nodes,
 evaluated in arb ball arithmetic: the generated ``kernels_arb``), and the error is *measured*: E is
-recomputed with ``3n/2`` nodes at the solution (``quad_error``; at ~10^-n per n nodes that rule is
-~10^-(n/2) more accurate, so the difference measures the n-node error).  The s-range
+recomputed with ``n + 8`` nodes at the solution (``quad_error``; at ~10^-n per n nodes that rule is
+~10^-8 times more accurate, so the difference measures the n-node error to ~1e-8 of itself).  The s-range
 is the image of ``|z| <= Z`` with ``phi(Z) Z^2 < 10^-(dps+12)`` (tail mass below the target).
 
 Outer problem: a damped chord Newton in (tau, zeta), started at the float64 solution, with a forward-
@@ -429,7 +429,7 @@ class PointSolver:
     The first solve (and any at an alpha far from the last one) starts from the float64 solution
     and chooses the panels; nearby alphas (boundary root finding) reuse the panels and start from
     the last high-precision solution.  ``quad_error()`` measures the quadrature error of the last
-    solution (3n/2 nodes on the same panels).
+    solution (n + 8 nodes on the same panels).
     """
 
     #: alphas closer than this (relative) to the last solved one reuse its panels and solution.
@@ -450,7 +450,7 @@ class PointSolver:
         else:
             self._moments = _MomentsMP
             self.n = nodes_for(dps)
-            self.n_check = (3 * self.n + 1) // 2
+            self.n_check = self.n + 8  # ~10^-8 x the n-node error (rho >= 3.2): |E(n) - E(n+8)| measures it
         self.last = None  # (alpha, tau, zeta, mse, mse_prev)
         self.J = None
         self.pans = None
