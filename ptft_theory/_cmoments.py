@@ -50,6 +50,23 @@ def _compile(target: Path) -> bool:
     return True
 
 
+def library_path(tag: str) -> Path:
+    return cache_dir() / f"replica_moments_{tag}.so"
+
+
+@functools.lru_cache(maxsize=1)
+def library_fingerprint() -> str:
+    """``"c-library=<sha256 of the loaded .so>"``, or ``"c-library=none"`` when the numpy path runs.
+
+    Part of the figure points' cache key (:func:`ptft_theory.figures.code_hash`): the library is
+    built at run time, so its bytes (compiler, flags) are code the points run as well.
+    """
+    lib = library()
+    if lib is None:
+        return "c-library=none"
+    return "c-library=" + hashlib.sha256(Path(lib._name).read_bytes()).hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=1)
 def library():
     """The loaded library, or None (no compiler, compile error, or ``PTFT_NO_C=1``)."""
@@ -59,7 +76,7 @@ def library():
     for p in SOURCES:
         h.update(p.read_bytes())
     h.update(" ".join(CFLAGS).encode())
-    target = cache_dir() / f"replica_moments_{h.hexdigest()[:16]}.so"
+    target = library_path(h.hexdigest()[:16])
     try:
         if not target.exists() and not _compile(target):
             return None

@@ -2,6 +2,8 @@
 
 import enum
 
+from .errors import ParameterError
+
 
 class Scheme(str, enum.Enum):
     """How the network is re-initialised for fine-tuning.
@@ -29,4 +31,4 @@ def as_scheme(scheme) -> Scheme:
         return Scheme(scheme)
     except ValueError:
         valid = ", ".join(repr(s.value) for s in Scheme)
-        raise ValueError(f"scheme={scheme!r} is not a fine-tuning scheme; valid: {valid}") from None
+        raise ParameterError(f"scheme={scheme!r} is not a fine-tuning scheme; valid: {valid}") from None

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .errors import ParameterError
+from .errors import ParameterError, ParameterTypeError
 
 
 def _fmt(value) -> str:
@@ -18,8 +18,19 @@ def _bad(name, value, valid):
     return ParameterError(f"{name}={_fmt(value)} is invalid; valid range: {valid}")
 
 
+def _not_a_number_type(name, value):
+    """ParameterTypeError for bools and strings, which float() would accept (True -> 1.0, '1e-2' -> 0.01)."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        return ParameterTypeError(f"{name}={_fmt(value)} is a {type(value).__name__}, not a number; "
+                                  "valid: a real number (int, float or numpy scalar)")
+    return None
+
+
 def finite_scalar(name: str, value) -> float:
-    """A finite real number (NaN and inf rejected)."""
+    """A finite real number (NaN and inf rejected; bools and strings are a ParameterTypeError)."""
+    bad = _not_a_number_type(name, value)
+    if bad is not None:
+        raise bad
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -61,7 +72,17 @@ def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
 
 
 def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) -> np.ndarray:
-    """A finite float array of the given number of dimensions."""
+    """A finite float array of the given number of dimensions (bool and string arrays are a
+    ParameterTypeError)."""
+    bad = _not_a_number_type(name, value)
+    if bad is not None:
+        raise bad
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        kind = "?"  # ragged or unconvertible: reported below
+    if kind in "bUS":
+        raise ParameterTypeError(f"{name} has dtype kind {kind!r} (bool or string); valid: real numbers")
     try:
         a = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
@@ -83,6 +104,9 @@ def nonnegative_array(name: str, value) -> np.ndarray:
 
 
 def positive_int(name: str, value) -> int:
+    bad = _not_a_number_type(name, value)
+    if bad is not None:
+        raise bad
     try:
         ok = not isinstance(value, bool) and float(value).is_integer() and int(value) >= 1
     except (TypeError, ValueError):
@@ -90,3 +114,16 @@ def positive_int(name: str, value) -> int:
     if not ok:
         raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: an integer >= 1")
     return int(value)
+
+
+def seed(name: str, value):
+    """A seed for ``numpy.random.default_rng``: None, an int >= 0, a sequence of them, a SeedSequence
+    or a Generator (bools, floats, strings and negative ints rejected, naming the parameter)."""
+    if value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator, np.random.BitGenerator)):
+        return value
+    items = value if isinstance(value, (list, tuple, np.ndarray)) else [value]
+    for v in np.ravel(np.asarray(items, dtype=object)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ParameterError(f"{name}={_fmt(value)} is invalid; valid: None, an integer >= 0 (or a sequence of "
+                                 "them), a numpy SeedSequence or Generator")
+    return value

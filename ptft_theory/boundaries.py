@@ -27,6 +27,7 @@ import scipy.optimize
 from . import _validate as V
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
+from .errors import ParameterError, ParameterTypeError
 from .replica import check_task_and_inits
 
 #: Relative accuracy assumed for a float64 replica E (see module docstring).
@@ -127,9 +128,9 @@ def _validate_bracket(bracket):
     try:
         lo, hi = (V.finite_scalar("bracket", b) for b in bracket)
     except TypeError:
-        raise ValueError(f"bracket={bracket!r} is invalid; valid range: a pair (lo, hi) with 0 < lo < hi < 1") from None
+        raise ParameterError(f"bracket={bracket!r} is invalid; valid range: a pair (lo, hi) with 0 < lo < hi < 1") from None
     if not 0 < lo < hi < 1:
-        raise ValueError(f"bracket={bracket!r} is invalid; valid range: 0 < lo < hi < 1")
+        raise ParameterError(f"bracket={bracket!r} is invalid; valid range: 0 < lo < hi < 1")
     return lo, hi
 
 
@@ -146,7 +147,7 @@ def _root(f64, fmp, bracket, what, dps, sides):
 
     flo, fhi = g(lo), g(hi)
     if not (np.sign(flo) * np.sign(fhi) < 0):
-        raise ValueError(f"bracket=({lo!r}, {hi!r}) holds no sign change of {what}: {flo:.6g} at alpha={lo!r}, "
+        raise ParameterError(f"bracket=({lo!r}, {hi!r}) holds no sign change of {what}: {flo:.6g} at alpha={lo!r}, "
                          f"{fhi:.6g} at alpha={hi!r}; valid range: a bracket whose ends give opposite signs")
     root = scipy.optimize.brentq(g, lo, hi, xtol=XTOL64, rtol=4 * np.finfo(float).eps)
     pts = sorted(seen, key=lambda p: abs(p[0] - root))
@@ -229,7 +230,7 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     scheme_b = scheme_a if scheme_b is None else as_scheme(scheme_b)
     check_task_and_inits(task, init_a, init_b)
     if init_a == init_b and scheme_a == scheme_b:
-        raise ValueError("init_a == init_b and scheme_a == scheme_b: the two sides are identical; valid: "
+        raise ParameterError("init_a == init_b and scheme_a == scheme_b: the two sides are identical; valid: "
                          "different initialisations or different schemes")
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.positive_int("dps", dps)
@@ -314,7 +315,7 @@ def _substitute(param, value, task, init_a, init_b):
     side, _, name = param.rpartition(".")
     if side not in ("", "a", "b") or name not in _INIT_FIELDS + _TASK_FIELDS or (side and name in _TASK_FIELDS):
         valid = ", ".join(_INIT_FIELDS + _TASK_FIELDS) + " (Init fields may be prefixed a. or b.)"
-        raise ValueError(f"param={param!r} is invalid; valid: {valid}")
+        raise ParameterError(f"param={param!r} is invalid; valid: {valid}")
     if name in _TASK_FIELDS:
         return task.replace(**{name: value}), init_a, init_b
     ia = init_a.replace(**{name: value}) if side in ("", "a") else init_a
@@ -342,12 +343,15 @@ def boundary_curve(kind: str, param: str, values, *, task: Task, init: Init, ini
     [0.75, 0.75]
     """
     if kind not in ("level", "equal"):
-        raise ValueError(f"kind={kind!r} is invalid; valid: 'level', 'equal'")
+        raise ParameterError(f"kind={kind!r} is invalid; valid: 'level', 'equal'")
+    if not isinstance(param, str):
+        raise ParameterTypeError(f"param={param!r} is invalid; valid: a field name such as 'lambda_pt'")
+    check_task_and_inits(task, init, *(() if init_b is None else (init_b,)))
     vals = np.atleast_1d(V.finite_array("values", values))
     if vals.ndim != 1 or vals.size == 0:
-        raise ValueError(f"values={values!r} is invalid; valid range: a non-empty 1-D array")
+        raise ParameterError(f"values={values!r} is invalid; valid range: a non-empty 1-D array")
     if kind == "level" and level is None:
-        raise ValueError("level=None is invalid for kind='level'; valid range: level > 0")
+        raise ParameterError("level=None is invalid for kind='level'; valid range: level > 0")
     lo, hi = _validate_bracket(bracket)
     points, prev = [], []
     for v in vals:
@@ -367,7 +371,7 @@ def boundary_curve(kind: str, param: str, values, *, task: Task, init: Init, ini
                 break
             except ValueError as e:
                 if "holds no sign change" not in str(e) or k == len(tries) - 1:
-                    raise ValueError(f"{param}={float(v)!r}: {e}") from None
+                    raise ParameterError(f"{param}={float(v)!r}: {e}") from None
         points.append(r)
         prev.append(float(r.alpha))
     return BoundaryCurve(kind, param, vals, tuple(points))

@@ -1,14 +1,29 @@
 """The ``ptft`` command line.
 
 Each subcommand lives in a ``register_*`` function that adds its parser; numeric subcommands take
-``--json``.  User errors (bad parameters) print one line on stderr and exit with code 2; no
-traceback.  Flag names follow the Python names (``--c-pt`` for ``c_pt``).
+``--json``.  Flag names follow the Python names (``--c-pt`` for ``c_pt``).
+
+The error contract (no traceback, ever, unless ``PTFT_DEBUG=1``):
+
+* exit 0: success;
+* exit 2: a user error -- a bad argument, a parameter outside its valid range, a missing,
+  unreadable or malformed file, an unwritable folder: one line on stderr naming the parameter or file
+  (argparse errors, :class:`~ptft_theory.errors.PTFTError` subclasses that are ``ValueError``/``TypeError``);
+* exit 1: a computation of ours that did not succeed (``ConvergenceError``, ``ReplicaError``,
+  ``SimulationError``), an operating-system error while running (disk full, ...), or an unexpected
+  exception.  The latter is a bug: the line says so and names the exception and where it was
+  raised; ``PTFT_DEBUG=1`` shows the full traceback.
+
+``--json`` output is strict JSON (``allow_nan=False``): a number that is not finite is written as
+``null`` (for example ``E_dB`` of a zero error, which is -infinity).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import re
 import sys
 
@@ -17,6 +32,8 @@ import numpy as np
 from ._schemes import DEFAULT_SCHEME, Scheme
 
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
+JSON_NULL_NOTE = "--json numbers that are not finite (e.g. E_dB of a zero error = -inf) are null"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,17 +52,53 @@ class _Parser(argparse.ArgumentParser):
 
 def _emit(args, payload: dict, text: str):
     if getattr(args, "json", False):
-        print(json.dumps(payload, indent=2, default=_json_default))
+        print(dump_json(payload))
     else:
         print(text)
 
 
-def _json_default(x):
+def json_safe(x):
+    """``x`` with numpy values made plain and every non-finite float replaced by None (JSON null)."""
+    if isinstance(x, dict):
+        return {str(k): json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
     if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, (np.floating, np.integer)):
-        return x.item()
-    return str(x)
+        return json_safe(x.tolist())
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    if x is None or isinstance(x, str):
+        return x
+    return str(x)  # mpmath numbers, paths, ...
+
+
+def dump_json(payload) -> str:
+    """Strict JSON text of ``payload`` (never NaN/Infinity: they become null, see :func:`json_safe`)."""
+    return json.dumps(json_safe(payload), indent=2, allow_nan=False)
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: an integer >= 0") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: an integer >= 0")
+    return v
+
+
+_DEVICE = re.compile(r"^(cpu|auto|cuda(:\d+)?)$")
+
+
+def device_arg(text: str) -> str:
+    """argparse type of ``--device``: cpu, auto, cuda or cuda:N."""
+    if not _DEVICE.match(text):
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: cpu, auto, cuda, cuda:N")
+    return text
 
 
 def _add_init(p, gamma=True):
@@ -167,8 +220,8 @@ def register_simulate(sub):
     _add_task(p)
     _add_scheme(p)
     p.add_argument("--mode", choices=["accurate", "gd"], default="accurate")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    p.add_argument("--seed", type=_nonneg_int, default=0, help="seed of the teachers and data (an integer >= 0)")
+    p.add_argument("--device", type=device_arg, default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_simulate)
 
@@ -215,6 +268,11 @@ def register_bench(sub):
 
 def register_resnet(sub):
     from .resnet.cli import register_resnet as _register  # torch is imported only when a resnet command runs
+    _register(sub)
+
+
+def register_transformer(sub):
+    from .transformer.cli import register_transformer as _register  # torch only when a transformer command runs
     _register(sub)
 
 
@@ -304,6 +362,7 @@ def register_boundary(sub):
 def _cmd_boundary(args):
     from .boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
     from .config import Init
+    from .errors import ParameterError
     task = _task(args)
     if args.kind == "level":
         init_a, init_b, scheme_a, scheme_b = _init(args), None, args.scheme, None
@@ -311,16 +370,16 @@ def _cmd_boundary(args):
         def side(s):
             c = getattr(args, f"c_pt_{s}") if getattr(args, f"c_pt_{s}") is not None else args.c_pt
             if c is None:
-                raise ValueError(f"c_pt of side {s} is missing; give --c-pt or --c-pt-{s} (> 0)")
+                raise ParameterError(f"c_pt of side {s} is missing; give --c-pt or --c-pt-{s} (> 0)")
             lam = getattr(args, f"lambda_pt_{s}")
             g = getattr(args, f"gamma_ft_{s}")
             return Init(c, args.lambda_pt if lam is None else lam, args.gamma_ft if g is None else g)
         init_a, init_b = side("a"), side("b")
         scheme_a, scheme_b = args.scheme_a or DEFAULT_SCHEME.value, args.scheme_b or DEFAULT_SCHEME.value
     if (args.over is None) != (args.values is None):
-        raise ValueError("--over and --values go together; valid: both or neither")
+        raise ParameterError("--over and --values go together; valid: both or neither")
     if args.over is not None and args.certify:
-        raise ValueError("--certify certifies one boundary point; valid: --certify without --over/--values")
+        raise ParameterError("--certify certifies one boundary point; valid: --certify without --over/--values")
     if args.certify:
         if args.kind == "level":
             iv = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket),
@@ -357,35 +416,75 @@ def mpmath_str(x):
 
 
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
-              register_figures, register_validate, register_bench, register_resnet]
+              register_figures, register_validate, register_bench, register_resnet,
+              register_transformer]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ptft", description="Theory of how pretraining shapes the inductive bias of fine-tuning "
                                               "(arXiv 2602.20062).",
-                     epilog="example: ptft regime --c-pt 1e-3 --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05")
+                     epilog="example: ptft regime --c-pt 1e-3 --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05\n\n"
+                            "exit codes: 0 success; 2 a user error (one line on stderr naming the parameter or "
+                            "file); 1 a computation that did not succeed, or a bug (one line; PTFT_DEBUG=1 shows "
+                            "the traceback). " + JSON_NULL_NOTE + ".",
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in REGISTRARS:
         register(sub)
+    for p in sub.choices.values():  # state the JSON contract wherever --json is offered
+        for a in p._actions:
+            if "--json" in a.option_strings and "null" not in (a.help or ""):
+                a.help = ((a.help + "; ") if a.help else "machine-readable output (strict JSON); ") + JSON_NULL_NOTE
     return parser
 
 
+def _where(exc: BaseException) -> str:
+    import traceback
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" (at {os.path.basename(f.filename)}:{f.lineno})"
+
+
 def main(argv=None) -> int:
+    """Run ``ptft``; returns the exit code (see the module docstring for the error contract)."""
+    from .errors import PTFTError
     parser = build_parser()
     args = parser.parse_args(argv)
+    prefix = f"ptft {args.command}"
+    debug = os.environ.get("PTFT_DEBUG") == "1"
     try:
         args.func(args)
-    except ValueError as e:  # user error: one line, exit 2
-        print(f"ptft {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except RuntimeError as e:  # a solve of ours that did not converge (ReplicaError, ...): one line, exit 1
-        if not type(e).__module__.startswith("ptft_theory"):
-            raise
-        print(f"ptft {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        print(f"ptft {args.command}: interrupted", file=sys.stderr)
+        print(f"{prefix}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`ptft ... | head`): not an error worth a message
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    except PTFTError as e:
+        if debug:
+            raise
+        msg = " ".join(str(e).split())  # one line, whatever the message holds
+        if isinstance(e, (ValueError, TypeError)):  # ParameterError, InfeasibleError, ...: the user's input
+            print(f"{prefix}: error: {msg}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"{prefix}: {type(e).__name__}: {msg}", file=sys.stderr)  # a solve that did not converge
+        return EXIT_FAILURE
+    except OSError as e:  # the operating system refused (disk full, a file vanished): not a bug of ours
+        if debug:
+            raise
+        where = f" {e.filename}:" if getattr(e, "filename", None) else ""
+        print(f"{prefix}: error:{where} {e.strerror or e}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as e:  # noqa: BLE001  -- a bug: visible as such, but one line (PTFT_DEBUG=1: traceback)
+        if debug:
+            raise
+        msg = " ".join(str(e).split())
+        print(f"{prefix}: internal error (a bug, please report it with the command line): "
+              f"{type(e).__name__}: {msg}{_where(e)}; rerun with PTFT_DEBUG=1 for the traceback", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 

@@ -435,10 +435,9 @@ def update() -> list[Path]:
 
 
 def _write_atomic(path: Path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    from ._io import atomic_path  # unique temporary name, then os.replace
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
 
 
 def main(argv=None) -> int:
@@ -449,6 +448,11 @@ def main(argv=None) -> int:
     g.add_argument("--check", action="store_true", help="fail with a diff when a generated file is stale")
     args = parser.parse_args(argv)
     if args.update:
+        if not (REPO_DIR / "pyproject.toml").is_file():  # an installed package, not a checkout
+            print(f"python -m ptft_theory.codegen: error: --update rewrites a source checkout's generated files; "
+                  f"{PACKAGE_DIR} is an installed package (no pyproject.toml beside it): nothing written",
+                  file=sys.stderr)
+            return 2
         for p in update():
             print(f"wrote {p.relative_to(REPO_DIR)}")
         return 0

@@ -7,6 +7,7 @@ import math
 from typing import Literal
 
 from . import _validate as V
+from .errors import ParameterError
 
 SharedSigns = Literal["independent", "equal", "opposite"]
 
@@ -63,13 +64,13 @@ class Task:
         rs = V.unit_interval("rho_shared", self.rho_shared)
         rn = V.unit_interval("rho_new", self.rho_new)
         if rs > rp:
-            raise ValueError(f"rho_shared={self.rho_shared!r} is invalid; valid range: 0 <= rho_shared <= rho_pt = {rp!r}")
+            raise ParameterError(f"rho_shared={self.rho_shared!r} is invalid; valid range: 0 <= rho_shared <= rho_pt = {rp!r}")
         if rp + rn > 1 + 1e-15:
-            raise ValueError(f"rho_new={self.rho_new!r} is invalid; valid range: 0 <= rho_new <= 1 - rho_pt = {1 - rp!r}")
+            raise ParameterError(f"rho_new={self.rho_new!r} is invalid; valid range: 0 <= rho_new <= 1 - rho_pt = {1 - rp!r}")
         if rs + rn == 0:
-            raise ValueError("rho_shared + rho_new = 0: the FT teacher is empty; valid range: rho_shared + rho_new > 0")
+            raise ParameterError("rho_shared + rho_new = 0: the FT teacher is empty; valid range: rho_shared + rho_new > 0")
         if self.shared_signs not in ("independent", "equal", "opposite"):
-            raise ValueError(f"shared_signs={self.shared_signs!r} is invalid; valid: 'independent', 'equal', 'opposite'")
+            raise ParameterError(f"shared_signs={self.shared_signs!r} is invalid; valid: 'independent', 'equal', 'opposite'")
         for name, v in (("rho_pt", rp), ("rho_shared", rs), ("rho_new", rn)):
             object.__setattr__(self, name, v)
         if self.amp_pt is not None:

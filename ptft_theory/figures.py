@@ -1,10 +1,16 @@
 """The paper's theory figures (arXiv 2602.20062, Figs. 2, 3 and 5), from recorded TOML configs.
 
-``ptft figures [--quick] [--out DIR] [--workers N] [--backend local|ray]`` reads
-``validation/configs/fig{2,3,5}.toml``, evaluates every point through :func:`ptft_theory.sweep.run_sweep`
-(cached by config hash under ``validation/cache/``, so a rerun or an interrupted run only computes
-what is missing), writes the data as CSV to ``validation/results/`` and the figures as PNG and PDF
-to ``validation/figures/``.
+``ptft figures [--quick] [--out DIR] [--configs DIR] [--workers N] [--backend local|ray]`` reads
+``fig{2,3,5}.toml`` (shipped with the package as ``ptft_theory/configs/``, a link to the checkout's
+``validation/configs/``), evaluates every point through :func:`ptft_theory.sweep.run_sweep` (cached
+by config hash under ``OUT/cache/``, so a rerun or an interrupted run only computes what is
+missing), writes the data as CSV to ``OUT/results/`` and the figures as PNG and PDF to
+``OUT/figures/``.  ``OUT`` defaults to ``./validation`` relative to the current directory (in a
+checkout's root, the checkout's ``validation/``); nothing is ever written inside the package.
+
+Every point's config holds :func:`code_hash`, a hash of all the package's source files, the C
+library built at run time and the dependency versions, so no cached point (nor a cached failure)
+outlives the code that computed it.
 
 Point kinds (each a module-level function of a JSON config, so it runs in worker processes and on Ray):
 
@@ -18,7 +24,6 @@ The ``[quick]`` table of each config is merged over the rest for ``--quick``.
 
 from __future__ import annotations
 
-import csv
 import functools
 import sys
 import dataclasses
@@ -29,12 +34,16 @@ import numpy as np
 
 from . import _validate as V
 from .config import Init, Task
-from ._io import read_toml_config, write_csv_atomic
-from .sweep import derive_seed, run_sweep, source_hash
+from .errors import ParameterError
+from ._io import read_toml_config, savefig_atomic, write_csv_atomic
+from .sweep import code_fingerprint, derive_seed, run_sweep
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "validation" / "configs"
-DEFAULT_OUT = ROOT / "validation"
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-packages for a wheel: never written)
+#: The recorded figure configs, shipped with the package (a link to the checkout's validation/configs).
+CONFIG_DIR = PACKAGE_DIR / "configs"
+#: Default output folder: relative to the current directory, never inside the installed package.
+DEFAULT_OUT = Path("validation")
 FIGURES = ("fig2", "fig3", "fig5", "fig5_readout")
 REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
@@ -45,24 +54,30 @@ REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "I
 def load_config(name: str, quick: bool = False, config_dir=None) -> dict:
     """Load ``<config_dir>/<name>.toml``; with ``quick`` its ``[quick]`` table is merged over it."""
     if name not in FIGURES:
-        raise ValueError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
+        raise ParameterError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
     return read_toml_config(Path(config_dir or CONFIG_DIR) / f"{name}.toml", quick)
 
 
-#: Source files each point kind depends on: their hash is part of every point's config, so editing
-#: the solver (or merging a fixed replica solver) recomputes exactly the points it affects.
-_SOURCES = {
-    "regime_slice": ("regime.py", "scales.py", "_generated/kernels_numpy.py"),
-    "sim_error": ("solver.py", "scales.py", "tasks.py", "_generated/kernels_numpy.py"),
-    "gd_error": ("simulate.py", "solver.py", "scales.py", "tasks.py", "_generated/kernels_numpy.py"),
-    "replica_curve": ("replica.py", "scales.py", "_generated/kernels_numpy.py"),
-}
+#: Point kinds that may run the compiled replica moments (their key also hashes the built library).
+_USES_C = ("replica_curve",)
 
 
 @functools.lru_cache(maxsize=None)
 def code_hash(kind: str) -> str:
-    """Short SHA-256 of the package sources a point kind depends on (missing files count as empty)."""
-    return source_hash(Path(__file__).resolve().parent, _SOURCES[kind])
+    """Short SHA-256 of all code a point of ``kind`` can run: part of every point's config.
+
+    Computed, not listed by hand (:func:`ptft_theory.sweep.code_fingerprint`): every ``*.py``,
+    ``*.c`` and ``*.h`` file of the installed package, the Python/numpy/scipy/mpmath/sympy/torch
+    versions, and for replica points the bytes of the C library compiled at run time (or "none" when
+    the numpy path runs).  Any edit recomputes every point, a failed point included.
+    """
+    if kind not in _KINDS:
+        raise ParameterError(f"kind={kind!r} is invalid; valid: {', '.join(_KINDS)}")
+    extra = ()
+    if kind in _USES_C:
+        from ._cmoments import library_fingerprint
+        extra = (library_fingerprint(),)
+    return code_fingerprint(PACKAGE_DIR, extra)
 
 
 def _alpha_grid(rep: dict) -> list[float]:
@@ -140,7 +155,8 @@ def gd_error(cfg: dict) -> dict:
 def replica_curve(cfg: dict) -> dict:
     """Replica relative error of one (init, task, scheme) on ``cfg["alphas"]``."""
     if not replica_available():
-        raise RuntimeError("ptft_theory.replica is not part of this checkout")
+        from .errors import ReplicaError
+        raise ReplicaError("ptft_theory.replica is not part of this checkout")
     from .replica import generalization_error
     try:
         res = generalization_error(np.asarray(cfg["alphas"], dtype=float), Task(**cfg["task"]), Init(**cfg["init"]),
@@ -207,12 +223,12 @@ def _write_csv(path: Path, header, rows):
 
 
 def _save(fig, out: Path, stem: str) -> list[Path]:
+    """PNG and PDF of ``fig``, each written atomically (a killed or concurrent run leaves no torn file)."""
     d = Path(out) / "figures"
-    d.mkdir(parents=True, exist_ok=True)
     paths = []
     for ext in ("png", "pdf"):
         p = d / f"{stem}.{ext}"
-        fig.savefig(p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
+        savefig_atomic(fig, p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
         paths.append(p)
     return paths
 
@@ -487,7 +503,7 @@ def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
             init = Init(**it["init"])
             got = regime(init, task, scheme).regime.value
             if check and got != it["regime"]:
-                raise ValueError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
+                raise ParameterError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
                                  f"{scheme!r}, not {it['regime']}: fix validation/configs/{name}.toml")
             label = it["label"] if check else f"{it['label']}: regime {got}"
             curves.append({"panel": ti, "label": label, "regime": it["regime"], "regime_found": got,
@@ -552,21 +568,48 @@ def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]
     paths = []
     for name in which:
         if name not in BUILDERS:
-            raise ValueError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
+            raise ParameterError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
         paths += BUILDERS[name](opts, config_dir)
     return paths
 
 
 # ------------------------------------------------------------------------------------------ CLI
+def writable_dir(flag: str, path) -> Path:
+    """Create ``path`` (a folder) if needed and check that a file can be written in it.
+
+    Raises :class:`ParameterError` naming ``flag`` otherwise, before any work is done (the CLI
+    prints it on one line, exit 2).
+    """
+    import tempfile
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path, prefix=".tmp-probe-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise ParameterError(f"{flag}={str(path)!r} is not a writable folder ({e.strerror or e}); "
+                             "valid: a folder you can write to") from None
+    return path
+
+
 def register_figures(sub):
-    """``ptft figures``: regenerate the paper's figures from validation/configs/*.toml."""
+    """``ptft figures``: regenerate the paper's figures from the recorded configs (fig2/3/5.toml)."""
     p = sub.add_parser("figures", help="regenerate the paper's figures (Figs. 2, 3, 5) from recorded configs",
-                       description="Regenerate Figs. 2, 3 and 5 of arXiv 2602.20062 from validation/configs/*.toml: "
-                                   "PNG+PDF into OUT/figures, data as CSV into OUT/results. Points are cached by a "
-                                   "hash of their config in OUT/cache (or --cache-dir): an interrupted run resumes.",
+                       description="Regenerate Figs. 2, 3 and 5 of arXiv 2602.20062 from the recorded configs "
+                                   "fig2/3/5.toml (shipped with the package; --configs DIR reads others): "
+                                   "PNG+PDF into OUT/figures, data as CSV into OUT/results. Points are cached in "
+                                   "OUT/cache (or --cache-dir) by a hash of their config and of all the package's "
+                                   "code: an interrupted run resumes, a code change recomputes. Every file is "
+                                   "written atomically, so concurrent runs into one OUT are safe.",
                        epilog="example: ptft figures --quick --out /tmp/figs --workers 2")
     p.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: validation/ of the checkout)")
+    p.add_argument("--out", default=str(DEFAULT_OUT),
+                   help="output folder (default: ./validation, relative to the current directory; in a "
+                        "checkout's root that is the checkout's validation/)")
+    p.add_argument("--configs", default=None, metavar="DIR",
+                   help="folder holding fig2.toml, fig3.toml, fig5.toml (default: the configs shipped with "
+                        "the package)")
     p.add_argument("--cache-dir", default=None, help="sweep cache (default OUT/cache)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--backend", choices=["local", "ray"], default="local",
@@ -578,21 +621,30 @@ def register_figures(sub):
 
 
 def _cmd_figures(args):
-    import json
     import time
+
+    from .cli import dump_json
+    workers = V.positive_int("workers", args.workers)
     if args.backend == "ray":
         from .sweep import ray_module
         ray_module()
+    config_dir = Path(args.configs) if args.configs else None
+    if config_dir is not None and not config_dir.is_dir():
+        raise ParameterError(f"--configs={args.configs!r} is not a folder; valid: a folder holding "
+                             f"{', '.join(n + '.toml' for n in args.only)}")
+    for name in args.only:  # every config first: a missing or malformed one fails before any work
+        load_config(name, args.quick, config_dir)
+    out = writable_dir("--out", args.out)
+    cache_dir = writable_dir("--cache-dir", args.cache_dir) if args.cache_dir else None
     from .sweep import limit_blas_threads
     limit_blas_threads(int(os.environ.get("PTFT_BLAS_THREADS", "1")))  # see limit_blas_threads: one point per core
-    opts = RunOptions(out=Path(args.out), cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-                      workers=V.positive_int("workers", args.workers), backend=args.backend,
+    opts = RunOptions(out=out, cache_dir=cache_dir, workers=workers, backend=args.backend,
                       progress=not args.no_progress, quick=args.quick)
     t0 = time.perf_counter()
-    paths = make_figures(opts, args.only)
+    paths = make_figures(opts, args.only, config_dir)
     wall = time.perf_counter() - t0
     if args.json:
-        print(json.dumps({"files": [str(p) for p in paths], "seconds": wall, "replica": replica_available()}, indent=2))
+        print(dump_json({"files": [str(p) for p in paths], "seconds": wall, "replica": replica_available()}))
     else:
         for p_ in paths:
             print(p_)

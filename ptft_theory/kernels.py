@@ -6,6 +6,8 @@ imports them (torch lazily, so the numpy path never pays for it).
 
 import importlib
 
+from .errors import ParameterError
+
 from ._generated import kernels_mpmath as mp  # noqa: F401  (re-exported)
 from ._generated import kernels_numpy as np  # noqa: F401
 
@@ -15,5 +17,5 @@ BACKENDS = ("numpy", "torch", "mpmath")
 def backend(name: str):
     """The generated kernel module for ``name``; ValueError naming the valid backends otherwise."""
     if name not in BACKENDS:
-        raise ValueError(f"backend={name!r} is not a kernel backend; valid: {', '.join(BACKENDS)}")
+        raise ParameterError(f"backend={name!r} is not a kernel backend; valid: {', '.join(BACKENDS)}")
     return importlib.import_module(f"ptft_theory._generated.kernels_{name}")

@@ -3,6 +3,9 @@
 Descriptors are defined and derived in :mod:`ptft_theory.symbolic.regimes` (see
 derivations/03_regimes.md); this module evaluates the generated kernels at the scales
 ``k_pt = k(beta_pt = amp_pt)`` of a PT feature and ``k_new = k(beta_pt = 0)`` of a new one.
+Where float64 over- or underflows in a descriptor (``A/k`` beyond ~1e154 or below ~1e-154, e.g.
+``c_pt <= 1e-154`` or ``>= 1e200``) the same generated expression is evaluated in mpmath, so every
+valid Init gets finite descriptors (``l_order`` in [1, 2], ``pt_dependence`` in [-1, 1]).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import enum
 
 import numpy as np
 
+from . import _validate as V
 from . import kernels
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
+from .errors import ParameterError, ParameterTypeError
 from .scales import ft_scales
 
 
@@ -48,10 +53,14 @@ class Thresholds:
     pt_dependence: float = 0.5
 
     def __post_init__(self):
-        if not 1 < self.l_order <= 2:
-            raise ValueError(f"l_order threshold={self.l_order!r} is invalid; valid range: 1 < l_order <= 2")
-        if not -1 < self.pt_dependence < 1:
-            raise ValueError(f"pt_dependence threshold={self.pt_dependence!r} is invalid; valid range: (-1, 1)")
+        p = V.finite_scalar("l_order", self.l_order)
+        d = V.finite_scalar("pt_dependence", self.pt_dependence)
+        if not 1 < p <= 2:
+            raise ParameterError(f"l_order threshold={self.l_order!r} is invalid; valid range: 1 < l_order <= 2")
+        if not -1 < d < 1:
+            raise ParameterError(f"pt_dependence threshold={self.pt_dependence!r} is invalid; valid range: (-1, 1)")
+        object.__setattr__(self, "l_order", p)
+        object.__setattr__(self, "pt_dependence", d)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -75,21 +84,43 @@ class RegimeResult:
     regime: Regime
 
 
+#: Digits of the mpmath evaluation used where float64 over- or underflows (module docstring).
+_FALLBACK_DPS = 30
+
+
+def _descriptor(name, *args):
+    """Generated kernel ``name`` at float64 args; where float64 over/underflows (z = A/k beyond ~1e154
+    or below ~1e-154, e.g. c_pt <= 1e-154 or >= 1e200) the same generated expression in mpmath at 30
+    digits, whose exponent range is unbounded, rounded to float."""
+    try:
+        with np.errstate(all="ignore"):
+            v = float(getattr(kernels.np, name)(*(float(a) for a in args)))
+        if np.isfinite(v):
+            return v
+    except (OverflowError, ZeroDivisionError):
+        pass
+    import mpmath
+    with mpmath.workdps(_FALLBACK_DPS):
+        return float(getattr(kernels.mp, name)(*(mpmath.mpf(a) for a in args)))
+
+
 def _l_order_at(amp, k):
     if k == 0:
         return 1.0  # lim_{z -> oo} p(z) = 1 (symbolic.regimes.l_order_limits)
-    return float(kernels.np.l_order(amp / k))
+    import mpmath
+    return _descriptor("l_order", mpmath.mpf(amp) / mpmath.mpf(k))
 
 
 def _pt_dependence_at(amp, k_pt, k_new):
     if k_pt == 0 and k_new == 0:
-        raise ValueError("every coordinate is frozen (k = 0): fine-tuning cannot move, so no regime is defined; "
+        raise ParameterError("every coordinate is frozen (k = 0): fine-tuning cannot move, so no regime is defined; "
                          "use gamma_ft > 0 or lambda_pt > -c_pt")
     if k_new == 0:
         return 1.0  # lim z_new -> oo (symbolic.regimes.pt_dependence_limits)
     if k_pt == 0:
         return -1.0
-    return float(kernels.np.pt_dependence(amp / k_pt, amp / k_new))
+    import mpmath
+    return _descriptor("pt_dependence", mpmath.mpf(amp) / mpmath.mpf(k_pt), mpmath.mpf(amp) / mpmath.mpf(k_new))
 
 
 def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> RegimeResult:
@@ -109,12 +140,14 @@ def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds
     'I'
     """
     if not isinstance(init, Init):
-        raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
+        raise ParameterTypeError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
     if not isinstance(task, Task):
-        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+        raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+    if not isinstance(thresholds, Thresholds):
+        raise ParameterTypeError(f"thresholds must be a ptft_theory.Thresholds; got {type(thresholds).__name__}")
     scheme = as_scheme(scheme)
     if task.rho_pt == 0:
-        raise ValueError("rho_pt=0: PT learns nothing, so PT dependence is undefined; valid range: 0 < rho_pt <= 1")
+        raise ParameterError("rho_pt=0: PT learns nothing, so PT dependence is undefined; valid range: 0 < rho_pt <= 1")
     k, _ = ft_scales(np.array([task.a_pt, 0.0]), init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
     k_pt, k_new = float(k[0]), float(k[1])
     amp = task.a_ft

@@ -87,7 +87,7 @@ S_MAX = 350.0
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
 
 
-from .errors import ReplicaError  # noqa: E402  (re-exported)
+from .errors import InfeasibleError, ParameterError, ParameterTypeError, ReplicaError  # noqa: E402  (ReplicaError re-exported)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +119,7 @@ class ReplicaResult:
 
     def __float__(self):
         if self.E.size != 1:
-            raise TypeError(f"float() needs a single alpha; this result has {self.E.size}")
+            raise ParameterTypeError(f"float() needs a single alpha; this result has {self.E.size}")
         return float(self.E.ravel()[0])
 
 
@@ -157,12 +157,13 @@ def class_layout(rho_pt, rho_shared, rho_new, a_pt, a_ft, p_eq):
 
 
 def check_task_and_inits(task, *inits):
-    """ValueError unless ``task`` is a :class:`Task` and every ``inits`` entry an :class:`Init`."""
+    """ParameterTypeError (a TypeError) unless ``task`` is a :class:`Task` and every ``inits`` entry an
+    :class:`Init`."""
     if not isinstance(task, Task):
-        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+        raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     for init in inits:
         if not isinstance(init, Init):
-            raise ValueError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
+            raise ParameterTypeError(f"init must be a ptft_theory.Init; got {type(init).__name__}")
 
 
 def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classes:
@@ -594,8 +595,10 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
 
     Raises
     ------
-    ValueError
-        Bad input, or alpha above the fraction of non-frozen coordinates (no interpolator).
+    ParameterError
+        Bad input (a ValueError).
+    InfeasibleError
+        alpha above the fraction of non-frozen coordinates while they carry signal (no interpolator).
     ReplicaError
         The fixed point or the quadrature did not converge.
 
@@ -609,10 +612,12 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     check_task_and_inits(task, init)
     scheme = as_scheme(scheme)
     sigma = V.nonnegative("sigma", sigma)
+    if sigma > 1e100:  # sigma^2 and E ~ sigma^2 / signal power stay finite in float64 (1e140 overflowed)
+        raise V.ParameterError(f"sigma={sigma!r} is invalid; valid range: 0 <= sigma <= 1e100")
     n_nodes = V.positive_int("n_nodes", n_nodes)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):
-        raise ValueError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
     if certify:  # ball-arithmetic proof (ptft_theory.certify)
         from .certify import certified_point
         pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)
@@ -638,9 +643,9 @@ def _overdetermined_mse(cls: _Classes, a, sigma, K=kernels.np):
     if sigma > 0 and cls.active.all() and a > 1:
         return K.least_squares_mse(sigma, a)
     if sigma > 0 and cls.active.all():
-        raise ValueError(f"alpha={float(a)!r} with sigma={float(sigma)!r}: noisy interpolation at alpha = 1 has "
+        raise ParameterError(f"alpha={float(a)!r} with sigma={float(sigma)!r}: noisy interpolation at alpha = 1 has "
                          "unbounded error; valid range: alpha != 1 when sigma > 0")
-    raise ValueError(f"alpha={float(a)!r} exceeds the fraction of non-frozen coordinates ({cls.active_fraction:.6g}) "
+    raise InfeasibleError(f"alpha={float(a)!r} exceeds the fraction of non-frozen coordinates ({cls.active_fraction:.6g}) "
                      "while the frozen ones carry signal or there is noise: X b = y has no solution (GF sits "
                      "at a saddle). Use gamma_ft > 0 or lambda_pt > -c_pt.")
 
@@ -691,10 +696,12 @@ class _CurveSolver:
                                "larger n_nodes may help") from exc
 
 
-def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, start=None):
+def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, start=None, recover=True):
     """Solve every alpha (increasing, warm-started); ``start`` = (alpha, tau, zeta) of a nearby solved
     point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta).
-    A first point the cold start cannot find is reached from alpha/2 instead (``_by_continuation``)."""
+    A first point the cold start cannot find is reached from alpha/2 instead (``_by_continuation``); a
+    later point whose warm start fails is solved as if alone (``_recover_point``, when ``recover``; the
+    curves solved inside these fallbacks do not recurse into them again)."""
     order = np.argsort(alphas)
     E, tau, zeta, qerr = (np.zeros_like(alphas) for _ in range(4))
     solver = _CurveSolver(cls, n_nodes)
@@ -708,12 +715,40 @@ def _solve_curve(cls: _Classes, alphas: np.ndarray, sigma: float, n_nodes: int, 
         try:
             t, z_, mse, err = solver.solve(a, sigma, _extrapolate(done, a))
         except ReplicaError as exc:
-            if done or a < COLD_RETRY_MIN_ALPHA:
+            if not done:
+                if a < COLD_RETRY_MIN_ALPHA:
+                    raise
+                t, z_, mse, err = _by_continuation(cls, a, sigma, n_nodes, exc)
+            elif not recover:
                 raise
-            t, z_, mse, err = _by_continuation(cls, a, sigma, n_nodes, exc)
+            else:  # the warm start from the curve failed (e.g. a far jump): solve this point as if alone
+                t, z_, mse, err = _recover_point(cls, a, sigma, n_nodes, done, exc)
+                solver = _CurveSolver(cls, n_nodes)  # the failed attempt may have left panels / node counts
         done.append((a, np.log(t), np.log(z_)))
         E[i], tau[i], zeta[i], qerr[i] = mse / cls.signal_power, t, z_, err
     return ReplicaResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr), done
+
+
+def _recover_point(cls, a, sigma, n_nodes, done, exc):
+    """(tau, zeta, mse, error) at ``a`` where the warm start from the curve's solved points ``done``
+    failed: first exactly as :func:`generalization_error` solves ``a`` alone (cold start, then
+    continuation from alpha/2), then by a bridge of 8 alphas from the last solved point to ``a``.
+    So a point's value does not depend on the grid around it: the curve result for ``a`` is what it
+    would be alone, or a continuation to it.  ReplicaError naming ``exc`` when all fail."""
+    try:
+        r, _ = _solve_curve(cls, np.array([a]), sigma, n_nodes, recover=False)
+        return float(r.tau[0]), float(r.zeta[0]), float(r.E[0]) * cls.signal_power, float(r.quad_error[0])
+    except ReplicaError:
+        pass
+    last = done[-1]
+    try:
+        bridge = np.geomspace(last[0], a, 9)[1:] if last[0] > 0 else np.linspace(0, a, 9)[1:]
+        r, _ = _solve_curve(cls, bridge, sigma, n_nodes, start=(last[0], math.exp(last[1]), math.exp(last[2])),
+                            recover=False)
+        return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1])
+    except ReplicaError:
+        pass
+    raise ReplicaError(f"{exc} (also solved alone and by continuation from alpha={last[0]:.6g})") from exc
 
 
 def _by_continuation(cls, a, sigma, n_nodes, exc):
@@ -722,7 +757,7 @@ def _by_continuation(cls, a, sigma, n_nodes, exc):
     the cold start is easy); ReplicaError naming ``exc`` when both fail."""
     for grid in (np.array([0.5, 1.0]), np.linspace(0.5, 1.0, 6)):
         try:
-            r, _ = _solve_curve(cls, a * grid, sigma, n_nodes)
+            r, _ = _solve_curve(cls, a * grid, sigma, n_nodes, recover=False)
         except ReplicaError:
             continue
         return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1])
@@ -770,11 +805,15 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     [0.2983, 0.4689, 0.7348]
     """
     if param not in SWEEP_PARAMETERS:
-        raise ValueError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
-    vals = np.atleast_1d(V.finite_array(param, values)).astype(float)
+        raise ParameterError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
+    check_task_and_inits(task, init)
+    vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:
-        raise ValueError(f"values={values!r} is invalid; valid range: a non-empty scalar or 1-D array")
-    inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
+        raise ParameterError(f"values={values!r} is invalid; valid range: a non-empty scalar or 1-D array")
+    try:
+        inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
+    except ParameterError as e:
+        raise ParameterError(f"values: {e}") from None
     first = generalization_error(alpha, task, inits[0], scheme, sigma, n_nodes=n_nodes)
     out = [first]
     for ini in inits[1:]:
@@ -792,10 +831,11 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
 def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
     """Donoho-Tanner threshold ``alpha_c(rho) = min_t rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``.
 
-    The exact-recovery threshold of l1 minimisation (the k -> 0 limit from scratch).  Float64 by
-    default; ``dps`` evaluates with mpmath at that many digits (returns an ``mpf``).  ``certify=True``
-    returns a :class:`ptft_theory.certify.CertifiedInterval` proved with ball arithmetic, of relative
-    width <= 10^-dps (dps default 30; :func:`ptft_theory.certify.certified_rich_limit_threshold`).
+    The exact-recovery threshold of l1 minimisation (the k -> 0 limit from scratch), for every
+    ``0 < rho < 1`` (``alpha_c ~ 2 rho log(1/rho)`` as rho -> 0).  Float64 by default; ``dps``
+    evaluates with mpmath at that many digits (returns an ``mpf``).  ``certify=True`` returns a
+    :class:`ptft_theory.certify.CertifiedInterval` proved with ball arithmetic, of relative width
+    <= 10^-dps (dps default 30; :func:`ptft_theory.certify.certified_rich_limit_threshold`).
 
     Examples
     --------
@@ -807,13 +847,25 @@ def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
         return certified_rich_limit_threshold(rho, 30 if dps is None else dps)
     rho = V.unit_interval("rho", rho)
     if not 0 < rho < 1:
-        raise ValueError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
+        raise ParameterError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
     import mpmath
     dps_ = 20 if dps is None else V.positive_int("dps", dps)
     K = kernels.mp  # generated from symbolic.replica.donoho_tanner_objective / _stationarity
     with mpmath.workdps(dps_ + 10):
         r = mpmath.mpf(rho)
-        t_star = mpmath.findroot(lambda t: K.donoho_tanner_stationarity(t, r), mpmath.mpf(1))
+        # The minimiser t* grows like sqrt(2 log(1/rho)) as rho -> 0, where Newton from t = 1 fails
+        # (rho <= 1e-10): bracket it ([0, hi], the stationarity is negative at 0 and positive for large
+        # t), narrow by 60 bisections, then polish by secant.  The stationarity is divided by rho (its
+        # terms are ~rho t at the root) so that findroot's absolute tolerance means the same at every rho.
+        def g(t):
+            return K.donoho_tanner_stationarity(t, r) / r
+        lo, hi = mpmath.mpf(0), (mpmath.sqrt(2 * mpmath.log(1 / r)) + 1 if rho < 0.5 else mpmath.mpf(2))
+        while g(hi) < 0:
+            lo, hi = hi, 2 * hi
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if g(mid) < 0 else (lo, mid)
+        t_star = mpmath.findroot(g, (lo, hi))
         val = K.donoho_tanner_objective(t_star, r)
     if dps is None:
         return float(val)

@@ -52,6 +52,7 @@ from . import _arb_ops as A
 from . import kernels
 from ._schemes import as_scheme
 from .config import Init, Task
+from .errors import InfeasibleError, ParameterTypeError
 from .scales import ft_scales
 
 #: Extra working digits beyond the requested ones (absorbs cancellation in sums over ~1e3 nodes).
@@ -105,7 +106,7 @@ class HighPrecisionResult:
 
     def __float__(self):
         if self.E.size != 1:
-            raise TypeError(f"float() needs a single alpha; this result has {self.E.size}")
+            raise ParameterTypeError(f"float() needs a single alpha; this result has {self.E.size}")
         return float(self.E[0])
 
 
@@ -484,7 +485,7 @@ class PointSolver:
         with mpmath.workdps(self.wp):
             alpha = mpmath.mpf(alpha)
             if self.cls64.saturated(alpha):
-                raise ValueError(f"alpha={float(alpha)!r} exceeds the fraction of non-frozen coordinates "
+                raise InfeasibleError(f"alpha={float(alpha)!r} exceeds the fraction of non-frozen coordinates "
                                  f"({self.cls64.active_fraction:.6g}); X b = y has no solution")
             tau, zeta = self._start(alpha)
             for _ in range(3):

@@ -7,18 +7,19 @@ code is non-zero when any script fails.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from .errors import ParameterError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _scripts(folder: Path, pattern: str) -> list[Path]:
     if not folder.is_dir():
-        raise ValueError(f"folder={str(folder)!r} does not exist; these subcommands need a source checkout "
+        raise ParameterError(f"folder={str(folder)!r} does not exist; these subcommands need a source checkout "
                          "of ptft-theory (git clone, then pip install -e .)")
     return sorted(p for p in folder.glob(pattern) if not p.name.startswith("_"))
 
@@ -39,7 +40,7 @@ def _select(scripts: list[Path], only) -> list[Path]:
     names = {p.stem: p for p in scripts}
     bad = [o for o in only if o not in names]
     if bad:
-        raise ValueError(f"--only={bad[0]!r} is invalid; valid: {', '.join(names) or '(none found)'}")
+        raise ParameterError(f"--only={bad[0]!r} is invalid; valid: {', '.join(names) or '(none found)'}")
     return [names[o] for o in only]
 
 
@@ -56,7 +57,8 @@ def run_scripts(scripts: list[Path], extra=(), cwd: Path = ROOT) -> list[dict]:
 
 def _report(args, runs):
     if args.json:
-        print(json.dumps({"runs": runs, "ok": all(r["returncode"] == 0 for r in runs)}, indent=2))
+        from .cli import dump_json
+        print(dump_json({"runs": runs, "ok": all(r["returncode"] == 0 for r in runs)}))
     else:
         for r in runs:
             print(f"{r['script']}: {'ok' if r['returncode'] == 0 else 'FAILED (exit %d)' % r['returncode']} "
@@ -95,7 +97,8 @@ def _cmd(args, scripts):
     scripts = _select(scripts, args.only)
     if args.list:
         if args.json:
-            print(json.dumps({"scripts": [s.name for s in scripts]}, indent=2))
+            from .cli import dump_json
+            print(dump_json({"scripts": [s.name for s in scripts]}))
         else:
             print("\n".join(s.name for s in scripts))
         return

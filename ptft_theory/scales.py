@@ -12,6 +12,7 @@ import numpy as np
 from . import _validate as V
 from . import kernels
 from ._schemes import DEFAULT_SCHEME, as_scheme
+from .errors import ParameterError
 
 
 def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=None):
@@ -34,6 +35,12 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     k, b0 : ndarray
         Same shape as ``beta_pt``.  ``k >= 0``; ``k == 0`` marks a frozen coordinate.
 
+    Raises
+    ------
+    ParameterError
+        Invalid levers, or levers so large that ``k`` overflows float64 (``gamma_ft`` beyond ~1e154,
+        ``c_pt`` or ``|beta_pt|`` beyond ~1e307; ``dps=`` evaluates them exactly).
+
     Examples
     --------
     Merged (the default): ``k = (1 + lambda/c)(c + sqrt(c^2 + beta_pt^2)) + gamma^2``, ``b0 = 0``:
@@ -53,9 +60,21 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     bp = V.finite_array("beta_pt", beta_pt)
     if dps is None:
         K = kernels.np
-        k = getattr(K, f"ft_scale_{scheme.value}")(bp, c, lam, g)
-        b0 = getattr(K, f"ft_start_{scheme.value}")(bp, c, lam, g)
-        return np.asarray(k, dtype=float), np.asarray(b0, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                k = np.asarray(getattr(K, f"ft_scale_{scheme.value}")(bp, c, lam, g), dtype=float)
+                b0 = np.asarray(getattr(K, f"ft_start_{scheme.value}")(bp, c, lam, g), dtype=float)
+            except OverflowError:
+                k = b0 = np.full(bp.shape, np.inf)
+        if not (np.all(np.isfinite(k)) and np.all(np.isfinite(b0))):
+            # k grows like gamma_ft^2, c_pt and |beta_pt|: beyond ~1e308 it is not a float64
+            big = max((("gamma_ft", g * g), ("c_pt", c), ("beta_pt", float(np.max(np.abs(bp), initial=0.0)))),
+                      key=lambda kv: kv[1])[0]
+            raise ParameterError(
+                f"{big} is too large: the FT scale k (~ gamma_ft^2 + c_pt + |beta_pt|) overflows float64 at "
+                f"c_pt={c!r}, gamma_ft={g!r}, max |beta_pt|={float(np.max(np.abs(bp), initial=0.0))!r}; valid range: "
+                "gamma_ft^2, c_pt and |beta_pt| below about 1e307 (or pass dps= for mpmath values)")
+        return k, b0
     dps = V.positive_int("dps", dps)
     K = kernels.mp
     fk = getattr(K, f"ft_scale_{scheme.value}")

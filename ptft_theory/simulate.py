@@ -10,7 +10,17 @@ Two modes:
 * ``mode="accurate"`` (default): the gradient-flow ODE, integrated by scipy's Radau IIA
   (implicit, order 5, adaptive, L-stable, so the stiff late phase of a rich flow costs few steps)
   with the exact Jacobian from ``torch.func`` (block diagonal over the batch), float64, until the
-  relative residual ``||X beta - y|| / ||y||`` falls below ``residual_tol``.
+  relative residual ``||X beta - y|| / ||y||`` falls below ``residual_tol``.  Where X has full column
+  rank (N >= D), the limit of the flow is the unique least-squares point ``beta_ls`` (the interpolator
+  when the labels are noiseless), but its approach is slow: the last digits decay at the rate
+  ``c * sigma_min(X)^2 / N``, and Radau needs ~1e5 flow time and over 2e5 gradient evaluations at
+  D = N = 8 (the flow took 78 s and did not finish).  There the ODE runs until ``||beta - beta_ls||``
+  is below ``FINISH_RTOL`` of ``||beta_ls||``, and the rest of the flow is done exactly: each coordinate's
+  branches are hyperbolic rotations by the integrated gradient ``sigma_d`` (``(u+, v+)`` by
+  ``sigma_d``, ``(u-, v-)`` by ``-sigma_d``, the exact solution of the flow for any gradient history), so
+  ``beta_d = A_d sinh(2 sigma) + beta_d(now) cosh(2 sigma)`` with ``A_d`` the mean of the branches'
+  ``u^2 + v^2``, and ``sigma_d`` is the root of ``beta_d = beta_ls_d`` (monotone).  A noisy N > D
+  problem then counts as converged at the least-squares point (``final_residual`` is its residual).
 * ``mode="gd"``: the paper's protocol, full-batch gradient descent with learning rate ``lr`` in
   ``dtype`` (float32 allowed) on ``device`` (CUDA when asked), until ``MSE < mse_tol`` (1e-10),
   with a step cap ``max_steps`` that reports non-convergence.
@@ -35,9 +45,12 @@ ODE_RTOL = 1e-11
 ODE_ATOL = 1e-14
 #: Paper protocol: stop at MSE < 1e-10.
 MSE_TOL = 1e-10
+#: Full column rank X (accurate mode): the ODE runs until ||beta - beta_ls|| <= FINISH_RTOL ||beta_ls||,
+#: then the flow is finished exactly (module docstring).
+FINISH_RTOL = 1e-3
 
 
-from .errors import SimulationError  # noqa: E402  (re-exported)
+from .errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 
 
 @dataclasses.dataclass
@@ -106,7 +119,15 @@ def _resolve_device(device):
     torch = _torch()
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ParameterError(f"device={device!r} is invalid; valid: 'cpu', 'cuda', 'cuda:N', 'auto' or None") from None
+    if dev.type not in ("cpu", "cuda"):
+        raise ParameterError(f"device={device!r} is invalid; valid: 'cpu', 'cuda', 'cuda:N', 'auto' or None")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise BackendUnavailableError(f"device={device!r}: CUDA is not available on this machine; valid: 'cpu' or 'auto'")
+    return dev
 
 
 def _batched(name, X, y):
@@ -117,15 +138,19 @@ def _batched(name, X, y):
     if y.ndim == 1:
         y = y[None]
     if X.ndim != 3 or y.ndim != 2 or y.shape != X.shape[:2]:
-        raise ValueError(f"{name[0]} must have shape (N, D) or (B, N, D) and {name[1]} shape (N,) or (B, N); "
+        raise ParameterError(f"{name[0]} must have shape (N, D) or (B, N, D) and {name[1]} shape (N,) or (B, N); "
                          f"got {X.shape} and {y.shape}")
+    if X.shape[1] == 0 or X.shape[2] == 0 or X.shape[0] == 0:
+        raise ParameterError(f"{name[0]} has shape {X.shape}; valid range: at least one sample (N >= 1), one "
+                             "coordinate (D >= 1) and one batch entry")
     return X, y
 
 
 def _lever(name, value, B, check):
-    arr = np.broadcast_to(np.asarray(value, dtype=float), (B,)) if np.ndim(value) == 0 else np.asarray(value, float)
+    arr = np.atleast_1d(V.finite_array(name, value))
+    arr = np.broadcast_to(arr, (B,)) if arr.shape == (1,) and np.ndim(value) == 0 else arr
     if arr.shape != (B,):
-        raise ValueError(f"{name} must be a scalar or have shape (B,) = ({B},); got {arr.shape}")
+        raise ParameterError(f"{name} must be a scalar or have shape (B,) = ({B},); got {arr.shape}")
     for v in arr:
         check(v)
     return arr.copy()
@@ -175,17 +200,26 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     -------
     GFResult
         ``.beta_pt``, ``.beta_ft``, and ``.pt`` / ``.ft`` :class:`Phase` records.
+
+    Raises
+    ------
+    ParameterError, ParameterTypeError
+        Before any simulation, for an invalid array, lever or option (the message names it and its
+        range: ``0 < residual_tol < 1``, ``1e-13 <= rtol < 1``, ``atol > 0``, ``max_time > 0``, a torch
+        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).
+    SimulationError
+        A phase did not converge (with ``raise_on_failure``).
     """
     torch = _torch()
     scheme = as_scheme(scheme)
     if mode not in ("accurate", "gd"):
-        raise ValueError(f"mode={mode!r} is invalid; valid: 'accurate', 'gd'")
+        raise ParameterError(f"mode={mode!r} is invalid; valid: 'accurate', 'gd'")
     squeeze = np.ndim(X_pt) == 2
     Xp, yp = _batched(("X_pt", "y_pt"), X_pt, y_pt)
     Xf, yf = _batched(("X_ft", "y_ft"), X_ft, y_ft)
     B, _, D = Xp.shape
     if Xf.shape[0] != B or Xf.shape[2] != D:
-        raise ValueError(f"X_ft shape {Xf.shape} does not match X_pt shape {Xp.shape} (same B and D needed)")
+        raise ParameterError(f"X_ft shape {Xf.shape} does not match X_pt shape {Xp.shape} (same B and D needed)")
     c = _lever("c_pt", c_pt, B, lambda v: V.positive("c_pt", v))
     lam = _lever("lambda_pt", lambda_pt, B, lambda v: V.finite_scalar("lambda_pt", v))
     gam = _lever("gamma_ft", gamma_ft, B, lambda v: V.nonnegative("gamma_ft", v))
@@ -195,11 +229,22 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     if dtype is None:
         dtype = torch.float64
     if mode == "accurate" and dtype != torch.float64:
-        raise ValueError(f"dtype={dtype} is invalid for mode='accurate'; valid: torch.float64")
+        raise ParameterError(f"dtype={dtype} is invalid for mode='accurate'; valid: torch.float64")
+    if mode == "gd" and dtype not in (torch.float64, torch.float32):
+        raise ParameterError(f"dtype={dtype} is invalid for mode='gd'; valid: torch.float64, torch.float32")
+    for name, flag in (("record_trajectory", record_trajectory), ("raise_on_failure", raise_on_failure)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise ParameterTypeError(f"{name}={flag!r} is invalid; valid: True or False")
     runner = _run_accurate if mode == "accurate" else _run_gd
-    opts = dict(residual_tol=residual_tol, rtol=rtol, atol=atol, max_time=max_time,
-                max_evals=V.positive_int("max_evals", max_evals)) if mode == "accurate" else \
-        dict(lr=lr, mse_tol=mse_tol, max_steps=max_steps)
+    if mode == "accurate":
+        # rtol below ~1e-13 is raised by scipy to 100 eps with a warning; 0, negative or NaN values
+        # made it fail obscurely or run for a minute
+        opts = dict(residual_tol=_open_unit("residual_tol", residual_tol), rtol=_open_unit("rtol", rtol, low=1e-13),
+                    atol=V.positive("atol", atol), max_time=V.positive("max_time", max_time),
+                    max_evals=V.positive_int("max_evals", max_evals))
+    else:
+        opts = dict(lr=None if lr is None else V.positive("lr", lr), mse_tol=V.positive("mse_tol", mse_tol),
+                    max_steps=V.positive_int("max_steps", max_steps))
 
     # --- PT: u = sqrt((c+lam)/2), v = sqrt((c-lam)/2) in both branches (clip exact -0.0 rounding)
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
@@ -219,6 +264,15 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     ft = runner(w_ft, Xf, yf, dev, dtype, record_trajectory, c, **opts)
     _check(ft, "FT", raise_on_failure)
     return GFResult(pt=pt, ft=ft, scheme=scheme, squeeze=squeeze)
+
+
+def _open_unit(name, value, low=0.0):
+    """A tolerance in (low, 1): finite, positive, below 1."""
+    x = V.finite_scalar(name, value)
+    if not (x > 0 and x >= low and x < 1):
+        lo = f"{low:g} <= {name}" if low > 0 else f"0 < {name}"
+        raise ParameterError(f"{name}={value!r} is invalid; valid range: {lo} < 1")
+    return x
 
 
 def _check(phase, name, raise_on_failure):
@@ -301,18 +355,34 @@ def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, at
         st = x.reshape(B, 5, D)
         return st[:, 0] * st[:, 1] - st[:, 2] * st[:, 3]
 
-    def converged_event(t, x):
-        res, _ = _residuals(beta_of(x), X, y)
+    # Full column rank: the flow's limit is the unique least-squares point; run the ODE to within
+    # FINISH_RTOL of it, then finish exactly (_finish_exactly, module docstring).
+    full_rank = np.array([N >= D and np.linalg.matrix_rank(X[i]) == D for i in range(B)])
+    beta_ls = np.zeros((B, D))
+    for i in np.flatnonzero(full_rank):
+        beta_ls[i] = np.linalg.lstsq(X[i], y[i], rcond=None)[0]
+    ls_norm = np.maximum(np.linalg.norm(beta_ls, axis=1), np.finfo(float).tiny)
+
+    def progress(x):
+        """Per entry: log of (distance to the stop) over (its target); <= 0 means done."""
+        beta = beta_of(x)
+        res, _ = _residuals(beta, X, y)
         # Stop a little below the tolerance so that the located event point is safely inside it.
-        return np.log(res.max() + 1e-300) - np.log(0.5 * residual_tol)
+        out = np.log(res + 1e-300) - np.log(0.5 * residual_tol)
+        if full_rank.any():
+            dist = np.linalg.norm(beta - beta_ls, axis=1) / ls_norm
+            out = np.where(full_rank, np.minimum(out, np.log(dist + 1e-300) - np.log(0.5 * FINISH_RTOL)), out)
+        return out
+
+    def converged_event(t, x):
+        return progress(x).max()
 
     converged_event.terminal = True
     converged_event.direction = -1
 
     x0 = np.concatenate([np.stack(w_init, axis=1), np.zeros((B, 1, D))], axis=1).reshape(-1)
     t0 = time.perf_counter()
-    res0, _ = _residuals(beta_of(x0), X, y)
-    if res0.max() <= residual_tol:
+    if progress(x0).max() <= 0:
         sol_x, steps, traj = x0, 0, None
     else:
         traj = None
@@ -328,13 +398,54 @@ def _run_accurate(w_init, X, y, dev, dtype, record, c, *, residual_tol, rtol, at
                 traj = {"t": sol.t, "beta": st[:, :, 0] * st[:, :, 1] - st[:, :, 2] * st[:, :, 3], "s": st[:, :, 4]}
             if sol.status == -1:
                 raise SimulationError(f"Radau integration failed: {sol.message}")
-    st = sol_x.reshape(B, 5, D)
-    beta = beta_of(sol_x)
+    st = sol_x.reshape(B, 5, D).copy()
+    finished = np.zeros(B, dtype=bool)
+    for i in np.flatnonzero(full_rank):
+        if np.linalg.norm(st[i, 0] * st[i, 1] - st[i, 2] * st[i, 3] - beta_ls[i]) <= FINISH_RTOL * ls_norm[i]:
+            finished[i] = _finish_exactly(st[i], beta_ls[i])
+    if finished.any() and traj is not None:
+        traj = {"t": np.append(traj["t"], np.inf), "beta": np.concatenate([traj["beta"], beta_of(st)[None]]),
+                "s": np.concatenate([traj["s"], st[None, :, 4]])}
+    beta = beta_of(st.reshape(-1))
     resid, mse = _residuals(beta, X, y)
+    # at the least-squares point (noisy N > D) the residual stays: there, converged means X^T r ~ 0
+    # to the same relative tolerance
+    gnorm = np.linalg.norm(np.einsum("bnd,bn->bd", X, np.einsum("bnd,bd->bn", X, beta) - y), axis=1)
+    scale = np.array([np.linalg.norm(X[i], 2) for i in range(B)]) * np.maximum(np.linalg.norm(y, axis=1),
+                                                                             np.finfo(float).tiny)
+    converged = (resid <= residual_tol) | (finished & (gnorm <= residual_tol * scale))
     return Phase(beta=beta, weights=_weights_dict([st[:, i].copy() for i in range(4)]),
                  weights_init=_weights_dict([w.copy() for w in w_init]), integrated_gradient=st[:, 4].copy(),
-                 converged=resid <= residual_tol, final_residual=resid, final_mse=mse,
+                 converged=converged, final_residual=resid, final_mse=mse,
                  steps=int(steps), seconds=time.perf_counter() - t0, trajectory=traj)
+
+
+def _finish_exactly(st, target):
+    """Move one entry's state ``st`` (5, D: u+, v+, u-, v-, s) to ``beta = target`` along the flow's own
+    orbit: per coordinate the branches rotate hyperbolically by the integrated gradient sigma,
+    ``(u+, v+) -> R(sigma) (u+, v+)``, ``(u-, v-) -> R(-sigma) (u-, v-)`` with
+    ``R(sigma) = [[cosh, sinh], [sinh, cosh]]`` (the exact solution of the flow whatever the gradient
+    history), so ``beta(sigma) = P e^{2 sigma} - M e^{-2 sigma}`` with ``P, M = (A +- beta)/2`` and ``A`` the
+    mean of the branches' ``u^2 + v^2`` (``A >= |beta|``).  Solves the quadratic for ``e^{2 sigma}``
+    without cancellation; returns False (state unchanged) when a coordinate cannot reach its target
+    (frozen: P = 0 or M = 0 on the wrong side)."""
+    up, vp, um, vm, _ = st
+    A = 0.5 * (up * up + vp * vp + um * um + vm * vm)
+    b = up * vp - um * vm
+    P, M = np.maximum(0.5 * (A + b), 0.0), np.maximum(0.5 * (A - b), 0.0)
+    S = np.sqrt(target * target + 4 * P * M)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(target >= 0, (target + S) / (2 * P), 2 * M / (S - target))
+    same = target == b
+    w = np.where(same, 1.0, w)
+    if not np.all(np.isfinite(w) & (w > 0)):
+        return False
+    sigma = 0.5 * np.log(w)
+    ch, sh = np.cosh(sigma), np.sinh(sigma)
+    st[0], st[1] = up * ch + vp * sh, up * sh + vp * ch
+    st[2], st[3] = um * ch - vm * sh, -um * sh + vm * ch
+    st[4] = st[4] + sigma
+    return True
 
 
 # --------------------------------------------------------------------------------------- gd mode

@@ -22,6 +22,7 @@ quotient (kernels ``minor_coefficient``, ``beta_of_s_stable``): the textbook for
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import scipy.linalg
@@ -35,9 +36,17 @@ RESIDUAL_RTOL = 1e-12
 #: quadratic phase; 500 leaves a wide margin.
 MAX_ITER = 500
 _ARMIJO = 1e-4
+#: Data scales max(max|y|, max|X| max|b0|) outside this range are solved rescaled (exactly, by a power of 2).
+SCALE_RANGE = (1e-6, 1e6)
+#: Least-squares residual, relative to ||y||, above which ``X b = y`` counts as inconsistent.
+INFEASIBLE_RTOL = 1e-9
+#: The residual ``X b - y`` cannot be evaluated more accurately than ~eps ||(|X| |b| + |y|)|| (each entry
+#: is a sum of D products): below ``ROUNDING_FLOOR`` times that an iterate is exact to working precision
+#: and counts as converged whatever rtol asks (y = 0 or tiny with b0 != 0, where rtol ||y|| is below it).
+ROUNDING_FLOOR = 16 * np.finfo(float).eps
 
 
-from .errors import ConvergenceError, InfeasibleError  # noqa: E402  (re-exported: the solver's errors)
+from .errors import ConvergenceError, InfeasibleError, ParameterError  # noqa: E402  (re-exported: the solver's errors)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,7 +56,9 @@ class SolverResult:
     Attributes:
         beta: the minimiser, shape (D,).
         nu: the dual variable, shape (N,).
-        residual: ``||X beta - y|| / max(||y||, tiny)``.
+        residual: ``||X beta - y|| / max(||y||, floor / rtol)``, ``floor = ROUNDING_FLOOR *
+            ||(|X| |beta| + |y|)||`` the rounding level of the residual (so ``y = 0`` is solvable); equal to
+            ``||X beta - y|| / ||y||`` unless ``rtol ||y||`` is below that floor.
         iterations: Newton iterations taken.
         converged: whether ``residual <= rtol``.
         message: a human-readable status.
@@ -66,38 +77,56 @@ def _check_inputs(X, y, k, b0):
     y = V.finite_array("y", y, ndim=1)
     N, D = X.shape
     if y.shape != (N,):
-        raise ValueError(f"y must have shape (N,) = ({N},) to match X of shape {X.shape}; got {y.shape}")
+        raise ParameterError(f"y must have shape (N,) = ({N},) to match X of shape {X.shape}; got {y.shape}")
     k = np.broadcast_to(V.nonnegative_array("k", k), (D,)).astype(float) if np.ndim(k) == 0 else V.nonnegative_array("k", k)
     if k.shape != (D,):
-        raise ValueError(f"k must be a scalar or have shape (D,) = ({D},); got {k.shape}")
+        raise ParameterError(f"k must be a scalar or have shape (D,) = ({D},); got {k.shape}")
     b0 = V.finite_array("b0", b0)
     b0 = np.broadcast_to(b0, (D,)).astype(float) if b0.ndim == 0 else b0
     if b0.shape != (D,):
-        raise ValueError(f"b0 must be a scalar or have shape (D,) = ({D},); got {b0.shape}")
+        raise ParameterError(f"b0 must be a scalar or have shape (D,) = ({D},); got {b0.shape}")
     return X, y, k, b0
 
 
-def _check_feasible(X, y, k, b0):
-    """Raise InfeasibleError when the non-frozen columns cannot reproduce y."""
+def _check_feasible(X, y, k, b0, force=False):
+    """Raise InfeasibleError when the non-frozen columns cannot reproduce y.
+
+    Checked up front when coordinates are frozen or there are more equations than free coordinates;
+    otherwise (a generic X has full row rank) only with ``force``, which the solver sets when its
+    Hessian ``X diag(b') X^T`` turns out singular or Newton fails.  The test is the least-squares
+    residual of the free columns: a consistent system leaves rounding, ~eps cond(X) ||y||, far below
+    ``INFEASIBLE_RTOL * ||y||``; an inconsistent one (duplicate rows with different labels, N > D
+    with generic y) leaves a residual of the order of ||y||."""
     frozen = (k == 0) & (b0 == 0)
-    if not frozen.any():
-        return
     Xa = X[:, ~frozen]
+    if not force and not frozen.any() and Xa.shape[1] >= X.shape[0]:
+        return
+    # consistency is invariant under scaling X and y: normalise both (by powers of 2, exactly) so
+    # that the rank test and the least squares see neither overflow nor underflow
+    for_scale = [np.max(np.abs(a), initial=0.0) for a in (Xa, y)]
+    Xa = Xa / (2.0 ** round(math.log2(for_scale[0]))) if for_scale[0] > 0 else Xa
+    y = y / (2.0 ** round(math.log2(for_scale[1]))) if for_scale[1] > 0 else y
     if Xa.shape[1] >= X.shape[0] and np.linalg.matrix_rank(Xa) == X.shape[0]:
         return
     if Xa.shape[1] == 0:
         resid = np.linalg.norm(y)
     else:
         sol, *_ = np.linalg.lstsq(Xa, y, rcond=None)
-        resid = np.linalg.norm(Xa @ sol - y)
-    if resid > 1e-9 * max(np.linalg.norm(y), 1e-300):
+        resid = _norm(Xa @ sol - y)
+    if resid > INFEASIBLE_RTOL * max(_norm(y), 1e-300):
+        if frozen.any():
+            raise InfeasibleError(
+                f"{int(frozen.sum())} of {X.shape[1]} coordinates are frozen (k = 0 and b0 = 0) and the remaining "
+                f"{Xa.shape[1]} cannot fit y (least-squares residual {resid:.3g}): gradient flow sits at a saddle. "
+                "For fine-tuning this happens e.g. with scheme='merged', lambda_pt = -c_pt and gamma_ft = 0; "
+                "use gamma_ft > 0 or lambda_pt > -c_pt.")
         raise InfeasibleError(
-            f"{int(frozen.sum())} of {X.shape[1]} coordinates are frozen (k = 0 and b0 = 0) and the remaining "
-            f"{Xa.shape[1]} cannot fit y (least-squares residual {resid:.3g}): gradient flow sits at a saddle. "
-            "For fine-tuning this happens e.g. with scheme='merged', lambda_pt = -c_pt and gamma_ft = 0; "
-            "use gamma_ft > 0 or lambda_pt > -c_pt.")
+            f"X b = y has no solution: X of shape {X.shape} (rank {np.linalg.matrix_rank(X)}) leaves a least-squares "
+            f"residual {resid:.3g} (||y|| = {np.linalg.norm(y):.3g}), e.g. more samples than coordinates with noisy "
+            "labels, or equal rows with different labels; there is no interpolator to converge to.")
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # non-finite values are checked, not warned
 def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITER,
                         raise_on_failure=True) -> SolverResult:
     """Solve ``min sum_d D_{k_d}(b_d, b0_d) s.t. X b = y`` and return a :class:`SolverResult`.
@@ -111,7 +140,9 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     b0 : scalar or (D,) array
         Reference point (the FT start ``beta_FT(0)``).
     rtol : float
-        Tolerance on ``||X b - y|| / ||y||`` (default 1e-12).
+        Tolerance on ``||X b - y|| / ||y||`` (default 1e-12); a residual at the rounding level of
+        evaluating ``X b`` (``ROUNDING_FLOOR``) is accepted whatever ``||y||`` is (``y = 0`` with
+        ``b0 != 0`` is a legal problem: the Bregman projection of b0 onto ``X b = 0``).
     max_iter : int
         Newton iteration cap.
     raise_on_failure : bool
@@ -120,10 +151,11 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
 
     Raises
     ------
-    ValueError
-        Bad shapes or values (naming the parameter and its valid range).
+    ParameterError
+        Bad shapes or values (naming the parameter and its valid range); a ValueError.
     InfeasibleError
-        Frozen coordinates make the constraint infeasible.
+        ``X b = y`` has no solution on the free coordinates (frozen coordinates, or an inconsistent
+        system such as N > D with generic y, or equal rows with different labels).
     ConvergenceError
         Tolerance not reached within ``max_iter``.
     """
@@ -131,11 +163,50 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     rtol = V.positive("rtol", rtol)
     max_iter = V.positive_int("max_iter", max_iter)
     _check_feasible(X, y, k, b0)
+    # Exact rescaling for extreme data scales: Q_k(s b) = s Q_{k/s}(b) (and so for the Bregman
+    # divergence), so b solves (y, k, b0) iff b/s solves (y/s, k/s, b0/s).  s is a power of 2 (the
+    # scaling itself rounds nothing) and used only outside [SCALE_RANGE], where Newton would
+    # overflow (||y|| ~ 1e100 and beyond) or underflow; problems inside it are solved as they are.
+    y_max, xb_max = np.max(np.abs(y), initial=0.0), np.max(np.abs(X), initial=0.0) * np.max(np.abs(b0), initial=0.0)
+    s_ref = max(y_max, xb_max)
+    if s_ref > 0 and not SCALE_RANGE[0] <= s_ref <= SCALE_RANGE[1]:
+        log2_ref = math.log2(y_max) if y_max > 0 else -math.inf
+        if xb_max > 0:  # the product may overflow: add the logs
+            log2_ref = max(log2_ref, math.log2(np.max(np.abs(X))) + math.log2(np.max(np.abs(b0))))
+        if not -1000 <= log2_ref <= 1000:  # X b0 itself overflows (or all data underflow): nothing to solve
+            raise ParameterError(
+                f"the data scale max(|y|, |X| |b0|) ~ 2^{log2_ref:.0f} is beyond float64 (X b0 overflows or "
+                "underflows); valid range: max|y| and max|X| * max|b0| between about 1e-300 and 1e300")
+        s = 2.0 ** round(log2_ref)
+        ys, ks, b0s = y / s, k / s, b0 / s
+        tiny = np.finfo(float).tiny
+        for name, a, a_s in (("y", y, ys), ("k", k, ks), ("b0", b0, b0s)):
+            if np.any((a != 0) & (np.abs(a_s) < tiny)):  # would underflow: its information is lost
+                raise ParameterError(
+                    f"{name} spans too many orders of magnitude against the data scale max(|y|, |X| |b0|) ~ "
+                    f"2^{log2_ref:.0f}: {name} / scale underflows float64; valid range: non-zero entries of y, k "
+                    "and b0 within about 1e300 of that scale")
+        r = implicit_bias_solve(X, ys, ks, b0s, rtol=rtol, max_iter=max_iter, raise_on_failure=raise_on_failure)
+        beta = r.beta * s
+        if r.converged and np.any((r.beta != 0) & ~(np.abs(beta) >= np.finfo(float).tiny) | ~np.isfinite(beta)):
+            raise ParameterError(
+                f"the solution is not representable in float64: its entries times the data scale 2^{log2_ref:.0f} "
+                "under- or overflow (X and y differ by more than ~1e300 in scale); valid range: rescale X or y")
+        return dataclasses.replace(r, beta=beta)
     K = kernels.np
     N, _ = X.shape
     m = _minor_coefficient(k, b0)
-    y_norm = max(np.linalg.norm(y), np.finfo(float).tiny)
+    y_norm = _norm(y)
+    X_abs, y_abs = np.abs(X), np.abs(y)
+
+    def relative_residual(b_, grad_):
+        """``||X b - y||`` over ``max(||y||, floor / rtol)``, floor the rounding level of the residual
+        (ROUNDING_FLOOR): equal to ``||X b - y|| / ||y||`` unless ``rtol ||y||`` is below the floor."""
+        floor = ROUNDING_FLOOR * _norm(X_abs @ np.abs(b_) + y_abs)
+        return _norm(grad_) / max(y_norm, floor / rtol, np.finfo(float).tiny)
+
     nu = np.zeros(N)
+    checked = False
 
     def objective(nu_):
         w_ = X.T @ nu_
@@ -150,7 +221,7 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     for it in range(1, max_iter + 1):
         b = K.beta_of_s_stable(w, m, b0)
         grad = X @ b - y
-        resid = np.linalg.norm(grad) / y_norm
+        resid = relative_residual(b, grad)
         if resid <= rtol:
             it -= 1
             message = "converged"
@@ -158,7 +229,14 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
         db = K.beta_of_s_stable_derivative(w, m, b0)
         Xs = X * np.sqrt(db)
         H = Xs @ Xs.T
-        step = _newton_direction(H, grad)
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(grad))):
+            message = (f"the Newton system overflowed float64 at iteration {it} (residual {resid:.3g}): an extreme "
+                       "ratio of the data scale to k")
+            break
+        step, singular = _newton_direction(H, grad)
+        if singular and not checked:  # X rank-deficient: is X b = y consistent at all?
+            _check_feasible(X, y, k, b0, force=True)
+            checked = True
         slope = grad @ step
         if not slope < 0:  # numerically flat: fall back to steepest descent
             step, slope = -grad, -(grad @ grad)
@@ -181,19 +259,32 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
         nu, F, w = nu + t * step, F_new, w_new
     else:
         b = K.beta_of_s_stable(w, m, b0)
-        resid = np.linalg.norm(X @ b - y) / y_norm
+        resid = relative_residual(b, X @ b - y)
         message = f"not converged after max_iter={max_iter} Newton iterations (residual {resid:.3g} > rtol {rtol:.3g})"
     b = K.beta_of_s_stable(w, m, b0)
-    resid = np.linalg.norm(X @ b - y) / y_norm
+    resid = relative_residual(b, X @ b - y)
     converged = bool(resid <= rtol)
     if converged:
         message = "converged"
-    elif raise_on_failure:
+    elif not checked:
+        _check_feasible(X, y, k, b0, force=True)  # an inconsistent X b = y: say so, not "more iterations"
+    if not converged and raise_on_failure:
         raise ConvergenceError(
             f"implicit_bias_solution: {message}; relative constraint residual {resid:.3g} > rtol={rtol:.3g}. "
             "Try a larger max_iter or rtol; a k that is tiny on many coordinates makes the problem l1-like "
             "and ill-conditioned.")
     return SolverResult(beta=b, nu=nu, residual=float(resid), iterations=it, converged=converged, message=message)
+
+
+def _norm(v):
+    """Euclidean norm without underflow or overflow of the squares: numpy's where that is safe
+    (bit-identical results there), scaled by the largest entry where the squares would leave the
+    float64 range (|v| ~ 1e-162 has squares that underflow to 0, and a 'converged' residual)."""
+    n = np.linalg.norm(v)
+    if 1e-140 < n < 1e140:
+        return n
+    m = np.max(np.abs(v), initial=0.0)
+    return float(m * np.linalg.norm(v / m)) if m > 0 and np.isfinite(m) else float(n)
 
 
 def _minor_coefficient(k, b0):
@@ -204,16 +295,17 @@ def _minor_coefficient(k, b0):
 
 
 def _newton_direction(H, grad):
-    """Solve ``H step = -grad`` by Cholesky; fall back to least squares if H is singular."""
+    """Solve ``H step = -grad`` by Cholesky; fall back to least squares if H is singular.
+    Returns (step, whether H was singular)."""
     try:
         c = scipy.linalg.cho_factor(H, check_finite=False)
         step = scipy.linalg.cho_solve(c, -grad, check_finite=False)
         if np.all(np.isfinite(step)):
-            return step
+            return step, False
     except np.linalg.LinAlgError:
         pass
     step, *_ = np.linalg.lstsq(H, -grad, rcond=None)
-    return step
+    return step, True
 
 
 def implicit_bias_solution(X, y, k, b0=0.0, **options) -> np.ndarray:

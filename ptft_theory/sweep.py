@@ -50,7 +50,7 @@ CODE_VERSION = "ptft-sweep-1"
 BACKENDS = ("local", "ray")
 
 
-from .errors import BackendUnavailableError  # noqa: E402  (re-exported)
+from .errors import BackendUnavailableError, ParameterError  # noqa: E402  (BackendUnavailableError re-exported)
 
 
 # ------------------------------------------------------------------------------------- hashing
@@ -63,7 +63,7 @@ def canonical_json(config) -> str:
     try:
         return json.dumps(config, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as e:
-        raise ValueError(f"config={config!r} is not a JSON config (dict of str, int, float, bool, None, "
+        raise ParameterError(f"config={config!r} is not a JSON config (dict of str, int, float, bool, None, "
                          f"lists, dicts; finite floats): {e}") from None
 
 
@@ -73,12 +73,60 @@ def config_key(config, salt: str = CODE_VERSION) -> str:
 
 
 def source_hash(folder, names) -> str:
-    """Short SHA-256 of the named files under ``folder`` (a missing file counts as empty): put in a
-    point's config, it makes a code change recompute the points that depend on that code."""
+    """Short SHA-256 of the named files under ``folder`` (a missing file counts as empty).
+
+    Prefer :func:`code_fingerprint`, which finds the files itself: a hand-written list misses the
+    code a point reaches indirectly (issue 12: edits of the C moments reused stale replica points).
+    """
     h = hashlib.sha256()
     for rel in names:
         f = Path(folder) / rel
         h.update(rel.encode() + b"\0" + (f.read_bytes() if f.exists() else b"") + b"\0")
+    return h.hexdigest()[:16]
+
+
+#: Suffixes of the package files a point can execute (Python sources, the C moments and their header).
+CODE_SUFFIXES = (".py", ".c", ".h")
+#: Distributions whose version is part of :func:`code_fingerprint` (read from metadata, never imported).
+CODE_DISTRIBUTIONS = ("numpy", "scipy", "mpmath", "sympy", "torch")
+
+
+def code_files(folder) -> list[Path]:
+    """Every source file (:data:`CODE_SUFFIXES`) under ``folder``, sorted, ``__pycache__`` excluded."""
+    folder = Path(folder)
+    return sorted(p for p in folder.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()
+                  and "__pycache__" not in p.relative_to(folder).parts)
+
+
+def _versions(names) -> str:
+    from importlib import metadata
+    import platform
+    out = [f"python={platform.python_version()}", f"machine={platform.machine()}"]
+    for n in names:
+        try:
+            out.append(f"{n}={metadata.version(n)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{n}=absent")
+    return ";".join(out)
+
+
+def code_fingerprint(folder, extra: Sequence[str] = (), distributions: Sequence[str] = CODE_DISTRIBUTIONS) -> str:
+    """Short SHA-256 of all code under ``folder`` that a point can run, computed, not listed by hand.
+
+    Covers every ``*.py``, ``*.c`` and ``*.h`` file under ``folder`` (path and bytes), the versions of
+    Python and of ``distributions``, and the strings in ``extra`` (e.g. the hash of a library
+    compiled at run time).  The whole package rather than an import graph: importing any module runs
+    the package's ``__init__`` (which imports most of it), and kernels are also imported by name.  Put in a point's config, any edit of the package, a new dependency
+    version or a rebuilt library changes every key, so no cached result (or cached failure)
+    outlives the code that made it.
+    """
+    folder = Path(folder).resolve()
+    h = hashlib.sha256()
+    for f in code_files(folder):
+        h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    h.update(_versions(distributions).encode() + b"\0")
+    for e in extra:
+        h.update(str(e).encode() + b"\0")
     return h.hexdigest()[:16]
 
 
@@ -128,7 +176,51 @@ def limit_blas_threads(n: int = 1) -> int:
     return count
 
 
-def _worker_init(blas_threads):
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent_pid: int, period: float = 0.5):
+    """End this worker process as soon as the sweep's driving process is gone.
+
+    On Linux the kernel sends SIGKILL when the parent exits (``prctl(PR_SET_PDEATHSIG)``); a daemon
+    thread also polls the parent's pid (other systems, or a worker whose direct parent is a fork
+    server).  Without this, a SIGKILLed ``ptft figures --workers N`` left its workers computing for
+    minutes (issue 12).
+    """
+    import signal
+    import threading
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    start_ppid = os.getppid()
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def loop():
+        while True:
+            if os.getppid() != start_ppid or not alive(parent_pid):
+                os._exit(1)
+            time.sleep(period)
+
+    if os.getppid() != start_ppid or not alive(parent_pid):
+        os._exit(1)
+    threading.Thread(target=loop, name="ptft-parent-watch", daemon=True).start()
+
+
+def _worker_init(blas_threads, parent_pid=None):
+    if parent_pid is not None:
+        _watch_parent(parent_pid)
     if blas_threads:
         limit_blas_threads(blas_threads)
 
@@ -275,7 +367,7 @@ def run_sweep(fn: Callable[[dict], dict], configs: Sequence[dict], cache_dir, *,
     """
     workers = V.positive_int("workers", workers)
     if backend not in BACKENDS:
-        raise ValueError(f"backend={backend!r} is invalid; valid: {', '.join(BACKENDS)}")
+        raise ParameterError(f"backend={backend!r} is invalid; valid: {', '.join(BACKENDS)}")
     cache = Cache(Path(cache_dir))
     configs = [json.loads(canonical_json(c)) for c in configs]
     keys = [cache.key(c) for c in configs]
@@ -314,7 +406,7 @@ def _evaluate(fn, todo: dict, workers: int, backend: str, blas_threads=None) -> 
             yield key, fn(cfg)
     else:
         with cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                                    initargs=(blas_threads,)) as pool:
+                                    initargs=(blas_threads, os.getpid())) as pool:
             futures = {pool.submit(fn, cfg): key for key, cfg in todo.items()}
             try:
                 for fut in cf.as_completed(futures):

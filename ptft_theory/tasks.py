@@ -3,7 +3,8 @@
 A fraction ``rho_pt`` of the D coordinates carries the PT teacher; the FT teacher lives on
 ``rho_shared * D`` of those plus ``rho_new * D`` coordinates outside the PT support.  Non-zero
 entries are ``+-amp`` with random signs; a shared coordinate's FT sign is independent of its PT sign
-unless ``task.shared_signs`` says ``"equal"`` or ``"opposite"``.  Counts are ``round(rho * D)``.
+unless ``task.shared_signs`` says ``"equal"`` or ``"opposite"``.  Counts are ``rho * D`` allocated by
+largest remainder (:func:`class_counts`): they sum to D, and a class the task asks for never gets none.
 
 Data rows are iid ``N(0, I_D)`` (unscaled, so ``E[(x . beta)^2] = ||beta||^2``) and
 ``y = X beta + sigma * xi`` with ``xi ~ N(0, 1)``: ``sigma`` is the per-sample label-noise standard
@@ -13,11 +14,13 @@ deviation in the units of y.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
 from . import _validate as V
 from .config import Task
+from .errors import ParameterError, ParameterTypeError
 
 #: Coordinate classes, as stored in :attr:`Teachers.classes`.
 UNUSED, PT_ONLY, SHARED, NEW = 0, 1, 2, 3
@@ -39,20 +42,58 @@ class Teachers:
     classes: np.ndarray
 
 
+#: A class whose fraction of D is at most this counts as not requested (the fractions carry the
+#: rounding of 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).
+EMPTY_CLASS_FRACTION = 1e-12
+#: Order in which classes with equal remainders receive the leftover coordinates.
+_TIE_ORDER = (SHARED, NEW, PT_ONLY, UNUSED)
+
+
 def class_counts(D: int, task: Task) -> dict[int, int]:
-    """Number of coordinates per class for dimension D (``round(rho * D)``)."""
-    n_pt = int(round(task.rho_pt * D))
-    n_sh = int(round(task.rho_shared * D))
-    n_new = int(round(task.rho_new * D))
-    return {PT_ONLY: n_pt - n_sh, SHARED: n_sh, NEW: n_new, UNUSED: D - n_pt - n_new}
+    """Number of coordinates per class for dimension D.
+
+    The class fractions (pt_only ``rho_pt - rho_shared``, shared ``rho_shared``, new ``rho_new``,
+    unused ``1 - rho_pt - rho_new``) times D are allocated by the largest-remainder method: every
+    class gets the floor of its quota, and the coordinates left over go to the largest remainders
+    (ties: shared, new, pt_only, unused).  The counts are non-negative and sum to D; a quota that is
+    an integer is met exactly (``D = 1000`` with fractions in 0.001 steps), so then the counts are
+    ``rho * D``.
+
+    Raises
+    ------
+    ParameterError
+        A class the task asks for (fraction > 0) gets no coordinate: D is too small for the task.
+    """
+    D = V.positive_int("D", D)
+    if not isinstance(task, Task):
+        raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+    frac = {PT_ONLY: task.rho_pt - task.rho_shared, SHARED: task.rho_shared, NEW: task.rho_new,
+            UNUSED: 1.0 - task.rho_pt - task.rho_new}
+    frac = {c: (f if f > EMPTY_CLASS_FRACTION else 0.0) for c, f in frac.items()}
+    quota = {c: f * D for c, f in frac.items()}
+    # round quotas within 1e-9 of an integer to it (0.29 * 100 = 28.999999999999996)
+    quota = {c: (round(q) if abs(q - round(q)) <= 1e-9 * max(1.0, q) else q) for c, q in quota.items()}
+    counts = {c: int(math.floor(q)) for c, q in quota.items()}
+    left = D - sum(counts.values())
+    order = sorted(_TIE_ORDER, key=lambda c: (-(quota[c] - counts[c]), _TIE_ORDER.index(c)))
+    for c in order[:max(left, 0)]:
+        counts[c] += 1
+    empty = [CLASS_NAMES[c] for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0]
+    if empty:
+        need = max(math.ceil(1.0 / frac[c] - 1e-9) for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0)
+        raise ParameterError(
+            f"D={D} is invalid for this task: the {' and '.join(empty)} class(es) get no coordinate "
+            f"(fractions {', '.join(f'{CLASS_NAMES[c]}={frac[c]:.6g}' for c in _TIE_ORDER)} of D); "
+            f"valid range: D large enough that every requested class gets a coordinate (D >= {need} suffices)")
+    return counts
 
 
 def make_teachers(D: int, task: Task, seed) -> Teachers:
     """Draw the PT and FT teachers for ``task`` in dimension ``D`` (seeded)."""
     D = V.positive_int("D", D)
     if not isinstance(task, Task):
-        raise ValueError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
-    rng = np.random.default_rng(seed)
+        raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
+    rng = np.random.default_rng(V.seed("seed", seed))
     counts = class_counts(D, task)
     n_pt = counts[PT_ONLY] + counts[SHARED]
     perm = rng.permutation(D)
@@ -81,7 +122,7 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
     N = V.positive_int("N", N)
     beta = V.finite_array("beta", beta, ndim=1)
     sigma = V.nonnegative("sigma", sigma)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(V.seed("seed", seed))
     X = rng.standard_normal((N, beta.size))
     y = X @ beta + sigma * rng.standard_normal(N)
     return X, y
@@ -89,6 +130,11 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
 
 def relative_error(beta_hat, beta_star) -> np.ndarray:
     """``||beta_hat - beta*||^2 / ||beta*||^2`` along the last axis (the test MSE over signal power)."""
-    beta_hat = np.asarray(beta_hat, dtype=float)
-    beta_star = np.asarray(beta_star, dtype=float)
+    beta_hat = V.finite_array("beta_hat", beta_hat)
+    beta_star = V.finite_array("beta_star", beta_star)
+    if beta_star.ndim == 0 or beta_hat.shape[-1:] != beta_star.shape[-1:]:
+        raise ParameterError(f"beta_hat of shape {beta_hat.shape} and beta_star of shape {beta_star.shape} do not "
+                             "match; valid: arrays with the same last axis (D)")
+    if np.any(np.sum(beta_star**2, axis=-1) == 0):
+        raise ParameterError("beta_star is zero: the relative error is undefined; valid range: ||beta_star|| > 0")
     return np.sum((beta_hat - beta_star) ** 2, axis=-1) / np.sum(beta_star**2, axis=-1)

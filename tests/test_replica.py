@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from ptft_theory import Init, Task
+from ptft_theory import Init, ParameterTypeError, Task
 from ptft_theory.replica import ReplicaError, generalization_error, rich_limit_threshold
 from ptft_theory.symbolic import replica as R
 
@@ -134,7 +134,7 @@ def test_bad_input_and_infeasible():
         generalization_error(0.5, MIXED, Init(1.0), sigma=-1.0)
     with pytest.raises(ValueError, match="exceeds the fraction of non-frozen coordinates"):
         generalization_error(0.5, MIXED, Init(1.0, -1.0, 0.0))  # readout: new features frozen
-    with pytest.raises(ValueError, match="task must be a ptft_theory.Task"):
+    with pytest.raises(ParameterTypeError, match="task must be a ptft_theory.Task"):  # a TypeError
         generalization_error(0.5, "task", Init(1.0))
     with pytest.raises(TypeError, match="float\\(\\) needs a single alpha"):
         float(generalization_error([0.2, 0.3], MIXED, Init(1.0)))

@@ -6,23 +6,31 @@ other two stay at the base (the paper's Fig. 4 panels a, b, c), and the :class:`
 ``[protocol]``; an optional ``[quick]`` table is merged over it by ``--quick``.  Every run is cached
 by a hash of its full config (``run_sweep``), so an interrupted sweep resumes; PT networks are
 cached too (``<cache>/pt``).  The CSV has one row per run (:data:`COLUMNS`).
+
+Nothing is written inside the installed package: ``--out`` defaults to ``./validation`` relative to
+the current directory (in a checkout's root, the checkout's ``validation/``) and the cache to
+``OUT/cache/resnet``.  ``--config`` takes a path, or the name of a config shipped with the package
+(``resnet_fig4_fashion_cpu``, see ``ptft_theory/configs/``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import sys
 import time
 from pathlib import Path
 
 from .. import _validate as V
 from .._io import read_toml_config, write_csv_atomic
+from ..errors import ParameterError
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_OUT = ROOT / "validation"
-DEFAULT_CACHE = ROOT / "validation" / "cache" / "resnet"
+#: Configs shipped with the package (``--config NAME`` finds ``NAME`` or ``NAME.toml`` there).
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+#: Default output folder, relative to the current directory (never inside the installed package).
+DEFAULT_OUT = Path("validation")
+#: Default cache, under the output folder.
+CACHE_SUBDIR = Path("cache") / "resnet"
 LEVERS = ("c_pt", "kappa", "gamma_ft")
 #: Columns of the results CSV (one row per run).
 COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "task", "n_ft_classes",
@@ -35,27 +43,63 @@ COLUMNS = ("dataset", "device", "seed", "c_pt", "kappa", "gamma_ft", "n_ft", "ta
 def load_config(path, quick: bool = False) -> dict:
     """Read and validate a sweep config (see the module docstring)."""
     from .protocol import Protocol, validate_levers  # noqa: PLC0415
-    path = Path(path)
-    cfg = read_toml_config(path, quick)
-    for key in ("name", "dataset", "seeds", "n_ft", "base"):
-        if key not in cfg:
-            raise ValueError(f"config {path}: key {key!r} is missing")
+    cfg = read_sweep_config(path, quick, ("name", "dataset", "seeds", "n_ft", "base"))
     proto = Protocol.from_dict({**cfg.get("protocol", {}), "dataset": cfg["dataset"]})
+    vary = check_levers(cfg, path, lambda n, **lev: validate_levers(n_ft=n, **lev), n_min=2)
+    return {**cfg, "protocol": proto, "vary": vary}
+
+
+def read_sweep_config(path, quick: bool, keys) -> dict:
+    """A TOML sweep config (``[quick]`` merged with ``quick``) holding every one of ``keys``; ``path`` is a
+    file or the name of a shipped config (:func:`resolve_config`)."""
+    path = resolve_config(path)
+    cfg = read_toml_config(path, quick)
+    for key in keys:
+        if key not in cfg:
+            raise ParameterError(f"config {path}: key {key!r} is missing")
+    return cfg
+
+
+def check_levers(cfg: dict, path, validate, n_min: int) -> dict:
+    """Check a config's ``[base]``, ``[vary]``, ``n_ft`` and ``seeds`` (``validate(n_ft, c_pt=, kappa=,
+    gamma_ft=)`` raises for a bad point; ``n_min`` is a valid n_ft); returns ``[vary]`` (default {})."""
     base = cfg["base"]
     vary = cfg.get("vary", {})
     bad = sorted(set(base) ^ set(LEVERS)) or sorted(set(vary) - set(LEVERS))
     if bad:
-        raise ValueError(f"config {path}: lever {bad[0]!r} is invalid; [base] needs exactly, and [vary] "
+        raise ParameterError(f"config {path}: lever {bad[0]!r} is invalid; [base] needs exactly, and [vary] "
                          f"may hold, {', '.join(LEVERS)}")
     for n in cfg["n_ft"]:
-        validate_levers(base["c_pt"], base["kappa"], base["gamma_ft"], n)
+        validate(n, **base)
     for lever, values in vary.items():
         for v in values:
-            validate_levers(**{**base, lever: v}, n_ft=2)
+            validate(n_min, **{**base, lever: v})
     for s in cfg["seeds"]:
         if not (isinstance(s, int) and s >= 0):
-            raise ValueError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
-    return {**cfg, "protocol": proto, "vary": vary}
+            raise ParameterError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
+    return vary
+
+
+def resolve_config(path) -> Path:
+    """``path`` if it exists, else the shipped config of that name (``NAME`` or ``NAME.toml``)."""
+    path = Path(path)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    for cand in (CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.toml"):
+        if cand.is_file():
+            return cand
+    return path
+
+
+def resolve_config(path) -> Path:
+    """``path`` if it exists, else the shipped config of that name (``NAME`` or ``NAME.toml``)."""
+    path = Path(path)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    for cand in (CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.toml"):
+        if cand.is_file():
+            return cand
+    return path
 
 
 def design_points(cfg: dict) -> list[dict]:
@@ -112,7 +156,6 @@ def rows_of(configs: list[dict], results: list[dict]) -> list[dict]:
 def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=False, device="auto",
                           out=DEFAULT_OUT, cache_dir=None, workers=1, progress=True, threads=1) -> dict:
     """Run a config's sweep; writes ``<out>/results/resnet/<name>.csv`` and the figure; returns paths and stats."""
-    from ..sweep import SweepStats, run_sweep  # noqa: PLC0415
     from .figure import plot_fig4  # noqa: PLC0415
     from .protocol import _load, resolve_device  # noqa: PLC0415
     cfg = load_config(config_path, quick)
@@ -121,19 +164,28 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
         V.positive_int("threads", threads)
     proto = cfg["protocol"]
     _load(proto.dataset, None if data_root is None else str(data_root), download)  # fail early, naming the path
-    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
-    configs = run_configs(cfg)
-    stats: list[SweepStats] = []
+    cache_dir = Path(cache_dir) if cache_dir is not None else Path(out) / CACHE_SUBDIR
     fn = functools.partial(run_point, data_root=None if data_root is None else str(data_root), download=download,
                            device=device, cache_dir=str(cache_dir), threads=threads)
+    return sweep_to_csv("resnet", cfg, quick, run_configs(cfg), fn, COLUMNS, rows_of, plot_fig4, device=device,
+                        out=out, cache_dir=cache_dir, workers=workers, progress=progress)
+
+
+def sweep_to_csv(kind: str, cfg: dict, quick: bool, configs: list[dict], fn, columns, rows_of, plot, *,
+                 device: str, out, cache_dir: Path, workers: int, progress: bool) -> dict:
+    """Run ``configs`` through ``fn`` (cached in ``<cache_dir>/runs``, resumable), write
+    ``<out>/results/<kind>/<name>[_quick].csv`` (``rows_of(configs, results)``) and ``plot`` it;
+    returns paths and stats.  Shared by ``ptft resnet run`` and ``ptft transformer run``."""
+    from ..sweep import SweepStats, run_sweep  # noqa: PLC0415
+    stats: list[SweepStats] = []
     t0 = time.perf_counter()
-    results = run_sweep(fn, configs, cache_dir / "runs", workers=V.positive_int("workers", workers),
-                        progress=progress, desc=f"resnet {cfg['name']}", stats=stats, blas_threads=None)
+    results = run_sweep(fn, configs, Path(cache_dir) / "runs", workers=V.positive_int("workers", workers),
+                        progress=progress, desc=f"{kind} {cfg['name']}", stats=stats, blas_threads=None)
     wall = time.perf_counter() - t0
     name = cfg["name"] + ("_quick" if quick else "")
     out = Path(out)
-    csv_path = write_csv_atomic(out / "results" / "resnet" / f"{name}.csv", COLUMNS, rows_of(configs, results))
-    figs = plot_fig4(csv_path, out / "figures" / name, title=cfg.get("title"))
+    csv_path = write_csv_atomic(out / "results" / kind / f"{name}.csv", columns, rows_of(configs, results))
+    figs = plot(csv_path, out / "figures" / name, title=cfg.get("title"))
     return {"csv": str(csv_path), "figures": [str(p) for p in figs], "runs": len(configs),
             "computed": stats[0].computed, "cached": stats[0].cached, "seconds": wall, "device": device}
 
@@ -148,38 +200,63 @@ def register_resnet(sub):
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
                         epilog="example: ptft resnet run --config validation/configs/resnet_fig4_cifar100_gpu.toml "
                                "--data-root ~/data --device auto")
-    r.add_argument("--config", required=True, help="TOML config (validation/configs/resnet_*.toml)")
-    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
+    add_run_args(r, "resnet")
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
                                                       "Fashion-MNIST default /usr/share/datasets/fashion-mnist)")
     r.add_argument("--download", action="store_true", help="download CIFAR-100 into --data-root (needs internet)")
-    r.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
-    r.add_argument("--out", default=str(DEFAULT_OUT), help="folder receiving results/resnet/ and figures/")
-    r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default {DEFAULT_CACHE})")
+    r.set_defaults(func=_cmd_run)
+    add_figure_parser(rsub, "ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv",
+                      _cmd_figure)
+
+
+def add_run_args(r, kind: str):
+    """The options every ``ptft <kind> run`` shares (config, device, output, cache, processes, output format)."""
+    from ..cli import device_arg  # noqa: PLC0415
+    r.add_argument("--config", required=True,
+                   help=f"TOML config: a path, or the name of a shipped one (validation/configs/{kind}_*.toml)")
+    r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
+    r.add_argument("--device", type=device_arg, default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
+    r.add_argument("--out", default=str(DEFAULT_OUT),
+                   help=f"folder receiving results/{kind}/ and figures/ (default: ./validation, relative to the "
+                        "current directory)")
+    r.add_argument("--cache-dir", default=None, help=f"run and PT cache (default OUT/cache/{kind})")
     r.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
     r.add_argument("--threads", type=int, default=1,
                    help="torch intra-op threads per process (default 1; 0 = torch's default)")
     r.add_argument("--no-progress", action="store_true")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(func=_cmd_run)
-    f = rsub.add_parser("figure", help="redraw Fig. 4 from a results CSV",
-                        epilog="example: ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv")
+    r.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
+
+
+def add_figure_parser(rsub, example: str, func):
+    """``ptft <kind> figure --csv ... [--out] [--title]``."""
+    f = rsub.add_parser("figure", help="redraw the figure from a results CSV", epilog=f"example: {example}")
     f.add_argument("--csv", required=True)
-    f.add_argument("--out", default=None, help="output stem (default validation/figures/<csv name>)")
+    f.add_argument("--out", default=None, help="output stem (default ./validation/figures/<csv name>)")
     f.add_argument("--title", default=None)
-    f.set_defaults(func=_cmd_figure)
+    f.set_defaults(func=func)
 
 
 def _cmd_run(args):
+    from ..figures import writable_dir  # noqa: PLC0415
+    load_config(args.config, args.quick)  # a missing or malformed config fails first, naming the file
+    writable_dir("--out", args.out)
+    if args.cache_dir:
+        writable_dir("--cache-dir", args.cache_dir)
     try:
         res = run_sweep_from_config(args.config, quick=args.quick, data_root=args.data_root, download=args.download,
                                     device=args.device, out=args.out, cache_dir=args.cache_dir,
                                     workers=args.workers, progress=not args.no_progress,
                                     threads=args.threads or None)
-    except FileNotFoundError as e:  # missing data or config: a user error (one line, exit 2)
-        raise ValueError(str(e)) from None
-    if args.json:
-        print(json.dumps(res, indent=2))
+    except FileNotFoundError as e:  # missing data: a user error (one line, exit 2)
+        raise ParameterError(str(e)) from None
+    print_run(res, args.json)
+
+
+def print_run(res: dict, as_json: bool):
+    """Report a sweep: strict JSON, or the CSV and figure paths on stdout and a summary on stderr."""
+    if as_json:
+        from ..cli import dump_json  # noqa: PLC0415
+        print(dump_json(res))
     else:
         print(res["csv"])
         for p in res["figures"]:
@@ -190,9 +267,14 @@ def _cmd_run(args):
 
 def _cmd_figure(args):
     from .figure import plot_fig4  # noqa: PLC0415
+    redraw(args, plot_fig4)
+
+
+def redraw(args, plot):
+    """``ptft <kind> figure``: ``plot(csv, out_stem, title=)`` on ``--csv``, printing the paths written."""
     csv_path = Path(args.csv)
     if not csv_path.is_file():
-        raise ValueError(f"csv={str(csv_path)!r} does not exist")
+        raise ParameterError(f"csv={str(csv_path)!r} does not exist")
     stem = Path(args.out) if args.out else DEFAULT_OUT / "figures" / csv_path.stem
-    for p in plot_fig4(csv_path, stem, title=args.title):
+    for p in plot(csv_path, stem, title=args.title):
         print(p)

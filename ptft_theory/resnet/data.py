@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ParameterError
+
 DATASETS = ("cifar100", "fashion_mnist")
 FASHION_MNIST_DEFAULT_ROOT = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
@@ -65,15 +67,15 @@ def load(dataset: str, root=None, *, download: bool = False) -> tuple[ImageData,
         The files are missing; the message names the path looked at.
     """
     if dataset not in DATASETS:
-        raise ValueError(f"dataset={dataset!r} is invalid; valid: {', '.join(DATASETS)}")
+        raise ParameterError(f"dataset={dataset!r} is invalid; valid: {', '.join(DATASETS)}")
     root = Path(root) if root is not None else default_root(dataset)
     if root is None:
-        raise ValueError(f"data_root is required for dataset={dataset!r} (a folder holding cifar-100-python/, "
+        raise ParameterError(f"data_root is required for dataset={dataset!r} (a folder holding cifar-100-python/, "
                          "or one to download into with --download)")
     if dataset == "cifar100":
         return load_cifar100(root, download=download)
     if download:
-        raise ValueError("download=True is supported for dataset='cifar100' only; Fashion-MNIST comes from "
+        raise ParameterError("download=True is supported for dataset='cifar100' only; Fashion-MNIST comes from "
                          "Debian's dataset-fashion-mnist (scripts/ensure_fashion_mnist.sh)")
     return load_fashion_mnist(root)
 
@@ -102,7 +104,7 @@ def load_cifar100(root, *, download: bool = False) -> tuple[ImageData, ImageData
         d = _unpickle(folder / split)
         data = np.asarray(d["data"], dtype=np.uint8)
         if data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
-            raise ValueError(f"{folder / split}: data has shape {data.shape}; expected (N, 3072)")
+            raise ParameterError(f"{folder / split}: data has shape {data.shape}; expected (N, 3072)")
         labels = np.asarray(d["fine_labels"], dtype=np.int64)
         splits.append(ImageData(data.reshape(-1, 3, 32, 32), labels, names))
     return splits[0], splits[1]
@@ -134,7 +136,7 @@ def _idx(path: Path) -> np.ndarray:
         raw = f.read()
     magic = int.from_bytes(raw[:4], "big")
     if magic >> 8 != 0x08:  # unsigned-byte idx files only
-        raise ValueError(f"{path}: not an unsigned-byte idx file (magic {magic:#x})")
+        raise ParameterError(f"{path}: not an unsigned-byte idx file (magic {magic:#x})")
     ndim = magic & 0xFF
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)

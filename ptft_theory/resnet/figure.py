@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .._io import read_csv_rows
+from ..errors import ParameterError
 
 LEVERS = (("c_pt", "c_PT (all weights)"), ("kappa", "kappa (stem + stages 1-3)"), ("gamma_ft", "gamma_FT (readout)"))
 METRICS = (("test_error", "FT test error"), ("richness", "richness: rel. change, early blocks"),
@@ -39,8 +40,9 @@ def panel_data(rows, lever: str, metric: str) -> dict:
     base = base_point(rows)
     groups: dict = collections.defaultdict(lambda: collections.defaultdict(list))
     for r in rows:
-        if all(_float(r[o]) == base[o] for o, _ in LEVERS if o != lever):
-            groups[_float(r[lever])][int(r["n_ft"])].append(_float(r[metric]))
+        n_ft = _float(r["n_ft"])
+        if math.isfinite(n_ft) and all(_float(r[o]) == base[o] for o, _ in LEVERS if o != lever):
+            groups[_float(r[lever])][int(n_ft)].append(_float(r[metric]))
     out = {}
     for v, by_n in sorted(groups.items()):
         ns = np.array(sorted(by_n))
@@ -51,16 +53,33 @@ def panel_data(rows, lever: str, metric: str) -> dict:
     return out
 
 
-def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
-    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+def start_plot(csv_path):
+    """(pyplot on the Agg backend, the rows of ``csv_path``, their :func:`base_point`); raises for no rows."""
     import matplotlib  # noqa: PLC0415
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
     rows = read_csv_rows(csv_path)
     if not rows:
-        raise ValueError(f"csv={str(csv_path)!r} has no rows")
-    base = base_point(rows)
-    k = int(rows[0].get("n_ft_classes") or 2)
+        raise ParameterError(f"csv={str(csv_path)!r} has no rows")
+    missing = [c for c in ("n_ft", *(lev for lev, _ in LEVERS)) if c not in rows[0]]
+    if missing:
+        raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
+                             "`ptft resnet run` or `ptft transformer run`")
+    return plt, rows, base_point(rows)
+
+
+def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
+    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+    plt, rows, base = start_plot(csv_path)
+    missing = [m for m, _ in METRICS if m not in rows[0]]
+    if missing:
+        raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
+                             "`ptft resnet run`")
+    k = _float(rows[0].get("n_ft_classes") or 2)
+    if not (k >= 2 and k == int(k)):
+        raise ParameterError(f"csv={str(csv_path)!r}: n_ft_classes={rows[0].get('n_ft_classes')!r} is invalid; "
+                             "valid: an integer >= 2")
+    k = int(k)
     fig, axes = plt.subplots(3, 3, figsize=(12, 10), sharex=True, squeeze=False)
     for j, (lever, label) in enumerate(LEVERS):
         for i, (metric, mlabel) in enumerate(METRICS):
@@ -83,13 +102,18 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
                 ax.set_xlabel("n_FT (FT training images)")
     r0 = rows[0]
     fig.suptitle(title or f"Fig. 4 analogue: resnet18 on {r0['dataset']} ({r0['device']})", fontsize=11)
-    fig.tight_layout()
+    return save_figure(fig, out_stem, dpi=110)
+
+
+def save_figure(fig, out_stem, dpi: int, top: float = 1.0) -> list[Path]:
+    """``fig`` (tight layout below ``top``, a fraction of its height) as ``<out_stem>.png`` and ``.pdf``,
+    written atomically, then closed; returns the paths."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from .._io import savefig_atomic  # noqa: PLC0415
+    fig.tight_layout(rect=(0, 0, 1, top))
     out_stem = Path(out_stem)
-    out_stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
     for ext in ("png", "pdf"):
-        p = out_stem.with_name(out_stem.name + "." + ext)
-        fig.savefig(p, dpi=110)
-        paths.append(p)
+        paths.append(savefig_atomic(fig, out_stem.with_name(out_stem.name + "." + ext), dpi=dpi))
     plt.close(fig)
     return paths

@@ -29,6 +29,7 @@ from torch import nn
 from torchvision.models.resnet import BasicBlock, ResNet
 
 from .. import _validate as V
+from ..errors import ParameterError
 
 #: Modules multiplied by kappa: the stem and the first three of resnet18's four residual stages.
 KAPPA_MODULES = ("conv1", "bn1", "layer1", "layer2", "layer3")
@@ -42,7 +43,7 @@ def build_resnet18(num_classes: int, *, width: int = 64, in_channels: int = 3, s
     width = V.positive_int("width", width)
     in_channels = V.positive_int("in_channels", in_channels)
     if stem not in STEMS:
-        raise ValueError(f"stem={stem!r} is invalid; valid: {', '.join(STEMS)}")
+        raise ParameterError(f"stem={stem!r} is invalid; valid: {', '.join(STEMS)}")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         m = ResNet(BasicBlock, [2, 2, 2, 2], num_classes=num_classes)
@@ -115,9 +116,10 @@ def features(model: ResNet, x: torch.Tensor) -> torch.Tensor:
     return torch.flatten(model.avgpool(x), 1)
 
 
-def module_norms(model: nn.Module) -> dict[str, float]:
-    """Euclidean norm of all parameters of each top-level module (``conv1``, ``bn1``, ``layer1``, ..., ``fc``)."""
+def module_norms(model: nn.Module, key=module_of) -> dict[str, float]:
+    """Euclidean norm of all parameters of each top-level module (``conv1``, ``bn1``, ``layer1``, ..., ``fc``);
+    ``key`` maps a parameter name to its module."""
     sq: dict[str, float] = {}
     for n, p in model.named_parameters():
-        sq[module_of(n)] = sq.get(module_of(n), 0.0) + float(p.detach().double().pow(2).sum())
+        sq[key(n)] = sq.get(key(n), 0.0) + float(p.detach().double().pow(2).sum())
     return {k: v ** 0.5 for k, v in sq.items()}

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import _validate as V
-from ..sweep import config_key, derive_seed, source_hash
+from ..errors import ParameterError
+from ..sweep import code_fingerprint, config_key, derive_seed
 from . import data as D
 
 TASKS = ("binary", "multiclass")
@@ -45,9 +46,15 @@ PT_CODE_VERSION = "resnet-pt-1"
 
 @functools.lru_cache(maxsize=None)
 def code_hash() -> str:
-    """Short SHA-256 of the sources a run depends on (protocol, model, loaders): part of every cached
-    run's and PT network's key, so editing them recomputes instead of reusing stale results."""
-    return source_hash(Path(__file__).parent, ("protocol.py", "model.py", "data.py"))
+    """Short SHA-256 of the code a run can execute: part of every cached run's and PT network's key, so
+    editing it recomputes instead of reusing stale results.
+
+    Computed, not listed by hand (:func:`ptft_theory.sweep.code_fingerprint`): every source file of
+    the installed package (a run imports the package, whose ``__init__`` imports most of it; the
+    hand-written list protocol/model/data missed ``_validate`` and the package ``__init__``), with
+    the Python, torch, torchvision and numpy versions.
+    """
+    return code_fingerprint(Path(__file__).resolve().parent.parent, distributions=("torch", "torchvision", "numpy"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,42 +99,53 @@ class Protocol:
 
     def __post_init__(self):
         if self.dataset not in D.DATASETS:
-            raise ValueError(f"dataset={self.dataset!r} is invalid; valid: {', '.join(D.DATASETS)}")
+            raise ParameterError(f"dataset={self.dataset!r} is invalid; valid: {', '.join(D.DATASETS)}")
         if self.task not in TASKS:
-            raise ValueError(f"task={self.task!r} is invalid; valid: {', '.join(TASKS)}")
+            raise ParameterError(f"task={self.task!r} is invalid; valid: {', '.join(TASKS)}")
         for name in ("n_pt_classes", "width", "batch_size", "pt_epochs", "ft_epochs", "n_probe"):
             V.positive_int(name, getattr(self, name))
         if self.task == "binary" and self.n_ft_classes != 2:
-            raise ValueError(f"n_ft_classes={self.n_ft_classes!r} is invalid for task='binary'; valid: 2")
+            raise ParameterError(f"n_ft_classes={self.n_ft_classes!r} is invalid for task='binary'; valid: 2")
         if V.positive_int("n_ft_classes", self.n_ft_classes) < 2:
-            raise ValueError(f"n_ft_classes={self.n_ft_classes!r} is invalid; valid range: n_ft_classes >= 2")
+            raise ParameterError(f"n_ft_classes={self.n_ft_classes!r} is invalid; valid range: n_ft_classes >= 2")
         for name in ("n_pt_per_class", "n_test_per_class", "image_size"):
             v = getattr(self, name)
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
-                raise ValueError(f"{name}={v!r} is invalid; valid range: an integer >= 0 (0 = all / native)")
+                raise ParameterError(f"{name}={v!r} is invalid; valid range: an integer >= 0 (0 = all / native)")
         if self.stem not in ("imagenet", "cifar"):
-            raise ValueError(f"stem={self.stem!r} is invalid; valid: imagenet, cifar")
-        for name in ("lr_pt", "lr_ft"):
-            V.positive(name, getattr(self, name))
-        for name in ("weight_decay", "pt_loss_threshold", "ft_loss_threshold"):
-            V.nonnegative(name, getattr(self, name))
-        if not 0 <= V.finite_scalar("momentum", self.momentum) < 1:
-            raise ValueError(f"momentum={self.momentum!r} is invalid; valid range: 0 <= momentum < 1")
+            raise ParameterError(f"stem={self.stem!r} is invalid; valid: imagenet, cifar")
+        check_training(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
-        names = {f.name for f in dataclasses.fields(cls)}
-        bad = sorted(set(d) - names)
-        if bad:
-            raise ValueError(f"protocol key {bad[0]!r} is invalid; valid: {', '.join(sorted(names))}")
-        return cls(**d)
+        return protocol_from_dict(cls, d)
+
+
+def check_training(protocol):
+    """The optimiser fields a protocol shares with the transformer's: ``lr_pt``, ``lr_ft`` > 0;
+    ``weight_decay``, ``pt_loss_threshold``, ``ft_loss_threshold`` >= 0; 0 <= ``momentum`` < 1."""
+    for name in ("lr_pt", "lr_ft"):
+        V.positive(name, getattr(protocol, name))
+    for name in ("weight_decay", "pt_loss_threshold", "ft_loss_threshold"):
+        V.nonnegative(name, getattr(protocol, name))
+    if not 0 <= V.finite_scalar("momentum", protocol.momentum) < 1:
+        raise ParameterError(f"momentum={protocol.momentum!r} is invalid; valid range: 0 <= momentum < 1")
+
+
+def protocol_from_dict(cls, d: dict):
+    """``cls(**d)`` for a protocol dataclass, naming the first key of ``d`` that is not a field."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    bad = sorted(set(d) - names)
+    if bad:
+        raise ParameterError(f"protocol key {bad[0]!r} is invalid; valid: {', '.join(sorted(names))}")
+    return cls(**d)
 
 
 def validate_levers(c_pt, kappa, gamma_ft, n_ft) -> tuple[float, float, float, int]:
     """c_pt > 0, kappa > 0, gamma_ft >= 0, n_ft an integer >= 2."""
     n = V.positive_int("n_ft", n_ft)
     if n < 2:
-        raise ValueError(f"n_ft={n_ft!r} is invalid; valid range: n_ft >= 2 (BatchNorm needs two images)")
+        raise ParameterError(f"n_ft={n_ft!r} is invalid; valid range: n_ft >= 2 (BatchNorm needs two images)")
     return V.positive("c_pt", c_pt), V.positive("kappa", kappa), V.nonnegative("gamma_ft", gamma_ft), n
 
 
@@ -139,9 +157,9 @@ def resolve_device(device: str = "auto") -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cpu" or device.startswith("cuda"):
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} is invalid here: CUDA is not available; valid: cpu, auto")
+            raise ParameterError(f"device={device!r} is invalid here: CUDA is not available; valid: cpu, auto")
         return device
-    raise ValueError(f"device={device!r} is invalid; valid: auto, cpu, cuda, cuda:N")
+    raise ParameterError(f"device={device!r} is invalid; valid: auto, cpu, cuda, cuda:N")
 
 
 def device_name(device: str) -> str:
@@ -169,7 +187,7 @@ def class_split(protocol: Protocol, seed: int, num_classes: int) -> tuple[np.nda
     """(PT classes, FT classes) for this seed: a seeded permutation of all classes, PT first."""
     need = protocol.n_pt_classes + protocol.n_ft_classes
     if need > num_classes:
-        raise ValueError(f"n_pt_classes + n_ft_classes = {need} is invalid for dataset={protocol.dataset!r}; "
+        raise ParameterError(f"n_pt_classes + n_ft_classes = {need} is invalid for dataset={protocol.dataset!r}; "
                          f"valid range: <= {num_classes}")
     rng = np.random.default_rng(derive_seed({"purpose": "classes", "dataset": protocol.dataset, "seed": seed}))
     perm = rng.permutation(num_classes)
@@ -183,7 +201,7 @@ def _select(split: D.ImageData, classes, per_class: int, rng, what: str) -> tupl
         pool = np.flatnonzero(split.labels == c)
         if per_class:
             if per_class > len(pool):
-                raise ValueError(f"{what}={per_class} per class is invalid for class {int(c)} "
+                raise ParameterError(f"{what}={per_class} per class is invalid for class {int(c)} "
                                  f"({split.class_names[c]!r}); valid range: <= {len(pool)}")
             pool = rng.choice(pool, size=per_class, replace=False)
         idx.append(pool)
@@ -199,7 +217,7 @@ def _balanced(split: D.ImageData, classes, n: int, rng) -> tuple[np.ndarray, np.
     for j, (c, m) in enumerate(zip(classes, counts)):
         pool = np.flatnonzero(split.labels == c)
         if m > len(pool):
-            raise ValueError(f"n_ft={n} is invalid: class {int(c)} ({split.class_names[c]!r}) has {len(pool)} "
+            raise ParameterError(f"n_ft={n} is invalid: class {int(c)} ({split.class_names[c]!r}) has {len(pool)} "
                              f"training images; valid range: 2 <= n_ft <= {k * min(len(np.flatnonzero(split.labels == cc)) for cc in classes)}")
         idx.append(rng.choice(pool, size=m, replace=False))
         lab.append(np.full(m, j))
@@ -314,17 +332,12 @@ def pt_config(protocol: Protocol, seed: int, c_pt: float, kappa: float) -> dict:
     return {"kind": "resnet_pt", "code": code_hash(), "protocol": p, "seed": int(seed), "c_pt": float(c_pt), "kappa": float(kappa)}
 
 
-def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_root=None, download=False,
-             device="cpu", cache_dir=None):
-    """The PT network and its metrics: loaded from ``<cache_dir>/pt/<key>.pt`` if there, else trained and saved."""
+def load_or_train(model, cfg: dict, salt: str, fit, device="cpu", cache_dir=None):
+    """``(model, metrics)``: the state and metrics cached in ``<cache_dir>/pt/<key of cfg>.pt`` if
+    there (a corrupt file is retrained), else ``metrics = fit()`` (trains ``model`` in place, on
+    ``device``) saved there atomically.  Shared by the ResNet and transformer PT caches."""
     import torch  # noqa: PLC0415
-    from .model import build_resnet18, scale_network  # noqa: PLC0415
-    cfg = pt_config(protocol, seed, c_pt, kappa)
-    train_split, test_split = _load(protocol.dataset, None if data_root is None else str(data_root), download)
-    pt_classes, _ = class_split(protocol, seed, train_split.num_classes)
-    model = build_resnet18(protocol.n_pt_classes, width=protocol.width, in_channels=train_split.images.shape[1],
-                           stem=protocol.stem, seed=derive_seed({"purpose": "init", "seed": seed}))
-    path = Path(cache_dir) / "pt" / f"{config_key(cfg, PT_CODE_VERSION)}.pt" if cache_dir is not None else None
+    path = Path(cache_dir) / "pt" / f"{config_key(cfg, salt)}.pt" if cache_dir is not None else None
     if path is not None and path.is_file():
         try:
             blob = torch.load(path, map_location="cpu", weights_only=True)
@@ -332,26 +345,42 @@ def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_r
             return model.to(device), dict(blob["metrics"])
         except Exception:  # a corrupt checkpoint: retrain
             pass
-    scale_network(model, c_pt, kappa)
-    model.to(device)
-    stats = _channel_stats(protocol.dataset, None if data_root is None else str(data_root), download)
-    seed_cfg = {k: v for k, v in cfg.items() if k != "code"}  # seeds do not change with the code
-    rng = np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_data"}))
-    idx, lab = _select(train_split, pt_classes, protocol.n_pt_per_class, rng, "n_pt_per_class")
-    x, y = _tensor(train_split, idx, lab, protocol, stats, device)
-    t0 = time.perf_counter()
-    fit = train(model, x, y, epochs=protocol.pt_epochs, lr=protocol.lr_pt, momentum=protocol.momentum,
-                weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
-                loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**seed_cfg, "purpose": "pt_sgd"}))
-    tidx, tlab = _select(test_split, pt_classes, protocol.n_test_per_class,
-                         np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_test"})), "n_test_per_class")
-    xt, yt = _tensor(test_split, tidx, tlab, protocol, stats, device)
-    metrics = {"pt_epochs": fit["epochs"], "pt_train_loss": fit["loss"], "pt_diverged": fit["diverged"],
-               "pt_test_error": error_rate(model, xt, yt), "pt_seconds": time.perf_counter() - t0}
+    metrics = fit()
     if path is not None:
         _atomic_torch_save({"state": {k: v.detach().cpu() for k, v in model.state_dict().items()},
                             "metrics": metrics, "config": cfg}, path)
     return model, metrics
+
+
+def pretrain(protocol: Protocol, seed: int, c_pt: float, kappa: float, *, data_root=None, download=False,
+             device="cpu", cache_dir=None):
+    """The PT network and its metrics: loaded from ``<cache_dir>/pt/<key>.pt`` if there, else trained and saved."""
+    from .model import build_resnet18, scale_network  # noqa: PLC0415
+    cfg = pt_config(protocol, seed, c_pt, kappa)
+    train_split, test_split = _load(protocol.dataset, None if data_root is None else str(data_root), download)
+    pt_classes, _ = class_split(protocol, seed, train_split.num_classes)
+    model = build_resnet18(protocol.n_pt_classes, width=protocol.width, in_channels=train_split.images.shape[1],
+                           stem=protocol.stem, seed=derive_seed({"purpose": "init", "seed": seed}))
+
+    def fit():
+        scale_network(model, c_pt, kappa)
+        model.to(device)
+        stats = _channel_stats(protocol.dataset, None if data_root is None else str(data_root), download)
+        seed_cfg = {k: v for k, v in cfg.items() if k != "code"}  # seeds do not change with the code
+        rng = np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_data"}))
+        idx, lab = _select(train_split, pt_classes, protocol.n_pt_per_class, rng, "n_pt_per_class")
+        x, y = _tensor(train_split, idx, lab, protocol, stats, device)
+        t0 = time.perf_counter()
+        fit = train(model, x, y, epochs=protocol.pt_epochs, lr=protocol.lr_pt, momentum=protocol.momentum,
+                    weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
+                    loss_threshold=protocol.pt_loss_threshold, seed=derive_seed({**seed_cfg, "purpose": "pt_sgd"}))
+        tidx, tlab = _select(test_split, pt_classes, protocol.n_test_per_class,
+                             np.random.default_rng(derive_seed({**seed_cfg, "purpose": "pt_test"})), "n_test_per_class")
+        xt, yt = _tensor(test_split, tidx, tlab, protocol, stats, device)
+        return {"pt_epochs": fit["epochs"], "pt_train_loss": fit["loss"], "pt_diverged": fit["diverged"],
+                "pt_test_error": error_rate(model, xt, yt), "pt_seconds": time.perf_counter() - t0}
+
+    return load_or_train(model, cfg, PT_CODE_VERSION, fit, device, cache_dir)
 
 
 def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: float, n_ft: int, *,
@@ -382,24 +411,42 @@ def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: 
     feats_pt = penultimate(model, xt[probe])
     model = copy.deepcopy(model)
     reset_readout(model, protocol.n_ft_classes, gamma_ft, derive_seed({"purpose": "readout", "seed": seed}))
-    before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    early = [n for n in before if module_of(n) in KAPPA_MODULES]
-    body = [n for n in before if module_of(n) != "fc"]
-    fit = train(model, x, y, epochs=protocol.ft_epochs, lr=protocol.lr_ft, momentum=protocol.momentum,
-                weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
-                loss_threshold=protocol.ft_loss_threshold,
-                seed=derive_seed({**run_cfg, "c_pt": c_pt, "kappa": kappa, "gamma_ft": gamma_ft, "purpose": "ft_sgd"}))
+    fit, probes = fine_tune(
+        model, lambda m: train(m, x, y, epochs=protocol.ft_epochs, lr=protocol.lr_ft, momentum=protocol.momentum,
+                               weight_decay=protocol.weight_decay, batch_size=protocol.batch_size,
+                               loss_threshold=protocol.ft_loss_threshold,
+                               seed=derive_seed({**run_cfg, "c_pt": c_pt, "kappa": kappa, "gamma_ft": gamma_ft,
+                                                 "purpose": "ft_sgd"})),
+        early=lambda n: module_of(n) in KAPPA_MODULES, readout="fc", features=penultimate, probe_x=xt[probe],
+        feats_pt=feats_pt)
     out = {
         "test_error": error_rate(model, xt, yt),
         "train_error": error_rate(model, x, y),
-        "richness": relative_change(before, model, early),
-        "richness_all": relative_change(before, model, body),
-        "pt_dependence": linear_cka(feats_pt, penultimate(model, xt[probe])),
+        **probes,
         "ft_epochs": fit["epochs"], "ft_train_loss": fit["loss"], "ft_converged": fit["converged"],
         "ft_diverged": fit["diverged"], **pt_metrics,
         "pt_classes": " ".join(str(int(c)) for c in pt_classes),
         "ft_classes": " ".join(str(int(c)) for c in ft_classes),
         "n_test": len(xt), "device": device_name(device), "seconds": time.perf_counter() - t0,
     }
-    # a diverged run (non-finite weights) reports None rather than NaN (JSON and CSV stay valid)
+    return json_safe(out)
+
+
+def fine_tune(model, fit, *, early, readout: str, features, probe_x, feats_pt) -> tuple[dict, dict]:
+    """Train ``model`` (readout already reset) with ``fit(model)``; returns its result and the probes:
+    ``richness`` (relative change of the parameters whose names satisfy ``early``), ``richness_all``
+    (every parameter outside the module ``readout``) and ``pt_dependence`` (linear CKA of
+    ``feats_pt`` and ``features(model, probe_x)`` after FT).  Shared with the transformer check."""
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    result = fit(model)
+    return result, {
+        "richness": relative_change(before, model, [n for n in before if early(n)]),
+        "richness_all": relative_change(before, model, [n for n in before if n.split(".", 1)[0] != readout]),
+        "pt_dependence": linear_cka(feats_pt, features(model, probe_x)),
+    }
+
+
+def json_safe(out: dict) -> dict:
+    """A run's results with non-finite floats as None: a diverged run (non-finite weights) keeps
+    JSON and CSV valid."""
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in out.items()}
