@@ -1,6 +1,6 @@
 """Replica prediction vs two baselines (5-class task, float64), all measured in one run.
 
-    python benchmarks/replica_bench.py [--json] [--mc-seeds 5] [--hp-only]
+    python benchmarks/replica_bench.py [--json] [--mc-seeds 5] [--hp-only] [--no-before]
 
 Reports: time per alpha point (single point, cold) and per 100-point curve (warm starts along the
 curve); (a) a Monte-Carlo state evolution (sampled z, damped fixed-point iteration on tau with zeta
@@ -9,11 +9,18 @@ point, 100x and 10,000x that, with its error, run-to-run spread over seeds in dB
 done; (b) one direct convex solve at D = 2000 of the problem the replica predicts; then the high-precision path: one point at 30 digits (mpmath,
 ``dps=30``) and a level-crossing boundary (float64, and refined to 30 digits), over the float64 point.
 Timings are medians of repeated runs (the machine is noisy), reported as ratios; ``--hp-only`` runs
-only the high-precision part.
+only the high-precision part.  The high-precision part is measured twice in the same run: "after"
+(this process: arb-evaluated moments, GMP-backed mpmath) and "before" (a subprocess with
+``MPMATH_NOGMPY=1 PTFT_HP_MOMENTS=mpmath``: pure-Python mpmath and the evaluator before issue 16),
+each over its own float64 point, and the 30-digit E and boundary of the two must agree digit for
+digit (``--no-before`` skips the subprocess).
 """
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -100,9 +107,13 @@ def float64_part(mc_seeds):
 
 
 def high_precision_part():
-    # The shared 2-core machine is noisy: interleave and keep the fastest of 3.
+    import mpmath
+
+    from ptft_theory import replica_mp
+    # The shared 2-core machine is noisy: interleave and keep the fastest of 5 (the first 30-digit
+    # call also builds the cached Gauss-Legendre tables).
     t64, tmp = [], []
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         generalization_error(ALPHA, TASK, INIT)
         t64.append(time.perf_counter() - t0)
@@ -116,11 +127,31 @@ def high_precision_part():
     t0 = time.perf_counter()
     bmp = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6), dps=30)
     t_bmp = time.perf_counter() - t0
-    return {"seconds_float64_point_min3": t_point, "seconds_per_point_dps30_min3": min(tmp),
-            "dps30_point_over_float64_point": min(tmp) / t_point, "dps30_E_error_estimate": float(hp.error[0]),
+    t_point = min(t_point, *(_median_time(lambda: generalization_error(ALPHA, TASK, INIT), 5)[0] for _ in range(3)))
+    return {"mpmath_backend": mpmath.libmp.BACKEND, "moments": replica_mp.MOMENTS,
+            "seconds_float64_point_min": t_point, "seconds_per_point_dps30_min5": min(tmp),
+            "dps30_point_over_float64_point": min(tmp) / t_point, "dps30_E": hp.E_str[0],
+            "dps30_E_error_estimate": float(hp.error[0]),
             "boundary_float64_over_point": t_b64 / t_point, "boundary_dps30_over_point": t_bmp / t_point,
             "boundary_float64_evaluations": b64.evaluations, "boundary_dps30_alpha": bmp.alpha_str,
-            "boundary_dps30_error_estimate": float(bmp.error)}
+            "boundary_dps30_error_estimate": float(bmp.error), **certified_part(t_point)}
+
+
+def certified_part(t_point):
+    """certify=True (ball arithmetic, ptft_theory.certify): one certified point and one certified
+    level-crossing boundary at dps = 30, over the float64 point (only in the 'after' process)."""
+    from ptft_theory import replica_mp
+    if replica_mp.MOMENTS != "arb":
+        return {}
+    t0 = time.perf_counter()
+    p = generalization_error(ALPHA, TASK, INIT, certify=True)
+    t_cp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6), certify=True)
+    t_cb = time.perf_counter() - t0
+    return {"certified_point_over_float64_point": t_cp / t_point, "certified_E_relative_width": float(p.E.relative_width),
+            "certified_boundary_over_float64_point": t_cb / t_point,
+            "certified_boundary_relative_width": float(iv.relative_width), "certified_boundary": str(iv)}
 
 
 def main(argv=None):
@@ -128,9 +159,18 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--mc-seeds", type=int, default=5, help="Monte-Carlo runs for the spread (default 5)")
     ap.add_argument("--hp-only", action="store_true", help="only the high-precision part")
+    ap.add_argument("--no-before", action="store_true", help="skip the 'before' subprocess")
     args = ap.parse_args(argv)
     out = {} if args.hp_only else float64_part(args.mc_seeds)
     out.update(high_precision_part())
+    if not args.no_before:
+        env = dict(os.environ, MPMATH_NOGMPY="1", PTFT_HP_MOMENTS="mpmath")
+        run = subprocess.run([sys.executable, __file__, "--hp-only", "--json", "--no-before"], env=env,
+                             capture_output=True, text=True, check=True)
+        before = json.loads(run.stdout)
+        out["before"] = before
+        out["same_digits"] = (before["dps30_E"] == out["dps30_E"]
+                              and before["boundary_dps30_alpha"] == out["boundary_dps30_alpha"])
     if args.json:
         print(json.dumps(out, indent=2))
         return
@@ -150,7 +190,17 @@ def main(argv=None):
           f"(error estimate {out['dps30_E_error_estimate']:.1e}); a level-crossing boundary takes "
           f"{out['boundary_float64_over_point']:.1f}x (float64) and {out['boundary_dps30_over_point']:.1f}x "
           f"(30 digits, alpha = {out['boundary_dps30_alpha']} +- {out['boundary_dps30_error_estimate']:.1e}) "
-          "the float64 point")
+          f"the float64 point [{out['moments']} moments, mpmath backend {out['mpmath_backend']}]")
+    if "certified_boundary" in out:
+        print(f"certified (dps=30): a point {out['certified_point_over_float64_point']:.0f}x the float64 point (E relative "
+              f"width {out['certified_E_relative_width']:.1e}); a level-crossing boundary "
+              f"{out['certified_boundary_over_float64_point']:.0f}x, alpha in {out['certified_boundary']}")
+    if "before" in out:
+        b = out["before"]
+        print(f"before (same run, {b['moments']} moments, mpmath backend {b['mpmath_backend']}): a 30-digit point "
+              f"{b['dps30_point_over_float64_point']:.0f}x, a 30-digit boundary {b['boundary_dps30_over_point']:.0f}x "
+              f"the float64 point; speed-up {b['seconds_per_point_dps30_min5'] / out['seconds_per_point_dps30_min5']:.1f}x "
+              f"(point); digits unchanged: {out['same_digits']}")
 
 
 if __name__ == "__main__":

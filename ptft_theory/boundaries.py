@@ -13,7 +13,7 @@ Error estimates (``BoundaryResult.error``):
   float64: ``xtol`` of Brent plus ``E64_RTOL * E / |slope|`` (the float64 E targets 1e-9 relative:
   its quadrature nodes double until its error estimate, which tracks the mpmath path, is below that);
   mpmath: the last secant step plus ``(error of E_a + error of E_b) / |slope|``, where the E errors
-  are the replica path's own estimates (quadrature with twice the nodes, last outer step).
+  are the replica path's own estimates (quadrature with 8 more nodes per panel, last outer step).
 """
 
 from __future__ import annotations
@@ -183,7 +183,8 @@ def _root(f64, fmp, bracket, what, dps, sides):
 
 
 def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, scheme_a=DEFAULT_SCHEME,
-                      scheme_b=None, bracket=(0.05, 0.95), sigma: float = 0.0, dps=None) -> BoundaryResult:
+                      scheme_b=None, bracket=(0.05, 0.95), sigma: float = 0.0, dps=None,
+                      certify: bool = False) -> BoundaryResult:
     """The alpha in ``bracket`` where two initialisations and/or schemes give the same replica E.
 
     Parameters
@@ -199,6 +200,10 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
         State-evolution noise level (see :func:`ptft_theory.replica.generalization_error`).
     dps : int, optional
         Refine the float64 root to ``dps`` digits with the mpmath replica path.
+    certify : bool
+        Return a :class:`ptft_theory.certify.CertifiedInterval` (relative width <= 10^-dps, dps
+        default 30) proved with ball arithmetic: certified signs at its ends, a certified non-zero
+        derivative in alpha inside (:func:`ptft_theory.certify.certified_equal_error`).
 
     Returns
     -------
@@ -230,6 +235,10 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.positive_int("dps", dps)
     lo, hi = _validate_bracket(bracket)
+    if certify:
+        from .certify import certified_equal_error
+        return certified_equal_error(task, init_a, init_b, scheme_a, scheme_b, bracket=(lo, hi), sigma=sigma,
+                                     dps=30 if dps is None else dps)
     A = _Side(task, init_a, scheme_a, sigma, dps)
     B = _Side(task, init_b, scheme_b, sigma, dps)
 
@@ -248,15 +257,15 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
 
 
 def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, bracket=(0.05, 0.95),
-                         sigma: float = 0.0, dps=None) -> BoundaryResult:
+                         sigma: float = 0.0, dps=None, certify: bool = False) -> BoundaryResult:
     """The alpha in ``bracket`` where the replica E crosses ``level`` (e.g. E = 0.5, or -3 dB).
 
     Parameters
     ----------
     level : float
         Target relative error, > 0.
-    task, init, scheme, sigma, dps
-        As in :func:`equal_error_alpha`.
+    task, init, scheme, sigma, dps, certify
+        As in :func:`equal_error_alpha` (certify: :func:`ptft_theory.certify.certified_level_crossing`).
     bracket : (lo, hi)
         ``0 < lo < hi < 1``; ``E - level`` must change sign between the ends.
 
@@ -277,6 +286,10 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.positive_int("dps", dps)
     lo, hi = _validate_bracket(bracket)
+    if certify:
+        from .certify import certified_level_crossing
+        return certified_level_crossing(level, task, init, scheme, bracket=(lo, hi), sigma=sigma,
+                                        dps=30 if dps is None else dps)
     S = _Side(task, init, scheme, sigma, dps)
 
     def fmp(a):

@@ -288,12 +288,21 @@ def register_curve(sub):
     p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
     p.add_argument("--dps", type=int, default=None,
                    help="evaluate with mpmath at this many digits (JSON numbers become strings; adds E_error)")
+    p.add_argument("--certify", action="store_true",
+                   help="prove E with ball arithmetic: an interval of relative width <= 10^-dps (dps default 30)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_curve)
 
 
 def _cmd_curve(args):
     from .replica import generalization_error
+    if args.certify:  # ptft_theory.certify: E as a proved interval, with the (tau, zeta) box
+        pts = generalization_error(args.alpha, _task(args), _init(args), args.scheme, args.sigma, dps=args.dps,
+                                   certify=True)
+        payload = {"scheme": args.scheme, "certified": True, "points": [p.as_dict() for p in pts]}
+        _emit(args, payload, "\n".join(f"alpha={p.alpha:<8g} E in {p.E}  (certified; relative width "
+                                       f"{p.E.as_dict()['relative_width']})" for p in pts))
+        return
     r = generalization_error(args.alpha, _task(args), _init(args), args.scheme, args.sigma, dps=args.dps)
     if args.dps is not None:
         import mpmath
@@ -342,6 +351,8 @@ def register_boundary(sub):
                        help="alpha interval holding one sign change (default 0.05 0.95)")
         q.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
         q.add_argument("--dps", type=int, default=None, help="refine to this many digits with mpmath")
+        q.add_argument("--certify", action="store_true",
+                       help="prove an alpha interval (relative width <= 10^-dps, dps default 30) with ball arithmetic")
         q.add_argument("--over", default=None, help="trace a curve over this parameter (e.g. lambda_pt, a.c_pt)")
         q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
         q.add_argument("--json", action="store_true")
@@ -367,6 +378,18 @@ def _cmd_boundary(args):
         scheme_a, scheme_b = args.scheme_a or DEFAULT_SCHEME.value, args.scheme_b or DEFAULT_SCHEME.value
     if (args.over is None) != (args.values is None):
         raise ParameterError("--over and --values go together; valid: both or neither")
+    if args.over is not None and args.certify:
+        raise ParameterError("--certify certifies one boundary point; valid: --certify without --over/--values")
+    if args.certify:
+        if args.kind == "level":
+            iv = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket),
+                                      sigma=args.sigma, dps=args.dps, certify=True)
+        else:
+            iv = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b,
+                                   bracket=tuple(args.bracket), sigma=args.sigma, dps=args.dps, certify=True)
+        d = iv.as_dict()
+        _emit(args, dict(kind=args.kind, **d), f"alpha in {iv}  (certified; relative width {d['relative_width']})")
+        return
     if args.over is not None:
         cur = boundary_curve(args.kind, args.over, args.values, task=task, init=init_a, init_b=init_b, scheme=scheme_a,
                              scheme_b=scheme_b, level=getattr(args, "level", None), bracket=tuple(args.bracket),

@@ -25,6 +25,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 from sympy.printing.pytorch import TorchPrinter
 
+from .symbolic import certified as SC
 from .symbolic import dynamics, ft_maps, potential, regimes
 from .symbolic import replica as R
 from .symbolic import symbols as S
@@ -143,6 +144,23 @@ KERNELS: tuple[KernelSpec, ...] = (
     KernelSpec("donoho_tanner_stationarity", ((R.t_dt, "threshold t > 0"), (R.rho, "sparsity 0 < rho < 1")),
                R.donoho_tanner_stationarity, "symbolic.replica.donoho_tanner_stationarity",
                "d psi/dt, zero at the minimising threshold", backends=("mpmath",)),
+    KernelSpec("donoho_tanner_curvature", ((R.t_dt, "threshold t > 0"), (R.rho, "sparsity 0 < rho < 1")),
+               lambda: sp.diff(R.donoho_tanner_stationarity(), R.t_dt),
+               "symbolic.replica.donoho_tanner_stationarity (d/dt)",
+               "d^2 psi/dt^2 = 2 rho + 4 (1 - rho) Phi(-t) > 0 (the interval Newton of the certified threshold)",
+               backends=("mpmath",)),
+    *(KernelSpec(name, ((S.w, "mirror variable s"), (R.x, "teacher value beta*"), (R.tau, "replica parameter tau > 0"),
+                        (R.zeta, "replica parameter zeta > 0"), (potential.m_sym, "minor branch coefficient m"), _B0),
+                 build, source, doc, backends=("arb",))
+      for name, build, source, doc in (
+          ("moment_integrand_d1", _first(SC.moment_integrands), "symbolic.certified.moment_integrands()[0]",
+           "phi(z(s)) eta'(s) z'(s): the s-integrand of E[eta'] (certified path)"),
+          ("moment_integrand_mse", _second(SC.moment_integrands), "symbolic.certified.moment_integrands()[1]",
+           "phi(z(s)) (b(s) - beta*)^2 z'(s): the s-integrand of E[(eta - beta*)^2] (certified path)"),
+          *((f"moment_integrand_{m}_d{v}", (lambda i=i: SC.moment_integrand_derivatives()[i]),
+             f"symbolic.certified.moment_integrand_derivatives()[{i}]",
+             f"d/d{v} of the s-integrand of the {m} moment at fixed s (certified Jacobian)")
+            for i, (m, v) in enumerate((("d1", "tau"), ("d1", "zeta"), ("mse", "tau"), ("mse", "zeta")))))),
     KernelSpec("h", (_Z,), potential.h_function_stable,
                "symbolic.potential.h_function_stable", "h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form)"),
     KernelSpec("pt_beta_of_s", ((S.s, "integrated gradient s"), _C), dynamics.pt_beta_of_s,
@@ -198,10 +216,22 @@ class _MpmathKernelPrinter(MpmathPrinter):
     """mpmath backend: rationals printed exactly as ``mpf`` ratios; precision is the caller's."""
 
 
+class _ArbKernelPrinter(MpmathPrinter):
+    """arb backend (python-flint ball arithmetic, :mod:`ptft_theory.certify`): the mpmath printer with
+    the function table :mod:`ptft_theory._arb_ops` (``A.exp``, ``A.mpf`` exact rationals, ``A.pi()``)."""
+
+    def _module_format(self, fqn, register=True):
+        return super()._module_format(fqn, register).replace("mpmath.", "A.")
+
+    def _print_Pi(self, expr):
+        return "A.pi()"
+
+
 BACKENDS = {
     "numpy": (_NumpyKernelPrinter, "import numpy as np"),
     "torch": (_TorchKernelPrinter, "import torch"),
     "mpmath": (_MpmathKernelPrinter, "import mpmath"),
+    "arb": (_ArbKernelPrinter, "from .. import _arb_ops as A"),
 }
 
 
@@ -228,6 +258,8 @@ def _render_function(spec: KernelSpec, expr: sp.Expr, printer) -> str:
 
 def kernels_of(backend: str) -> tuple[KernelSpec, ...]:
     """The kernels generated for ``backend``."""
+    if backend == "arb":  # ball arithmetic evaluates everything the mpmath backend does, and its own
+        return tuple(spec for spec in KERNELS if "mpmath" in spec.backends or "arb" in spec.backends)
     return tuple(spec for spec in KERNELS if backend in spec.backends)
 
 
@@ -391,7 +423,7 @@ def update() -> list[Path]:
         if not path.exists() or path.read_text() != text:
             _write_atomic(path, text)
             written.append(path)
-            if backend != "torch":  # torch is imported lazily; nothing holds it yet
+            if backend not in ("torch", "arb"):  # torch is imported lazily; nothing holds it yet
                 importlib.reload(importlib.import_module(f"ptft_theory._generated.kernels_{backend}"))
     for path, text in generated_files().items():
         if path in written:

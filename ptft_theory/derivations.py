@@ -247,8 +247,11 @@ def _replica_doc() -> str:
            "(with $x = \\beta^*$ in $r$), $dz = r'(s)\\,ds/\\tau$, turns every average into an integral "
            "over $s$ of entire functions (no inner solve, no kink singularities at "
            "$\\operatorname{Im} z = \\pm\\pi\\zeta/(2\\tau)$), done by Gauss-Legendre panels chosen in "
-           "float64 and checked at twice the nodes; the outer equations by a damped chord Newton from the "
-           "float64 solution.\n"]
+           "float64 ($d + 8$ nodes per panel at $d$ digits, evaluated in arb ball arithmetic, checked at "
+           "$d + 16$ nodes); the outer equations by a damped chord Newton from the float64 solution.  "
+           "Certified (`ptft_theory.certify`, `certify=True`): the same $s$-integrands integrated "
+           "rigorously (arb), Gaussian tails bounded, and Krawczyk's test for $(\\tau, \\zeta)$ "
+           "(docs/certified.md).\n"]
     return "".join(out)
 
 

@@ -12,6 +12,7 @@ standard contract keeps working::
     +-- ConvergenceError (RuntimeError)  the implicit-bias solver did not reach its tolerance
     +-- ReplicaError (RuntimeError)      the replica fixed point could not be solved as asked
     +-- SimulationError (RuntimeError)   a simulation did not converge
+    +-- CertificationError (RuntimeError)  a ball-arithmetic proof (certify=True) did not close
 """
 
 from __future__ import annotations
@@ -47,3 +48,8 @@ class ReplicaError(PTFTError, RuntimeError):
 
 class SimulationError(PTFTError, RuntimeError):
     """A simulation did not converge (message says where and what to change)."""
+
+
+class CertificationError(PTFTError, RuntimeError):
+    """A certified enclosure (``certify=True``) could not be proved as asked; the message says what to
+    raise (working precision) or what to change (the box).  Never replaced by an uncertified answer."""

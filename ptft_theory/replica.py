@@ -563,7 +563,7 @@ def _extrapolate(done, a):
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                         dps=None, n_nodes: int = QUAD_NODES) -> ReplicaResult:
+                         dps=None, n_nodes: int = QUAD_NODES, certify: bool = False) -> ReplicaResult:
     """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
 
     Parameters
@@ -582,6 +582,11 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
     n_nodes : int
         Gauss-Hermite nodes (the error estimate uses twice as many).
+    certify : bool
+        Prove the answer with ball arithmetic (:func:`ptft_theory.certify.certified_point`, ``dps``
+        default 30): returns a ``CertifiedPoint`` (scalar alpha) or a tuple of them, each with E as an
+        interval of relative width <= 10^-dps and the (tau, zeta) box holding the unique fixed point;
+        ``CertificationError`` when the proof fails (it says what to raise).
 
     Returns
     -------
@@ -613,6 +618,10 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
     if alphas.ndim != 1 or np.any(alphas <= 0):
         raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+    if certify:  # ball-arithmetic proof (ptft_theory.certify)
+        from .certify import certified_point
+        pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)
+        return pts[0] if np.ndim(alpha) == 0 else pts
     if dps is not None:  # mpmath path: same generated kernels at dps digits (replica_mp)
         from .replica_mp import generalization_error_mp
         return generalization_error_mp(alphas, task, init, scheme, sigma, V.positive_int("dps", dps), n_nodes)
@@ -819,18 +828,23 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     return out
 
 
-def rich_limit_threshold(rho: float, dps=None):
+def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
     """Donoho-Tanner threshold ``alpha_c(rho) = min_t rho(1+t^2) + 2(1-rho)[(1+t^2) Phi(-t) - t phi(t)]``.
 
     The exact-recovery threshold of l1 minimisation (the k -> 0 limit from scratch), for every
     ``0 < rho < 1`` (``alpha_c ~ 2 rho log(1/rho)`` as rho -> 0).  Float64 by default; ``dps``
-    evaluates with mpmath at that many digits (returns an ``mpf``).
+    evaluates with mpmath at that many digits (returns an ``mpf``).  ``certify=True`` returns a
+    :class:`ptft_theory.certify.CertifiedInterval` proved with ball arithmetic, of relative width
+    <= 10^-dps (dps default 30; :func:`ptft_theory.certify.certified_rich_limit_threshold`).
 
     Examples
     --------
     >>> round(rich_limit_threshold(0.1), 12)
     0.328793505454
     """
+    if certify:
+        from .certify import certified_rich_limit_threshold
+        return certified_rich_limit_threshold(rho, 30 if dps is None else dps)
     rho = V.unit_interval("rho", rho)
     if not 0 < rho < 1:
         raise ParameterError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")

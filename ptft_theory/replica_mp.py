@@ -25,8 +25,10 @@ Panels are chosen once per alpha, in float64 (cheap, vectorised): bisect until a
 24-point Gauss-Legendre rule agree to 1e-12 relative on every panel (both integrands are
 non-negative, so relative agreement is meaningful); for a geometrically convergent rule that means a
 Bernstein-ellipse parameter rho >= 10^(12/24) ~ 3.2 per panel, so ``n`` nodes give ~``10^-n``
-relative.  The mpmath rule uses the smallest ``3 * 2^j >= dps + 8`` nodes per panel, and the error
-is *measured*: E is recomputed with twice the nodes at the solution (``quad_error``).  The s-range
+relative.  The high-precision rule uses ``dps + 8`` nodes per panel (FLINT's Gauss-Legendre nodes,
+evaluated in arb ball arithmetic: the generated ``kernels_arb``), and the error is *measured*: E is
+recomputed with ``n + 8`` nodes at the solution (``quad_error``; at ~10^-n per n nodes that rule is
+~10^-8 times more accurate, so the difference measures the n-node error to ~1e-8 of itself).  The s-range
 is the image of ``|z| <= Z`` with ``phi(Z) Z^2 < 10^-(dps+12)`` (tail mass below the target).
 
 Outer problem: a damped chord Newton in (tau, zeta), started at the float64 solution, with a forward-
@@ -39,10 +41,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 
 import mpmath
 import numpy as np
 
+import flint
+
+from . import _arb_ops as A
 from . import kernels
 from ._schemes import as_scheme
 from .config import Init, Task
@@ -53,6 +59,9 @@ from .scales import ft_scales
 GUARD_DIGITS = 12
 #: float64 panel acceptance: 12- and 24-point rules agree to this relative tolerance.
 PANEL_RTOL = 1e-12
+#: Moment evaluator: "arb" (python-flint ball arithmetic, the default) or "mpmath" (the evaluator
+#: before issue 16, pure mpmath: the "before" of the benchmark and an independent check in the tests).
+MOMENTS = os.environ.get("PTFT_HP_MOMENTS", "arb")
 #: Outer (Newton/chord) iterations allowed.
 MAX_OUTER_ITERS = 40
 
@@ -201,6 +210,93 @@ def panels(cls, tau, zeta, Z, max_panels=4000):
 # ----------------------------------------------------------------------------- mpmath moments
 @functools.lru_cache(maxsize=None)
 def _gl_nodes(n, prec):
+    """Gauss-Legendre nodes/weights on [-1, 1] (n points) as exact ``flint.arb`` midpoints at binary
+    precision prec (FLINT's ``legendre_p_root``: any n, ~1000x faster than mpmath's tables)."""
+    with flint.ctx.workprec(prec):
+        return tuple((x.mid(), w.mid()) for x, w in (flint.arb.legendre_p_root(n, k, weight=True) for k in range(n)))
+
+
+def nodes_for(dps):
+    """dps + 8 nodes per panel (panels have rho >= ~3.2, so n nodes give ~10^-n relative)."""
+    return dps + 8
+
+
+class _MomentsMP:
+    """E[eta'] and E[(eta - beta*)^2] at (tau, zeta), fixed s-nodes per class.
+
+    The nodes are evaluated with the generated arb kernels (python-flint ball arithmetic at the
+    working precision ``mpmath.mp.prec`` of ``wp`` digits: the same expressions as ``kernels.mp``,
+    ~30x faster per node than ``mpmath.mpf``); inputs and results are ``mpmath.mpf`` (midpoints),
+    converted exactly."""
+
+    def __init__(self, classes, panel_sets, n, wp):
+        from ._generated import kernels_arb as KA
+        self.wp = wp
+        with mpmath.workdps(wp):
+            self.prec = mpmath.mp.prec
+        gl = _gl_nodes(n, self.prec)
+        with flint.ctx.workprec(self.prec):
+            self.nodes, self.params = [], []
+            for cls, pans in zip(classes, panel_sets):
+                bs, m, b0 = (A.from_mpf(v) for v in (cls.beta_star, cls.m, cls.b0))
+                self.params.append((A.from_mpf(cls.weight), bs, m, b0))
+                pts = []
+                for a, b in pans:
+                    a, b = flint.arb(a), flint.arb(b)
+                    h, c = (b - a) / 2, (b + a) / 2
+                    for x, w in gl:
+                        s = c + h * x
+                        # everything that does not depend on (tau, zeta): b(s), b'(s) and the residual
+                        # at zeta = 0 (the residual is affine in zeta: zeta s + b(s) - x, checked
+                        # symbolically by tests/test_certify.py)
+                        # r(s; 0) = b(s) - beta* (checked symbolically too): b(s) evaluated once
+                        hw, r0 = h * w, KA.beta_of_s_stable(s, m, b0) - bs
+                        hwbp, hwsq = hw * KA.prox_residual_derivative(s, 0, m, b0), hw * r0 * r0
+                        pts.append((s, r0, hwbp, hwsq, hwbp * r0 * r0))
+                self.nodes.append(pts)
+        self.classes = classes
+        self.evaluations = 0
+        self._cache = (None, None)
+
+    def __call__(self, tau, zeta):
+        key = (tau, zeta)
+        if self._cache[0] == key:  # the moments do not depend on alpha: reused across nearby alphas
+            return self._cache[1]
+        val = self._evaluate(tau, zeta)
+        self._cache = (key, val)
+        return val
+
+    def _evaluate(self, tau, zeta):
+        self.evaluations += 1
+        e_max = 4 * self.wp + 50  # phi below 10^-(wp+20): no contribution
+        with flint.ctx.workprec(self.prec):
+            tau, zeta = A.from_mpf(tau), A.from_mpf(zeta)
+            c0 = 1 / (2 * flint.arb.pi()).sqrt()
+            m_half_inv_tau2 = -1 / (2 * tau * tau)
+            d1_tot, mse_tot = flint.arb(0), flint.arb(0)
+            for (weight, bs, m, b0), pts in zip(self.params, self.nodes):
+                d1, mse = flint.arb(0), flint.arb(0)
+                for s, r0, hwbp, hwsq, hwbpsq in pts:
+                    # z = prox_residual / tau = (zeta s + r(s; 0))/tau, z' = (zeta + b')/tau,
+                    # eta' = b'/(zeta + b') (kernel eta_prime), so phi(z) eta' z' = phi(z) b'/tau and
+                    # phi(z) (eta - beta*)^2 z' = phi(z) (zeta + b') r(s; 0)^2 / tau
+                    r = zeta * s + r0
+                    e = r * r * m_half_inv_tau2
+                    if e < -e_max:
+                        continue
+                    g = e.exp()
+                    d1 += g * hwbp
+                    mse += g * (zeta * hwsq + hwbpsq)
+                d1_tot += weight * d1
+                mse_tot += weight * mse
+            d1_tot, mse_tot = c0 * d1_tot / tau, c0 * mse_tot / tau
+        with mpmath.workdps(self.wp):
+            return A.to_mpf(d1_tot), A.to_mpf(mse_tot)
+
+
+# ----------------------------------------------------------------------------- legacy mpmath moments
+@functools.lru_cache(maxsize=None)
+def _gl_nodes_legacy(n, prec):
     """Gauss-Legendre nodes/weights on [-1, 1] with n = 3 * 2^(d-1) points, at binary precision prec."""
     d = int(round(math.log2(n / 3))) + 1
     assert 3 * 2 ** (d - 1) == n
@@ -208,7 +304,7 @@ def _gl_nodes(n, prec):
         return tuple(mpmath.mp._gauss_legendre.calc_nodes(d, prec))
 
 
-def nodes_for(dps):
+def _nodes_for_legacy(dps):
     """Smallest 3 * 2^j >= dps + 8 (panels have rho >= ~3.2, so n nodes give ~10^-n relative)."""
     n = 3
     while n < dps + 8:
@@ -216,14 +312,16 @@ def nodes_for(dps):
     return n
 
 
-class _MomentsMP:
-    """E[eta'] and E[(eta - beta*)^2] at (tau, zeta), mpmath, fixed s-nodes per class."""
+class _MomentsMPLegacy:
+    """The evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
+    (tau, zeta) with ``mpmath.mpf`` kernels, mpmath's 3 * 2^j-node tables and a 2n-node check; kept
+    as the "before" of benchmarks/replica_bench.py and as an independent evaluation in the tests."""
 
     def __init__(self, classes, panel_sets, n, wp):
         K = kernels.mp
         self.wp = wp
         with mpmath.workdps(wp):
-            gl = _gl_nodes(n, mpmath.mp.prec)
+            gl = _gl_nodes_legacy(n, mpmath.mp.prec)
             self.nodes = []
             for cls, pans in zip(classes, panel_sets):
                 pts = []
@@ -332,7 +430,7 @@ class PointSolver:
     The first solve (and any at an alpha far from the last one) starts from the float64 solution
     and chooses the panels; nearby alphas (boundary root finding) reuse the panels and start from
     the last high-precision solution.  ``quad_error()`` measures the quadrature error of the last
-    solution (twice the nodes on the same panels).
+    solution (n + 8 nodes on the same panels).
     """
 
     #: alphas closer than this (relative) to the last solved one reuse its panels and solution.
@@ -346,7 +444,14 @@ class PointSolver:
         self.classes, self.power = classes_mp(task, init, scheme, self.wp)
         self.cls64 = coordinate_classes(task, init, scheme)
         self.Z = _z_max(dps)
-        self.n = nodes_for(dps)
+        if MOMENTS == "mpmath":
+            self._moments = _MomentsMPLegacy
+            self.n = _nodes_for_legacy(dps)
+            self.n_check = 2 * self.n
+        else:
+            self._moments = _MomentsMP
+            self.n = nodes_for(dps)
+            self.n_check = self.n + 8  # ~10^-8 x the n-node error (rho >= 3.2): |E(n) - E(n+8)| measures it
         self.last = None  # (alpha, tau, zeta, mse, mse_prev)
         self.J = None
         self.pans = None
@@ -373,7 +478,7 @@ class PointSolver:
         self.J = None
         self.panel_at = (t64, z64)
         self.pans = [panels(c, t64, z64, self.Z) for c in self.classes]
-        self.mom = _MomentsMP(self.classes, self.pans, self.n, self.wp)
+        self.mom = self._moments(self.classes, self.pans, self.n, self.wp)
 
     def solve(self, alpha):
         """(E, tau, zeta, root_error) at ``alpha`` (mpf or float, 0 < alpha < 1)."""
@@ -402,12 +507,12 @@ class PointSolver:
         from .replica import ReplicaError
         alpha, tau, zeta, mse, _ = self.last
         with mpmath.workdps(self.wp):
-            mse2 = _MomentsMP(self.classes, self.pans, 2 * self.n, self.wp)(tau, zeta)[1]
+            mse2 = self._moments(self.classes, self.pans, self.n_check, self.wp)(tau, zeta)[1]
             err = abs(mse2 - mse) / self.power
             E = mse / self.power
             if err > mpmath.mpf(10) ** -self.dps * max(E, mpmath.mpf(10) ** -6):
                 raise ReplicaError(f"high-precision quadrature not converged at alpha={float(alpha):.6g}: "
-                                   f"|E(n={self.n}) - E(n={2 * self.n})| = {mpmath.nstr(err, 3)}")
+                                   f"|E(n={self.n}) - E(n={self.n_check})| = {mpmath.nstr(err, 3)}")
             return err
 
 

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import mpmath
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -344,6 +344,20 @@ def donoho_tanner_stationarity(t, rho):
     x3 = mpmath.erfc((mpmath.mpf(1)/mpmath.mpf(2))*t*x2)
     x4 = 2*x2*mpmath.exp(-mpmath.mpf(1)/mpmath.mpf(2)*t**2)/mpmath.sqrt(mpmath.pi)
     return rho*x4 + x0*x3 - x1*x3 + x1 - x4
+
+
+def donoho_tanner_curvature(t, rho):
+    """d^2 psi/dt^2 = 2 rho + 4 (1 - rho) Phi(-t) > 0 (the interval Newton of the certified threshold).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        t: threshold t > 0
+        rho: sparsity 0 < rho < 1
+
+    Source: ptft_theory.symbolic.replica.donoho_tanner_stationarity (d/dt)
+    """
+    x0 = 2*rho
+    x1 = mpmath.erfc((mpmath.mpf(1)/mpmath.mpf(2))*mpmath.sqrt(2)*t)
+    return -x0*x1 + x0 + 2*x1
 
 
 def h(z):
