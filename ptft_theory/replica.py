@@ -84,6 +84,8 @@ NEWTON_ACCEPT_RESIDUAL = 1e-15
 ACTIVE_FRACTION_RTOL = 1e-12
 
 S_MAX = 350.0
+#: Largest FT scale k the float64 solver takes: k^2 in the prox kernels overflows from k ~ 1.3e154.
+K_MAX = 1e152
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
 
 
@@ -171,6 +173,11 @@ def coordinate_classes(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> _Classe
     weight, beta_pt, beta_star = map(np.array, class_layout(
         task.rho_pt, task.rho_shared, task.rho_new, task.a_pt, task.a_ft, P_EQUAL_SIGN[task.shared_signs]))
     k, b0 = ft_scales(beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
+    if not np.max(k) <= K_MAX:  # k^2 in the prox kernels overflows float64 from k ~ 1.3e154
+        raise ParameterError(f"c_pt={init.c_pt!r}, gamma_ft={init.gamma_ft!r} give an FT scale k = {np.max(k):.3g}, "
+                             f"beyond the replica solver's range; valid range: k <= {K_MAX:g} (c_pt and gamma_ft^2 "
+                             "up to about that; the lazy limit E = 1 - alpha already holds to double precision at "
+                             "c_pt = 1e10)")
     keep = weight > 0
     m = _minor_coefficient(k, b0)
     frozen = (k == 0) & (b0 == 0)

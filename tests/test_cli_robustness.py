@@ -38,10 +38,9 @@ integer = st.one_of(st.sampled_from(["-1", "0", "1", "2", "3", "5", "x", "1.5", 
 SCHEMES = ["readout", "merged", "bogus"]
 TASK = {"--rho-pt": "0.1", "--rho-shared": "0.05", "--rho-new": "0.05"}
 INIT = {"--c-pt": "0.01", "--lambda-pt": "0", "--gamma-ft": "0"}
-#: Subcommands whose errors come from the Python API (issue 12 part B turns its remaining bare
-#: ValueErrors into ParameterErrors): until then the CLI may report them as "internal error" (exit 1,
-#: one line, no traceback).  Every other subcommand must never report an internal error.
-API_DRIVEN = {"boundary"}
+#: Subcommands allowed to report an "internal error" (exit 1, one line, no traceback).  Empty: since
+#: issue 12 parts A and B and the replica's k range check, no subcommand may.
+API_DRIVEN: set = set()
 
 
 @pytest.fixture(autouse=True, scope="module")

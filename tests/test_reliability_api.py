@@ -273,3 +273,14 @@ def test_readme_sweep_example_runs():
                       Init(1e-3, gamma_ft=0.05))
     assert len(out) == 21 and all(np.all(np.isfinite(r.E)) and np.all(r.E > 0) for r in out)
     assert math.isfinite(float(out[0].E[0]))
+
+
+def test_replica_extreme_lazy_scale_is_a_clear_error_or_the_l2_limit():
+    """k beyond the float64 solver's range (k^2 overflows from ~1.3e154) is a ParameterError naming
+    c_pt (was a ReplicaError after an overflow warning); just inside it the answer is the closed-form
+    l2 limit E = 1 - alpha (DESIGN 3), exact to rounding at this k."""
+    from ptft_theory import ParameterError
+    task = Task(0.1, 0.05, 0.05)
+    with pytest.raises(ParameterError, match="c_pt=1e.200.*valid range: k <="):
+        generalization_error(0.3, task, Init(1e200))
+    np.testing.assert_allclose(generalization_error([0.05, 0.3], task, Init(1e150)).E, [0.95, 0.7], rtol=1e-12)
