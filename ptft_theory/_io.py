@@ -14,6 +14,11 @@ from pathlib import Path
 from .errors import ParameterError
 
 
+#: The process umask, read once (os.umask can only be read by setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a fresh temporary path next to ``path``; on success it replaces ``path`` (``os.replace``).
@@ -29,6 +34,7 @@ def atomic_path(path):
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{path.stem}-", suffix=path.suffix)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the mode a plain open() would
         yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:

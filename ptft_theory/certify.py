@@ -33,7 +33,7 @@ import mpmath
 from . import _arb_ops as A
 from . import _validate as V
 from . import kernels
-from .errors import CertificationError
+from .errors import CertificationError, InfeasibleError, ParameterError
 from ._generated import kernels_arb as KA
 
 __all__ = ["CertificationError", "CertifiedInterval", "CertifiedPoint", "certified_equal_error",
@@ -317,10 +317,11 @@ def _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, *, center=None, box=N
     alpha_mp = alpha if isinstance(alpha, mpmath.mpf) else mpmath.mpf(V.finite_scalar("alpha", alpha))
     alpha = float(alpha_mp)
     solver = solver or PointSolver(task, init, scheme, sigma, wdps)
-    if solver.cls64.saturated(alpha) or not 0 < alpha < 1:
-        from .errors import ParameterError
-        raise ParameterError(f"alpha={alpha!r} is invalid for certify=True; valid range: 0 < alpha < "
-                             f"min(1, non-frozen fraction {solver.cls64.active_fraction:.6g})")
+    if not 0 < alpha < 1:
+        raise ParameterError(f"alpha={alpha!r} is invalid for certify=True; valid range: 0 < alpha < 1")
+    if solver.cls64.saturated(alpha):  # as the float64 and dps= paths: the frozen coordinates make X b = y infeasible
+        raise InfeasibleError(f"alpha={alpha!r} reaches the fraction of non-frozen coordinates "
+                              f"({solver.cls64.active_fraction:.6g}); valid range for certify=True: alpha below it")
     if center is None:
         _, t_mp, z_mp, _ = solver.solve(alpha_mp)
     else:

@@ -388,15 +388,15 @@ def _curve_grid(cfg, opts, curves, stem, desc):
 
 def _plot_curves(ax, curves, colors=None):
     """Replica line and +-2 SE simulation points per curve; a curve's ``color`` (index) and ``style``
-    (0 solid/circles, 1 dashed/open squares) override the defaults."""
+    (0 solid/circles, 1 dashed/open squares, 2 dotted/open triangles, then cycling) override the defaults."""
     for i, c in enumerate(curves):
         col = (colors or {}).get(c.get("regime")) or f"C{c.get('color', i)}"
-        style = int(c.get("style", 0))
+        style = int(c.get("style", 0)) % 3
         if c.get("replica_E") is not None:
-            ax.plot(c["replica_alpha"], c["replica_E"], color=col, lw=1.6, ls=["-", "--"][style], label=c["label"])
+            ax.plot(c["replica_alpha"], c["replica_E"], color=col, lw=1.6, ls=["-", "--", ":"][style], label=c["label"])
         a, m, se = (np.array(x) for x in zip(*c["sim"]))
-        ax.errorbar(a, m, yerr=2 * se, fmt=["o", "s"][style], ms=4, color=col, capsize=2,
-                    mfc=[col, "none"][style], label=None if c.get("replica_E") is not None else c["label"])
+        ax.errorbar(a, m, yerr=2 * se, fmt=["o", "s", "^"][style], ms=4, color=col, capsize=2,
+                    mfc=[col, "none", "none"][style], label=None if c.get("replica_E") is not None else c["label"])
     ax.set_xlabel(r"$\alpha_{FT} = N_{FT} / D$")
     ax.set_ylabel(r"relative error $\|\hat\beta-\beta^*\|^2 / \|\beta^*\|^2$")
     ax.set_ylim(bottom=0)
@@ -416,7 +416,7 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
                 Init(**init), Task(**task)  # validate the recorded config early
                 label = cur["label"] if var["label"] is None else f"{cur['label']}, {var['label']}"
                 curves.append({"panel": pi, "label": label, "init": init, "task": task, "color": ci,
-                               "style": min(vi, 1), "scheme": cur.get("scheme", cfg["scheme"])})
+                               "style": vi, "scheme": cur.get("scheme", cfg["scheme"])})
     curves, have_replica = _curve_grid(cfg, opts, curves, "fig3", "fig3")
     gd = _gd_points(cfg, opts, curves) if cfg.get("gd") else []
     plt = _plt()

@@ -36,12 +36,12 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from . import _validate as V
+from ._io import atomic_path
 
 #: Salt mixed into every cache key.  Bump it whenever the computation behind a cached point changes
 #: (a solver fix, a new replica scheme), so stale results are recomputed rather than reused.
@@ -88,7 +88,7 @@ def source_hash(folder, names) -> str:
 #: Suffixes of the package files a point can execute (Python sources, the C moments and their header).
 CODE_SUFFIXES = (".py", ".c", ".h")
 #: Distributions whose version is part of :func:`code_fingerprint` (read from metadata, never imported).
-CODE_DISTRIBUTIONS = ("numpy", "scipy", "mpmath", "sympy", "torch")
+CODE_DISTRIBUTIONS = ("numpy", "scipy", "mpmath", "sympy", "torch", "gmpy2", "python-flint")
 
 
 def code_files(folder) -> list[Path]:
@@ -265,17 +265,8 @@ class Cache:
         p.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"salt": self.salt, "config": json.loads(canonical_json(config)), "result": result},
                           sort_keys=True, allow_nan=False)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(text)
-            os.replace(tmp, p)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        with atomic_path(p) as tmp:
+            tmp.write_text(text)
         return p
 
 

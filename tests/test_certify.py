@@ -252,3 +252,14 @@ def test_certified_l2_limit_closed_form():
     assert abs(p.E.lo - mpmath.mpf("0.5")) < 1e-25 and abs(p.E.hi - mpmath.mpf("0.5")) < 1e-25, str(p.E)
     iv = level_crossing_alpha(0.25, MIXED, init, bracket=(0.5, 0.9), certify=True)
     assert abs(iv.lo - mpmath.mpf("0.75")) < 1e-25 and abs(iv.hi - mpmath.mpf("0.75")) < 1e-25, str(iv)
+
+
+def test_certify_saturated_alpha_is_the_same_error_as_the_float64_path():
+    """alpha above the non-frozen fraction (readout, lambda = -c, gamma = 0 freezes the unused 90%)
+    is infeasible on every path: certify=True raises the InfeasibleError the float64 path raises."""
+    from ptft_theory import InfeasibleError
+    args = (0.2, Task(0.1, 0.05, 0.05), Init(1e-2, -1e-2, 0.0), "readout")
+    with pytest.raises(InfeasibleError):
+        generalization_error(*args)
+    with pytest.raises(InfeasibleError, match="non-frozen"):
+        generalization_error(*args, dps=30, certify=True)

@@ -442,3 +442,17 @@ def test_unexpected_exception_is_one_line_marked_as_a_bug(monkeypatch):
     monkeypatch.setattr(scales, "ft_scales", no_fixed_point)
     rc, out, err = run_cli(*args)
     assert assert_one_line_error(rc, err, (1,)) == "ptft scales: ReplicaError: no fixed point at alpha=0.5"
+
+
+def test_atomic_writes_get_the_umask_mode_not_mkstemp_0600(tmp_path):
+    """Atomic writes go through a mkstemp file (0600); the result must have the mode a plain open()
+    gives under the umask (review finding: every CSV, figure and cache file was owner-only)."""
+    import os
+    from ptft_theory import sweep
+    from ptft_theory._io import write_csv_atomic
+    umask = os.umask(0o022)
+    os.umask(umask)
+    want = 0o666 & ~umask
+    p = write_csv_atomic(tmp_path / "x.csv", ["a"], [[1]])
+    c = sweep.Cache(tmp_path / "cache", "salt").put({"x": 1}, {"y": 2})
+    assert (p.stat().st_mode & 0o777, c.stat().st_mode & 0o777) == (want, want)

@@ -91,17 +91,6 @@ def resolve_config(path) -> Path:
     return path
 
 
-def resolve_config(path) -> Path:
-    """``path`` if it exists, else the shipped config of that name (``NAME`` or ``NAME.toml``)."""
-    path = Path(path)
-    if path.is_file() or path.parent != Path("."):
-        return path
-    for cand in (CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.toml"):
-        if cand.is_file():
-            return cand
-    return path
-
-
 def design_points(cfg: dict) -> list[dict]:
     """The (c_pt, kappa, gamma_ft) points: the base, and each lever varied with the others at the base."""
     pts = [dict(cfg["base"])]

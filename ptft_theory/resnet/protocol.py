@@ -28,7 +28,6 @@ import dataclasses
 import functools
 import math
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -314,15 +313,9 @@ def relative_change(before: dict, model, names) -> float:
 # ----------------------------------------------------------------------------------------- run
 def _atomic_torch_save(obj, path: Path):
     import torch  # noqa: PLC0415
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pt")
-    os.close(fd)
-    try:
+    from .._io import atomic_path  # noqa: PLC0415
+    with atomic_path(path) as tmp:
         torch.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def pt_config(protocol: Protocol, seed: int, c_pt: float, kappa: float) -> dict:
