@@ -127,3 +127,17 @@ def seed(name: str, value):
             raise ParameterError(f"{name}={_fmt(value)} is invalid; valid: None, an integer >= 0 (or a sequence of "
                                  "them), a numpy SeedSequence or Generator")
     return value
+
+
+#: Largest working precision the high-precision paths accept (decimal digits).  Their cost grows
+#: faster than dps^2 (a 30-digit replica point takes ~0.1 s), so an unbounded dps is a hang, not a
+#: request; 300 digits is ten times what any check of the package needs.
+MAX_DPS = 300
+
+
+def dps(name: str, value) -> int:
+    """A precision in decimal digits: an integer in [1, MAX_DPS]."""
+    d = positive_int(name, value)
+    if d > MAX_DPS:
+        raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: 1 <= {name} <= {MAX_DPS}")
+    return d

@@ -233,7 +233,7 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
         raise ParameterError("init_a == init_b and scheme_a == scheme_b: the two sides are identical; valid: "
                          "different initialisations or different schemes")
     sigma = V.nonnegative("sigma", sigma)
-    dps = None if dps is None else V.positive_int("dps", dps)
+    dps = None if dps is None else V.dps("dps", dps)
     lo, hi = _validate_bracket(bracket)
     if certify:
         from .certify import certified_equal_error
@@ -284,7 +284,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     level = V.positive("level", level)
     check_task_and_inits(task, init)
     sigma = V.nonnegative("sigma", sigma)
-    dps = None if dps is None else V.positive_int("dps", dps)
+    dps = None if dps is None else V.dps("dps", dps)
     lo, hi = _validate_bracket(bracket)
     if certify:
         from .certify import certified_level_crossing

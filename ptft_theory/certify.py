@@ -120,8 +120,8 @@ def _bits(working_dps):
 
 
 def _working_dps(dps, working_dps):
-    dps = V.positive_int("dps", dps)
-    working_dps = dps + GUARD_DIGITS if working_dps is None else V.positive_int("working_dps", working_dps)
+    dps = V.dps("dps", dps)
+    working_dps = dps + GUARD_DIGITS if working_dps is None else V.dps("working_dps", working_dps)
     return dps, working_dps
 
 

@@ -631,7 +631,7 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         return pts[0] if np.ndim(alpha) == 0 else pts
     if dps is not None:  # mpmath path: same generated kernels at dps digits (replica_mp)
         from .replica_mp import generalization_error_mp
-        return generalization_error_mp(alphas, task, init, scheme, sigma, V.positive_int("dps", dps), n_nodes)
+        return generalization_error_mp(alphas, task, init, scheme, sigma, V.dps("dps", dps), n_nodes)
     return _solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
 
 
@@ -856,7 +856,7 @@ def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
     if not 0 < rho < 1:
         raise ParameterError(f"rho={rho!r} is invalid; valid range: 0 < rho < 1")
     import mpmath
-    dps_ = 20 if dps is None else V.positive_int("dps", dps)
+    dps_ = 20 if dps is None else V.dps("dps", dps)
     K = kernels.mp  # generated from symbolic.replica.donoho_tanner_objective / _stationarity
     with mpmath.workdps(dps_ + 10):
         r = mpmath.mpf(rho)

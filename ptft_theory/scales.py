@@ -75,7 +75,7 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
                 f"c_pt={c!r}, gamma_ft={g!r}, max |beta_pt|={float(np.max(np.abs(bp), initial=0.0))!r}; valid range: "
                 "gamma_ft^2, c_pt and |beta_pt| below about 1e307 (or pass dps= for mpmath values)")
         return k, b0
-    dps = V.positive_int("dps", dps)
+    dps = V.dps("dps", dps)
     K = kernels.mp
     fk = getattr(K, f"ft_scale_{scheme.value}")
     fb = getattr(K, f"ft_start_{scheme.value}")

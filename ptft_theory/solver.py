@@ -114,15 +114,16 @@ def _check_feasible(X, y, k, b0, force=False):
         sol, *_ = np.linalg.lstsq(Xa, y, rcond=None)
         resid = _norm(Xa @ sol - y)
     if resid > INFEASIBLE_RTOL * max(_norm(y), 1e-300):
+        rel = resid / max(_norm(y), 1e-300)  # scale-free: the caller may have rescaled X and y
         if frozen.any():
             raise InfeasibleError(
                 f"{int(frozen.sum())} of {X.shape[1]} coordinates are frozen (k = 0 and b0 = 0) and the remaining "
-                f"{Xa.shape[1]} cannot fit y (least-squares residual {resid:.3g}): gradient flow sits at a saddle. "
+                f"{Xa.shape[1]} cannot fit y (relative least-squares residual {rel:.3g}): gradient flow sits at a saddle. "
                 "For fine-tuning this happens e.g. with scheme='merged', lambda_pt = -c_pt and gamma_ft = 0; "
                 "use gamma_ft > 0 or lambda_pt > -c_pt.")
         raise InfeasibleError(
             f"X b = y has no solution: X of shape {X.shape} (rank {np.linalg.matrix_rank(X)}) leaves a least-squares "
-            f"residual {resid:.3g} (||y|| = {np.linalg.norm(y):.3g}), e.g. more samples than coordinates with noisy "
+            f"residual {rel:.3g} relative to ||y||, e.g. more samples than coordinates with noisy "
             "labels, or equal rows with different labels; there is no interpolator to converge to.")
 
 

@@ -284,3 +284,18 @@ def test_replica_extreme_lazy_scale_is_a_clear_error_or_the_l2_limit():
     with pytest.raises(ParameterError, match="c_pt=1e.200.*valid range: k <="):
         generalization_error(0.3, task, Init(1e200))
     np.testing.assert_allclose(generalization_error([0.05, 0.3], task, Init(1e150)).E, [0.95, 0.7], rtol=1e-12)
+
+
+def test_unbounded_precision_is_refused_not_a_hang():
+    """dps beyond MAX_DPS (300 digits) is a ParameterError naming dps and the range, at once (review
+    finding: --dps 100000 was accepted and ran without end)."""
+    from ptft_theory import level_crossing_alpha
+    task, init = Task(0.1, 0.05, 0.05), Init(1e-2)
+    t0 = time.perf_counter()
+    for call in (lambda: generalization_error(0.3, task, init, dps=10**5),
+                 lambda: level_crossing_alpha(0.25, task, init, dps=301),
+                 lambda: ft_scales([1.0], 1e-2, 0.0, 0.0, dps=10**5),
+                 lambda: rich_limit_threshold(0.1, dps=10**5)):
+        with pytest.raises(ParameterError, match=r"dps=\d+ is invalid; valid range: 1 <= dps <= 300"):
+            call()
+    assert time.perf_counter() - t0 < 5  # refused before any work (generous for a loaded machine)
