@@ -221,7 +221,21 @@ def nodes_for(dps):
     return dps + 8
 
 
-class _MomentsMP:
+class _CachedMoments:
+    """Moments at the last (tau, zeta) asked for, reused: they do not depend on alpha, so nearby alphas
+    of a boundary search (and the Newton's re-evaluations) share them.  Subclasses set ``_cache`` to
+    ``(None, None)`` and define ``_evaluate(tau, zeta)``."""
+
+    def __call__(self, tau, zeta):
+        key = (tau, zeta)
+        if self._cache[0] == key:  # the moments do not depend on alpha: reused across nearby alphas
+            return self._cache[1]
+        val = self._evaluate(tau, zeta)
+        self._cache = (key, val)
+        return val
+
+
+class _MomentsMP(_CachedMoments):
     """E[eta'] and E[(eta - beta*)^2] at (tau, zeta), fixed s-nodes per class.
 
     The nodes are evaluated with the generated arb kernels (python-flint ball arithmetic at the
@@ -257,14 +271,6 @@ class _MomentsMP:
         self.classes = classes
         self.evaluations = 0
         self._cache = (None, None)
-
-    def __call__(self, tau, zeta):
-        key = (tau, zeta)
-        if self._cache[0] == key:  # the moments do not depend on alpha: reused across nearby alphas
-            return self._cache[1]
-        val = self._evaluate(tau, zeta)
-        self._cache = (key, val)
-        return val
 
     def _evaluate(self, tau, zeta):
         self.evaluations += 1
@@ -312,7 +318,7 @@ def _nodes_for_legacy(dps):
     return n
 
 
-class _MomentsMPLegacy:
+class _MomentsMPLegacy(_CachedMoments):
     """The evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
     (tau, zeta) with ``mpmath.mpf`` kernels, mpmath's 3 * 2^j-node tables and a 2n-node check; kept
     as the "before" of benchmarks/replica_bench.py and as an independent evaluation in the tests."""
@@ -335,14 +341,6 @@ class _MomentsMPLegacy:
         self.classes = classes
         self.evaluations = 0
         self._cache = (None, None)
-
-    def __call__(self, tau, zeta):
-        key = (tau, zeta)
-        if self._cache[0] == key:  # the moments do not depend on alpha: reused across nearby alphas
-            return self._cache[1]
-        val = self._evaluate(tau, zeta)
-        self._cache = (key, val)
-        return val
 
     def _evaluate(self, tau, zeta):
         K = kernels.mp

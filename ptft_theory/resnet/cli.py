@@ -225,12 +225,18 @@ def add_figure_parser(rsub, example: str, func):
     f.set_defaults(func=func)
 
 
-def _cmd_run(args):
+def check_run_args(args, load):
+    """Before any work of ``ptft <kind> run``: the config loads (``load(path, quick)``, naming the file
+    when missing or malformed) and ``--out`` / ``--cache-dir`` are writable."""
     from ..figures import writable_dir  # noqa: PLC0415
-    load_config(args.config, args.quick)  # a missing or malformed config fails first, naming the file
+    load(args.config, args.quick)
     writable_dir("--out", args.out)
     if args.cache_dir:
         writable_dir("--cache-dir", args.cache_dir)
+
+
+def _cmd_run(args):
+    check_run_args(args, load_config)
     try:
         res = run_sweep_from_config(args.config, quick=args.quick, data_root=args.data_root, download=args.download,
                                     device=args.device, out=args.out, cache_dir=args.cache_dir,

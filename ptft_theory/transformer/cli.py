@@ -18,8 +18,8 @@ from pathlib import Path
 
 from .. import _validate as V
 from ..errors import ParameterError
-from ..resnet.cli import (DEFAULT_OUT, add_figure_parser, add_run_args, check_levers, design_points, print_run,
-                          read_sweep_config, redraw, sweep_to_csv)
+from ..resnet.cli import (DEFAULT_OUT, add_figure_parser, add_run_args, check_levers, check_run_args, design_points,
+                          print_run, read_sweep_config, redraw, sweep_to_csv)
 
 #: Default cache, under the output folder (never inside the installed package).
 CACHE_SUBDIR = Path("cache") / "transformer"
@@ -118,11 +118,7 @@ def register_transformer(sub):
 
 
 def _cmd_run(args):
-    from ..figures import writable_dir  # noqa: PLC0415
-    load_config(args.config, args.quick)  # a missing or malformed config fails first, naming the file
-    writable_dir("--out", args.out)
-    if args.cache_dir:
-        writable_dir("--cache-dir", args.cache_dir)
+    check_run_args(args, load_config)
     try:
         res = run_sweep_from_config(args.config, quick=args.quick, device=args.device, out=args.out,
                                     cache_dir=args.cache_dir, workers=args.workers, progress=not args.no_progress,
