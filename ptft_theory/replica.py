@@ -84,6 +84,9 @@ NEWTON_ACCEPT_RESIDUAL = 1e-15
 ACTIVE_FRACTION_RTOL = 1e-12
 
 S_MAX = 350.0
+#: Smallest alpha the solver takes: tau^2 ~ E / alpha overflows float64 near alpha ~ 1e-300 (E = 1 to
+#: double precision from alpha ~ 1e-16 on).
+ALPHA_MIN = 1e-100
 #: Largest FT scale k the float64 solver takes: k^2 in the prox kernels overflows from k ~ 1.3e154.
 K_MAX = 1e152
 CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
@@ -576,7 +579,7 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     Parameters
     ----------
     alpha : float or array_like
-        Sample ratios, > 0.  Solved in increasing order with warm starts.
+        Sample ratios, >= ALPHA_MIN (1e-100).  Solved in increasing order with warm starts.
     task : Task
     init : Init
     scheme : {"readout", "merged"}
@@ -623,8 +626,9 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         raise V.ParameterError(f"sigma={sigma!r} is invalid; valid range: 0 <= sigma <= 1e100")
     n_nodes = V.positive_int("n_nodes", n_nodes)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
-    if alphas.ndim != 1 or np.any(alphas <= 0):
-        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha > 0 (a scalar or 1-D array)")
+    if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D "
+                             "array; E = 1 to double precision long before)")
     if certify:  # ball-arithmetic proof (ptft_theory.certify)
         from .certify import certified_point
         pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)

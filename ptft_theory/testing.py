@@ -142,8 +142,8 @@ def alphas(min_value: float = 1e-3, max_value: float = 0.999, overdetermined: bo
 
 
 def invalid_alphas():
-    """Values that are not a valid alpha (<= 0, non-finite, bools, strings, 2-D)."""
-    return st.one_of(st.floats(max_value=0.0), st.sampled_from(_NON_FINITE + _NOT_NUMBERS[:5] + ([[0.1, 0.2]],)))
+    """Values that are not a valid alpha (< 1e-100 incl. <= 0, non-finite, bools, strings, 2-D)."""
+    return st.one_of(st.floats(max_value=1e-101), st.sampled_from(_NON_FINITE + _NOT_NUMBERS[:5] + ([[0.1, 0.2]],)))
 
 
 def noise_levels(max_value: float = 1.0, zero: bool = True):

@@ -299,3 +299,13 @@ def test_unbounded_precision_is_refused_not_a_hang():
         with pytest.raises(ParameterError, match=r"dps=\d+ is invalid; valid range: 1 <= dps <= 300"):
             call()
     assert time.perf_counter() - t0 < 5  # refused before any work (generous for a loaded machine)
+
+
+def test_vanishing_alpha_is_a_clear_error_and_e_tends_to_one():
+    """alpha below ALPHA_MIN (1e-100) is a ParameterError naming alpha (alpha = 1e-300 was a ReplicaError:
+    tau^2 ~ E / alpha overflows); just above it E is 1 to rounding, the no-data limit where the
+    interpolator of no samples is b0 = 0 (merged), i.e. E = ||beta*||^2 / ||beta*||^2 = 1."""
+    task = Task(0.1, 0.05, 0.05)
+    with pytest.raises(ParameterError, match="alpha=1e-300 is invalid; valid range: alpha >= 1e-100"):
+        generalization_error(1e-300, task, Init(1e-2))
+    assert float(generalization_error(1e-100, task, Init(1e-2))) == pytest.approx(1.0, rel=1e-12)

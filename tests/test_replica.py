@@ -128,7 +128,7 @@ def test_replica_vs_convex_reduced():
 
 
 def test_bad_input_and_infeasible():
-    with pytest.raises(ValueError, match=r"alpha=.* is invalid; valid range: alpha > 0"):
+    with pytest.raises(ValueError, match=r"alpha=.* is invalid; valid range: alpha >= 1e-100"):
         generalization_error([0.5, -0.1], MIXED, Init(1.0))
     with pytest.raises(ValueError, match="sigma=-1.0 is invalid"):
         generalization_error(0.5, MIXED, Init(1.0), sigma=-1.0)
