@@ -573,7 +573,8 @@ def _extrapolate(done, a):
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                         dps=None, n_nodes: int = QUAD_NODES, certify: bool = False) -> ReplicaResult:
+                         alpha_pt=None, sigma_pt: float = 0.0, dps=None, n_nodes: int = QUAD_NODES,
+                         certify: bool = False) -> ReplicaResult:
     """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
 
     Parameters
@@ -590,6 +591,13 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         ``HighPrecisionResult`` whose ``E`` holds ``mpf`` values and ``error`` an error estimate.
         For ``alpha >= 1`` (every coordinate free to move): E = 0 without noise; with noise, GF goes
         to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
+    alpha_pt : float, optional
+        Pretraining on ``alpha_pt * D`` samples (docs/design.md section 3.1; :mod:`ptft_theory.two_stage`):
+        PT learned ``beta_hat_pt = eta_pt(beta*_pt + tau_pt z1)`` and FT averages over z1.  Returns a
+        ``TwoStageResult`` that also carries ``E_pt``, ``tau_pt``, ``zeta_pt``.  None (default): PT
+        learned its teacher exactly (the paper), bit for bit the answer without this argument.
+    sigma_pt : float
+        PT state-evolution noise (``sigma_y_pt / sqrt(N_PT)``), >= 0; only with ``alpha_pt``.
     n_nodes : int
         Gauss-Hermite nodes (the error estimate uses twice as many).
     certify : bool
@@ -629,6 +637,16 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
         raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D "
                              "array; E = 1 to double precision long before)")
+    if alpha_pt is not None or sigma_pt != 0.0:  # finite PT data: the two-stage replica (two_stage)
+        from .two_stage import check_alpha_pt, two_stage_error
+        if alpha_pt is None:
+            raise ParameterError(f"sigma_pt={sigma_pt!r} needs alpha_pt; valid: sigma_pt = 0 when alpha_pt is None")
+        alpha_pt, sigma_pt = check_alpha_pt(alpha_pt, sigma_pt)
+        if dps is not None or certify:
+            raise ParameterError(f"{'dps' if dps is not None else 'certify'} is not supported with alpha_pt "
+                                 "(the two-stage replica is float64 only); valid: dps=None, certify=False")
+        return two_stage_error(alphas, task, init, scheme, sigma, alpha_pt=alpha_pt, sigma_pt=sigma_pt,
+                               n_nodes=n_nodes)
     if certify:  # ball-arithmetic proof (ptft_theory.certify)
         from .certify import certified_point
         pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)
