@@ -150,10 +150,8 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int):
     h, mid = 0.5 * np.diff(sb), 0.5 * (sb[1:] + sb[:-1])
     s = (mid[:, None] + h[:, None] * g).ravel()
     ws = (h[:, None] * w).ravel()
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        z = K.prox_residual(s, b_pt, pt.zeta, m, 0.0) / pt.tau
-        dz = K.prox_residual_derivative(s, pt.zeta, m, 0.0) / pt.tau
-        q = np.where(np.abs(z) < 40, np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi) * dz * ws, 0.0)
+    with np.errstate(under="ignore"):  # s stays inside |z1| <= Z1_MAX: no overflow
+        q = K.pt_mirror_density(s, b_pt, pt.tau, pt.zeta, float(c_pt)) * ws
         b = K.beta_of_s_stable(s, m, 0.0)
     return b, q
 
@@ -254,7 +252,7 @@ def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma
     :func:`ptft_theory.generalization_error` with ``alpha_pt=``).  ``start`` = (alpha, tau, zeta) of a
     nearby solved FT point (sweeps)."""
     scheme = as_scheme(scheme)
-    alphas = np.asarray(alphas, dtype=float)
+    alphas = np.atleast_1d(np.asarray(alphas, dtype=float))
     pt = pt_state(alpha_pt, task, init.c_pt, sigma_pt, n_nodes)
     extra = dict(alpha_pt=pt.alpha_pt, sigma_pt=pt.sigma_pt, E_pt=pt.E, tau_pt=pt.tau, zeta_pt=pt.zeta,
                  E_pt_quad_error=pt.quad_error)
@@ -270,8 +268,16 @@ def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME,
                    sigma_pt: float = 0.0, n_nodes: int = R.QUAD_NODES) -> list[TwoStageResult]:
     """:func:`two_stage_error` over a grid of ``alpha_pt`` values (``error_sweep("alpha_pt", ...)``),
     each FT curve warm-started from the previous value's first solved point."""
+    R.check_task_and_inits(task, init)
+    alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
+    if alphas.ndim != 1 or np.any(alphas < R.ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {R.ALPHA_MIN:g} (a scalar or 1-D array)")
+    sigma = V.nonnegative("sigma", sigma)
+    vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
+    if vals.ndim != 1 or vals.size == 0:
+        raise ParameterError(f"values={values!r} is invalid; valid range: a non-empty scalar or 1-D array of alpha_pt")
     out = []
-    for v in values:
+    for v in vals:
         ap, sp = check_alpha_pt(v, sigma_pt)
         start = None
         if out:
@@ -280,6 +286,6 @@ def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME,
             if solved.size:
                 j = solved[np.argmin(prev.alpha[solved])]
                 start = (float(prev.alpha[j]), float(prev.tau[j]), float(prev.zeta[j]))
-        out.append(two_stage_error(alpha, task, init, scheme, sigma, alpha_pt=ap, sigma_pt=sp, n_nodes=n_nodes,
+        out.append(two_stage_error(alphas, task, init, scheme, sigma, alpha_pt=ap, sigma_pt=sp, n_nodes=n_nodes,
                                    start=start))
     return out
