@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _validate as V
+from . import figure_finite_pt
 from .config import Init, Task
 from .errors import ParameterError
 from ._io import read_toml_config, savefig_atomic, write_csv_atomic
@@ -44,7 +45,7 @@ ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-package
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
-FIGURES = ("fig2", "fig3", "fig5", "fig5_readout")
+FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "fig_finite_pt")
 REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
@@ -59,7 +60,7 @@ def load_config(name: str, quick: bool = False, config_dir=None) -> dict:
 
 
 #: Point kinds that may run the compiled replica moments (their key also hashes the built library).
-_USES_C = ("replica_curve",)
+_USES_C = ("replica_curve", "two_stage_curve")
 
 
 @functools.lru_cache(maxsize=None)
@@ -173,7 +174,8 @@ def _point(cfg: dict) -> dict:
     return _KINDS[cfg["kind"]](cfg)
 
 
-_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve, "gd_error": gd_error}
+_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve, "gd_error": gd_error,
+          "two_stage_curve": figure_finite_pt.two_stage_curve, "two_stage_sim": figure_finite_pt.two_stage_sim}
 
 
 def replica_available() -> bool:
@@ -559,7 +561,7 @@ def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]
 
 
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
-            "fig5_readout": functools.partial(figure5, name="fig5_readout")}
+            "fig5_readout": functools.partial(figure5, name="fig5_readout"), "fig_finite_pt": figure_finite_pt.figure}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

@@ -805,21 +805,23 @@ def _panel_point(cls, a, sigma, hint):
     return t, z_, mse, err
 
 
-SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft")
+SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft", "alpha_pt")
 
 
 def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                n_nodes: int = QUAD_NODES) -> list[ReplicaResult]:
+                n_nodes: int = QUAD_NODES, sigma_pt: float = 0.0) -> list[ReplicaResult]:
     """Replica error over a grid of one initialisation parameter (and an alpha grid), warm-started
     along the parameter: ``[generalization_error(alpha, task, replace(init, param=v)) for v in values]``
     computed faster.
 
     Parameters
     ----------
-    param : {"c_pt", "lambda_pt", "gamma_ft"}
+    param : {"c_pt", "lambda_pt", "gamma_ft", "alpha_pt"}
     values : array_like
         The parameter values, in the order to solve them (a monotone grid warm-starts best).  Each
-        must give a valid :class:`Init` with the other fields of ``init``.
+        must give a valid :class:`Init` with the other fields of ``init``; for ``"alpha_pt"`` (finite
+        PT data, :func:`ptft_theory.two_stage.alpha_pt_sweep`, PT noise ``sigma_pt``) each is an
+        ``alpha_pt`` of :func:`generalization_error`.
     alpha, task, init, scheme, sigma, n_nodes : as in :func:`generalization_error`.
 
     Returns
@@ -835,6 +837,11 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     """
     if param not in SWEEP_PARAMETERS:
         raise ParameterError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
+    if param == "alpha_pt":
+        from .two_stage import alpha_pt_sweep
+        return alpha_pt_sweep(values, alpha, task, init, scheme, sigma, sigma_pt=sigma_pt, n_nodes=n_nodes)
+    if sigma_pt != 0.0:
+        raise ParameterError(f"sigma_pt={sigma_pt!r} needs param='alpha_pt'; valid: sigma_pt = 0 otherwise")
     check_task_and_inits(task, init)
     vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:

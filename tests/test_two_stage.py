@@ -15,6 +15,7 @@ from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradi
 from conftest import FULL
 
 MIXED = Task(0.1, 0.05, 0.05)
+SUBSET_TASK = Task(0.1, 0.01, 0.0)
 IDENTICAL = Task(0.1, 0.1, 0.0)
 NO_OVERLAP = Task(0.1, 0.0, 0.1)
 REG_II, REG_IV = Init(1e-3, 1e-3), Init(1e-3, -0.9e-3)
@@ -122,7 +123,8 @@ def test_monotone_in_alpha_pt_where_theory_says_so():
 
 
 def test_sweep_matches_single_points():
-    rs = alpha_pt_sweep([0.3, 0.5], [0.2, 0.4], MIXED, REG_IV)
+    from ptft_theory import error_sweep
+    rs = error_sweep("alpha_pt", [0.3, 0.5], [0.2, 0.4], MIXED, REG_IV)
     for ap, r in zip((0.3, 0.5), rs):
         one = generalization_error([0.2, 0.4], MIXED, REG_IV, alpha_pt=ap)
         np.testing.assert_allclose(r.E, one.E, rtol=1e-6)  # both within the 1e-6 quadrature target
@@ -184,3 +186,18 @@ def test_gradient_flow_matches_convex_path_two_stage():
         gf = two_stage_gradient_flow(D, MIXED, init, scheme, rtol=1e-9, residual_tol=1e-10, **kw)
         for a, b in ((gf.beta_pt, cv.beta_pt), (gf.beta_ft, cv.beta_ft)):
             assert np.max(np.abs(a - b)) <= 1e-6 * np.max(np.abs(b))
+
+
+def test_cli_curve_with_alpha_pt():
+    import json
+    from _cli import run_cli
+    rc, out, err = run_cli("curve", "--c-pt", "1e-3", "--lambda-pt", "-9e-4", "--rho-pt", "0.1", "--rho-shared", "0.01",
+                           "--rho-new", "0", "--alpha", "0.1", "0.3", "--alpha-pt", "0.4", "--json")
+    out = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    ref = generalization_error([0.1, 0.3], SUBSET_TASK, Init(1e-3, -9e-4), alpha_pt=0.4)
+    assert rc == 0 and out["E"] == pytest.approx(list(ref.E), rel=1e-12)
+    assert out["E_pt"] == pytest.approx(ref.E_pt, rel=1e-12)
+    for bad in (["--alpha-pt", "-1"], ["--alpha-pt", "0.3", "--dps", "30"], ["--sigma-pt", "0.1"]):
+        rc, out, err = run_cli("curve", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.01", "--rho-new", "0",
+                               "--alpha", "0.1", *bad)
+        assert rc == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err

@@ -1,0 +1,155 @@
+"""Figure "How much pretraining data is enough" (beyond the paper; docs/design.md section 3.1).
+
+Config ``fig_finite_pt.toml``.  Top row: the FT error vs alpha_FT of the four regime
+initialisations of Fig. 5 on one FT task, one line per alpha_PT (the last, ``None``, is perfect PT,
+the paper's assumption), with simulation points (PT solve on N_PT samples, then FT from the learned
+beta_PT; D, seeds from ``[sim]``, +-2 SE) on the ``sim_alpha_pt`` cuts.  Bottom: the FT error (dB)
+over (alpha_PT, alpha_FT) for one init, with the Donoho-Tanner threshold alpha_c(rho_PT) marked.
+
+Point kinds (run through :func:`ptft_theory.sweep.run_sweep` by :mod:`ptft_theory.figures`, cached
+by config hash with the code hash inside): ``two_stage_curve`` (replica over an alpha grid at one
+alpha_PT) and ``two_stage_sim`` (one seed: one PT solve, then FT at every alpha of the cut).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .config import Init, Task
+
+NAME = "fig_finite_pt"
+
+
+def two_stage_curve(cfg: dict) -> dict:
+    """Replica FT error (and the PT error) on ``cfg["alphas"]`` at ``cfg["alpha_pt"]`` (None: perfect PT)."""
+    from .replica import generalization_error
+    try:
+        r = generalization_error(np.asarray(cfg["alphas"], float), Task(**cfg["task"]), Init(**cfg["init"]),
+                                 scheme=cfg["scheme"], alpha_pt=cfg["alpha_pt"])
+    except (ValueError, RuntimeError, ArithmeticError) as e:
+        return {"E": None, "E_pt": None, "error": f"{type(e).__name__}: {e}"}
+    return {"E": [float(x) for x in r.E], "E_pt": float(getattr(r, "E_pt", 0.0))}
+
+
+def two_stage_sim(cfg: dict) -> dict:
+    """One seed of the cut: teachers and PT data at ``alpha_pt``, PT end point, then the FT error at
+    every alpha of ``cfg["alphas"]`` (FT data of each alpha drawn from the same seed)."""
+    from .scales import ft_scales
+    from .solver import implicit_bias_solution
+    from .tasks import relative_error, sample_data
+    from .two_stage_sim import draw_data, pt_end_point
+    task, init = Task(**cfg["task"]), Init(**cfg["init"])
+    D, seed = int(cfg["D"]), int(cfg["seed"])
+    T, (Xp, yp), _ = draw_data(D, task, cfg["alpha_pt"], 1.0, seed=seed)
+    bpt = pt_end_point(Xp, yp, init.c_pt)
+    k, b0 = ft_scales(bpt, init.c_pt, init.lambda_pt, init.gamma_ft, cfg["scheme"])
+    out = []
+    for i, a in enumerate(cfg["alphas"]):
+        X, y = sample_data(max(1, int(round(a * D))), T.beta_ft, seed=[seed, D, 7, i])
+        out.append(float(relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)))
+    return {"E": out, "E_pt": float(relative_error(bpt, T.beta_pt))}
+
+
+def _configs(cfg, fig_mod):
+    task, scheme = cfg["task"], cfg["scheme"]
+    rep = cfg["replica"]
+    alphas = [float(a) for a in np.linspace(rep["alpha_min"], rep["alpha_max"], int(rep["n_alpha"]))]
+    aps = [None if a == "none" else float(a) for a in cfg["alpha_pt"]]
+    curves, sims = [], []
+    for it in cfg["inits"]:
+        for ap in aps:
+            curves.append({"kind": "two_stage_curve", "code": fig_mod.code_hash("two_stage_curve"), "task": task,
+                           "init": it["init"], "scheme": scheme, "alpha_pt": ap, "alphas": alphas,
+                           "regime": it["regime"]})
+        for ap in cfg["sim_alpha_pt"]:
+            for s in range(int(cfg["sim"]["seeds"])):
+                sims.append({"kind": "two_stage_sim", "code": fig_mod.code_hash("two_stage_sim"), "task": task,
+                             "init": it["init"], "scheme": scheme, "alpha_pt": float(ap), "D": int(cfg["sim"]["D"]),
+                             "alphas": [float(a) for a in cfg["sim"]["alphas"]],
+                             "seed": int(cfg["sim"]["base_seed"]) + s, "regime": it["regime"]})
+    hm = cfg["heatmap"]
+    hm_aps = [float(a) for a in np.linspace(hm["alpha_pt_min"], hm["alpha_pt_max"], int(hm["n_alpha_pt"]))]
+    hm_alphas = [float(a) for a in np.linspace(hm["alpha_min"], hm["alpha_max"], int(hm["n_alpha"]))]
+    heat = [{"kind": "two_stage_curve", "code": fig_mod.code_hash("two_stage_curve"), "task": task, "init": hm["init"],
+             "scheme": scheme, "alpha_pt": ap, "alphas": hm_alphas, "regime": hm["regime"]} for ap in hm_aps]
+    return alphas, curves, sims, hm_aps, hm_alphas, heat
+
+
+def figure(opts, config_dir=None) -> list[Path]:
+    """Build the figure and its CSVs (``results/fig_finite_pt_{replica,simulation}.csv``)."""
+    from . import figures as F
+    from ._io import savefig_atomic, write_csv_atomic
+    from .replica import rich_limit_threshold
+    cfg = F.load_config(NAME, opts.quick, config_dir)
+    alphas, curves, sims, hm_aps, hm_alphas, heat = _configs(cfg, F)
+    rc = opts.sweep(curves + heat, NAME + " replica")
+    rs = opts.sweep(sims, NAME + " simulation")
+    res = Path(opts.out) / "results"
+    rows = []
+    for c, r in zip(curves + heat, rc):
+        for a, e in zip(c["alphas"], r["E"] or [None] * len(c["alphas"])):
+            rows.append([c["regime"], c["init"]["c_pt"], c["init"]["lambda_pt"], c["init"]["gamma_ft"],
+                         "none" if c["alpha_pt"] is None else c["alpha_pt"], a, e, r.get("E_pt"),
+                         r.get("error", "")])
+    write_csv_atomic(res / f"{NAME}_replica.csv", ["regime", "c_pt", "lambda_pt", "gamma_ft", "alpha_pt", "alpha",
+                                                   "E_replica", "E_pt_replica", "error"], rows)
+    cuts = {}
+    for s, r in zip(sims, rs):
+        cuts.setdefault((s["regime"], s["alpha_pt"]), []).append(r["E"])
+    srows = []
+    for (reg, ap), E in cuts.items():
+        E = np.array(E, float)
+        for j, a in enumerate(cfg["sim"]["alphas"]):
+            m, se = F._mean_se(E[:, j])
+            srows.append([reg, ap, a, cfg["sim"]["D"], E.shape[0], m, se])
+    write_csv_atomic(res / f"{NAME}_simulation.csv", ["regime", "alpha_pt", "alpha", "D", "seeds", "E_mean", "E_se"],
+                     srows)
+    plt = F._plt()
+    n = len(cfg["inits"])
+    fig = plt.figure(figsize=(4.2 * n, 8.4))
+    gs = fig.add_gridspec(2, n)
+    aps = [c["alpha_pt"] for c in curves[: len(cfg["alpha_pt"])]]
+    shades = plt.cm.viridis(np.linspace(0.0, 0.85, len(aps)))
+    for i, it in enumerate(cfg["inits"]):
+        ax = fig.add_subplot(gs[0, i])
+        for j, ap in enumerate(aps):
+            r = rc[i * len(aps) + j]
+            if r["E"] is not None:
+                ax.plot(alphas, 10 * np.log10(np.maximum(r["E"], 1e-12)), color=shades[j],
+                        label="perfect PT" if ap is None else f"alpha_PT = {ap:g}", lw=1.6)
+        for j, ap in enumerate(cfg["sim_alpha_pt"]):
+            E = np.array(cuts[(it["regime"], float(ap))], float)
+            m, se = E.mean(0), E.std(0, ddof=1) / np.sqrt(E.shape[0])
+            col = shades[aps.index(float(ap))] if float(ap) in aps else "k"
+            lo, hi = np.maximum(m - 2 * se, 1e-12), m + 2 * se
+            ax.errorbar(cfg["sim"]["alphas"], 10 * np.log10(np.maximum(m, 1e-12)),
+                        yerr=[10 * np.log10(np.maximum(m, 1e-12) / lo), 10 * np.log10(hi / np.maximum(m, 1e-12))],
+                        fmt="o", ms=4, color=col, capsize=2)
+        ax.set_title(it["label"], fontsize=9)
+        ax.set_xlabel("alpha_FT = N_FT / D")
+        if i == 0:
+            ax.set_ylabel("FT error E (dB)")
+            ax.legend(fontsize=7)
+    ax = fig.add_subplot(gs[1, : max(1, n // 2)])
+    Z = np.array([[np.nan] * len(hm_alphas) if r["E"] is None else r["E"] for r in rc[len(curves):]], float)
+    im = ax.pcolormesh(hm_alphas, hm_aps, 10 * np.log10(np.maximum(Z, 1e-12)), shading="nearest", cmap="magma_r")
+    fig.colorbar(im, ax=ax, label="FT error E (dB)")
+    a_c = rich_limit_threshold(Task(**cfg["task"]).rho_pt)
+    ax.axhline(a_c, color="c", ls="--", lw=1, label=f"alpha_c(rho_PT) = {a_c:.3f}")
+    ax.set_xlabel("alpha_FT")
+    ax.set_ylabel("alpha_PT = N_PT / D")
+    ax.set_title(cfg["heatmap"]["label"], fontsize=9)
+    ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle(cfg["title"] + f" (lines: two-stage replica; points: PT + FT convex solves, D = {cfg['sim']['D']}, "
+                 f"{cfg['sim']['seeds']} seeds, +-2 SE)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    d = Path(opts.out) / "figures"
+    paths = []
+    for ext in ("png", "pdf"):
+        p = d / f"{NAME}.{ext}"
+        savefig_atomic(fig, p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
+        paths.append(p)
+    plt.close(fig)
+    return paths + [res / f"{NAME}_replica.csv", res / f"{NAME}_simulation.csv"]
