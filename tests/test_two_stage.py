@@ -77,26 +77,37 @@ def test_lazy_pt_limit():
     corrections O((A_pt / c)^2) = 1e-11."""
     r = generalization_error(0.3, MIXED, Init(1e6), alpha_pt=0.4)
     assert r.E_pt == pytest.approx(0.6, abs=1e-8)
-    assert float(r) == pytest.approx(0.7, abs=1e-8)  # FT lazy as well: 1 - alpha
+    # FT lazy as well: 1 - alpha, to the z1 quadrature's own (reported) error, which must be honest here
+    assert abs(float(r) - 0.7) <= 1.5 * r.quad_error[0] + 1e-12 and r.quad_error[0] <= TS.QUAD_RTOL * 0.7
 
 
 @pytest.mark.parametrize("task", [NO_OVERLAP, MIXED])
 def test_merged_lambda_minus_c_does_not_depend_on_alpha_pt(task):
     """Merged with lambda = -c: k = gamma^2 whatever PT learned (sympy, derivations 5.4), so the FT error
     is the perfect-PT one at any alpha_pt: checks the z1 weights (they must sum to 1) and sub-classes.
-    Tolerance: the z1+z2 quadrature target, 1e-6 relative."""
+    Tolerance: the reported quadrature error (which must be honest: the only error here is the z1 rule's)."""
     init = Init(1e-3, -1e-3, 0.1)
     ref = generalization_error([0.2, 0.5], task, init)
     for ap in (0.15, 0.3, 0.6):
         r = generalization_error([0.2, 0.5], task, init, alpha_pt=ap)
-        np.testing.assert_allclose(r.E, ref.E, rtol=2e-6)
+        assert np.all(np.abs(r.E - ref.E) <= 1.5 * r.quad_error + 1e-9 * ref.E), (r.E - ref.E, r.quad_error)
+
+
+def test_readout_kink_points_are_where_k_vanishes():
+    """The panel edges kink_points() adds (readout, lambda = -c) are zeros of the generated FT map."""
+    from ptft_theory import ft_scales
+    init = Init(1e-2, -1e-2, 0.1)
+    (s_lo, s_hi) = TS.kink_points(init, "readout")
+    k, _ = ft_scales(1e-2 * np.sinh(2 * np.array([s_lo, s_hi, 0.5 * s_hi])), 1e-2, -1e-2, 0.1, "readout")
+    assert k[0] < 1e-12 and k[1] < 1e-12 and k[2] > 1e-3
+    assert TS.kink_points(Init(1e-2, -0.5e-2, 0.1), "readout") == () == TS.kink_points(init, "merged")
 
 
 def test_quadrature_estimate_tracks_a_doubled_rule(monkeypatch):
     """The reported quad_error bounds the change when both the z1 rule (nodes per panel) and the z2 rule
     double, and the target was met.  Small c_pt (PT nearly soft-thresholding: the hard z1 case)."""
     cases = [(MIXED, Init(1e-3), "merged", 0.3), (MIXED, Init(1e-3), "readout", 0.25),
-             (IDENTICAL, REG_IV, "merged", 0.35)]
+             (IDENTICAL, REG_IV, "merged", 0.35), (MIXED, Init(1e-2, -1e-2, 0.1), "readout", 0.5)]
     base = [generalization_error([0.2, 0.4], t, i, s, alpha_pt=ap) for t, i, s, ap in cases]
     monkeypatch.setattr(TS, "Z1_NODES", 2 * TS.Z1_NODES)
     monkeypatch.setattr(TS, "Z1_NODES_MAX", 2 * TS.Z1_NODES_MAX)
@@ -105,7 +116,8 @@ def test_quadrature_estimate_tracks_a_doubled_rule(monkeypatch):
     for (t, i, s, ap), r in zip(cases, base):
         ref = generalization_error([0.2, 0.4], t, i, s, alpha_pt=ap)
         diff = np.abs(r.E - ref.E)
-        assert np.all(diff <= r.quad_error + 1e-13), (diff, r.quad_error)
+        # the doubled rule has an error of its own (~1/16 of ours for exponential convergence): 1.5x
+        assert np.all(diff <= 1.5 * r.quad_error + 1e-13), (diff, r.quad_error)
         assert np.all(r.quad_error <= TS.QUAD_RTOL_MAX * np.maximum(r.E, TS.QUAD_E_FLOOR))
 
 
@@ -127,7 +139,7 @@ def test_sweep_matches_single_points():
     rs = error_sweep("alpha_pt", [0.3, 0.5], [0.2, 0.4], MIXED, REG_IV)
     for ap, r in zip((0.3, 0.5), rs):
         one = generalization_error([0.2, 0.4], MIXED, REG_IV, alpha_pt=ap)
-        np.testing.assert_allclose(r.E, one.E, rtol=1e-6)  # both within the 1e-6 quadrature target
+        np.testing.assert_allclose(r.E, one.E, rtol=2e-5)  # both within the 1e-5 quadrature target
 
 
 @pytest.mark.parametrize("kw, name", [(dict(alpha_pt=-0.1), "alpha_pt"), (dict(alpha_pt=float("nan")), "alpha_pt"),
