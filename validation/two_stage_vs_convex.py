@@ -57,9 +57,13 @@ FIELDS = ["setting", "scheme", "c_pt", "lambda_pt", "gamma_ft", "rho_pt", "rho_s
           "alpha", "sigma_y_pt", "sigma_y", "D", "seeds", "sim_E", "sim_E_se", "replica_E", "replica_quad_error",
           "dev_in_se", "sim_E_pt", "sim_E_pt_se", "replica_E_pt", "dev_pt_in_se", "seconds"]
 GF_FIELDS = ["setting", "scheme", "D", "seed", "alpha_pt", "alpha", "max_rel_diff_pt", "max_rel_diff_ft"]
-#: (setting, D, alpha_pt, alpha) of the gradient-flow check (rung 2), small D, 3 seeds each.
-GF_SETTINGS = [(s, 40) for s in SETTINGS if s[0] in ("II_identical_apt0.5", "IV_subset_apt0.25",
-                                                      "readout_lam_minus_mixed_apt0.5", "IV_subset_apt0.5_ptnoise")]
+#: Settings of the gradient-flow check (rung 2), D = 40 (a task every class of which gets coordinates
+#: there), 3 seeds each: both schemes, alpha_pt below and above alpha_c, PT label noise.
+GF_SETTINGS = [(("II_identical_apt0.5", "merged", REG_II, IDENTICAL, 0.5, 0.5, 0.0, 0.0), 40),
+               (("IV_mixed_apt0.25", "merged", REG_IV, MIXED, 0.25, 0.5, 0.0, 0.0), 40),
+               (("IV_mixed_apt0.5_ptnoise", "merged", Init(1e-2, -0.9e-2, 0.0), MIXED, 0.5, 0.5, 0.5, 0.0), 40),
+               (("readout_lam_minus_mixed_apt0.5", "readout", Init(1e-2, -1e-2, 0.1), MIXED, 0.5, 0.5, 0.0, 0.0), 40),
+               (("readout_small_c_mixed_apt0.25", "readout", Init(1e-2, 0.0, 0.05), MIXED, 0.25, 0.5, 0.0, 0.0), 40)]
 
 
 def run_setting(name, scheme, init, task, alpha_pt, alpha, sigma_y_pt, sigma_y, *, D, seeds):
