@@ -82,6 +82,7 @@ def figure(opts, config_dir=None) -> list[Path]:
     from . import figures as F
     from ._io import savefig_atomic, write_csv_atomic
     from .replica import rich_limit_threshold
+    from .two_stage_sim import mean_se
     cfg = F.load_config(NAME, opts.quick, config_dir)
     alphas, curves, sims, hm_aps, hm_alphas, heat = _configs(cfg, F)
     rc = opts.sweep(curves + heat, NAME + " replica")
@@ -102,11 +103,13 @@ def figure(opts, config_dir=None) -> list[Path]:
     for (reg, ap), E in cuts.items():
         E = np.array(E, float)
         for j, a in enumerate(cfg["sim"]["alphas"]):
-            m, se = F._mean_se(E[:, j])
+            m, se = mean_se(E[:, j])
             srows.append([reg, ap, a, cfg["sim"]["D"], E.shape[0], m, se])
     write_csv_atomic(res / f"{NAME}_simulation.csv", ["regime", "alpha_pt", "alpha", "D", "seeds", "E_mean", "E_se"],
                      srows)
-    plt = F._plt()
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     n = len(cfg["inits"])
     fig = plt.figure(figsize=(4.2 * n, 8.4))
     gs = fig.add_gridspec(2, n)
@@ -142,6 +145,17 @@ def figure(opts, config_dir=None) -> list[Path]:
     ax.set_ylabel("alpha_PT = N_PT / D")
     ax.set_title(cfg["heatmap"]["label"], fontsize=9)
     ax.legend(fontsize=7, loc="upper right")
+    ax = fig.add_subplot(gs[1, max(1, n // 2):])
+    E_pt = [r.get("E_pt") for r in rc[len(curves):]]
+    ok = [i for i, e in enumerate(E_pt) if e is not None]
+    ax.semilogy([hm_aps[i] for i in ok], [max(E_pt[i], 1e-16) for i in ok], "o-", color="k", ms=3,
+                label="PT error E_PT (two-stage replica)")
+    ax.axvline(a_c, color="c", ls="--", lw=1, label="alpha_c(rho_PT)")
+    ax.set_xlabel("alpha_PT = N_PT / D")
+    ax.set_ylabel("E_PT")
+    ax.set_title(f"what PT learned (c_PT = {cfg['heatmap']['init']['c_pt']:g}): tiny PT errors still move the FT "
+                 "scales", fontsize=9)
+    ax.legend(fontsize=7)
     fig.suptitle(cfg["title"] + f" (lines: two-stage replica; points: PT + FT convex solves, D = {cfg['sim']['D']}, "
                  f"{cfg['sim']['seeds']} seeds, +-2 SE)", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.95))

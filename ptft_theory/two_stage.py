@@ -43,12 +43,21 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from . import replica as R
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
 from .errors import ParameterError, ReplicaError
 from .scales import ft_scales
-from .solver import _minor_coefficient
+# The one-stage solver's pieces used here, in one block (issue 13 renames them to public names).
+from .replica import ALPHA_MIN, K_MAX, P_EQUAL_SIGN, QUAD_NODES, ReplicaResult, check_task_and_inits, class_layout
+from .replica import _Classes as ClassModel
+from .replica import _Moments as HermiteMoments
+from .replica import _overdetermined_mse as overdetermined_mse
+from .replica import _prox as prox
+from .replica import _quadrature_error as quadrature_error
+from .replica import _solve_curve as solve_curve
+from .replica import _solve_point as solve_point
+from .replica import coordinate_classes
+from .solver import _minor_coefficient as minor_coefficient
 
 #: z1 breakpoints of the PT panels (symmetric; the outer ends are +-Z1_MAX): 8 panels.  With 4 nodes
 #: each the z1 error reached 1.7e-4 relative (c = 1e-2, alpha_pt = 0.4; 6 nodes: ~1e-7), so 6 to start.
@@ -85,7 +94,7 @@ class PTState:
 
 
 @dataclasses.dataclass(frozen=True)
-class TwoStageResult(R.ReplicaResult):
+class TwoStageResult(ReplicaResult):
     """A :class:`ptft_theory.ReplicaResult` (FT error E over alpha, order parameters, ``quad_error``
     = z1 + z2 estimate) that also carries the PT side: ``alpha_pt``, ``sigma_pt``, ``E_pt`` (relative
     PT error), ``tau_pt``, ``zeta_pt``, ``E_pt_quad_error``."""
@@ -101,8 +110,8 @@ class TwoStageResult(R.ReplicaResult):
 def check_alpha_pt(alpha_pt, sigma_pt):
     """Validated ``(alpha_pt, sigma_pt)``; ParameterError naming the parameter and range."""
     alpha_pt = V.finite_scalar("alpha_pt", alpha_pt)
-    if not alpha_pt >= R.ALPHA_MIN:
-        raise ParameterError(f"alpha_pt={alpha_pt!r} is invalid; valid range: alpha_pt >= {R.ALPHA_MIN:g} "
+    if not alpha_pt >= ALPHA_MIN:
+        raise ParameterError(f"alpha_pt={alpha_pt!r} is invalid; valid range: alpha_pt >= {ALPHA_MIN:g} "
                              "(N_PT / D; None = perfect pretraining)")
     sigma_pt = V.nonnegative("sigma_pt", sigma_pt)
     if sigma_pt > 1e100:
@@ -119,16 +128,16 @@ def pt_classes(task: Task, c_pt: float):
     weight = np.array([1.0 - task.rho_pt, task.rho_pt])
     beta_star = np.array([0.0, task.a_pt])
     keep = weight > 0
-    m = _minor_coefficient(np.full(2, float(c_pt)), np.zeros(2))
-    return R._Classes(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=np.zeros(2)[keep],
+    m = minor_coefficient(np.full(2, float(c_pt)), np.zeros(2))
+    return ClassModel(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=np.zeros(2)[keep],
                       signal_power=float(task.rho_pt * task.a_pt**2), active_fraction=1.0,
                       active=np.ones(int(keep.sum()), bool))
 
 
-def pt_state(alpha_pt: float, task: Task, c_pt: float, sigma_pt: float = 0.0, n_nodes: int = R.QUAD_NODES) -> PTState:
+def pt_state(alpha_pt: float, task: Task, c_pt: float, sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES) -> PTState:
     """The PT fixed point (one-stage replica of the PT problem at ``alpha_pt``)."""
     cls = pt_classes(task, c_pt)
-    r, _ = R._solve_curve(cls, np.array([float(alpha_pt)]), float(sigma_pt), n_nodes)
+    r, _ = solve_curve(cls, np.array([float(alpha_pt)]), float(sigma_pt), n_nodes)
     return PTState(alpha_pt=float(alpha_pt), sigma_pt=float(sigma_pt), tau=float(r.tau[0]), zeta=float(r.zeta[0]),
                    E=float(r.E[0]), quad_error=float(r.quad_error[0]))
 
@@ -137,12 +146,12 @@ def pt_state(alpha_pt: float, task: Task, c_pt: float, sigma_pt: float = 0.0, n_
 def _panel_edges(pt: PTState, c_pt: float, b_pt: float):
     """``(m, s1 at the z1 breakpoints)`` of one PT state and teacher value (the PT prox of
     ``b_pt + tau_pt z1``), shared by every rule size."""
-    m = float(_minor_coefficient(np.array([c_pt]), np.zeros(1))[0])
+    m = float(minor_coefficient(np.array([c_pt]), np.zeros(1))[0])
     zb = np.array(sorted({-v for v in Z1_BREAKS} | set(Z1_BREAKS)))
     x = b_pt + pt.tau * zb
     if pt.zeta == 0.0:  # least squares: eta_pt(x) = x, s1 = the PT integrated gradient of x
         return m, kernels.np.pt_integrated_gradient(x, c_pt)
-    sb, _, _ = R._prox(x, pt.zeta, np.full(x.shape, m), np.zeros(x.shape))
+    sb, _, _ = prox(x, pt.zeta, np.full(x.shape, m), np.zeros(x.shape))
     return m, sb
 
 
@@ -184,8 +193,8 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = ()):
 def ft_subclasses(task: Task, init: Init, scheme, pt: PTState, n1: int):
     """The FT one-stage classes of the two-stage problem: each FT class (:data:`ptft_theory.replica.
     CLASS_NAMES`) times each z1 node, with ``(k, b0) = ft_scales(beta_hat_pt(z1))``."""
-    weight, beta_pt, beta_star = map(np.array, R.class_layout(
-        task.rho_pt, task.rho_shared, task.rho_new, task.a_pt, task.a_ft, R.P_EQUAL_SIGN[task.shared_signs]))
+    weight, beta_pt, beta_star = map(np.array, class_layout(
+        task.rho_pt, task.rho_shared, task.rho_new, task.a_pt, task.a_ft, P_EQUAL_SIGN[task.shared_signs]))
     rules = {}
     kinks = kink_points(init, scheme)
     ws, bss, ks, b0s = [], [], [], []
@@ -202,13 +211,13 @@ def ft_subclasses(task: Task, init: Init, scheme, pt: PTState, n1: int):
         ks.append(k)
         b0s.append(b0)
     weight, beta_star, k, b0 = (np.concatenate(a) for a in (ws, bss, ks, b0s))
-    if not np.max(k) <= R.K_MAX:
+    if not np.max(k) <= K_MAX:
         raise ParameterError(f"c_pt={init.c_pt!r}, gamma_ft={init.gamma_ft!r} give an FT scale k = {np.max(k):.3g}; "
-                             f"valid range: k <= {R.K_MAX:g}")
+                             f"valid range: k <= {K_MAX:g}")
     keep = weight > 0
-    m = _minor_coefficient(k, b0)
+    m = minor_coefficient(k, b0)
     frozen = (k == 0) & (b0 == 0)
-    return R._Classes(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=b0[keep], signal_power=power,
+    return ClassModel(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=b0[keep], signal_power=power,
                       active_fraction=1.0 - float(np.sum(weight[keep & frozen])), active=~frozen[keep])
 
 
@@ -224,18 +233,18 @@ class _TwoStageCurve:
     def level(self, n1):
         if n1 not in self._levels:
             cls = ft_subclasses(self.task, self.init, self.scheme, self.pt, n1)
-            self._levels[n1] = (cls, R._Moments(cls, self.n2), R._Moments(cls, 2 * self.n2))
+            self._levels[n1] = (cls, HermiteMoments(cls, self.n2), HermiteMoments(cls, 2 * self.n2))
         return self._levels[n1]
 
     def solve(self, a, sigma, hint):
         """(tau, zeta, mse, relative error estimate) at alpha ``a``."""
         while True:
             cls, mom, mom2 = self.level(self.n1)
-            t, z_, mse = R._solve_point(cls, a, sigma, self.n2, hint, mom)
+            t, z_, mse = solve_point(cls, a, sigma, self.n2, hint, mom)
             sol = (t, z_)
             mom2.seed_from(mom)
-            err2 = R._quadrature_error(mom2, sol, mse, a, sigma)
-            err1 = R._quadrature_error(self.level(2 * self.n1)[1], sol, mse, a, sigma)
+            err2 = quadrature_error(mom2, sol, mse, a, sigma)
+            err1 = quadrature_error(self.level(2 * self.n1)[1], sol, mse, a, sigma)
             self.last_errors = (err1 / cls.signal_power, err2 / cls.signal_power)
             err = (err1 + err2) / cls.signal_power
             E = mse / cls.signal_power
@@ -249,11 +258,24 @@ class _TwoStageCurve:
         return t, z_, mse, err
 
     def saturated_mse(self, a, sigma):
-        return R._overdetermined_mse(self.level(self.n1)[0], a, sigma)
+        return overdetermined_mse(self.level(self.n1)[0], a, sigma)
 
     @property
     def signal_power(self):
         return self.level(self.n1)[0].signal_power
+
+
+def _extrapolate(done, a):
+    """Warm start (tau, zeta) at ``a``: linear in alpha through the last two solved points (log tau,
+    log zeta), at most one gap ahead; the last point alone; None before the first."""
+    if not done:
+        return None
+    (a1, t1, z1), = done[-1:]
+    if len(done) < 2 or done[-2][0] == a1:
+        return math.exp(t1), math.exp(z1)
+    a0, t0, z0 = done[-2]
+    f = min((a - a1) / (a1 - a0), 1.0)
+    return math.exp(t1 + f * (t1 - t0)), math.exp(z1 + f * (z1 - z0))
 
 
 def _solve_ft_curve(curve, alphas, sigma, start=None):
@@ -266,14 +288,14 @@ def _solve_ft_curve(curve, alphas, sigma, start=None):
         if mse is not None:
             E[i], tau[i] = mse / curve.signal_power, math.sqrt(mse)
             continue
-        t, z_, mse, err = curve.solve(a, sigma, R._extrapolate(done, a))
+        t, z_, mse, err = curve.solve(a, sigma, _extrapolate(done, a))
         done.append((a, math.log(t), math.log(z_)))
         E[i], tau[i], zeta[i], qerr[i] = mse / curve.signal_power, t, z_, err
     return E, tau, zeta, qerr, done
 
 
 def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *, alpha_pt,
-                    sigma_pt: float = 0.0, n_nodes: int = R.QUAD_NODES, start=None) -> TwoStageResult:
+                    sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES, start=None) -> TwoStageResult:
     """FT error after PT on ``alpha_pt * D`` samples (validated inputs; called by
     :func:`ptft_theory.generalization_error` with ``alpha_pt=``).  ``start`` = (alpha, tau, zeta) of a
     nearby solved FT point (sweeps)."""
@@ -283,21 +305,21 @@ def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma
     extra = dict(alpha_pt=pt.alpha_pt, sigma_pt=pt.sigma_pt, E_pt=pt.E, tau_pt=pt.tau, zeta_pt=pt.zeta,
                  E_pt_quad_error=pt.quad_error)
     if pt.exact:  # noiseless alpha_pt >= 1: PT learned its teacher, the one-stage problem exactly
-        r = R._solve_curve(R.coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
+        r = solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
         return TwoStageResult(alpha=r.alpha, E=r.E, tau=r.tau, zeta=r.zeta, quad_error=r.quad_error, **extra)
-    n2 = max(Z2_NODES, n_nodes // 2) if n_nodes != R.QUAD_NODES else Z2_NODES
+    n2 = max(Z2_NODES, n_nodes // 2) if n_nodes != QUAD_NODES else Z2_NODES
     E, tau, zeta, qerr, _ = _solve_ft_curve(_TwoStageCurve(task, init, scheme, pt, n2), alphas, sigma, start)
     return TwoStageResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr, **extra)
 
 
 def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                   sigma_pt: float = 0.0, n_nodes: int = R.QUAD_NODES) -> list[TwoStageResult]:
+                   sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES) -> list[TwoStageResult]:
     """:func:`two_stage_error` over a grid of ``alpha_pt`` values (``error_sweep("alpha_pt", ...)``),
     each FT curve warm-started from the previous value's first solved point."""
-    R.check_task_and_inits(task, init)
+    check_task_and_inits(task, init)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
-    if alphas.ndim != 1 or np.any(alphas < R.ALPHA_MIN):
-        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {R.ALPHA_MIN:g} (a scalar or 1-D array)")
+    if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D array)")
     sigma = V.nonnegative("sigma", sigma)
     vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:
