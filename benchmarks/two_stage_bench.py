@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from ptft_theory import Init, Task, generalization_error
-from ptft_theory.sweep import limit_blas_threads
+from ptft_theory.experiments.sweep import limit_blas_threads
 from ptft_theory.two_stage_sim import two_stage_convex
 
 TASK = Task(0.1, 0.05, 0.05)

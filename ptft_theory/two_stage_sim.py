@@ -1,5 +1,5 @@
 """Direct simulation of finite pretraining (docs/design.md section 3.1): what the two-stage replica
-(:mod:`ptft_theory.two_stage`) predicts, computed on one draw.
+(:mod:`ptft_theory.replica.two_stage`) predicts, computed on one draw.
 
 Convex path (:func:`two_stage_convex`): teachers (:func:`ptft_theory.make_teachers`), PT data
 ``N_PT = round(alpha_pt D)`` samples with label noise ``sigma_y_pt``, PT end point = the min-``Q_c``

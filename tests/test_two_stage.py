@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import ptft_theory.two_stage as TS
+import ptft_theory.replica.two_stage as TS
 from ptft_theory import Init, ParameterError, Task, generalization_error
 from ptft_theory.symbolic import two_stage as ST
-from ptft_theory.two_stage import alpha_pt_sweep
+from ptft_theory.replica.two_stage import alpha_pt_sweep
 from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradient_flow
 
 from conftest import FULL
@@ -25,7 +25,7 @@ REG_II, REG_IV = Init(1e-3, 1e-3), Init(1e-3, -0.9e-3)
 def _one_blas_thread():
     """The simulations run many small solves: default BLAS threads oversubscribe the shared 2 cores
     (a D = 400 draw took 6.7 s instead of 0.07 s)."""
-    from ptft_theory.sweep import limit_blas_threads
+    from ptft_theory.experiments.sweep import limit_blas_threads
     limit_blas_threads(1)
 
 
