@@ -103,6 +103,18 @@ def test_readout_kink_points_are_where_k_vanishes():
     assert TS.kink_points(Init(1e-2, -0.5e-2, 0.1), "readout") == () == TS.kink_points(init, "merged")
 
 
+@pytest.mark.parametrize("scheme, init", [("merged", REG_IV), ("readout", Init(1e-2, 0.0, 0.1)),
+                                          ("readout", Init(1e-2, 1e-2, 0.0))])
+def test_folded_symmetries_change_nothing(monkeypatch, scheme, init):
+    """The sign symmetries folded in ft_subclasses (merged shared classes, half z1 rules) are exact: the
+    unfolded sub-classes give the same E to the solver's tolerance (1e-10 relative; rounding of the
+    mirrored panel edges only)."""
+    a = generalization_error([0.2, 0.4], MIXED, init, scheme, alpha_pt=0.4)
+    monkeypatch.setattr(TS, "FOLD_SYMMETRIES", False)
+    b = generalization_error([0.2, 0.4], MIXED, init, scheme, alpha_pt=0.4)
+    np.testing.assert_allclose(a.E, b.E, rtol=1e-10)
+
+
 def test_quadrature_estimate_tracks_a_doubled_rule(monkeypatch):
     """The reported quad_error bounds the change when both the z1 rule (nodes per panel) and the z2 rule
     double, and the target was met.  Small c_pt (PT nearly soft-thresholding: the hard z1 case)."""

@@ -65,6 +65,8 @@ Z1_NODES = 6
 Z1_NODES_MAX = 24
 #: Gauss-Hermite nodes in z2 (the one-stage solver's rule; the error estimate uses twice as many).
 Z2_NODES = 41
+#: Fold the exact sign symmetries of the sub-classes (``ft_subclasses``); False only to test them.
+FOLD_SYMMETRIES = True
 #: Target of the (z1 + z2) error estimate, relative to max(E, QUAD_E_FLOOR); a point whose estimate
 #: stays above QUAD_RTOL_MAX after the doublings raises ReplicaError.
 QUAD_RTOL = 1e-5
@@ -167,16 +169,19 @@ def kink_points(init: Init, scheme) -> tuple:
     return ()
 
 
-def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = ()):
+def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = (), half: bool = False):
     """Nodes and weights of the z1 average for a coordinate whose PT teacher is ``b_pt``: returns
     ``(beta_hat_pt, weight)`` (weights sum to ~1).  Panels in the PT mirror variable (module docstring);
     for least-squares PT (``zeta == 0``, beta_hat_pt = x) the same variable s1 = asinh(x/c)/2 keeps the
-    FT scales entire (Gauss-Hermite in z1 converged to only ~1e-3 there: k has a kink of width c at 0)."""
+    FT scales entire (Gauss-Hermite in z1 converged to only ~1e-3 there: k has a kink of width c at 0).
+    ``half`` (``b_pt == 0``, an integrand even in s1): the panels with s1 >= 0 only, weights doubled."""
     K = kernels.np
     m, sb = _panel_edges(pt, float(c_pt), float(b_pt))
     inside = [v for v in kinks if sb[0] < v < sb[-1] and np.min(np.abs(sb - v)) > 1e-12 * (sb[-1] - sb[0])]
     if inside:
         sb = np.sort(np.concatenate([sb, inside]))
+    if half:  # the edges are symmetric (breakpoints +-z1, odd prox, symmetric kinks); s1 = 0 is one of them
+        sb = np.concatenate([[0.0], sb[sb > 1e-14 * sb[-1]]])
     g, w = _leggauss(n1)
     h, mid = 0.5 * np.diff(sb), 0.5 * (sb[1:] + sb[:-1])
     s = (mid[:, None] + h[:, None] * g).ravel()
@@ -184,7 +189,7 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = ()):
     with np.errstate(under="ignore"):  # s stays inside |z1| <= Z1_MAX: no overflow
         q = K.pt_mirror_density(s, b_pt, pt.tau, pt.zeta, float(c_pt)) * ws
         b = K.beta_of_s_stable(s, m, 0.0)
-    return b, q
+    return b, (2 * q if half else q)
 
 
 def ft_subclasses(task: Task, init: Init, scheme, pt: PTState, n1: int):
@@ -196,12 +201,21 @@ def ft_subclasses(task: Task, init: Init, scheme, pt: PTState, n1: int):
     kinks = kink_points(init, scheme)
     ws, bss, ks, b0s = [], [], [], []
     power = float(np.sum(weight * beta_star**2))
+    # Exact symmetries (b -> -b maps (beta*, k, b0) to (-beta*, k, -b0) with the same moments, and both
+    # maps give k(-b) = k(b), b0(-b) = -b0(b)): with b0 = 0 everywhere (merged; readout with gamma = 0
+    # or lambda = c) the opposite-sign shared class is the equal-sign one; a class with b_pt = 0 needs
+    # only s1 >= 0 when beta* = 0 or b0 = 0.  Cuts the sub-classes by ~40% (merged).
+    b0_zero = FOLD_SYMMETRIES and bool(np.all(ft_scales(np.array([1.0, -0.5]), init.c_pt, init.lambda_pt, init.gamma_ft, scheme)[1] == 0))
+    merged = {}
     for w, bp, bs in zip(weight, beta_pt, beta_star):
-        if not w > 0:
-            continue
-        if bp not in rules:
-            rules[bp] = z1_rule(bp, pt, init.c_pt, n1, kinks)
-        b, q = rules[bp]
+        if w > 0:
+            key = (float(bp), float(abs(bs)) if b0_zero else float(bs))
+            merged[key] = merged.get(key, 0.0) + float(w)
+    for (bp, bs), w in merged.items():
+        half = FOLD_SYMMETRIES and bp == 0 and (bs == 0 or b0_zero)
+        if (bp, half) not in rules:
+            rules[(bp, half)] = z1_rule(bp, pt, init.c_pt, n1, kinks, half)
+        b, q = rules[(bp, half)]
         k, b0 = ft_scales(b, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
         ws.append(w * q)
         bss.append(np.full(b.shape, bs))
