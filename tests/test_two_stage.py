@@ -124,6 +124,7 @@ def test_quadrature_estimate_tracks_a_doubled_rule(monkeypatch):
     monkeypatch.setattr(TS, "Z1_NODES", 2 * TS.Z1_NODES)
     monkeypatch.setattr(TS, "Z1_NODES_MAX", 2 * TS.Z1_NODES_MAX)
     monkeypatch.setattr(TS, "Z2_NODES", 2 * TS.Z2_NODES)
+    monkeypatch.setattr(TS, "Z2_NODES_MAX", 2 * TS.Z2_NODES_MAX)
     monkeypatch.setattr(TS, "QUAD_RTOL", 1e-9)
     for (t, i, s, ap), r in zip(cases, base):
         ref = generalization_error([0.2, 0.4], t, i, s, alpha_pt=ap)

@@ -63,8 +63,10 @@ Z1_BREAKS = (0.0, 1.0, 2.2, 4.0, Z1_MAX)
 #: Gauss-Legendre nodes per z1 panel at the start, and the most after doublings.
 Z1_NODES = 6
 Z1_NODES_MAX = 24
-#: Gauss-Hermite nodes in z2 (the one-stage solver's rule; the error estimate uses twice as many).
-Z2_NODES = 41
+#: Gauss-Hermite nodes in z2 at the start (the one-stage solver's rule; the error estimate uses twice as
+#: many), and the most after doublings.
+Z2_NODES = 31
+Z2_NODES_MAX = 124
 #: Fold the exact sign symmetries of the sub-classes (``ft_subclasses``); False only to test them.
 FOLD_SYMMETRIES = True
 #: Target of the (z1 + z2) error estimate, relative to max(E, QUAD_E_FLOOR); a point whose estimate
@@ -233,35 +235,45 @@ def ft_subclasses(task: Task, init: Init, scheme, pt: PTState, n1: int):
 
 
 class _TwoStageCurve:
-    """FT points along an alpha curve for one PT state: the sub-classes at n1 (and n1 / 2 for the z1
-    error estimate) with their moments kept, so the prox warm starts carry along the curve."""
+    """FT points along an alpha curve for one PT state: the sub-classes at (n1, n2) and the check rules
+    (2 n1, n2) and (n1, 2 n2) with their moments kept, so the prox warm starts carry along the curve.
+    Where the estimate misses the target, the rule whose part of it is larger doubles."""
 
     def __init__(self, task, init, scheme, pt, n2):
-        self.task, self.init, self.scheme, self.pt, self.n2 = task, init, scheme, pt, n2
-        self.n1 = Z1_NODES
-        self._levels = {}
+        self.task, self.init, self.scheme, self.pt = task, init, scheme, pt
+        self.n1, self.n2 = Z1_NODES, n2
+        self._classes, self._moments = {}, {}
 
-    def level(self, n1):
-        if n1 not in self._levels:
-            cls = ft_subclasses(self.task, self.init, self.scheme, self.pt, n1)
-            self._levels[n1] = (cls, HermiteMoments(cls, self.n2), HermiteMoments(cls, 2 * self.n2))
-        return self._levels[n1]
+    def classes(self, n1):
+        if n1 not in self._classes:
+            self._classes[n1] = ft_subclasses(self.task, self.init, self.scheme, self.pt, n1)
+        return self._classes[n1]
+
+    def moments(self, n1, n2):
+        if (n1, n2) not in self._moments:
+            self._moments[(n1, n2)] = HermiteMoments(self.classes(n1), n2)
+        return self._moments[(n1, n2)]
 
     def solve(self, a, sigma, hint):
         """(tau, zeta, mse, relative error estimate) at alpha ``a``."""
         while True:
-            cls, mom, mom2 = self.level(self.n1)
+            cls, mom, mom2 = self.classes(self.n1), self.moments(self.n1, self.n2), self.moments(self.n1, 2 * self.n2)
             t, z_, mse = solve_point(cls, a, sigma, self.n2, hint, mom)
             sol = (t, z_)
             mom2.seed_from(mom)
             err2 = quadrature_error(mom2, sol, mse, a, sigma)
-            err1 = quadrature_error(self.level(2 * self.n1)[1], sol, mse, a, sigma)
+            err1 = quadrature_error(self.moments(2 * self.n1, self.n2), sol, mse, a, sigma)
             self.last_errors = (err1 / cls.signal_power, err2 / cls.signal_power)
             err = (err1 + err2) / cls.signal_power
             E = mse / cls.signal_power
-            if err <= QUAD_RTOL * max(E, QUAD_E_FLOOR) or self.n1 >= Z1_NODES_MAX:
+            if err <= QUAD_RTOL * max(E, QUAD_E_FLOOR):
                 break
-            self.n1 *= 2
+            if err1 >= err2 and self.n1 < Z1_NODES_MAX:
+                self.n1 *= 2
+            elif err2 > err1 and self.n2 < Z2_NODES_MAX:
+                self.n2 *= 2
+            else:
+                break
             hint = sol
         if not err <= QUAD_RTOL_MAX * max(E, QUAD_E_FLOOR):
             raise ReplicaError(f"two-stage quadrature not converged at alpha={a:.6g}: E = {E:.6g}, estimated error "
@@ -269,16 +281,16 @@ class _TwoStageCurve:
         return t, z_, mse, err
 
     def saturated_mse(self, a, sigma):
-        return overdetermined_mse(self.level(self.n1)[0], a, sigma)
+        return overdetermined_mse(self.classes(self.n1), a, sigma)
 
     @property
     def backend(self):
         """"c" or "numpy": the path of the moments (as ReplicaResult.backend)."""
-        return self.level(self.n1)[1].backend
+        return self.moments(self.n1, self.n2).backend
 
     @property
     def signal_power(self):
-        return self.level(self.n1)[0].signal_power
+        return self.classes(self.n1).signal_power
 
 
 def _extrapolate(done, a):
