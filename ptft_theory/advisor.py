@@ -276,8 +276,11 @@ class _Objective:
         return [self.at(x) for x in xs]
 
 
-def _alpha_nodes(alpha):
-    """(alphas, weights, alpha as given: float or (lo, hi))."""
+def alpha_nodes(alpha):
+    """The alphas the objective solves, their weights, and alpha as given (float or (lo, hi)).
+
+    A number gives itself with weight 1; an interval (lo, hi) gives the ALPHA_NODES Gauss-Legendre
+    nodes of [lo, hi] with weights summing to 1 (the mean of E over the interval)."""
     if isinstance(alpha, (list, tuple, np.ndarray)) and np.ndim(alpha) == 1:
         a = V.finite_array("alpha", alpha)
         if a.size == 1:
@@ -403,7 +406,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         # one line to wire once generalization_error takes alpha_pt (issue 14): pass it through in _Objective
         raise BackendUnavailableError("alpha_pt (finite PT data) is not available yet in best_init; valid: "
                                       "alpha_pt=None (perfect PT, the paper's setting)")
-    alphas, weights, alpha_given = _alpha_nodes(alpha)
+    alphas, weights, alpha_given = alpha_nodes(alpha)
     grid = dict(GRID, **(grid or {}))
     for name, n in grid.items():
         if name not in COORDINATES or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:

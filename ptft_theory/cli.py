@@ -410,13 +410,18 @@ def _cmd_boundary(args):
                              + ", ".join(r.as_dict()["E"]) + ")")
 
 
+def register_advise(sub):
+    from .cli_advise import register_advise as _register
+    _register(sub)
+
+
 def mpmath_str(x):
     import mpmath
     return mpmath.nstr(mpmath.mpf(x), 3)
 
 
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
-              register_figures, register_validate, register_bench, register_resnet,
+              register_advise, register_figures, register_validate, register_bench, register_resnet,
               register_transformer]
 
 
