@@ -44,7 +44,7 @@ ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-package
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
-FIGURES = ("fig2", "fig3", "fig5", "fig5_readout")
+FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map")
 REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
@@ -558,8 +558,14 @@ def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]
         ([res / f"{name}_replica.csv"] if have_replica else [])
 
 
+def _advantage_map(opts, config_dir=None):
+    from .advantage_map import figure  # the advisor's regime-advantage map (issue 15)
+    return figure(opts, config_dir)
+
+
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
-            "fig5_readout": functools.partial(figure5, name="fig5_readout")}
+            "fig5_readout": functools.partial(figure5, name="fig5_readout"),
+            "advantage_map": lambda opts, config_dir=None: _advantage_map(opts, config_dir)}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:
