@@ -13,6 +13,7 @@ from it (:mod:`ptft_theory.codegen`).
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
+from .advisor import Advice, best_init
 from .boundaries import BoundaryCurve, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
 from .config import Init, Task
 from .errors import ParameterError, ParameterTypeError, PTFTError
@@ -26,6 +27,7 @@ from .tasks import Teachers, make_teachers, relative_error, sample_data
 __version__ = "0.1.0"
 
 __all__ = [
+    "Advice",
     "BoundaryCurve",
     "BoundaryResult",
     "DEFAULT_SCHEME",
@@ -47,6 +49,7 @@ __all__ = [
     "Task",
     "Teachers",
     "Thresholds",
+    "best_init",
     "boundary_curve",
     "equal_error_alpha",
     "error_sweep",
