@@ -31,8 +31,9 @@ def register_advise(sub):
     p.add_argument("--amp-ft", type=float, default=None, help="FT entry magnitude (default 1/sqrt(rho_ft))")
     p.add_argument("--scheme", choices=[s.value for s in Scheme], default=DEFAULT_SCHEME.value,
                    help=f"FT re-initialisation scheme (default {DEFAULT_SCHEME.value})")
-    p.add_argument("--alpha", type=float, nargs="+", required=True, metavar="A",
-                   help="FT sample ratio N_FT / D > 0, or two numbers LO HI: the mean E over that interval")
+    p.add_argument("--alpha", type=float, nargs="+", required=True, metavar="A", action="append",
+                   help="FT sample ratio N_FT / D > 0, or two numbers LO HI: the mean E over that interval "
+                        "(given once)")
     p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
     p.add_argument("--alpha-pt", type=float, default=None, help="finite PT data (not available yet)")
     p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
@@ -68,6 +69,9 @@ def _cmd_advise(args):
     from .cli import dump_json
     from .config import Task
     from .errors import ParameterError
+    if len(args.alpha) > 1:
+        raise ParameterError("--alpha is given more than once; valid: once, with one number or two (an interval LO HI)")
+    args.alpha = args.alpha[0]
     if len(args.alpha) > 2:
         raise ParameterError(f"--alpha {' '.join(map(repr, args.alpha))} is invalid; valid: one number, or two "
                              "(an interval LO HI)")
