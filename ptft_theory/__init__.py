@@ -13,7 +13,8 @@ from it (:mod:`ptft_theory.codegen`).
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
-from .advisor import Advice, best_init
+from .advice import Advice
+from .advisor import best_init
 from .boundaries import BoundaryCurve, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
 from .config import Init, Task
 from .errors import ParameterError, ParameterTypeError, PTFTError
