@@ -37,7 +37,7 @@ from .config import Init, Task
 from .errors import BackendUnavailableError, InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
 from .regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
-from .replica import error_sweep, generalization_error
+from .replica import ALPHA_MIN, error_sweep, generalization_error
 
 #: Search coordinates and their default box (the issue's box).
 DEFAULT_BOUNDS = {"log10_c_pt": (-4.0, 2.0), "lambda_ratio": (-1.0, 1.0), "gamma_ft": (0.0, 1.0)}
@@ -155,12 +155,14 @@ class _Objective:
         self.space = space
         self.evaluations = self.failures = self.infeasible = 0
         self.cache: dict = {}
+        self.last_error = None
 
     def _mean(self, res) -> float:
         E = np.asarray(res, dtype=float)
         return float(np.dot(self.weights, E))
 
     def _fail(self, exc):
+        self.last_error = exc
         self.failures += 1
         self.infeasible += isinstance(exc, InfeasibleError)
         return math.inf
@@ -204,13 +206,15 @@ def alpha_nodes(alpha):
             alpha = float(a[0])
         elif a.size == 2:
             lo, hi = float(a[0]), float(a[1])
-            if not 0 < lo < hi:
-                raise ParameterError(f"alpha=({lo!r}, {hi!r}) is invalid; valid: an interval 0 < lo < hi")
+            if not ALPHA_MIN <= lo < hi:
+                raise ParameterError(f"alpha=({lo!r}, {hi!r}) is invalid; valid: an interval {ALPHA_MIN:g} <= lo < hi")
             t, w = np.polynomial.legendre.leggauss(ALPHA_NODES)
             return lo + (hi - lo) * (t + 1) / 2, w / 2, (lo, hi)
         else:
             raise ParameterError(f"alpha={alpha!r} is invalid; valid: a number > 0 or an interval (lo, hi)")
     a = V.positive("alpha", alpha)
+    if a < ALPHA_MIN:
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g}")
     return np.array([a]), np.array([1.0]), a
 
 
@@ -330,6 +334,12 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
             raise ParameterError(f"grid[{name!r}]={n!r} is invalid; valid: names {', '.join(COORDINATES)}, "
                                  "integers >= 2")
     space = _space(bounds, fix)
+    try:  # E at the reference init first: alpha or sigma the replica rejects is the caller's error
+        E_def = float(np.dot(weights, np.asarray(generalization_error(alphas, task, reference, scheme, sigma))))
+    except (ParameterError, ParameterTypeError):
+        raise
+    except PTFTError:
+        E_def = None
     obj = _Objective(task, alphas, weights, scheme, sigma, space)
 
     # 1. global grid, along lines of lambda (warm-started sweeps)
@@ -346,7 +356,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     if not finite:
         cls = InfeasibleError if obj.infeasible == obj.failures else ReplicaError
         raise cls(f"every one of {obj.evaluations} grid inits failed ({obj.infeasible} infeasible: every coordinate "
-                  f"frozen); fix={fix!r}, bounds={bounds!r}: widen the box or unpin a lever")
+                  f"frozen; last: {obj.last_error}); fix={fix!r}, bounds={bounds!r}: widen the box or unpin a lever")
 
     def label(x):
         try:
@@ -387,10 +397,6 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     if by_regime[best_lab].E < E_opt:  # a regime polish went lower than the overall polish
         E_opt, init_opt, res_opt = by_regime[best_lab].E, by_regime[best_lab].init, results[best_lab]
     reg = regime(init_opt, task, scheme, thresholds)
-    try:
-        E_def = float(np.dot(weights, np.asarray(generalization_error(alphas, task, reference, scheme, sigma))))
-    except PTFTError:
-        E_def = None
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
     on = tuple(n for j, n in enumerate(COORDINATES) if space.free[j]

@@ -119,6 +119,7 @@ def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
 @pytest.mark.parametrize("kwargs,name", [
     (dict(alpha=0.0), "alpha"), (dict(alpha=-1.0), "alpha"), (dict(alpha=math.nan), "alpha"),
     (dict(alpha=(0.3, 0.1)), "alpha"), (dict(alpha=(0.1, 0.2, 0.3)), "alpha"), (dict(alpha="x"), "alpha"),
+    (dict(alpha=1e-300), "alpha"), (dict(alpha=(1e-300, 0.1)), "alpha"), (dict(sigma=1e200), "sigma"),
     (dict(sigma=-1.0), "sigma"), (dict(scheme="bogus"), "scheme"), (dict(task="task"), "task"),
     (dict(fix={"c": 1.0}), "fix"), (dict(fix={"c_pt": -1.0}), "c_pt"), (dict(fix={"gamma_ft": math.inf}), "gamma_ft"),
     (dict(fix={"lambda_ratio": 2.0}), "lambda_ratio"), (dict(fix={"lambda_pt": 1e3}), "lambda_pt"),
@@ -186,3 +187,21 @@ def test_replica_failures_count_as_inf_not_a_crash(monkeypatch):
     monkeypatch.setattr(A, "generalization_error", lambda *a, **k: (_ for _ in ()).throw(ReplicaError("x")))
     with pytest.raises(PTFTError, match="failed"):
         best_init(Task(0.1, 0.05, 0.05), 0.2, grid=SMALL)
+
+
+def test_cli_advise_json_and_plot(tmp_path):
+    from _cli import run_cli
+    out = tmp_path / "advice.png"
+    rc, text, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.1",
+                            "--fix", "c_pt=0.01", "--fix", "gamma_ft=0.1", "--json", "--plot", out)
+    assert rc == 0, err
+    d = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert d["alpha"] == 0.1 and d["init"]["c_pt"] == 0.01 and d["init"]["gamma_ft"] == 0.1
+    assert d["E"] == min(v["E"] for v in d["best_by_regime"].values())
+    assert out.stat().st_size > 10_000 and d["plot"] == str(out)
+    rc, text, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.1",
+                            "0.2", "--fix", "gamma_ft=0.1", "--fix", "c_pt=0.001")
+    assert rc == 0 and "best init per regime" in text and "mean" not in err
+    rc, _, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.1",
+                         "--fix", "lambda_ratio=-1", "--fix", "gamma_ft=0")
+    assert rc == 2 and err.count("\n") == 1 and "infeasible" in err

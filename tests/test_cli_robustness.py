@@ -148,7 +148,7 @@ def test_boundary(kind, draws):
              "--plot": st.sampled_from(["out.png", "out.txt", "missing/out.png", "out.svg"])}))
 def test_advise(draws):
     # base: two levers fixed, a 1-D search over lambda/c (a valid call takes well under a second)
-    fix = draws.pop("--fix", ["c_pt=0.01", "gamma_ft=0.1"])
+    fix = ["c_pt=0.01", "gamma_ft=0.1"] + draws.pop("--fix", [])  # drawn pins come last and may override
     argv = ["advise"] + mutate({**TASK, "--alpha": ["0.2"]}, draws) + sum((["--fix", f] for f in fix), [])
     check(argv + ["--json"], want_json=True)
 
