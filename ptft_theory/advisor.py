@@ -402,10 +402,12 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     on = tuple(n for j, n in enumerate(COORDINATES) if space.free[j]
                and (xo[j] <= space.lo[j] + tol[j] or xo[j] >= space.hi[j] - tol[j]))
     msg = str(getattr(res_opt, "message", ""))
+    if finite[-1][0] == 0:  # alpha >= 1 without noise: every init interpolates the teacher
+        msg = "E = 0 at every init evaluated (alpha >= 1 without noise): the levers do not matter here"
     if scheme == "merged" and xo[1] <= -1 + 1e-4 and xo[2] <= 1e-4 * max(1.0, space.hi[2]):
         msg += ("; E falls toward the infeasible corner lambda_pt = -c_pt, gamma_ft = 0 (every coordinate frozen): "
                 "the infimum is approached, not attained, and the answer is the best init evaluated near it")
-    if on:
+    if on and finite[-1][0] > 0:
         msg += f"; the optimum is on the face of the box in {', '.join(on)} (a wider box may go lower)"
     if obj.failures:
         msg += f"; {obj.failures} of {obj.evaluations} evaluations failed and counted as +inf ({obj.infeasible} infeasible)"
