@@ -161,6 +161,11 @@ class _Objective:
         E = np.asarray(res, dtype=float)
         return float(np.dot(self.weights, E))
 
+    def solve(self, init) -> float:
+        """(Mean) E of one init: the one place a single init meets the replica (finite PT data, issue 14,
+        is wired here: pass ``alpha_pt`` through, and let ``line`` skip its sweep when it is set)."""
+        return self._mean(generalization_error(self.alphas, self.task, init, self.scheme, self.sigma))
+
     def _fail(self, exc):
         self.last_error = exc
         self.failures += 1
@@ -173,7 +178,7 @@ class _Objective:
             return self.cache[key]
         self.evaluations += 1
         try:
-            E = self._mean(generalization_error(self.alphas, self.task, self.space.init(x), self.scheme, self.sigma))
+            E = self.solve(self.space.init(x))
         except PTFTError as exc:  # infeasible corner, unconverged solve, k out of range: +inf, counted
             E = self._fail(exc)
         self.cache[key] = E
@@ -334,13 +339,13 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
             raise ParameterError(f"grid[{name!r}]={n!r} is invalid; valid: names {', '.join(COORDINATES)}, "
                                  "integers >= 2")
     space = _space(bounds, fix)
+    obj = _Objective(task, alphas, weights, scheme, sigma, space)
     try:  # E at the reference init first: alpha or sigma the replica rejects is the caller's error
-        E_def = float(np.dot(weights, np.asarray(generalization_error(alphas, task, reference, scheme, sigma))))
+        E_def = obj.solve(reference)
     except (ParameterError, ParameterTypeError):
         raise
     except PTFTError:
         E_def = None
-    obj = _Objective(task, alphas, weights, scheme, sigma, space)
 
     # 1. global grid, along lines of lambda (warm-started sweeps)
     axes = _grid(space, grid)
