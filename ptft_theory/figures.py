@@ -565,7 +565,7 @@ def _advantage_map(opts, config_dir=None):
 
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
             "fig5_readout": functools.partial(figure5, name="fig5_readout"),
-            "advantage_map": lambda opts, config_dir=None: _advantage_map(opts, config_dir)}
+            "advantage_map": _advantage_map}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:
