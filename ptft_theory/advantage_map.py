@@ -15,10 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._io import savefig_atomic, write_csv_atomic
+from ._io import read_toml_config, savefig_atomic, write_csv_atomic
 from .config import Task
 from .sweep import code_fingerprint, run_sweep
 
+#: The recorded configs shipped with the package (a link to the checkout's validation/configs).
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 REGIMES = ("I", "II", "III", "IV")
 COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 FIELDS = ["overlap", "rho_pt", "rho_shared", "rho_new", "alpha", "scheme", "best_regime", "E_best", "E_I", "E_II",
@@ -63,8 +65,7 @@ def cell_row(cfg: dict, res: dict) -> list:
 
 def figure(opts, config_dir=None) -> list[Path]:
     """Build the map (the figures module's builder signature: RunOptions, config folder)."""
-    from .figures import load_config
-    cfg = load_config("advantage_map", opts.quick, config_dir)
+    cfg = read_toml_config(Path(config_dir or CONFIG_DIR) / "advantage_map.toml", opts.quick)
     code = code_hash()
     grid = {k: int(v) for k, v in cfg.get("grid", {}).items()}
     cells = [{"kind": "advice_cell", "code": code, "overlap": float(f), "alpha": float(a), "scheme": cfg["scheme"],

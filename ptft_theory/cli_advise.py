@@ -8,6 +8,7 @@ Errors follow :mod:`ptft_theory.cli`: one line on stderr, exit 2 for bad input.
 
 from __future__ import annotations
 
+import json
 import math
 
 from ._schemes import DEFAULT_SCHEME, Scheme
@@ -66,7 +67,6 @@ def _cmd_advise(args):
     from pathlib import Path
 
     from .advisor import best_init
-    from .cli import dump_json
     from .config import Task
     from .errors import ParameterError
     if len(args.alpha) > 1:
@@ -92,8 +92,8 @@ def _cmd_advise(args):
     if plot is not None:
         from .advisor_plot import plot_advice
         payload["plot"] = str(plot_advice(adv, plot))
-    if args.json:
-        print(dump_json(payload))
+    if args.json:  # Advice.to_dict() holds finite numbers or None only: strict JSON as it is
+        print(json.dumps(payload, indent=2, allow_nan=False))
         return
     print(format_advice(adv) + (f"\nplot: {payload['plot']}" if plot is not None else ""))
 

@@ -22,8 +22,11 @@ Prints one line per row; exits 1 when a check fails.
 """
 
 import argparse
+import csv
 import math
+import os
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -31,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from ptft_theory import Init, Task, error_sweep, ft_scales, implicit_bias_solution, make_teachers, relative_error, sample_data
-from ptft_theory._io import read_csv_rows, write_csv_atomic
 from ptft_theory.advantage_map import advice_cell, cell_task
 from ptft_theory.advisor import DEFAULT_BOUNDS, best_init
 from ptft_theory.errors import PTFTError
@@ -47,6 +49,26 @@ TASKS_A = [("no_overlap", Task(0.1, 0.0, 0.1), 0.2), ("identical", Task(0.1, 0.1
 TASKS_B = [("no_overlap", Task(0.1, 0.0, 0.1), 0.25), ("identical", Task(0.1, 0.1, 0.0), 0.08),
            ("half", Task(0.1, 0.05, 0.05), 0.2), ("fifth", Task(0.1, 0.02, 0.08), 0.2),
            ("subset", Task(0.1, 0.01, 0.0), 0.04)]
+
+
+def read_rows(path):
+    if not Path(path).exists():
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path, rows):
+    """The CSV written under a unique temporary name, then renamed (a killed run leaves no torn file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", newline="") as f:
+        w = csv.DictWriter(f, FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def row(part, name, task, alpha, what, advisor, reference, reference_se=None, n=None, ok=None, detail=""):
@@ -200,11 +222,11 @@ def main(argv=None):
     for part in args.parts:
         rows += {"a": part_a, "b": part_b, "c": part_c}[part](args.quick)
     # rows of the parts not run now are kept from the CSV (a rerun of one part updates only it)
-    kept = [r for r in read_csv_rows(args.out) if r["part"] not in args.parts]
+    kept = [r for r in read_rows(args.out) if r["part"] not in args.parts]
     rows = sorted(kept + rows, key=lambda r: r["part"])
     for r in kept:
         r["ok"] = {"True": True, "False": False}.get(r["ok"])
-    write_csv_atomic(Path(args.out), FIELDS, rows)
+    write_rows(args.out, rows)
     bad = [r for r in rows if r["ok"] is False]
     info = [r for r in rows if r["ok"] is None]
     print(f"{len(rows) - len(bad) - len(info)} checks pass, {len(bad)} fail, {len(info)} informational "
