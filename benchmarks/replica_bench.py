@@ -27,8 +27,9 @@ import numpy as np
 import scipy.optimize
 
 from ptft_theory import Init, Task, ft_scales, implicit_bias_solution, make_teachers, sample_data
-from ptft_theory.boundaries import level_crossing_alpha
-from ptft_theory.replica import _prox, coordinate_classes, generalization_error
+from ptft_theory.replica.boundaries import level_crossing_alpha
+from ptft_theory.replica import coordinate_classes, generalization_error
+from ptft_theory.replica.prox import prox
 
 TASK = Task(0.1, 0.05, 0.05)  # 5 classes: unused, PT-only, shared (equal, opposite), new
 INIT = Init(1e-2, 0.0, 0.1)
@@ -56,10 +57,10 @@ def mc_state_evolution(alpha, task, init, seed, budget_s, n_samples=2000, dampin
         x = bstar + tau * z
 
         def d1_minus_alpha(u):
-            return float(np.sum(w * _prox(x, np.exp(u), m, b0)[2].mean(axis=1))) - alpha
+            return float(np.sum(w * prox(x, np.exp(u), m, b0)[2].mean(axis=1))) - alpha
 
         zeta = np.exp(scipy.optimize.brentq(d1_minus_alpha, -30, 30, xtol=1e-10))
-        _, eta, _ = _prox(x, zeta, m, b0)
+        _, eta, _ = prox(x, zeta, m, b0)
         mse = float(np.sum(w * ((eta - bstar) ** 2).mean(axis=1)))
         tau2 = (1 - damping) * tau2 + damping * mse / alpha
         iterations += 1
@@ -109,7 +110,7 @@ def float64_part(mc_seeds):
 def high_precision_part():
     import mpmath
 
-    from ptft_theory import replica_mp
+    from ptft_theory.replica import mp_moments as replica_mp
     # The shared 2-core machine is noisy: interleave and keep the fastest of 5 (the first 30-digit
     # call also builds the cached Gauss-Legendre tables).
     t64, tmp = [], []
@@ -138,9 +139,9 @@ def high_precision_part():
 
 
 def certified_part(t_point):
-    """certify=True (ball arithmetic, ptft_theory.certify): one certified point and one certified
+    """certify=True (ball arithmetic, ptft_theory.replica.certify): one certified point and one certified
     level-crossing boundary at dps = 30, over the float64 point (only in the 'after' process)."""
-    from ptft_theory import replica_mp
+    from ptft_theory.replica import mp_moments as replica_mp
     if replica_mp.MOMENTS != "arb":
         return {}
     t0 = time.perf_counter()

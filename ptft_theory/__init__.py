@@ -9,19 +9,23 @@ minimiser of a Bregman divergence of the hyperbolic-entropy potential ``Q_k`` wi
 scale ``k`` set by what PT learned.
 
 Every formula is a sympy expression in :mod:`ptft_theory.symbolic`; numeric kernels are generated
-from it (:mod:`ptft_theory.codegen`).
+from it (:mod:`ptft_theory.codegen`).  The layout, one stage per folder: ``symbolic/`` -> ``codegen/``
+-> ``_generated/`` -> ``scales``, ``solver``, ``tasks``, ``regime``, ``simulate`` -> ``replica/`` ->
+``experiments/`` -> ``cli/``.
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
 from .advice import Advice
 from .advisor import best_init
-from .boundaries import BoundaryCurve, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
+from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
+                      level_crossing_alpha)
 from .config import Init, Task
 from .errors import ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
-from .replica import ReplicaError, ReplicaResult, error_sweep, generalization_error, rich_limit_threshold
+from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sweep, generalization_error,
+                      rich_limit_threshold)
 from .scales import ft_scales
-from .simulate import GFResult, SimulationError, simulate_gradient_flow
+from .simulate import AccurateOptions, GDOptions, GFResult, Mode, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
 from .tasks import Teachers, make_teachers, relative_error, sample_data
 
@@ -29,14 +33,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Advice",
+    "AccurateOptions",
     "BoundaryCurve",
+    "BoundaryKind",
     "BoundaryResult",
     "DEFAULT_SCHEME",
     "DEFAULT_THRESHOLDS",
     "ConvergenceError",
+    "GDOptions",
     "GFResult",
+    "HighPrecisionResult",
     "InfeasibleError",
     "Init",
+    "Mode",
     "PTFTError",
     "ParameterError",
     "ParameterTypeError",

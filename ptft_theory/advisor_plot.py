@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._io import savefig_atomic
+from .fileio import savefig_atomic
 from .config import Init
 from .errors import PTFTError
 from .regime import DEFAULT_THRESHOLDS, regime

@@ -6,6 +6,7 @@ standard contract keeps working::
 
     PTFTError
     +-- ParameterError (ValueError)      a parameter outside its valid range; the message names both
+    |   +-- BracketError                 a root bracket whose ends give no sign change
     +-- ParameterTypeError (TypeError)   a parameter of the wrong type
     +-- InfeasibleError (ValueError)     frozen coordinates leave X b = y without a solution
     +-- BackendUnavailableError (ValueError)  an optional dependency is not installed
@@ -24,6 +25,10 @@ class PTFTError(Exception):
 
 class ParameterError(PTFTError, ValueError):
     """A parameter outside its valid range; the message names the parameter, its value and the range."""
+
+
+class BracketError(ParameterError):
+    """A root bracket (``bracket=``) whose two ends give no sign change of the function."""
 
 
 class ParameterTypeError(PTFTError, TypeError):

@@ -4,6 +4,7 @@ The kernels are generated from ptft_theory.symbolic by ptft_theory.codegen; this
 imports them (torch lazily, so the numpy path never pays for it).
 """
 
+import enum
 import importlib
 
 from .errors import ParameterError
@@ -11,10 +12,18 @@ from .errors import ParameterError
 from ._generated import kernels_mpmath as mp  # noqa: F401  (re-exported)
 from ._generated import kernels_numpy as np  # noqa: F401
 
-BACKENDS = ("numpy", "torch", "mpmath")
+class KernelBackend(enum.StrEnum):
+    """The generated kernel modules (the plain strings work too)."""
+
+    NUMPY = "numpy"
+    TORCH = "torch"
+    MPMATH = "mpmath"
 
 
-def backend(name: str):
+BACKENDS = tuple(b.value for b in KernelBackend)
+
+
+def backend(name: KernelBackend | str):
     """The generated kernel module for ``name``; ValueError naming the valid backends otherwise."""
     if name not in BACKENDS:
         raise ParameterError(f"backend={name!r} is not a kernel backend; valid: {', '.join(BACKENDS)}")

@@ -196,7 +196,7 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
         return dataclasses.replace(r, beta=beta)
     K = kernels.np
     N, _ = X.shape
-    m = _minor_coefficient(k, b0)
+    m = minor_coefficient(k, b0)
     y_norm = _norm(y)
     X_abs, y_abs = np.abs(X), np.abs(y)
 
@@ -288,7 +288,7 @@ def _norm(v):
     return float(m * np.linalg.norm(v / m)) if m > 0 and np.isfinite(m) else float(n)
 
 
-def _minor_coefficient(k, b0):
+def minor_coefficient(k, b0):
     """``m = min(P, M)`` per coordinate; a frozen coordinate (k = b0 = 0) gets 0 (the quotient is 0/0)."""
     frozen = (k == 0) & (b0 == 0)
     with np.errstate(invalid="ignore", divide="ignore"):

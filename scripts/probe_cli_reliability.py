@@ -91,8 +91,8 @@ def item1_cache_key(p: Probe):
     code = """
 import json, sys
 from pathlib import Path
-import ptft_theory.figures as F
-from ptft_theory import sweep
+import ptft_theory.experiments.figures as F
+from ptft_theory.experiments import sweep
 keys = {}
 class Stop(Exception):
     pass
@@ -121,8 +121,8 @@ print(json.dumps(keys))
 
     base = keys()
     edits = [("_csrc/replica_moments.c", "out[1] = mse;", "out[1] = mse * (1 + 1e-3);"),
-             ("_generated/kernels_c.h", None, "\n/* probe */\n"), ("replica_panels.py", None, "\n# probe\n"),
-             ("replica_mp.py", None, "\n# probe\n"), ("_cmoments.py", None, "\n# probe\n"),
+             ("_generated/kernels_c.h", None, "\n/* probe */\n"), ("replica/panels.py", None, "\n# probe\n"),
+             ("replica/mp.py", None, "\n# probe\n"), ("replica/compiled.py", None, "\n# probe\n"),
              ("solver.py", None, "\n# probe\n"), ("tasks.py", None, "\n# probe\n")]
     for rel, old, new in edits:
         f = copy / "ptft_theory" / rel
@@ -195,7 +195,7 @@ def item6_installs(p: Probe):
              f"{len(new)} new paths in site-packages {new[:2]}" if new else r.stderr.strip()[-120:])
     # where would `ptft resnet run` write by default? (parse only: no data needed)
     code = ("import sys; from ptft_theory import cli; a = cli.build_parser().parse_args(['resnet', 'run', "
-            "'--config', 'x.toml']); from ptft_theory.resnet import cli as R; import inspect; "
+            "'--config', 'x.toml']); from ptft_theory.cli import resnet as R; import inspect; "
             "print(a.out); print(a.cache_dir or getattr(R, 'DEFAULT_CACHE', ''))")
     r = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, env=env,
                        cwd=work, timeout=120)
@@ -259,7 +259,7 @@ print(len(torn_files))
 import sys
 sys.path.insert(0, sys.argv[2])
 import slowpt
-from ptft_theory.sweep import run_sweep
+from ptft_theory.experiments.sweep import run_sweep
 run_sweep(slowpt.f, [{"x": i} for i in range(4)], sys.argv[1], workers=2, progress=False)
 """
     proc = subprocess.Popen([sys.executable, "-c", code, str(p.scratch / "c7c"), str(mod)], env=p.env)

@@ -22,7 +22,7 @@ from ptft_theory import (Init, InfeasibleError, ParameterError, ParameterTypeErr
                          relative_error, sample_data)
 from ptft_theory.advisor import DEFAULT_BOUNDS, REFERENCE_INIT
 from ptft_theory.errors import BackendUnavailableError
-from ptft_theory.replica import QUAD_E_FLOOR, QUAD_RTOL_MAX
+from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX
 
 from conftest import FULL
 

@@ -88,7 +88,9 @@ def test_arb_moments_match_mpmath_moments():
     """The arb evaluator and the pre-issue-16 mpmath evaluator, on the same panels and the same
     48-point rule, give the same moments to 1e-38 relative (both work at 42 digits: only rounding
     differs)."""
-    from ptft_theory.replica_mp import PointSolver, _MomentsMP, _MomentsMPLegacy
+    from ptft_theory.replica.mp import PointSolver
+    from ptft_theory.replica.mp_moments import ArbMoments as _MomentsMP
+    from ptft_theory.replica.mp_moments import MpmathMoments as _MomentsMPLegacy
     S = PointSolver(Task(0.1, 0.05, 0.05), Init(1e-2, 0.0, 0.1), "merged", 0.0, 30)
     S._start(0.4)
     with mpmath.workdps(S.wp):
@@ -129,7 +131,8 @@ def test_certified_dt_threshold_contains_integral_form(rho):
 def test_certified_dt_threshold_refuses_low_precision_and_bad_rho():
     """Too little working precision for the width asked is refused (never a wider interval labelled
     certified); the message says what to raise.  rho outside (0, 1) is a parameter error."""
-    from ptft_theory.certify import CertificationError, certified_rich_limit_threshold
+    from ptft_theory.errors import CertificationError
+    from ptft_theory.replica.certify import certified_rich_limit_threshold
     with pytest.raises(CertificationError, match="raise working_dps"):
         certified_rich_limit_threshold(0.1, 30, working_dps=25)
     with pytest.raises(ValueError, match="rho"):
@@ -176,7 +179,7 @@ def test_certified_point_contains_legacy_mpmath_50_digits(setting, monkeypatch):
     """The 50-digit E from the pre-issue-16 evaluator (pure mpmath kernels and arithmetic, mpmath's
     node tables) lies in the certified interval: an oracle sharing no arithmetic with arb (~10 s per
     setting: one setting by default, all with PTFT_FULL=1)."""
-    from ptft_theory import replica_mp
+    from ptft_theory.replica import mp as replica_mp
     init, scheme, sigma, alpha = setting
     p = generalization_error(alpha, MIXED, init, scheme, sigma, certify=True)
     monkeypatch.setattr(replica_mp, "MOMENTS", "mpmath")
@@ -188,7 +191,8 @@ def test_certified_point_refuses_wrong_box_and_low_precision():
     """A box that does not hold the solution (centre moved by 1e-20 relative, box 1e-35 wide) fails
     Krawczyk's test and is refused; so is a working precision too low for the width asked.  The
     messages say what to change."""
-    from ptft_theory.certify import CertificationError, certified_point
+    from ptft_theory.errors import CertificationError
+    from ptft_theory.replica.certify_point import certified_point
     init, scheme, sigma, alpha = POINT_SETTINGS[0]
     r = generalization_error(alpha, MIXED, init, scheme, sigma, dps=40)
     with mpmath.workdps(60):
@@ -204,7 +208,7 @@ def test_certified_level_crossing_contains_50_digit_root():
     """A certified level-crossing interval (dps = 30, width <= 1e-25 relative) contains the root found
     independently by the 50-digit secant on the panel path; a level the bracket does not cross is
     refused (no sign change: a ParameterError from the root finder, nothing labelled certified)."""
-    from ptft_theory.boundaries import level_crossing_alpha
+    from ptft_theory.replica.boundaries import level_crossing_alpha
     init = Init(1e-2, 0.0, 0.1)
     iv = level_crossing_alpha(0.25, MIXED, init, bracket=(0.2, 0.6), certify=True)
     ref = level_crossing_alpha(0.25, MIXED, init, bracket=(0.2, 0.6), dps=50)
@@ -216,7 +220,7 @@ def test_certified_level_crossing_contains_50_digit_root():
 def test_certified_equal_error_contains_50_digit_root():
     """The certified equal-error alpha of readout vs merged (regime IV init, the docstring example)
     contains the independent 50-digit root, width <= 1e-25 relative."""
-    from ptft_theory.boundaries import equal_error_alpha
+    from ptft_theory.replica.boundaries import equal_error_alpha
     kw = dict(scheme_a="readout", scheme_b="merged", bracket=(0.2, 0.3))
     iv = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), certify=True, **kw)
     ref = equal_error_alpha(MIXED, Init(0.01, -0.005, 0.1), dps=50, **kw)
@@ -246,7 +250,7 @@ def test_certified_l2_limit_closed_form():
     """Closed-form truth: at c = 1e14 the potential is l2 to O((A/k)^2) ~ 4e-27 (A^2 = 10, k ~ 2c), so
     E = 1 - alpha and the level-L crossing is alpha = 1 - L, both to 1e-25: the certified E interval
     and the certified crossing interval lie within 1e-25 of them (their widths are ~1e-38/1e-35)."""
-    from ptft_theory.boundaries import level_crossing_alpha
+    from ptft_theory.replica.boundaries import level_crossing_alpha
     init = Init(1e14)
     p = generalization_error(0.5, MIXED, init, certify=True)
     assert abs(p.E.lo - mpmath.mpf("0.5")) < 1e-25 and abs(p.E.hi - mpmath.mpf("0.5")) < 1e-25, str(p.E)

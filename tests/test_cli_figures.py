@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from ptft_theory import DEFAULT_SCHEME, Init, Task, ft_scales, regime
-from ptft_theory import cli, figures, sweep
+from ptft_theory import cli
+from ptft_theory.experiments import figures, sweep
 
 FULL = os.environ.get("PTFT_FULL") == "1"
 
@@ -104,14 +105,14 @@ def test_sweep_bad_arguments(tmp_path):
 def test_ray_backend_matches_local(tmp_path):
     """The figures' own point kind on a local Ray instance gives the same results as local processes.
 
-    Ray workers import functions by module, so the points run ``figures._point`` (installed package),
+    Ray workers import functions by module, so the points run ``figures.evaluate_point`` (installed package),
     not a test-local function.  Seeds come from the configs, so results must be bit-identical."""
     pytest.importorskip("ray", reason="Ray is not installed (optional extra: pip install 'ptft-theory[ray]')")
-    from ptft_theory import figures
+    from ptft_theory.experiments import figures
     configs = figures._sim_configs(40, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
                                    {"c_pt": 0.01, "lambda_pt": 0.0, "gamma_ft": 0.1}, "readout", [0.3, 0.6], 2, 0)
-    local = sweep.run_sweep(figures._point, configs, tmp_path / "a", progress=False)
-    remote = sweep.run_sweep(figures._point, configs, tmp_path / "b", backend="ray", progress=False)
+    local = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "a", progress=False)
+    remote = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "b", backend="ray", progress=False)
     assert remote == local and len({r["E"] for r in local}) == 4
 
 
@@ -165,7 +166,7 @@ def _count_sim_calls(monkeypatch, fail_after=None):
         calls.append(cfg)
         return real(cfg)
 
-    monkeypatch.setitem(figures._KINDS, "sim_error", counting)
+    monkeypatch.setitem(figures.POINT_KINDS, "sim_error", counting)
     return calls
 
 
@@ -264,10 +265,10 @@ def test_fig5_ordering_from_replica_numbers():
     """The paper's Fig. 5 claim, from the replica theory: I best without overlap, II best on the
     identical support, IV best on a subset of the PT features (mean error over the figure's alpha grid)."""
     if not figures.replica_available():
-        pytest.skip("replica solver (ptft_theory/replica.py) not merged into this checkout yet")
+        pytest.skip("replica solver (ptft_theory/replica/) not merged into this checkout yet")
     from ptft_theory.replica import generalization_error
     cfg = figures.load_config("fig5")
-    alphas = np.asarray(figures._alpha_grid(cfg["replica"]))
+    alphas = np.asarray(figures.alpha_grid(cfg["replica"]))
     if not FULL:
         alphas = alphas[::5]  # every 5th alpha of the figure's grid (10 of 50): same ranking, a fifth of the time
     curves = figures.fig5_curves(cfg)

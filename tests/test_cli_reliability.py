@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from ptft_theory import _cmoments, _io, cli, figures, sweep
+from ptft_theory import cli, fileio
+from ptft_theory.experiments import figures, sweep
+from ptft_theory.replica import compiled as _cmoments
 from ptft_theory.errors import ParameterError
 
 from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
 
 REPO = Path(__file__).resolve().parents[1]
-PKG = Path(figures.__file__).resolve().parent
+PKG = Path(fileio.__file__).resolve().parent  # the package root
 TASK = ["--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]
 
 
@@ -76,8 +78,8 @@ def test_code_fingerprint_covers_every_source_file(tmp_path):
     base = sweep.code_fingerprint(pkg)
     files = sweep.code_files(pkg)
     assert {f.suffix for f in files} == {".py", ".c", ".h"}
-    for must in ("_csrc/replica_moments.c", "_generated/kernels_c.h", "replica_panels.py", "replica_mp.py",
-                 "_cmoments.py", "solver.py", "replica.py", "figures.py"):
+    for must in ("_csrc/replica_moments.c", "_generated/kernels_c.h", "replica/panels.py", "replica/mp.py",
+                 "replica/compiled.py", "solver.py", "replica/curve.py", "experiments/figures.py", "constants.py"):
         assert pkg / must in files, must  # the files issue 12 found missing from the hand-written list
     for f in files:
         text = f.read_bytes()
@@ -106,7 +108,7 @@ def test_code_hash_of_replica_points_includes_the_compiled_library(monkeypatch):
 
 def test_resnet_runs_are_keyed_by_the_whole_package():
     """The ResNet run/PT-network key was a hand-written list (protocol, model, data): now computed."""
-    from ptft_theory.resnet import protocol
+    from ptft_theory.experiments.resnet import protocol
     assert protocol.code_hash() == sweep.code_fingerprint(PKG, distributions=("torch", "torchvision", "numpy"))
 
 
@@ -176,7 +178,7 @@ def test_defaults_never_point_inside_the_package():
     res = p.parse_args(["resnet", "run", "--config", "x.toml"])
     for path in (fig.out, res.out):
         assert not Path(path).is_absolute()  # relative to the current directory
-    from ptft_theory.resnet import cli as rcli
+    from ptft_theory.cli import resnet as rcli
     assert not Path(rcli.DEFAULT_OUT).is_absolute()
     assert figures.CONFIG_DIR.parent == PKG and (figures.CONFIG_DIR / "fig2.toml").is_file()
 
@@ -196,7 +198,7 @@ def test_figures_configs_option(tmp_path):
 
 
 def test_resnet_config_by_shipped_name():
-    from ptft_theory.resnet import cli as rcli
+    from ptft_theory.cli import resnet as rcli
     assert rcli.resolve_config("resnet_fig4_fashion_cpu") == rcli.CONFIG_DIR / "resnet_fig4_fashion_cpu.toml"
     assert rcli.resolve_config("resnet_fig4_fashion_cpu.toml").is_file()
     assert rcli.resolve_config("dir/nope.toml") == Path("dir/nope.toml")
@@ -257,7 +259,7 @@ def test_csv_writer_uses_unique_temporary_names(tmp_path):
     def writer(i):
         for _ in range(150):
             try:
-                _io.write_csv_atomic(tmp_path / "t.csv", ["a"], [[i]] * 20)
+                fileio.write_csv_atomic(tmp_path / "t.csv", ["a"], [[i]] * 20)
             except Exception as e:  # noqa: BLE001
                 errors.append(repr(e))
 
@@ -317,7 +319,7 @@ def _running(pid):
 def test_workers_die_with_a_killed_parent(tmp_path):
     """SIGKILL of the process driving a ``workers=2`` sweep: its workers (busy for 60 s) end within seconds."""
     (tmp_path / "slowpt.py").write_text("import time\n\ndef f(cfg):\n    time.sleep(60)\n    return {}\n")
-    code = ("import sys; sys.path.insert(0, sys.argv[2]); import slowpt; from ptft_theory.sweep import run_sweep; "
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); import slowpt; from ptft_theory.experiments.sweep import run_sweep; "
             "run_sweep(slowpt.f, [{'x': i} for i in range(4)], sys.argv[1], workers=2, progress=False)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "cache"), str(tmp_path)], env=_env(tmp_path))
     kids = []
@@ -448,8 +450,8 @@ def test_atomic_writes_get_the_umask_mode_not_mkstemp_0600(tmp_path):
     """Atomic writes go through a mkstemp file (0600); the result must have the mode a plain open()
     gives under the umask (review finding: every CSV, figure and cache file was owner-only)."""
     import os
-    from ptft_theory import sweep
-    from ptft_theory._io import write_csv_atomic
+    from ptft_theory.experiments import sweep
+    from ptft_theory.fileio import write_csv_atomic
     umask = os.umask(0o022)
     os.umask(umask)
     want = 0o666 & ~umask

@@ -145,6 +145,23 @@ def test_gd_step_cap_reports_non_convergence():
     assert not r.converged.any()
 
 
+def test_option_records_run_as_the_keywords():
+    """``options=GDOptions(...)`` / ``AccurateOptions(...)`` are the mode keywords grouped: the same run
+    bit for bit (same code path, same arithmetic); a ``mode`` that contradicts them is a ParameterError,
+    and the enum ``Mode.GD`` works where ``"gd"`` does."""
+    from ptft_theory import AccurateOptions, GDOptions, Mode, ParameterError
+    Xp, yp, Xf, yf = _problem(5, 10, 7, 5)
+    kw = simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, mode="gd", max_steps=50, raise_on_failure=False)
+    rec = simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, options=GDOptions(max_steps=50), raise_on_failure=False)
+    enum = simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, mode=Mode.GD, max_steps=50, raise_on_failure=False)
+    assert np.array_equal(kw.ft.beta, rec.ft.beta) and np.array_equal(kw.ft.beta, enum.ft.beta)
+    assert (kw.ft.steps, rec.ft.steps) == (50, 50)
+    with pytest.raises(ParameterError, match="mode='accurate' contradicts options"):
+        simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, mode="accurate", options=GDOptions())
+    with pytest.raises(ParameterError, match="residual_tol"):
+        simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, 0.0, 0.1, options=AccurateOptions(residual_tol=2.0))
+
+
 def test_frozen_saddle_is_reported():
     from ptft_theory import InfeasibleError
     Xp, yp, Xf, yf = _problem(5, 8, 6, 4)

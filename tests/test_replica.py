@@ -160,10 +160,11 @@ def test_newton_jacobian_matches_finite_differences(init, scheme):
     quadrature moments: central differences with relative step 1e-6 agree to ~1e-6 (their
     truncation error is O(h^2 * third derivative) and rounding ~eps/h ~ 1e-10)."""
     from ptft_theory import replica
+    from ptft_theory.replica import hermite
     cls = replica.coordinate_classes(MIXED, init, scheme)
     r = generalization_error(0.4, MIXED, init, scheme)
     tau, zeta = float(r.tau[0]), float(r.zeta[0])
-    mom = replica._Moments(cls, replica.QUAD_NODES)
+    mom = hermite.HermiteMoments(cls, replica.QUAD_NODES)
     _, _, (dd1_dt, dd1_dz, dmse_dt, dmse_dz) = mom(tau, zeta, jac=True)
     h = 1e-6
     fd = []
@@ -186,29 +187,32 @@ def test_newton_path_agrees_with_bracketed_roots(init, monkeypatch):
     warm-started along a curve; nested bracketed 1-D roots, cold) give the same E.  Both stop at
     |F| <= 1e-10, so E agrees to ~1e-9 relative."""
     from ptft_theory import replica
-    monkeypatch.setattr(replica, "QUAD_DOUBLINGS", 0)  # same nodes on both sides: no doubling,
-    monkeypatch.setattr(replica, "QUAD_RTOL_MAX", 1.0)  # no panel fallback, whatever the estimate
-    monkeypatch.setattr(replica, "_panel_point", _disabled)
+    from ptft_theory.replica import curve, fixed_point
+    monkeypatch.setattr(curve, "QUAD_DOUBLINGS", 0)  # same nodes on both sides: no doubling,
+    monkeypatch.setattr(curve, "QUAD_RTOL_MAX", 1.0)  # no panel fallback, whatever the estimate
+    monkeypatch.setattr(curve, "_panel_point", _disabled)
     alphas = np.array([0.15, 0.35, 0.6, 0.85])
     E = generalization_error(alphas, MIXED, init, "readout").E
     cls = replica.coordinate_classes(MIXED, init, "readout")
     for a, e in zip(alphas, E):
-        _, _, mse = replica._solve_point_bracketed(cls, a, 0.0, replica.QUAD_NODES, None)
+        _, _, mse = fixed_point.solve_point_bracketed(cls, a, 0.0, replica.QUAD_NODES, None)
         assert abs(mse / cls.signal_power - e) <= 1e-9 * max(e, 1e-3)
 
 
 @pytest.mark.parametrize("init,scheme", [(Init(1e-4), "readout"), (Init(1e-2, -0.5e-2, 0.1), "readout"),
                                          (Init(1e-3, 0.9e-3, 0.05), "merged"), (Init(1e3, 0.0, 1.0), "merged")])
 def test_compiled_moments_match_numpy(init, scheme):
-    """The compiled moments (C printed from the same sympy expressions, ptft_theory._cmoments) and the
+    """The compiled moments (C printed from the same sympy expressions, ptft_theory.replica.compiled) and the
     numpy path agree on E[eta'], E[(eta - beta*)^2] and the Jacobian, cold and warm-started.  Both
     stop the prox at 16 eps of the residual's terms and sum in a different order: 1e-11 relative, or
     1e-13 absolute for sums whose O(1) terms cancel (d E[eta']/d tau of a nearly linear eta is ~1e-15)."""
-    from ptft_theory import _cmoments, replica
+    from ptft_theory import replica
+    from ptft_theory.replica import compiled as _cmoments
+    from ptft_theory.replica import hermite
     if _cmoments.library() is None:
         pytest.skip("no C compiler here: the numpy path is the only one")
     cls = replica.coordinate_classes(MIXED, init, scheme)
-    c_mom, np_mom = replica._Moments(cls, 81), replica._Moments(cls, 81, compiled=False)
+    c_mom, np_mom = hermite.HermiteMoments(cls, 81), hermite.HermiteMoments(cls, 81, compiled=False)
     assert c_mom.lib is not None and np_mom.lib is None
     for tau, zeta in ((0.5, 0.3), (0.52, 0.29), (0.05, 1e-3), (3.0, 20.0)):  # the 2nd and 4th start warm
         a, b = c_mom(tau, zeta, jac=True), np_mom(tau, zeta, jac=True)
@@ -216,12 +220,16 @@ def test_compiled_moments_match_numpy(init, scheme):
 
 
 def test_numpy_fallback_when_no_compiler(monkeypatch):
-    """Without a compiler the solver runs on numpy and gives the same E (to the solver tolerance)."""
-    from ptft_theory import _cmoments
-    r_c = generalization_error([0.2, 0.5], MIXED, Init(1e-2, 0.0, 0.1))
+    """Without a compiler the solver runs on numpy and gives the same E (to the solver tolerance), and
+    each result says which path ran (``backend``) and which quadrature solved each alpha (``rule``)."""
+    from ptft_theory.replica import compiled as _cmoments
+    have_c = _cmoments.library() is not None
+    r_c = generalization_error([0.2, 0.5, 1.2], MIXED, Init(1e-2, 0.0, 0.1))
     monkeypatch.setattr(_cmoments, "library", lambda: None)
-    r_np = generalization_error([0.2, 0.5], MIXED, Init(1e-2, 0.0, 0.1))
+    r_np = generalization_error([0.2, 0.5, 1.2], MIXED, Init(1e-2, 0.0, 0.1))
     np.testing.assert_allclose(r_np.E, r_c.E, rtol=1e-9)
+    assert (r_c.backend, r_np.backend) == ("c" if have_c else "numpy", "numpy")
+    assert list(r_c.rule) == list(r_np.rule) == ["hermite", "hermite", "closed_form"]
 
 
 def test_noisy_overdetermined_is_least_squares():
@@ -286,11 +294,13 @@ def test_cold_points_agree_with_the_curve(init, scheme, sigma):
 
 @pytest.mark.parametrize("sigma", [0.0, 0.05])
 def test_compiled_newton_matches_python(sigma):
-    """The compiled damped Newton on the fixed point (``_Moments.newton``) and the Python one
-    (``_newton_point_py``) reach the same (tau, zeta, MSE) on the same moments, from a hint a factor
+    """The compiled damped Newton on the fixed point (``HermiteMoments.newton``) and the Python one
+    (``newton_point_py``) reach the same (tau, zeta, MSE) on the same moments, from a hint a factor
     1.5 off and from near the root.  Both stop at |F| < 1e-13 or a step below 1e-15 (log
     units); the prox warm starts differ (first-order moves), so agreement is to ~1e-12, not bitwise."""
-    from ptft_theory import _cmoments, replica
+    from ptft_theory import replica
+    from ptft_theory.replica import compiled as _cmoments
+    from ptft_theory.replica import fixed_point, hermite
     if _cmoments.library() is None:
         pytest.skip("no C compiler here: the Python Newton is the only one")
     init = Init(1e-2, 0.0, 0.1)
@@ -299,8 +309,8 @@ def test_compiled_newton_matches_python(sigma):
         ref = generalization_error(alpha, MIXED, init, sigma=sigma)
         root = (float(ref.tau[0]), float(ref.zeta[0]))
         for hint in ((1.5 * root[0], root[1] / 1.5), (root[0] * (1 + 1e-6), root[1])):
-            c = replica._Moments(cls, replica.QUAD_NODES).newton(alpha, sigma, hint, 60)
-            p = replica._newton_point_py(replica._Moments(cls, replica.QUAD_NODES), alpha, sigma, hint)
+            c = hermite.HermiteMoments(cls, replica.QUAD_NODES).newton(alpha, sigma, hint, 60)
+            p = fixed_point.newton_point_py(hermite.HermiteMoments(cls, replica.QUAD_NODES), alpha, sigma, hint)
             assert c is not None and p is not None
             np.testing.assert_allclose(c, p, rtol=1e-12)
 
@@ -313,7 +323,7 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, saying why.
     A single cold point further out (alpha = 0.98), where the cold start fails, is reached by
     continuation from alpha/2 and agrees with the curve through it."""
-    from ptft_theory import replica, replica_panels
+    from ptft_theory.replica import curve as curve_mod
     task = Task(0.194, 0.122, 0.2)
     init = Init(2.5e-3, -4.9e-4, 0.0)
     sigma = 0.0318  # a readout case (the scheme the fallback was found and measured on)
@@ -321,14 +331,15 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     ref = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, scheme="readout", dps=20)
     np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
     assert np.all(r.quad_error <= 1e-12)
+    assert "panels" in list(r.rule) and (ref.backend, ref.rule) == ("mpmath", "panels")
 
     single = generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
     curve = generalization_error([0.5, 0.98], task, init, sigma=sigma, scheme="readout")
     assert abs(float(single) - curve.E[1]) <= 1e-12 * curve.E[1]
     with monkeypatch.context() as mp:  # the cold start alone does fail there
-        mp.setattr(replica, "_by_continuation", _disabled)
+        mp.setattr(curve_mod, "_by_continuation", _disabled)
         with pytest.raises(ReplicaError):
             generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
-    monkeypatch.setattr(replica_panels, "solve_point", _disabled)
+    monkeypatch.setattr(curve_mod, "panel_solve_point", _disabled)
     with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
         generalization_error(0.85, task, init, sigma=sigma, scheme="readout")

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from ptft_theory import Init, Task
-from ptft_theory.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+from ptft_theory.replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
 from ptft_theory.replica import ReplicaError, generalization_error, rich_limit_threshold
 
 FULL = os.environ.get("PTFT_FULL") == "1"
@@ -189,7 +189,7 @@ def test_boundary_curve_warm_starts_and_errors():
 
 @pytest.mark.skipif(not FULL, reason="~15 s: PTFT_FULL=1")
 def test_boundaries_docstring_examples():
-    import ptft_theory.boundaries as B
+    import ptft_theory.replica.boundaries as B
     result = doctest.testmod(B, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
 
@@ -230,7 +230,7 @@ def test_cli_curve_dps_digits_as_strings():
 
 
 def test_cli_solver_failure_is_one_line_exit_1(monkeypatch):
-    import ptft_theory.boundaries as B
+    import ptft_theory.replica.boundaries as B
 
     def fail(*a, **k):
         raise ReplicaError("high-precision secant did not converge (test)")

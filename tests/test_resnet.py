@@ -12,10 +12,10 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from ptft_theory import cli  # noqa: E402
-from ptft_theory.resnet import data as D  # noqa: E402
-from ptft_theory.resnet.model import (KAPPA_MODULES, build_resnet18, features, module_norms,  # noqa: E402
+from ptft_theory.experiments.resnet import data as D  # noqa: E402
+from ptft_theory.experiments.resnet.model import (KAPPA_MODULES, build_resnet18, features, module_norms,  # noqa: E402
                                       reset_readout, scale_network)
-from ptft_theory.resnet.protocol import Protocol, linear_cka, run_one, train  # noqa: E402
+from ptft_theory.experiments.resnet.protocol import Protocol, linear_cka, run_one, train  # noqa: E402
 
 
 from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)
@@ -278,7 +278,7 @@ def test_cli_run_resume_figure_and_errors(cifar_root, tmp_path):
 
 
 def test_shipped_configs_are_valid():
-    from ptft_theory.resnet.cli import load_config, run_configs
+    from ptft_theory.cli.resnet import load_config, run_configs
     folder = Path(__file__).resolve().parent.parent / "validation" / "configs"
     names = sorted(p.name for p in folder.glob("resnet_*.toml"))
     assert "resnet_fig4_fashion_cpu.toml" in names and "resnet_fig4_cifar100_gpu.toml" in names

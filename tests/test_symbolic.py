@@ -4,7 +4,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from ptft_theory.symbolic import dynamics, ft_maps, potential, regimes
+from ptft_theory.symbolic import design_checks, dynamics, ft_maps, potential, regimes
 from ptft_theory.symbolic import symbols as S
 
 
@@ -53,18 +53,18 @@ def test_bregman_divergence_zero_and_flat_at_b0():
 
 @pytest.mark.parametrize("scheme", ["merged", "readout"])
 def test_ft_maps_confirm_design(scheme):
-    verdicts = ft_maps.compare_with_design(scheme)
+    verdicts = design_checks.compare_with_design(scheme)
     assert set(verdicts.values()) <= {"symbolic", "numeric-50-digits"}, verdicts
 
 
 def test_merged_scale_is_proven_symbolically():
-    assert ft_maps.compare_with_design("merged") == {"k^2": "symbolic", "b0": "symbolic"}
+    assert design_checks.compare_with_design("merged") == {"k^2": "symbolic", "b0": "symbolic"}
 
 
 def test_positive_roots_of_first_layers_are_wrong_for_negative_lambda():
     # docs/design.md: taking |a+-| is off by up to ~80%; the signed derivation must differ there.
     good, _ = ft_maps.ft_scale_and_start("readout")
-    bad = ft_maps.wrong_readout_k()
+    bad = design_checks.wrong_readout_k()
     args = (S.beta_pt, S.c_pt, S.lambda_pt, S.gamma_ft)
     fg, fb = sp.lambdify(args, good, "mpmath"), sp.lambdify(args, bad, "mpmath")
     with mpmath.workdps(30):

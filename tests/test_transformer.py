@@ -11,12 +11,12 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from ptft_theory.errors import ParameterError  # noqa: E402
-from ptft_theory.sweep import run_sweep  # noqa: E402
-from ptft_theory.transformer import cli as tcli  # noqa: E402
-from ptft_theory.transformer import tasks as T  # noqa: E402
-from ptft_theory.transformer.model import (build_transformer, kappa_modules, module_norms,  # noqa: E402
+from ptft_theory.experiments.sweep import run_sweep  # noqa: E402
+from ptft_theory.cli import transformer as tcli  # noqa: E402
+from ptft_theory.experiments.transformer import tasks as T  # noqa: E402
+from ptft_theory.experiments.transformer.model import (build_transformer, kappa_modules, module_norms,  # noqa: E402
                                            reset_readout, scale_network)
-from ptft_theory.transformer.protocol import Protocol, pools, run_one, train  # noqa: E402
+from ptft_theory.experiments.transformer.protocol import Protocol, pools, run_one, train  # noqa: E402
 
 from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)
 
@@ -244,7 +244,7 @@ def test_evidence_table_finds_constructed_effects():
     0.01: resolved in every cell), richness does not depend on anything but the seed (resolved in
     none: paired differences are exactly 0, SE 0).  20 seeds: a noise-only cell is then resolved
     with probability ~5%, so at most one of the four kappa / gamma_ft accuracy cells (P(>= 2) ~1%)."""
-    from ptft_theory.transformer.evidence import paired_effects, summary, versus_scratch
+    from ptft_theory.experiments.transformer.evidence import paired_effects, summary, versus_scratch
     rng = np.random.default_rng(0)
     rows = []
     base = {"c_pt": 1.0, "kappa": 1.0, "gamma_ft": 1.0}

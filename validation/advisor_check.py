@@ -34,10 +34,10 @@ from pathlib import Path
 import numpy as np
 
 from ptft_theory import Init, Task, error_sweep, ft_scales, implicit_bias_solution, make_teachers, relative_error, sample_data
-from ptft_theory.advantage_map import advice_cell, cell_task
+from ptft_theory.experiments.advantage_map import advice_cell, cell_task
 from ptft_theory.advisor import DEFAULT_BOUNDS, best_init
 from ptft_theory.errors import PTFTError
-from ptft_theory.replica import QUAD_E_FLOOR, QUAD_RTOL_MAX, generalization_error
+from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX, generalization_error
 
 ROOT = Path(__file__).resolve().parent
 FIELDS = ["part", "name", "rho_pt", "rho_shared", "rho_new", "alpha", "what", "advisor", "reference", "reference_se",

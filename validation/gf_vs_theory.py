@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ptft_theory._io import read_csv_rows, write_csv_atomic
+from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 from ptft_theory import Task, ft_scales, implicit_bias_solution, make_teachers, sample_data, simulate_gradient_flow
 
 FIELDS = ["case", "scheme", "c_pt", "lambda_pt", "gamma_ft", "D", "n_pt", "n_ft", "seed",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ptft_theory._io import read_csv_rows, write_csv_atomic
+from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 from ptft_theory import (Init, Task, ft_scales, implicit_bias_solution, make_teachers, regime, relative_error,
                          sample_data)
 

@@ -11,8 +11,8 @@ prints the Markdown tables quoted in docs/results.md.
 import argparse
 from pathlib import Path
 
-from ptft_theory._io import read_csv_rows, write_csv_atomic
-from ptft_theory.transformer.evidence import markdown, markdown_versus_scratch, paired_effects, versus_scratch
+from ptft_theory.fileio import read_csv_rows, write_csv_atomic
+from ptft_theory.experiments.transformer.evidence import markdown, markdown_versus_scratch, paired_effects, versus_scratch
 
 DEFAULT = Path(__file__).resolve().parent / "results" / "transformer" / "transformer_modp_cpu.csv"
 FIELDS = ["ft_op", "lever", "metric", "n_ft", "lo", "hi", "n", "diff", "se", "resolved", "mean_lo", "mean_base", "mean_hi"]

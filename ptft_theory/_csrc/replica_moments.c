@@ -1,20 +1,19 @@
 /* Replica moments E[eta'], E[(eta - beta*)^2], their (tau, zeta) derivatives, and the damped Newton
    on the fixed point, compiled.
 
-   The same algorithms as ptft_theory.replica._prox / _Moments / _newton_point (numpy and Python),
+   The same algorithms as ptft_theory.replica.prox / hermite.HermiteMoments / fixed_point.newton_point
+   (numpy and Python),
    element by element: the prox point s solves zeta s + b(s) - x = 0 by Newton safeguarded by a
    bracket (bisection when Newton leaves it or stops shrinking its steps), from a warm start; the
    fixed point F(log tau, log zeta) = 0 by damped Newton with backtracking.  Every formula comes from
-   the generated kernels_c.h; this file holds only the algorithms.  Loaded by ptft_theory._cmoments.
+   the generated kernels_c.h; this file holds only the algorithms.  Loaded by ptft_theory.replica.compiled.
 */
 #include <float.h>
 #include <math.h>
 #include "kernels_c.h"
 
-#define S_MAX 350.0
-/* replica.NEWTON_ACCEPT_RESIDUAL: a Newton step du <= 1e-6 is taken unevaluated when the residual it
-   leaves, K |du|^2 (K = |F| / |du_prev|^2 observed on the last full step), is below this */
-#define NEWTON_ACCEPT_RESIDUAL 1e-15
+/* S_MAX and NEWTON_ACCEPT_RESIDUAL come from kernels_c.h, generated from ptft_theory.constants
+   (one source with the Python path). */
 
 /* Prox point of one element; returns 0 on success.  Cold (s0 NaN): a verified bracket first.
    Warm: Newton from s0 inside [-S_MAX, S_MAX], the bracket built from the residual's signs on the

@@ -7,6 +7,10 @@
 #define PTFT_KERNELS_C_H
 #include <math.h>
 
+/* Numerical constants shared with the Python path (ptft_theory.constants.C_CONSTANTS). */
+#define S_MAX 350.0
+#define NEWTON_ACCEPT_RESIDUAL 1e-15
+
 /* b(w) = 2 m sinh 2w + b0 exp(2 sign(b0) w), cancellation-free.  Source: ptft_theory.symbolic.potential.beta_of_s_stable */
 static inline double ptft_beta_of_s_stable(double w, double m, double b0) {
     const double x0 = 2*w;

@@ -1,5 +1,5 @@
 """The replica moments as integrals in the mirror variable s, and their (tau, zeta) derivatives,
-for the certified path (ptft_theory.certify; DESIGN.md section 3.2).
+for the certified path (ptft_theory.replica.certify; docs/design.md section 3.2).
 
 With ``x = beta* + tau z`` and the prox point ``s`` solving ``r(s) = zeta s + b(s) - x = 0``
 (``prox_residual_in_mirror_variable``), ``z(s) = r(s)/tau`` is increasing with
@@ -9,7 +9,7 @@ With ``x = beta* + tau z`` and the prox point ``s`` solving ``r(s) = zeta s + b(
 
 every factor entire in s.  The integrands below are these, with ``x`` standing for beta*; their
 derivatives in tau and zeta at fixed s give the Jacobian of the fixed-point map (differentiation
-under the integral; the truncated tails are bounded separately, see ptft_theory.certify).
+under the integral; the truncated tails are bounded separately, see ptft_theory.replica.certify).
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def scale_and_start_from_PM():
     return sp.simplify(k_expr), sp.simplify(sol[b0])
 
 
-def _same(e1, e2):
+def same_expression(e1, e2):
     """True when sympy proves ``e1 == e2`` (compared in exponential form)."""
     e = (e1 - e2).rewrite(sp.exp)
     # Factor under square roots so that sqrt((P + M)^2) -> P + M for nonnegative P, M.
@@ -60,7 +60,7 @@ def beta_of_s_in_k_b0():
     form = r * sp.sinh(2 * s) + b0 * sp.cosh(2 * s)
     # Check: with (k, b0) from (P, M), the form reproduces P e^{2s} - M e^{-2s}.
     back = form.subs({k: k_expr, b0: b0_expr})
-    if not _same(back, P_sym * sp.exp(2 * s) - M_sym * sp.exp(-2 * s)):
+    if not same_expression(back, P_sym * sp.exp(2 * s) - M_sym * sp.exp(-2 * s)):
         raise AssertionError("(k, b0) form of beta(s) does not reproduce P e^{2s} - M e^{-2s}")
     return form
 
@@ -71,7 +71,7 @@ def beta_of_s_sinh_form():
     kp = sp.Symbol("kp", positive=True)
     lhs = sp.expand_trig(expr.subs(k, kp))
     lhs = lhs.subs(sp.cosh(sp.asinh(b0 / kp)), sp.sqrt(1 + b0**2 / kp**2))
-    if not _same(lhs, beta_of_s_in_k_b0().subs(k, kp)):
+    if not same_expression(lhs, beta_of_s_in_k_b0().subs(k, kp)):
         raise AssertionError("sinh form of beta(s) does not match the (k, b0) form")
     return expr
 
@@ -171,7 +171,7 @@ def dual_primal_map():
 def dual_primal_map_derivative():
     """``db/dw``; equals ``2 sqrt(k^2 + b(w)^2) >= 0`` (checked), so the dual is convex."""
     d = sp.diff(dual_primal_map(), w)
-    if not _same(d**2, 4 * (k**2 + dual_primal_map() ** 2)):
+    if not same_expression(d**2, 4 * (k**2 + dual_primal_map() ** 2)):
         raise AssertionError("db/dw != 2 sqrt(k^2 + b^2)")
     return d
 
@@ -180,7 +180,7 @@ def dual_potential():
     """``G(w) = int_0^w b(w') dw'``, printed as ``sqrt(k^2+b0^2) sinh(w)^2 + b0 sinh(2w)/2``."""
     G = sp.integrate(dual_primal_map().subs(w, t), (t, 0, w))
     stable = sp.sqrt(k**2 + b0**2) * sp.sinh(w) ** 2 + b0 * sp.sinh(2 * w) / 2
-    if not _same(G, stable):
+    if not same_expression(G, stable):
         raise AssertionError("stable form of the dual potential differs from its integral")
     return stable
 
@@ -219,7 +219,7 @@ def beta_of_s_stable():
     bp = sp.Symbol("bp", positive=True)
     for sgn in (1, -1):
         lhs = expr.subs(m_sym, minor_coefficient()).subs(b0, sgn * bp)
-        if not _same(lhs, beta_of_s_in_k_b0().subs(s, w).subs(b0, sgn * bp)):
+        if not same_expression(lhs, beta_of_s_in_k_b0().subs(s, w).subs(b0, sgn * bp)):
             raise AssertionError("stable beta(s) form differs from the (k, b0) form")
     return expr
 
@@ -229,7 +229,7 @@ def beta_of_s_stable_derivative():
     d = 4 * m_sym * sp.cosh(2 * w) + 2 * sp.Abs(b0) * sp.exp(2 * sp.sign(b0) * w)
     bp = sp.Symbol("bp", positive=True)
     for sgn in (1, -1):
-        if not _same(d.subs(b0, sgn * bp), sp.diff(beta_of_s_stable(), w).subs(b0, sgn * bp)):
+        if not same_expression(d.subs(b0, sgn * bp), sp.diff(beta_of_s_stable(), w).subs(b0, sgn * bp)):
             raise AssertionError("derivative of the stable beta(s) form is off")
     return d
 
@@ -240,7 +240,7 @@ def dual_potential_stable():
     bp = sp.Symbol("bp", positive=True)
     for sgn in (1, -1):
         integral = sp.integrate(beta_of_s_stable().subs(b0, sgn * bp).subs(w, t), (t, 0, w))
-        if not _same(G.subs(b0, sgn * bp), integral):
+        if not same_expression(G.subs(b0, sgn * bp), integral):
             raise AssertionError("stable dual potential differs from the integral of b(w)")
     return G
 

@@ -19,7 +19,7 @@ with E over z and the coordinate classes; ``E_gen = E[(eta - beta*)^2] / E[beta*
 
 import sympy as sp
 
-from .potential import _same, beta_of_s_stable, beta_of_s_stable_derivative
+from .potential import same_expression, beta_of_s_stable, beta_of_s_stable_derivative
 from .symbols import b, b0, k, w
 
 x = sp.Symbol("x", real=True)
@@ -54,7 +54,7 @@ def eta_prime():
     db = beta_of_s_stable_derivative()
     bp = sp.Symbol("bp", positive=True)
     for sgn in (1, -1):  # d res / ds == zeta + b'(s), written with the stable derivative
-        if not _same(sp.diff(res, w).subs(b0, sgn * bp), (zeta + db).subs(b0, sgn * bp)):
+        if not same_expression(sp.diff(res, w).subs(b0, sgn * bp), (zeta + db).subs(b0, sgn * bp)):
             raise AssertionError("d/ds of the prox residual is not zeta + b'(s)")
     ds_dx = -sp.diff(res, x) / (zeta + db)
     return db * ds_dx

@@ -1,0 +1,5 @@
+"""``python -m ptft_theory.cli``: the ``ptft`` command."""
+
+from . import main
+
+raise SystemExit(main())

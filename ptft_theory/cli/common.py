@@ -1,0 +1,116 @@
+"""Shared pieces of the ``ptft`` commands: the parser class, strict JSON output, common arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+
+import numpy as np
+
+from .._schemes import DEFAULT_SCHEME, Scheme
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+JSON_NULL_NOTE = "--json numbers that are not finite (e.g. E_dB of a zero error = -inf) are null"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the project's error contract: one line on stderr, exit code 2.
+
+    Also accepts negative numbers in scientific notation as values (``--lambda-pt -1e-3``).
+    """
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def emit(args, payload: dict, text: str):
+    if getattr(args, "json", False):
+        print(dump_json(payload))
+    else:
+        print(text)
+
+
+def json_safe(x):
+    """``x`` with numpy values made plain and every non-finite float replaced by None (JSON null)."""
+    if isinstance(x, dict):
+        return {str(k): json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return json_safe(x.tolist())
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    if x is None or isinstance(x, str):
+        return x
+    return str(x)  # mpmath numbers, paths, ...
+
+
+def dump_json(payload) -> str:
+    """Strict JSON text of ``payload`` (never NaN/Infinity: they become null, see :func:`json_safe`)."""
+    return json.dumps(json_safe(payload), indent=2, allow_nan=False)
+
+
+def nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: an integer >= 0") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: an integer >= 0")
+    return v
+
+
+_DEVICE = re.compile(r"^(cpu|auto|cuda(:\d+)?)$")
+
+
+def device_arg(text: str) -> str:
+    """argparse type of ``--device``: cpu, auto, cuda or cuda:N."""
+    if not _DEVICE.match(text):
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}; valid: cpu, auto, cuda, cuda:N")
+    return text
+
+
+def add_init(p, gamma=True):
+    p.add_argument("--c-pt", type=float, required=True, help="absolute PT scale c_PT > 0")
+    p.add_argument("--lambda-pt", type=float, default=0.0, help="relative PT scale, |lambda_PT| <= c_PT (default 0)")
+    if gamma:
+        p.add_argument("--gamma-ft", type=float, default=0.0, help="FT readout scale gamma_FT >= 0 (default 0)")
+
+
+def add_task(p):
+    p.add_argument("--rho-pt", type=float, required=True, help="PT teacher density in [0, 1]")
+    p.add_argument("--rho-shared", type=float, required=True, help="FT density inside the PT support, <= rho_pt")
+    p.add_argument("--rho-new", type=float, required=True, help="FT density outside the PT support, <= 1 - rho_pt")
+    p.add_argument("--amp-pt", type=float, default=None, help="PT entry magnitude (default 1/sqrt(rho_pt))")
+    p.add_argument("--amp-ft", type=float, default=None, help="FT entry magnitude (default 1/sqrt(rho_ft))")
+
+
+def add_scheme(p):
+    p.add_argument("--scheme", choices=[s.value for s in Scheme], default=DEFAULT_SCHEME.value,
+                   help=f"FT re-initialisation scheme (default {DEFAULT_SCHEME.value})")
+
+
+def task_from_args(args):
+    from ..config import Task
+    return Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
+
+
+def init_from_args(args):
+    from ..config import Init
+    return Init(args.c_pt, args.lambda_pt, getattr(args, "gamma_ft", 0.0))
+
+
+def mpmath_str(x):
+    import mpmath
+    return mpmath.nstr(mpmath.mpf(x), 3)

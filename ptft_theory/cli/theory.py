@@ -1,0 +1,264 @@
+"""``ptft derive|scales|regime|simulate|curve|boundary``: the theory commands."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from .._schemes import DEFAULT_SCHEME, Scheme
+from .common import (Parser, add_init, add_scheme, add_task, device_arg, emit, init_from_args, mpmath_str,
+                     nonneg_int, task_from_args)
+
+# --------------------------------------------------------------------------------- subcommands
+def register_derive(sub):
+    p = sub.add_parser("derive", help="print the symbolic results (text or LaTeX)",
+                       description="Print the derived formulas of the symbolic layer.",
+                       epilog="example: ptft derive --what ft-scales --latex")
+    p.add_argument("--what", choices=["potential", "ft-scales", "regimes", "all"], default="all")
+    p.add_argument("--latex", action="store_true", help="LaTeX instead of pretty text")
+    p.set_defaults(func=_cmd_derive)
+
+
+def _cmd_derive(args):
+    import sympy as sp
+
+    from ..symbolic import ft_maps, potential, regimes
+    items = []
+    if args.what in ("potential", "all"):
+        items += [("Q_k(b)", potential.potential()), ("Q_k'(b)", potential.potential_derivative()),
+                  ("D_k(b, b0)", potential.bregman_divergence()), ("beta(s)", potential.beta_of_s_in_k_b0())]
+    if args.what in ("ft-scales", "all"):
+        for scheme in ("merged", "readout"):
+            k, b0 = ft_maps.ft_scale_and_start(scheme)
+            items += [(f"k [{scheme}]", k), (f"b0 [{scheme}]", b0)]
+    if args.what in ("regimes", "all"):
+        items += [("l-order p(z)", regimes.l_order()), ("PT dependence", regimes.pt_dependence())]
+    for name, expr in items:
+        print(f"{name} = " + (sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)))
+        print()
+
+
+def register_scales(sub):
+    p = sub.add_parser("scales", help="FT scale k and start b0 per coordinate",
+                       description="Compute the FT implicit-bias scale k and start b0 for given beta_PT values.",
+                       epilog="example: ptft scales --beta-pt 0 3.16 --c-pt 1e-3 --lambda-pt -1e-3 --json")
+    p.add_argument("--beta-pt", type=float, nargs="+", required=True, help="PT end points beta_PT")
+    add_init(p)
+    add_scheme(p)
+    p.add_argument("--dps", type=int, default=None, help="evaluate with mpmath at this many digits")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_scales)
+
+
+def _cmd_scales(args):
+    from ..scales import ft_scales
+    k, b0 = ft_scales(args.beta_pt, args.c_pt, args.lambda_pt, args.gamma_ft, args.scheme, dps=args.dps)
+    conv = (lambda a: [str(x) for x in a]) if args.dps else (lambda a: [float(x) for x in a])
+    payload = {"scheme": args.scheme, "beta_pt": args.beta_pt, "k": conv(k), "b0": conv(b0)}
+    text = "\n".join(f"beta_pt={bp:<12g} k={kk}  b0={bb}" for bp, kk, bb in zip(args.beta_pt, conv(k), conv(b0)))
+    emit(args, payload, text)
+
+
+def register_regime(sub):
+    p = sub.add_parser("regime", help="classify an initialisation into the four FT regimes",
+                       description="l-order, PT dependence and regime label of an initialisation for a task.",
+                       epilog="example: ptft regime --c-pt 1e-3 --lambda-pt -1e-3 --rho-pt 0.1 "
+                              "--rho-shared 0.05 --rho-new 0.05 --json")
+    add_init(p)
+    add_task(p)
+    add_scheme(p)
+    p.add_argument("--l-order-threshold", type=float, default=None)
+    p.add_argument("--pt-dependence-threshold", type=float, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_regime)
+
+
+def _cmd_regime(args):
+    from ..regime import DEFAULT_THRESHOLDS, Thresholds, regime
+    th = Thresholds(args.l_order_threshold if args.l_order_threshold is not None else DEFAULT_THRESHOLDS.l_order,
+                    args.pt_dependence_threshold if args.pt_dependence_threshold is not None
+                    else DEFAULT_THRESHOLDS.pt_dependence)
+    r = regime(init_from_args(args), task_from_args(args), args.scheme, th)
+    payload = {"l_order": r.l_order, "pt_dependence": r.pt_dependence, "k_pt": r.k_pt, "k_new": r.k_new,
+               "regime": r.regime.value, "description": r.regime.description}
+    emit(args, payload, f"regime {r.regime.value} ({r.regime.description}): l-order {r.l_order:.4f}, "
+                         f"PT dependence {r.pt_dependence:.4f}, k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}")
+
+
+def register_simulate(sub):
+    p = sub.add_parser("simulate", help="train the diagonal network (PT then FT) and compare with the theory",
+                       description="Draw teachers and data, run gradient flow (or the paper's GD), and compare "
+                                   "its FT end point with the implicit-bias solution.",
+                       epilog="example: ptft simulate --dim 12 --n-pt 8 --n-ft 6 --c-pt 1e-2 --rho-pt 0.25 "
+                              "--rho-shared 0.17 --rho-new 0.17 --json")
+    p.add_argument("--dim", type=int, required=True, help="dimension D")
+    p.add_argument("--n-pt", type=int, required=True, help="PT samples")
+    p.add_argument("--n-ft", type=int, required=True, help="FT samples")
+    add_init(p)
+    add_task(p)
+    add_scheme(p)
+    p.add_argument("--mode", choices=["accurate", "gd"], default="accurate")
+    p.add_argument("--seed", type=nonneg_int, default=0, help="seed of the teachers and data (an integer >= 0)")
+    p.add_argument("--device", type=device_arg, default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_simulate)
+
+
+def _cmd_simulate(args):
+    from ..scales import ft_scales
+    from ..simulate import simulate_gradient_flow
+    from ..solver import implicit_bias_solution
+    from ..tasks import make_teachers, relative_error, sample_data
+    from .. import _validate as V
+    for name in ("dim", "n_pt", "n_ft"):
+        V.positive_int(name, getattr(args, name))
+    init, task = init_from_args(args), task_from_args(args)
+    seeds = np.random.SeedSequence(args.seed).spawn(3)
+    T = make_teachers(args.dim, task, seeds[0])
+    Xp, yp = sample_data(args.n_pt, T.beta_pt, seed=seeds[1])
+    Xf, yf = sample_data(args.n_ft, T.beta_ft, seed=seeds[2])
+    r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme,
+                               mode=args.mode, device=args.device)
+    k, b0 = ft_scales(r.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme)
+    theory = implicit_bias_solution(Xf, yf, k, b0)
+    dev = float(np.linalg.norm(r.beta_ft - theory) / np.linalg.norm(theory))
+    payload = {"gf_vs_theory_relative_deviation": dev, "error_gf": float(relative_error(r.beta_ft, T.beta_ft)),
+               "error_theory": float(relative_error(theory, T.beta_ft)), "steps_pt": r.pt.steps,
+               "steps_ft": r.ft.steps, "beta_ft": r.beta_ft, "beta_theory": theory}
+    emit(args, payload, f"GF vs implicit-bias solution: relative deviation {dev:.3g}; FT error "
+                         f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
+
+
+def register_curve(sub):
+    p = sub.add_parser("curve", help="replica FT error vs alpha_FT",
+                       description="Replica prediction of the relative FT generalization error over alpha = N_FT / D.",
+                       epilog="example: ptft curve --c-pt 0.01 --lambda-pt 0 --gamma-ft 0 --rho-pt 0.1 --rho-shared 0.05 "
+                              "--rho-new 0.05 --alpha 0.3 0.5 --json")
+    add_init(p)
+    add_task(p)
+    add_scheme(p)
+    p.add_argument("--alpha", type=float, nargs="+", required=True, help="sample ratios N_FT / D > 0")
+    p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
+    p.add_argument("--dps", type=int, default=None,
+                   help="evaluate with mpmath at this many digits (JSON numbers become strings; adds E_error)")
+    p.add_argument("--certify", action="store_true",
+                   help="prove E with ball arithmetic: an interval of relative width <= 10^-dps (dps default 30)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_curve)
+
+
+def _cmd_curve(args):
+    from ..replica import generalization_error
+    if args.certify:  # ptft_theory.replica.certify: E as a proved interval, with the (tau, zeta) box
+        pts = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma, dps=args.dps,
+                                   certify=True)
+        payload = {"scheme": args.scheme, "certified": True, "points": [p.as_dict() for p in pts]}
+        emit(args, payload, "\n".join(f"alpha={p.alpha:<8g} E in {p.E}  (certified; relative width "
+                                       f"{p.E.as_dict()['relative_width']})" for p in pts))
+        return
+    r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma, dps=args.dps)
+    if args.dps is not None:
+        import mpmath
+        s = lambda a: [mpmath.nstr(x, args.dps) for x in a]  # noqa: E731
+        payload = {"scheme": args.scheme, "dps": args.dps, "alpha": r.alpha, "E": s(r.E),
+                   "E_error": [mpmath.nstr(x, 3) for x in r.error], "E_dB": r.E_dB, "tau": s(r.tau), "zeta": s(r.zeta)}
+        text = "\n".join(f"alpha={a:<8g} E={e}  (+- {mpmath.nstr(err, 2)})" for a, e, err in zip(r.alpha, s(r.E), r.error))
+        emit(args, payload, text)
+        return
+    payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta}
+    text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
+    emit(args, payload, text)
+
+
+def register_boundary(sub):
+    p = sub.add_parser("boundary", help="phase boundaries in alpha: equal error of two inits/schemes, or a level crossing",
+                       description="The alpha where E crosses a level, or where two initialisations or schemes give "
+                                   "equal E; optionally traced over a parameter (--over/--values) and refined to "
+                                   "--dps digits with the mpmath replica path.",
+                       epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                              "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    bsub = p.add_subparsers(dest="kind", required=True, parser_class=Parser)
+    lv = bsub.add_parser("level", help="alpha where E crosses --level",
+                         epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                                "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json")
+    lv.add_argument("--level", type=float, required=True, help="target relative error E > 0")
+    add_init(lv)
+    add_scheme(lv)
+    eq = bsub.add_parser("equal", help="alpha where two inits (--c-pt-a/--c-pt-b ...) or schemes give equal E",
+                         epilog="example: ptft boundary equal --c-pt 0.01 --lambda-pt -0.005 --gamma-ft 0.1 "
+                                "--scheme-a readout --scheme-b merged --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05 "
+                                "--bracket 0.1 0.3 --json")
+    eq.add_argument("--c-pt", type=float, default=None, help="c_PT of both sides (unless --c-pt-a/-b)")
+    eq.add_argument("--lambda-pt", type=float, default=0.0, help="lambda_PT of both sides (default 0)")
+    eq.add_argument("--gamma-ft", type=float, default=0.0, help="gamma_FT of both sides (default 0)")
+    for side in ("a", "b"):
+        eq.add_argument(f"--c-pt-{side}", type=float, default=None)
+        eq.add_argument(f"--lambda-pt-{side}", type=float, default=None)
+        eq.add_argument(f"--gamma-ft-{side}", type=float, default=None)
+        eq.add_argument(f"--scheme-{side}", choices=[s.value for s in Scheme], default=None,
+                        help=f"scheme of this side (default {DEFAULT_SCHEME.value})")
+    for q in (lv, eq):
+        add_task(q)
+        q.add_argument("--bracket", type=float, nargs=2, default=[0.05, 0.95], metavar=("LO", "HI"),
+                       help="alpha interval holding one sign change (default 0.05 0.95)")
+        q.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
+        q.add_argument("--dps", type=int, default=None, help="refine to this many digits with mpmath")
+        q.add_argument("--certify", action="store_true",
+                       help="prove an alpha interval (relative width <= 10^-dps, dps default 30) with ball arithmetic")
+        q.add_argument("--over", default=None, help="trace a curve over this parameter (e.g. lambda_pt, a.c_pt)")
+        q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
+        q.add_argument("--json", action="store_true")
+        q.set_defaults(func=_cmd_boundary)
+
+
+def _cmd_boundary(args):
+    from ..replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+    from ..config import Init
+    from ..errors import ParameterError
+    task = task_from_args(args)
+    if args.kind == "level":
+        init_a, init_b, scheme_a, scheme_b = init_from_args(args), None, args.scheme, None
+    else:
+        def side(s):
+            c = getattr(args, f"c_pt_{s}") if getattr(args, f"c_pt_{s}") is not None else args.c_pt
+            if c is None:
+                raise ParameterError(f"c_pt of side {s} is missing; give --c-pt or --c-pt-{s} (> 0)")
+            lam = getattr(args, f"lambda_pt_{s}")
+            g = getattr(args, f"gamma_ft_{s}")
+            return Init(c, args.lambda_pt if lam is None else lam, args.gamma_ft if g is None else g)
+        init_a, init_b = side("a"), side("b")
+        scheme_a, scheme_b = args.scheme_a or DEFAULT_SCHEME.value, args.scheme_b or DEFAULT_SCHEME.value
+    if (args.over is None) != (args.values is None):
+        raise ParameterError("--over and --values go together; valid: both or neither")
+    if args.over is not None and args.certify:
+        raise ParameterError("--certify certifies one boundary point; valid: --certify without --over/--values")
+    if args.certify:
+        if args.kind == "level":
+            iv = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket),
+                                      sigma=args.sigma, dps=args.dps, certify=True)
+        else:
+            iv = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b,
+                                   bracket=tuple(args.bracket), sigma=args.sigma, dps=args.dps, certify=True)
+        d = iv.as_dict()
+        emit(args, dict(kind=args.kind, **d), f"alpha in {iv}  (certified; relative width {d['relative_width']})")
+        return
+    if args.over is not None:
+        cur = boundary_curve(args.kind, args.over, args.values, task=task, init=init_a, init_b=init_b, scheme=scheme_a,
+                             scheme_b=scheme_b, level=getattr(args, "level", None), bracket=tuple(args.bracket),
+                             sigma=args.sigma, dps=args.dps)
+        points = [dict(p.as_dict(), **{args.over: v}) for p, v in zip(cur.points, cur.values.tolist())]
+        payload = {"kind": args.kind, "param": args.over, "points": points}
+        text = "\n".join(f"{args.over}={v:<12g} alpha={p.alpha_str}  (+- {mpmath_str(p.error)})"
+                         for v, p in zip(cur.values.tolist(), cur.points))
+        emit(args, payload, text)
+        return
+    if args.kind == "level":
+        r = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket), sigma=args.sigma,
+                                 dps=args.dps)
+    else:
+        r = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b, bracket=tuple(args.bracket),
+                              sigma=args.sigma, dps=args.dps)
+    emit(args, r.as_dict(), f"alpha={r.alpha_str}  (+- {mpmath_str(r.error)}; E at the root: "
+                             + ", ".join(r.as_dict()["E"]) + ")")

@@ -1,0 +1,5 @@
+"""``python -m ptft_theory.codegen --update|--check``."""
+
+from . import main
+
+raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""Float64 Gauss-Legendre panels in the mirror variable: the fallback of the Gauss-Hermite rule, and
+the panel placement of the mpmath path.
+
+Gauss-Hermite in ``z`` converges slowly when the prox has a kink much narrower than ``tau``
+(``zeta / tau`` small with tiny ``k``, e.g. noisy points near ``alpha -> 1``): there the integrand
+is analytic only in a thin strip around the real z-axis.  The change of variables
+``z = prox_residual(s) / tau``, ``dz = prox_residual_derivative(s) ds / tau`` (see
+:mod:`ptft_theory.replica.mp`) makes every factor entire in the mirror variable ``s`` and removes
+the inner prox solve.  Panels are bisected until a 12- and a 24-point Gauss-Legendre rule agree to
+``PANEL_RTOL`` on every panel.
+
+:func:`panel_solve_point` solves the fixed point by MINPACK hybrd in (log tau, log zeta) on the
+24-point rule, the panels rebuilt at the solution when it moved from where they were placed; the
+error estimate is the change of E when the fixed point is solved again on the 12-point rule.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .. import kernels
+from ..errors import ReplicaError
+from .classes import ClassModel, CoordinateClass
+from .fixed_point import hybr_point
+from .prox import prox
+
+#: float64 panel acceptance: 12- and 24-point rules agree to this relative tolerance.
+PANEL_RTOL = 1e-12
+
+
+# ----------------------------------------------------------------------------- float64 panels
+def integrands64(s, tau, zeta, cls: CoordinateClass):
+    """Non-negative integrands in s: (phi(z) eta' z', phi(z) (eta - beta*)^2 z'), float64 kernels
+    (``cls`` in floats)."""
+    K = kernels.np
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        z = K.prox_residual(s, cls.beta_star, zeta, cls.m, cls.b0) / tau
+        dz = K.prox_residual_derivative(s, zeta, cls.m, cls.b0) / tau
+        phi = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        eta = K.beta_of_s_stable(s, cls.m, cls.b0)
+        d1 = K.eta_prime(s, zeta, cls.m, cls.b0)
+        f1 = np.where(phi > 0, phi * d1 * dz, 0.0)
+        f2 = np.where(phi > 0, phi * (eta - cls.beta_star) ** 2 * dz, 0.0)
+    return np.stack([f1, f2])
+
+
+@functools.lru_cache(maxsize=None)
+def leggauss64(n):
+    return np.polynomial.legendre.leggauss(n)
+
+
+def _gl64(a, b, n, tau, zeta, cls):
+    x, w = leggauss64(n)
+    h, c = 0.5 * (b - a), 0.5 * (b + a)
+    return h * (integrands64(c + h * x, tau, zeta, cls) @ w)
+
+
+def s_range(cls, tau, zeta, Z):
+    """s at z = -Z and z = +Z (float64 prox), slightly widened; ``cls`` in any number type."""
+    cls = cls.as_float()
+    x = np.array([cls.beta_star - Z * tau, cls.beta_star + Z * tau])
+    s, _, _ = prox(x, zeta, np.full(2, cls.m), np.full(2, cls.b0))
+    pad = 1e-3 * (s[1] - s[0])
+    return float(s[0] - pad), float(s[1] + pad)
+
+
+def panels(cls, tau, zeta, Z, max_panels=4000):
+    """Float64 panel partition of the s-range on which 12- and 24-point Gauss-Legendre agree to
+    PANEL_RTOL (relative, per integrand, or below 1e-300 absolute); ``cls`` in any number type."""
+    cls = cls.as_float()
+    lo, hi = s_range(cls, tau, zeta, Z)
+    todo = list(np.linspace(lo, hi, 9))
+    todo = [(todo[i], todo[i + 1]) for i in range(8)]
+    done = []
+    while todo:
+        a, b = todo.pop()
+        q1 = _gl64(a, b, 12, tau, zeta, cls)
+        q2 = _gl64(a, b, 24, tau, zeta, cls)
+        if np.all(np.abs(q2 - q1) <= PANEL_RTOL * np.abs(q2) + 1e-300):
+            done.append((a, b))
+            continue
+        if b - a < 1e-12 * (hi - lo) or len(done) + len(todo) > max_panels:
+            raise ReplicaError(f"quadrature panels could not resolve the integrand near s={a:.6g} "
+                               f"(tau={tau:.6g}, zeta={zeta:.6g})")
+        c = 0.5 * (a + b)
+        todo += [(a, c), (c, b)]
+    return sorted(done)
+
+
+def z_max(dps):
+    """Z with phi(Z) Z^2 < 10^-(dps+12): integration range |z| <= Z loses less than the target."""
+    Z = 5.0
+    while math.exp(-Z * Z / 2) * Z * Z > 10.0 ** -(dps + 12):
+        Z += 0.25
+    return Z
+
+
+#: Gauss-Legendre nodes per panel of the solve; the error estimate uses half as many.
+NODES = 24
+#: |z| <= Z covers the Gaussian to phi(Z) Z^2 < 1e-28 (far below float64 resolution of E).
+Z_MAX = z_max(16)
+
+
+class PanelMoments:
+    """E[eta'] and E[(eta - beta*)^2] at (tau, zeta) on fixed s-panels, ``n`` nodes per panel
+    (float64 ``classes``)."""
+
+    def __init__(self, classes, panel_sets, n):
+        x, w = leggauss64(n)
+        self.parts = []
+        for c, pans in zip(classes, panel_sets):
+            a, b = np.array(pans).T
+            h, mid = 0.5 * (b - a), 0.5 * (b + a)
+            self.parts.append((c, (mid[:, None] + h[:, None] * x).ravel(), (h[:, None] * w).ravel()))
+
+    def __call__(self, tau, zeta):
+        d1 = mse = 0.0
+        for c, s, ws in self.parts:
+            f = integrands64(s, tau, zeta, c) @ ws
+            d1 += c.weight * f[0]
+            mse += c.weight * f[1]
+        return d1, mse
+
+
+def panel_solve_point(cls: ClassModel, alpha, sigma, hint):
+    """(tau, zeta, mse, mse error estimate) at ``alpha`` for the float64 classes ``cls``
+    (:func:`ptft_theory.replica.coordinate_classes`), from ``hint`` = (tau, zeta) near the solution
+    (a not-converged Gauss-Hermite solution is close enough).  Raises ReplicaError when the panels
+    or the fixed point cannot be resolved."""
+    classes = cls.members()
+    tau, zeta = hint
+    for _ in range(3):  # panels placed at (tau, zeta); placed again if the solution moved from there
+        pans = [panels(c, tau, zeta, Z_MAX) for c in classes]
+        out = hybr_point(PanelMoments(classes, pans, NODES), alpha, sigma, (tau, zeta))
+        if out is None:
+            raise ReplicaError(f"panel quadrature: the fixed point did not converge at alpha={alpha:.6g}")
+        moved = abs(out[0] / tau - 1) > 1e-3 or abs(out[1] / zeta - 1) > 1e-3
+        tau, zeta, mse = out
+        if not moved:
+            break
+    coarse = hybr_point(PanelMoments(classes, pans, NODES // 2), alpha, sigma, (tau, zeta))
+    if coarse is None:
+        raise ReplicaError(f"panel quadrature: the error-estimate solve did not converge at alpha={alpha:.6g}")
+    return tau, zeta, mse, abs(coarse[2] - mse)

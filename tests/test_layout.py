@@ -1,0 +1,197 @@
+"""The package's layout, read from its source with ``ast`` (issue 13): an import graph without cycles,
+no hand-written module over MAX_LINES lines, no private name imported across modules, and every
+relative import resolving to a module of the package.
+
+Each check fails on the flat layout before issue 13 (e667366): ``replica.py <-> replica_mp.py <->
+replica_panels.py`` was a cycle, ``replica.py`` had 884 lines and ``figures.py`` 651, and
+``replica`` imported ``solver._minor_coefficient`` (see test_the_checks_catch_the_old_layout).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import ptft_theory
+
+PKG = Path(ptft_theory.__file__).resolve().parent
+#: Hand-written modules stay below this many lines (generated code, ``_generated/``, is exempt).
+MAX_LINES = 450
+GENERATED = "_generated"
+
+
+def module_name(path: Path, root: Path) -> str:
+    rel = path.relative_to(root.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules(root: Path) -> dict[str, Path]:
+    return {module_name(p, root): p for p in sorted(root.rglob("*.py"))}
+
+
+def resolve(current: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute module name of ``from <level dots><target> import ...`` inside ``current``."""
+    base = current.split(".") if is_package else current.split(".")[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([target] if target else []))
+
+
+def imports(root: Path):
+    """Yield (importer, imported module, imported names, line) for every import of the package's own
+    modules, relative or absolute, at any depth of the code (lazy imports count too)."""
+    mods = modules(root)
+    top = root.name
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    target = resolve(name, path.name == "__init__.py", node.level, node.module)
+                elif node.module and node.module.split(".")[0] == top:
+                    target = node.module
+                else:
+                    continue
+                yield name, target, [a.name for a in node.names], node.lineno
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == top:
+                        yield name, a.name, [], node.lineno
+
+
+def graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the package modules it imports (``from pkg import sub`` counts as importing ``sub``)."""
+    mods = modules(root)
+    g = {m: set() for m in mods}
+    for src, target, names, _ in imports(root):
+        for n in names:
+            if f"{target}.{n}" in mods:
+                g[src].add(f"{target}.{n}")
+        if target in mods:
+            g[src].add(target)
+    for m in g:  # importing a.b.c runs a/__init__ and a/b/__init__ first: no edge needed for the cycle test
+        g[m].discard(m)
+    return g
+
+
+def cycles(g: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), or a module importing itself.
+    Edges into a package's own ``__init__`` from its submodules are dropped: Python runs the
+    ``__init__`` first, and a submodule importing a sibling through the package is the usual form."""
+    def parent_init(a, b):
+        return a.startswith(b + ".")
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in g[v]:
+            if parent_init(v, w):
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(g):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def oversized(root: Path) -> dict[str, int]:
+    return {name: n for name, path in modules(root).items()
+            if GENERATED not in path.parts and (n := len(path.read_text().splitlines())) > MAX_LINES}
+
+
+def private_imports(root: Path) -> list[str]:
+    """``from X import _y`` where ``_y`` is a function, class or constant (not a module) of another
+    module of the package.  Package-private modules (``_validate``, ``_generated``, ...) may be imported
+    inside the package; their private names may not."""
+    mods = modules(root)
+    bad = []
+    for src, target, names, line in imports(root):
+        for n in names:
+            if n.startswith("_") and not n.startswith("__") and f"{target}.{n}" not in mods:
+                bad.append(f"{src}:{line} imports {target}.{n}")
+    return bad
+
+
+def unresolved(root: Path) -> list[str]:
+    mods = modules(root)
+    return [f"{src}:{line} imports {target}" for src, target, _, line in imports(root) if target not in mods]
+
+
+def test_every_import_of_the_package_resolves():
+    assert unresolved(PKG) == []
+
+
+def test_no_import_cycle():
+    assert cycles(graph(PKG)) == []
+
+
+def test_no_hand_written_module_over_the_line_limit():
+    assert oversized(PKG) == {}
+
+
+def test_no_private_name_crosses_modules():
+    assert private_imports(PKG) == []
+
+
+def test_scripts_use_only_public_names():
+    """validation/ and benchmarks/ import no private module or name of the package."""
+    bad = []
+    for folder in ("validation", "benchmarks"):
+        for path in sorted((PKG.parent / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ptft_theory"):
+                    names = node.module.split(".") + [a.name for a in node.names]
+                    if any(p.startswith("_") for p in names):
+                        bad.append(f"{path.name}:{node.lineno}")
+    assert bad == []
+
+
+OLD_LAYOUT = {  # a miniature of the flat layout before issue 13 (e667366), in the same import forms
+    "__init__.py": "from .replica import generalization_error\n",
+    "solver.py": "def _minor_coefficient(k, b0):\n    return 0\n",
+    "replica.py": ("from .solver import _minor_coefficient\n\ndef generalization_error():\n"
+                   "    from .replica_mp import generalization_error_mp\n" + "x = 1\n" * 800),
+    "replica_mp.py": "def generalization_error_mp():\n    from .replica import _prox\n    from .replica_panels import f\n",
+    "replica_panels.py": "from .replica_mp import _integrands64\n\ndef f():\n    from .replica import _hybr_point\n",
+}
+
+
+def test_the_checks_catch_the_old_layout(tmp_path):
+    """The checks are not vacuous: on a copy of the old flat layout's import structure each one fails."""
+    root = tmp_path / "ptft_theory"
+    root.mkdir()
+    for name, text in OLD_LAYOUT.items():
+        (root / name).write_text(text)
+    assert cycles(graph(root)) == [["ptft_theory.replica", "ptft_theory.replica_mp", "ptft_theory.replica_panels"]]
+    assert oversized(root) == {"ptft_theory.replica": 804}
+    assert len(private_imports(root)) == 4
+    (root / "cli.py").write_text("from .config import Task\n")
+    assert unresolved(root) == ["ptft_theory.cli:1 imports ptft_theory.config"]
+
+
+@pytest.mark.parametrize("name", ["replica", "experiments", "cli", "codegen"])
+def test_pipeline_stages_are_packages(name):
+    assert (PKG / name / "__init__.py").is_file()
