@@ -37,7 +37,8 @@ from ptft_theory import Init, Task, error_sweep, ft_scales, implicit_bias_soluti
 from ptft_theory.experiments.advantage_map import advice_cell, cell_task
 from ptft_theory.advisor import DEFAULT_BOUNDS, best_init
 from ptft_theory.errors import PTFTError
-from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX, generalization_error
+from ptft_theory import generalization_error
+from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX
 
 ROOT = Path(__file__).resolve().parent
 FIELDS = ["part", "name", "rho_pt", "rho_shared", "rho_new", "alpha", "what", "advisor", "reference", "reference_se",
