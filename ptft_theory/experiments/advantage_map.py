@@ -1,7 +1,7 @@
 """The regime-advantage map (``ptft figures --only advantage_map``): a continuous version of Fig. 5.
 
 For each (overlap fraction f = rho_shared / rho_FT, alpha_FT) of ``advantage_map.toml``, one
-:func:`ptft_theory.advisor.best_init` (cached per cell by :func:`ptft_theory.sweep.run_sweep`, keyed by
+:func:`ptft_theory.advisor.best_init` (cached per cell by :func:`ptft_theory.experiments.sweep.run_sweep`, keyed by
 the cell's config and a hash of all the package's code) gives the best init of each regime's region.
 Panel (a): the regime of the overall best, with its margin in dB over the runner-up regime; panels
 (b)-(e): per regime, how much its best init loses to the overall best, ``10 log10(E_regime / E_best)``.
