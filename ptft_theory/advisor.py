@@ -5,8 +5,8 @@ that minimise the replica FT error of a described task, and the best init of eac
 gamma_ft)`` inside a box (default :data:`DEFAULT_BOUNDS`: log10 c_PT in [-4, 2], lambda_PT / c_PT in
 [-1, 1], gamma_FT in [0, 1]) in two stages:
 
-1. **global**: a coarse grid (:data:`GRID`, cell centres and the faces of the box), evaluated along
-   lines of lambda_PT (or gamma_FT) with the replica's warm-started :func:`error_sweep`;
+1. **global**: a coarse grid (:data:`GRID` points per coordinate, from face to face of the box), evaluated along
+   lines of lambda_PT with the replica's warm-started :func:`error_sweep`;
 2. **polish**: from the :data:`POLISH_STARTS` best grid points, bounded L-BFGS-B on ``log10 E``
    (finite differences); then, for each regime, a Nelder-Mead polish of its best grid point that
    stays inside the regime's region (an init whose :func:`regime` label differs counts as +inf).
