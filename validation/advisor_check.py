@@ -24,9 +24,7 @@ Prints one line per row; exits 1 when a check fails.
 import argparse
 import csv
 import math
-import os
 import sys
-import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -38,6 +36,7 @@ from ptft_theory.experiments.advantage_map import advice_cell, cell_task
 from ptft_theory.advisor import DEFAULT_BOUNDS, best_init
 from ptft_theory.errors import PTFTError
 from ptft_theory import generalization_error
+from ptft_theory.fileio import write_csv_atomic
 from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX
 
 ROOT = Path(__file__).resolve().parent
@@ -60,16 +59,9 @@ def read_rows(path):
 
 
 def write_rows(path, rows):
-    """The CSV written under a unique temporary name, then renamed (a killed run leaves no torn file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", newline="") as f:
-        w = csv.DictWriter(f, FIELDS)
-        w.writeheader()
-        w.writerows(rows)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    """The CSV, atomically (a killed run leaves no torn file)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_csv_atomic(path, FIELDS, rows)
 
 
 def row(part, name, task, alpha, what, advisor, reference, reference_se=None, n=None, ok=None, detail=""):
