@@ -15,6 +15,8 @@ from it (:mod:`ptft_theory.codegen`).  The layout, one stage per folder: ``symbo
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
+from .advice import Advice
+from .advisor import best_init
 from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
                       level_crossing_alpha)
 from .config import Init, Task
@@ -30,6 +32,7 @@ from .tasks import Teachers, make_teachers, relative_error, sample_data
 __version__ = "0.1.0"
 
 __all__ = [
+    "Advice",
     "AccurateOptions",
     "BoundaryCurve",
     "BoundaryKind",
@@ -56,6 +59,7 @@ __all__ = [
     "Task",
     "Teachers",
     "Thresholds",
+    "best_init",
     "boundary_curve",
     "equal_error_alpha",
     "error_sweep",

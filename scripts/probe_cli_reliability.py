@@ -195,7 +195,7 @@ def item6_installs(p: Probe):
              f"{len(new)} new paths in site-packages {new[:2]}" if new else r.stderr.strip()[-120:])
     # where would `ptft resnet run` write by default? (parse only: no data needed)
     code = ("import sys; from ptft_theory import cli; a = cli.build_parser().parse_args(['resnet', 'run', "
-            "'--config', 'x.toml']); from ptft_theory.cli import resnet as R; import inspect; "
+            "'--config', 'x.toml']); from ptft_theory.experiments import network_sweep as R; import inspect; "
             "print(a.out); print(a.cache_dir or getattr(R, 'DEFAULT_CACHE', ''))")
     r = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, env=env,
                        cwd=work, timeout=120)

@@ -129,7 +129,8 @@ EXPECTED = ["figures/fig2_regime_map.png", "figures/fig2_regime_map.pdf", "resul
             "figures/fig5_regimes.png", "figures/fig5_regimes.pdf", "results/fig5_simulation.csv",
             "results/fig5_ordering.csv",
             "figures/fig5_readout_regimes.png", "figures/fig5_readout_regimes.pdf",
-            "results/fig5_readout_simulation.csv", "results/fig5_readout_ordering.csv"]
+            "results/fig5_readout_simulation.csv", "results/fig5_readout_ordering.csv",
+            "figures/advantage_map.png", "figures/advantage_map.pdf", "results/advantage_map.csv"]
 EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv", "results/fig5_readout_replica.csv"]
 
 

@@ -178,7 +178,7 @@ def test_defaults_never_point_inside_the_package():
     res = p.parse_args(["resnet", "run", "--config", "x.toml"])
     for path in (fig.out, res.out):
         assert not Path(path).is_absolute()  # relative to the current directory
-    from ptft_theory.cli import resnet as rcli
+    from ptft_theory.experiments import network_sweep as rcli
     assert not Path(rcli.DEFAULT_OUT).is_absolute()
     assert figures.CONFIG_DIR.parent == PKG and (figures.CONFIG_DIR / "fig2.toml").is_file()
 
@@ -198,7 +198,7 @@ def test_figures_configs_option(tmp_path):
 
 
 def test_resnet_config_by_shipped_name():
-    from ptft_theory.cli import resnet as rcli
+    from ptft_theory.experiments import network_sweep as rcli
     assert rcli.resolve_config("resnet_fig4_fashion_cpu") == rcli.CONFIG_DIR / "resnet_fig4_fashion_cpu.toml"
     assert rcli.resolve_config("resnet_fig4_fashion_cpu.toml").is_file()
     assert rcli.resolve_config("dir/nope.toml") == Path("dir/nope.toml")

@@ -138,6 +138,21 @@ def test_boundary(kind, draws):
     check(["boundary", kind] + mutate(base, draws) + ["--json"], want_json=True)
 
 
+@settings(max_examples=N)
+@given(some({**TASK_S, "--alpha": st.lists(small_number, min_size=1, max_size=3), "--sigma": small_number,
+             "--scheme": scheme, "--alpha-pt": small_number,
+             "--fix": st.lists(st.sampled_from(["gamma_ft=0", "c_pt=0.01", "lambda_ratio=-1", "bogus=1", "c_pt=x",
+                                                "gamma_ft=nan", "c_pt", "lambda_pt=5"]), min_size=1, max_size=2),
+             "--bound": st.lists(st.sampled_from(["log10_c_pt=-3,1", "gamma_ft=1,0", "x=0,1", "gamma_ft=0",
+                                                  "lambda_ratio=-2,1"]), min_size=1, max_size=2),
+             "--plot": st.sampled_from(["out.png", "out.txt", "missing/out.png", "out.svg"])}))
+def test_advise(draws):
+    # base: two levers fixed, a 1-D search over lambda/c (a valid call takes well under a second)
+    fix = ["c_pt=0.01", "gamma_ft=0.1"] + draws.pop("--fix", [])  # drawn pins come last and may override
+    argv = ["advise"] + mutate({**TASK, "--alpha": ["0.2"]}, draws) + sum((["--fix", f] for f in fix), [])
+    check(argv + ["--json"], want_json=True)
+
+
 def _would_simulate(flags: dict) -> bool:
     """True when every argument looks valid, i.e. the call would run a (seconds-long) simulation."""
     try:

@@ -95,13 +95,22 @@ CASES = {
     "equal_error_alpha": (dict(task=TASK, init_a=INIT, init_b=Init(1e-2, 0.0, 0.5), bracket=(0.05, 0.95)),
                           {"task": OBJ_BAD, "init_a": OBJ_BAD, "init_b": ["init", 1.0],
                            "bracket": [(0.5, 0.2), (0.0, 0.5), "ab"], "sigma": NONNEG_BAD}),
+    "best_init": (dict(task=TASK, alpha=0.3, fix={"c_pt": 1e-2, "gamma_ft": 0.1}, grid={"lambda_ratio": 3}),
+                  {"task": OBJ_BAD, "alpha": NOT_NUMBERS[1:] + NOT_FINITE + [0.0, -0.5, (0.3, 0.1), (0.1, 0.2, 0.3)],
+                   "sigma": NONNEG_BAD, "scheme": ["bogus", None], "alpha_pt": [1.0, 0.5],
+                   "fix": ["c_pt", {"bogus": 1.0}, {"c_pt": NAN}, {"gamma_ft": -1.0}, {"lambda_ratio": 1.5}],
+                   "bounds": ["box", {"bogus": (0, 1)}, {"gamma_ft": (1.0, 0.0)}, {"lambda_ratio": (NAN, 1.0)}],
+                   "reference": OBJ_BAD, "grid": [{"gamma_ft": 1}, {"bogus": 3}, {"lambda_ratio": 2.5}]}),
     "boundary_curve": (dict(kind="level", param="lambda_pt", values=[0.0], task=TASK, init=INIT, level=0.5),
                        {"kind": ["bogus", None], "param": ["bogus", None], "values": ARRAY_BAD + [[]],
                         "task": OBJ_BAD, "init": OBJ_BAD, "level": NOT_NUMBERS[:3] + NOT_FINITE}),
 }
 
 # Parameter names as the messages spell them when they differ from the keyword
-ALIASES = {("regime", "task"): ("task", "Task", "rho_pt")}
+ALIASES = {("regime", "task"): ("task", "Task", "rho_pt"),
+           ("best_init", "scheme"): ("scheme",), ("best_init", "fix"): ("fix", "c_pt", "gamma_ft", "lambda_ratio"),
+           ("best_init", "bounds"): ("bounds",), ("best_init", "reference"): ("reference", "ptft_theory.Init"),
+           ("best_init", "grid"): ("grid",)}
 
 SKIP_NAMES = {"DEFAULT_SCHEME", "DEFAULT_THRESHOLDS", "Scheme", "Regime", "Mode", "BoundaryKind"}  # constants and enums
 
@@ -112,7 +121,7 @@ def public_callables():
         obj = getattr(P, name)
         if name in SKIP_NAMES or (inspect.isclass(obj) and issubclass(obj, BaseException)):
             continue
-        if inspect.isclass(obj) and name.endswith(("Result", "Curve", "Teachers")):
+        if inspect.isclass(obj) and name.endswith(("Result", "Curve", "Teachers", "Advice")):
             continue  # result records, built by the package, not by users
         if inspect.isclass(obj) and name.endswith("Options"):
             continue  # option records: validated where used (simulate_gradient_flow's options=, covered there)

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 from ptft_theory.errors import ParameterError  # noqa: E402
 from ptft_theory.experiments.sweep import run_sweep  # noqa: E402
-from ptft_theory.cli import transformer as tcli  # noqa: E402
+from ptft_theory.experiments.transformer import sweep as tcli  # noqa: E402
 from ptft_theory.experiments.transformer import tasks as T  # noqa: E402
 from ptft_theory.experiments.transformer.model import (build_transformer, kappa_modules, module_norms,  # noqa: E402
                                            reset_readout, scale_network)

@@ -18,7 +18,7 @@ The error contract (no traceback, ever, unless ``PTFT_DEBUG=1``):
 ``null`` (for example ``E_dB`` of a zero error, which is -infinity).
 
 The commands, one module per group: :mod:`.theory` (derive, scales, regime, simulate, curve,
-boundary), :mod:`.figures`, :mod:`.scripts` (validate, bench), :mod:`.resnet`, :mod:`.transformer`;
+boundary), :mod:`.advise`, :mod:`.figures`, :mod:`.scripts` (validate, bench), :mod:`.resnet`, :mod:`.transformer`;
 shared pieces in :mod:`.common`.  The experiment modules never import the CLI.
 """
 
@@ -29,6 +29,7 @@ import os
 import sys
 
 from .common import EXIT_FAILURE, EXIT_USAGE, JSON_NULL_NOTE, Parser, dump_json, json_safe  # noqa: F401  (public)
+from .advise import register_advise
 from .theory import (register_boundary, register_curve, register_derive, register_regime, register_scales,
                      register_simulate)
 
@@ -59,7 +60,7 @@ def register_transformer(sub):
 
 
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
-              register_figures, register_validate, register_bench, register_resnet,
+              register_advise, register_figures, register_validate, register_bench, register_resnet,
               register_transformer]
 
 

@@ -392,8 +392,14 @@ def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]
         ([res / f"{name}_replica.csv"] if have_replica else [])
 
 
+def _advantage_map(opts, config_dir=None):
+    from .advantage_map import figure  # the advisor's regime-advantage map (issue 15)
+    return figure(opts, config_dir)
+
+
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
-            "fig5_readout": functools.partial(figure5, name="fig5_readout"), "fig_finite_pt": finite_pt_figure.figure}
+            "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map,
+            "fig_finite_pt": finite_pt_figure.figure}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

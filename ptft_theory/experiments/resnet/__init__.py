@@ -12,6 +12,6 @@ BatchNorm makes a conv weight's scale invisible to the forward pass, so the BN a
 are scaled with the convs (:func:`~ptft_theory.experiments.resnet.model.scale_network`).
 
 Modules: :mod:`.model` (build and scale), :mod:`.data` (CIFAR-100 and Fashion-MNIST from disk),
-:mod:`.protocol` (PT, FT, probes, one run), :mod:`ptft_theory.cli.resnet` (``ptft resnet run|figure``),
-:mod:`.figure` (Fig. 4 from the results CSV).  torch is imported only inside this subpackage.
+:mod:`.protocol` (PT, FT, probes, one run), :mod:`.sweep` (the runs of a config),
+:mod:`.figure` (Fig. 4 from the results CSV); the command is :mod:`ptft_theory.cli.resnet`.  torch is imported only inside this subpackage.
 """

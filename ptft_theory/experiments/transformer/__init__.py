@@ -11,7 +11,7 @@ related operation (``a - b``, ``a + 2b``: the same Fourier structure) and an unr
 * ``gamma_ft``: at FT the readout (unembedding) is re-initialised and multiplied by it.
 
 Modules: :mod:`.tasks` (the task generator and split), :mod:`.model` (build and scale, the
-LayerNorm fix), :mod:`.protocol` (PT, FT, probes, one run), :mod:`.cli` (``ptft transformer
+LayerNorm fix), :mod:`.protocol` (PT, FT, probes, one run), :mod:`.sweep` (``ptft transformer
 run|figure``, on the ResNet sweep's machinery), :mod:`.figure`.  No data download: everything runs
 offline.  torch is imported only inside this subpackage.
 """
