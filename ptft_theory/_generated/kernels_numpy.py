@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus']
 
 
 def potential(b, k):
@@ -312,6 +312,22 @@ def least_squares_mse(sigma, alpha):
     Source: ptft_theory.symbolic.replica.least_squares_limit
     """
     return alpha*sigma**2/(alpha - 1)
+
+
+def pt_mirror_density(s1, beta_star_pt, tau_pt, zeta_pt, c_pt):
+    """phi(z1(s1)) dz1/ds1: the z1 average of the two-stage replica in the PT mirror variable.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        s1: PT mirror variable s1 (integrated gradient of PT)
+        beta_star_pt: PT teacher value beta*_PT
+        tau_pt: PT tau > 0
+        zeta_pt: PT zeta > 0
+        c_pt: absolute PT scale c_PT > 0
+
+    Source: ptft_theory.symbolic.two_stage.pt_mirror_density
+    """
+    x0 = 2*s1
+    return (1/2)*np.sqrt(2)*(2*c_pt*np.cosh(x0) + zeta_pt)*np.exp(-1/2*(-beta_star_pt + c_pt*np.sinh(x0) + s1*zeta_pt)**2/tau_pt**2)/(np.sqrt(np.pi)*tau_pt)
 
 
 def h(z):

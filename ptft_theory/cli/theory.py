@@ -93,7 +93,10 @@ def register_simulate(sub):
                        epilog="example: ptft simulate --dim 12 --n-pt 8 --n-ft 6 --c-pt 1e-2 --rho-pt 0.25 "
                               "--rho-shared 0.17 --rho-new 0.17 --json")
     p.add_argument("--dim", type=int, required=True, help="dimension D")
-    p.add_argument("--n-pt", type=int, required=True, help="PT samples")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--n-pt", type=int, help="PT samples")
+    g.add_argument("--alpha-pt", type=float, default=None,
+                   help="PT samples as a ratio N_PT / D (finite PT data; adds the two-stage replica prediction)")
     p.add_argument("--n-ft", type=int, required=True, help="FT samples")
     add_init(p)
     add_task(p)
@@ -111,7 +114,14 @@ def _cmd_simulate(args):
     from ..solver import implicit_bias_solution
     from ..tasks import make_teachers, relative_error, sample_data
     from .. import _validate as V
-    for name in ("dim", "n_pt", "n_ft"):
+    V.positive_int("dim", args.dim)
+    if args.alpha_pt is not None:
+        alpha_pt = V.positive("alpha_pt", args.alpha_pt)
+        args.n_pt = int(round(alpha_pt * args.dim))
+        if args.n_pt < 1:
+            raise V.ParameterError(f"--alpha-pt={args.alpha_pt!r} gives no PT sample at --dim={args.dim}; valid range: "
+                                   "alpha_pt * dim >= 0.5")
+    for name in ("n_pt", "n_ft"):
         V.positive_int(name, getattr(args, name))
     init, task = init_from_args(args), task_from_args(args)
     seeds = np.random.SeedSequence(args.seed).spawn(3)
@@ -126,8 +136,16 @@ def _cmd_simulate(args):
     payload = {"gf_vs_theory_relative_deviation": dev, "error_gf": float(relative_error(r.beta_ft, T.beta_ft)),
                "error_theory": float(relative_error(theory, T.beta_ft)), "steps_pt": r.pt.steps,
                "steps_ft": r.ft.steps, "beta_ft": r.beta_ft, "beta_theory": theory}
-    emit(args, payload, f"GF vs implicit-bias solution: relative deviation {dev:.3g}; FT error "
-                         f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
+    text = (f"GF vs implicit-bias solution: relative deviation {dev:.3g}; FT error "
+            f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
+    if args.alpha_pt is not None:  # finite PT data: the two-stage replica's prediction for this D-free problem
+        from ..replica import generalization_error
+        rep = generalization_error(args.n_ft / args.dim, task, init, args.scheme, alpha_pt=args.n_pt / args.dim)
+        payload.update(alpha_pt=args.n_pt / args.dim, error_pt_gf=float(relative_error(r.beta_pt, T.beta_pt)),
+                       replica_E=float(rep.E[0]), replica_E_pt=rep.E_pt)
+        text += (f"; PT error {payload['error_pt_gf']:.4g} (GF); two-stage replica (D -> inf): FT {rep.E[0]:.4g}, "
+                 f"PT {rep.E_pt:.4g}")
+    emit(args, payload, text)
 
 
 def register_curve(sub):
@@ -144,12 +162,25 @@ def register_curve(sub):
                    help="evaluate with mpmath at this many digits (JSON numbers become strings; adds E_error)")
     p.add_argument("--certify", action="store_true",
                    help="prove E with ball arithmetic: an interval of relative width <= 10^-dps (dps default 30)")
+    p.add_argument("--alpha-pt", type=float, default=None,
+                   help="finite PT data: PT on alpha_pt * D samples (two-stage replica; default: perfect PT)")
+    p.add_argument("--sigma-pt", type=float, default=0.0, help="PT state-evolution noise (with --alpha-pt; default 0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_curve)
 
 
 def _cmd_curve(args):
     from ..replica import generalization_error
+    if args.alpha_pt is not None or args.sigma_pt != 0.0:  # finite PT data (ptft_theory.replica.two_stage)
+        r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma,
+                                 dps=args.dps, certify=args.certify, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt)
+        payload = {"scheme": args.scheme, "alpha_pt": r.alpha_pt, "sigma_pt": r.sigma_pt, "E_pt": r.E_pt,
+                   "tau_pt": r.tau_pt, "zeta_pt": r.zeta_pt, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB,
+                   "tau": r.tau, "zeta": r.zeta, "quad_error": r.quad_error}
+        text = f"PT (alpha_pt={r.alpha_pt:g}): E_pt={r.E_pt:.6g}\n" + "\n".join(
+            f"alpha={a:<8g} E={e:.8g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
+        emit(args, payload, text)
+        return
     if args.certify:  # ptft_theory.replica.certify: E as a proved interval, with the (tau, zeta) box
         pts = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma, dps=args.dps,
                                    certify=True)

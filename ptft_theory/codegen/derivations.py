@@ -255,6 +255,50 @@ def _replica_doc() -> str:
     return "".join(out)
 
 
+def _two_stage_doc() -> str:
+    from ..symbolic import two_stage as T
+    lim = T.limits()  # raises unless every limit checks
+    d1, mse = T.two_stage_moments()
+    km, bm = T.ft_scale_in_mirror_variable("merged")
+    out = [HEADER, "# 5. Finite pretraining data: the two-stage replica\n\n",
+           "Conventions: docs/design.md section 3.1 (beyond the paper).  PT on $N_{PT} = \\alpha_{PT} D$ samples "
+           "(state-evolution noise $\\sigma_{PT} = \\sigma_{y,PT}/\\sqrt{N_{PT}}$) is the min-$Q_c$ interpolator "
+           "from 0, i.e. the one-stage problem of section 4 with $k = c_{PT}$, $b_0 = 0$ and the PT teacher's "
+           "two classes (off support, weight $1-\\rho_{PT}$; on support, $\\beta^*_{PT} = A_{PT}$).  Its fixed point "
+           "$(\\tau_{PT}, \\zeta_{PT})$ gives the learned weight $\\hat\\beta_{PT} = \\eta_{PT}(\\beta^*_{PT} + "
+           "\\tau_{PT} z_1)$ and the PT error $E_{PT}$ (the one-stage replica of the PT problem).\n",
+           "\n## 5.1 The PT prox\n\nAt $k = c$, $b_0 = 0$ the stable flow map is (checked equal to the PT "
+           "coefficient of section 1)\n\n", _m(f"b_{{PT}}(s_1) = {sp.latex(T.pt_flow_map())}"),
+           "and the prox residual, with $x = \\beta^*_{PT}$ so that $z_1 = r_{PT}(s_1)/\\tau_{PT}$,\n\n",
+           _m(f"r_{{PT}}(s_1) = {sp.latex(T.pt_prox_residual())}"),
+           "\n## 5.2 FT moments: averages over $(z_1, z_2)$\n\nPT and FT data are independent, so FT is the "
+           "one-stage replica whose classes are mixtures over $z_1$ of $(k, b_0)(\\hat\\beta_{PT})$ (section 2.3 "
+           "maps); per FT class\n\n", _m(sp.latex(d1)), _m(sp.latex(mse)),
+           "with the fixed-point equations of 4.4 unchanged.\n",
+           "\n## 5.3 The $z_1$ average in the PT mirror variable\n\nSubstituting $z_1 = r_{PT}(s_1)/\\tau_{PT}$ "
+           "($r_{PT}$ strictly increasing) the Gaussian weight becomes (kernel `pt_mirror_density`)\n\n",
+           _m(f"\\varphi(z_1)\\,dz_1 = {sp.latex(T.pt_mirror_density())}\\,ds_1"),
+           "whose antiderivative is (sympy checks the derivative) ",
+           _i(sp.latex(lim["density_antiderivative"])), ", so it integrates to one.  The FT scales become "
+           "entire in $s_1$; merged (sympy `simplify`):\n\n", _m(f"k = {sp.latex(km)},\\quad b_0 = {sp.latex(bm)}"),
+           "whereas in $z_1$ the PT prox has a kink of width $\\sim\\zeta_{PT}$ (nearly soft-thresholding for small "
+           "$c_{PT}$).  Numerics (`ptft_theory.replica.two_stage`): Gauss-Legendre panels in $s_1$ between fixed $z_1$ "
+           "breakpoints; each (FT class, $z_1$ node) is a sub-class of the one-stage solver (Gauss-Hermite in "
+           "$z_2$).  Error estimate: $z_2$ doubled plus the change with half the $z_1$ nodes per panel.\n",
+           "\n## 5.4 Limits\n\n",
+           "- $\\alpha_{PT} = $ None: perfect PT (the paper), the one-stage answer.\n",
+           "- Noiseless $\\alpha_{PT} \\ge 1$: the PT interpolator is the teacher ($\\tau_{PT} = 0$, section 4), "
+           "the density concentrates at $\\beta^*_{PT}$: exactly the one-stage answer.\n",
+           "- Noisy $\\alpha_{PT} > 1$: least squares ($\\zeta_{PT}\\to 0$ makes $\\eta_{PT}(x) = x$, sympy `solve`), "
+           "$\\hat\\beta_{PT} = \\beta^*_{PT} + \\tau_{PT} z_1$ with ",
+           _i(f"\\tau_{{PT}}^2 = {sp.latex(lim['least_squares_tau_pt_sq'])}"), ".\n",
+           "- Lazy PT ($c_{PT}\\to\\infty$): ", _i(f"E_{{PT}} = {sp.latex(lim['lazy_E_pt'])}"), " (4.5).\n",
+           "- Merged with $\\lambda_{PT} = -c_{PT}$ (regime I end): ",
+           _i(f"k = {sp.latex(lim['merged_lambda_minus_c_k'])}"),
+           " does not depend on $\\beta_{PT}$ (sympy), so the FT error does not depend on $\\alpha_{PT}$.\n"]
+    return "".join(out)
+
+
 def _alpha_c(rho, dps=30):
     """The Donoho-Tanner threshold at ``dps`` digits, from the symbolic objective itself (lambdified
     to mpmath, no solver import): its stationary point by bisection then secant, at dps + 20 digits."""
@@ -284,4 +328,5 @@ def render_derivations() -> dict[str, str]:
         "02_ft_scales.md": _ft_doc(),
         "03_regimes.md": _regimes_doc(),
         "04_replica.md": _replica_doc(),
+        "05_two_stage.md": _two_stage_doc(),
     }

@@ -14,6 +14,7 @@ from ..symbolic import certified as SC
 from ..symbolic import dynamics, ft_maps, potential, regimes
 from ..symbolic import replica as R
 from ..symbolic import symbols as S
+from ..symbolic import two_stage as TS
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 REPO_DIR = PACKAGE_DIR.parent
@@ -146,6 +147,12 @@ KERNELS: tuple[KernelSpec, ...] = (
              f"symbolic.certified.moment_integrand_derivatives()[{i}]",
              f"d/d{v} of the s-integrand of the {m} moment at fixed s (certified Jacobian)")
             for i, (m, v) in enumerate((("d1", "tau"), ("d1", "zeta"), ("mse", "tau"), ("mse", "zeta")))))),
+    KernelSpec("pt_mirror_density", ((TS.s1, "PT mirror variable s1 (integrated gradient of PT)"),
+                                      (TS.beta_star_pt, "PT teacher value beta*_PT"), (TS.tau_pt, "PT tau > 0"),
+                                      (TS.zeta_pt, "PT zeta > 0"), _C),
+               TS.pt_mirror_density, "symbolic.two_stage.pt_mirror_density",
+               "phi(z1(s1)) dz1/ds1: the z1 average of the two-stage replica in the PT mirror variable",
+               backends=("numpy",)),
     KernelSpec("h", (_Z,), potential.h_function_stable,
                "symbolic.potential.h_function_stable", "h(z) = z asinh z - sqrt(1+z^2) + 1 (stable form)"),
     KernelSpec("pt_beta_of_s", ((S.s, "integrated gradient s"), _C), dynamics.pt_beta_of_s,

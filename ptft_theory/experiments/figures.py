@@ -22,6 +22,7 @@ from ..fileio import savefig_atomic, write_csv_atomic
 from .points import (CONFIG_DIR, DEFAULT_OUT, FIGURES, POINT_KINDS, REGIME_COLORS, REGIME_NAMES, ROOT,  # noqa: F401
                      alpha_grid, code_hash, evaluate_point, gd_error, load_config, regime_slice, replica_available,
                      replica_curve, sim_error)
+from . import finite_pt_figure
 from .sweep import derive_seed, run_sweep
 
 # ----------------------------------------------------------------------------------- helpers
@@ -397,7 +398,8 @@ def _advantage_map(opts, config_dir=None):
 
 
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
-            "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map}
+            "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map,
+            "fig_finite_pt": finite_pt_figure.figure}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

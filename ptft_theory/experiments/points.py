@@ -35,6 +35,7 @@ import numpy as np
 from ..config import Init, Task
 from ..errors import ParameterError
 from ..fileio import read_toml_config
+from . import finite_pt_points
 from .sweep import code_fingerprint
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
@@ -43,7 +44,7 @@ ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-package
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
-FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map")
+FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map", "fig_finite_pt")
 REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
@@ -58,7 +59,7 @@ def load_config(name: str, quick: bool = False, config_dir=None) -> dict:
 
 
 #: Point kinds that may run the compiled replica moments (their key also hashes the built library).
-_USES_C = ("replica_curve",)
+_USES_C = ("replica_curve", "two_stage_curve")
 
 
 @functools.lru_cache(maxsize=None)
@@ -172,7 +173,8 @@ def evaluate_point(cfg: dict) -> dict:
     return POINT_KINDS[cfg["kind"]](cfg)
 
 
-POINT_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve, "gd_error": gd_error}
+POINT_KINDS = {"regime_slice": regime_slice, "sim_error": sim_error, "replica_curve": replica_curve, "gd_error": gd_error,
+               "two_stage_curve": finite_pt_points.two_stage_curve, "two_stage_sim": finite_pt_points.two_stage_sim}
 
 
 def replica_available() -> bool:

@@ -34,7 +34,8 @@ ErrorResult = Union[ReplicaResult, HighPrecisionResult, "CertifiedPoint", "tuple
 
 
 def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                         dps=None, n_nodes: int = QUAD_NODES, certify: bool = False) -> ErrorResult:
+                         alpha_pt=None, sigma_pt: float = 0.0, dps=None, n_nodes: int = QUAD_NODES,
+                         certify: bool = False) -> ErrorResult:
     """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
 
     Parameters
@@ -51,6 +52,13 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
         ``HighPrecisionResult`` whose ``E`` holds ``mpf`` values and ``error`` an error estimate.
         For ``alpha >= 1`` (every coordinate free to move): E = 0 without noise; with noise, GF goes
         to least squares, ``E = sigma^2 alpha / ((alpha - 1) E[beta*^2])`` (alpha = 1 raises).
+    alpha_pt : float, optional
+        Pretraining on ``alpha_pt * D`` samples (docs/design.md section 3.1; :mod:`ptft_theory.replica.two_stage`):
+        PT learned ``beta_hat_pt = eta_pt(beta*_pt + tau_pt z1)`` and FT averages over z1.  Returns a
+        ``TwoStageResult`` that also carries ``E_pt``, ``tau_pt``, ``zeta_pt``.  None (default): PT
+        learned its teacher exactly (the paper), bit for bit the answer without this argument.
+    sigma_pt : float
+        PT state-evolution noise (``sigma_y_pt / sqrt(N_PT)``), >= 0; only with ``alpha_pt``.
     n_nodes : int
         Gauss-Hermite nodes (the error estimate uses twice as many).
     certify : bool
@@ -91,6 +99,16 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
         raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D "
                              "array; E = 1 to double precision long before)")
+    if alpha_pt is not None or sigma_pt != 0.0:  # finite PT data: the two-stage replica (two_stage.py)
+        from .two_stage import check_alpha_pt, two_stage_error
+        if alpha_pt is None:
+            raise ParameterError(f"sigma_pt={sigma_pt!r} needs alpha_pt; valid: sigma_pt = 0 when alpha_pt is None")
+        alpha_pt, sigma_pt = check_alpha_pt(alpha_pt, sigma_pt)
+        if dps is not None or certify:
+            raise ParameterError(f"{'dps' if dps is not None else 'certify'} is not supported with alpha_pt "
+                                 "(the two-stage replica is float64 only); valid: dps=None, certify=False")
+        return two_stage_error(alphas, task, init, scheme, sigma, alpha_pt=alpha_pt, sigma_pt=sigma_pt,
+                               n_nodes=n_nodes)
     if certify:  # ball-arithmetic proof (certify_point.py)
         from .certify_point import certified_point
         pts = tuple(certified_point(a, task, init, scheme, sigma, 30 if dps is None else dps) for a in alphas)
@@ -101,21 +119,23 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     return solve_curve(coordinate_classes(task, init, scheme), alphas, sigma, n_nodes)[0]
 
 
-SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft")
+SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft", "alpha_pt")
 
 
 def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
-                n_nodes: int = QUAD_NODES) -> list[ReplicaResult]:
+                n_nodes: int = QUAD_NODES, sigma_pt: float = 0.0) -> list[ReplicaResult]:
     """Replica error over a grid of one initialisation parameter (and an alpha grid), warm-started
     along the parameter: ``[generalization_error(alpha, task, replace(init, param=v)) for v in values]``
     computed faster.
 
     Parameters
     ----------
-    param : {"c_pt", "lambda_pt", "gamma_ft"}
+    param : {"c_pt", "lambda_pt", "gamma_ft", "alpha_pt"}
     values : array_like
         The parameter values, in the order to solve them (a monotone grid warm-starts best).  Each
-        must give a valid :class:`Init` with the other fields of ``init``.
+        must give a valid :class:`Init` with the other fields of ``init``; for ``"alpha_pt"`` (finite
+        PT data, :func:`ptft_theory.replica.two_stage.alpha_pt_sweep`, PT noise ``sigma_pt``) each is an
+        ``alpha_pt`` of :func:`generalization_error`.
     alpha, task, init, scheme, sigma, n_nodes : as in :func:`generalization_error`.
 
     Returns
@@ -131,6 +151,11 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     """
     if param not in SWEEP_PARAMETERS:
         raise ParameterError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
+    if param == "alpha_pt":
+        from .two_stage import alpha_pt_sweep
+        return alpha_pt_sweep(values, alpha, task, init, scheme, sigma, sigma_pt=sigma_pt, n_nodes=n_nodes)
+    if sigma_pt != 0.0:
+        raise ParameterError(f"sigma_pt={sigma_pt!r} needs param='alpha_pt'; valid: sigma_pt = 0 otherwise")
     check_task_and_inits(task, init)
     vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:
