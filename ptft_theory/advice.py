@@ -33,7 +33,7 @@ class Advice:
         failures: evaluations that failed (counted as E = +inf), ``infeasible`` of them infeasible.
         converged, message: like scipy's OptimizeResult, for the polish that gave ``init``.
         on_bounds: search coordinates at a face of the box at the optimum (the box limits it).
-        task, alpha (float or (lo, hi)), scheme, sigma, bounds, fixed: what was asked.
+        task, alpha (float or (lo, hi)), scheme, sigma, bounds, fixed, alpha_pt, sigma_pt: what was asked.
     """
 
     init: Init
@@ -54,6 +54,8 @@ class Advice:
     sigma: float
     bounds: dict
     fixed: dict
+    alpha_pt: float | None = None
+    sigma_pt: float = 0.0
 
     @property
     def gain_dB(self) -> float | None:
@@ -82,7 +84,8 @@ class Advice:
                 "infeasible": self.infeasible, "converged": self.converged, "message": self.message,
                 "on_bounds": list(self.on_bounds), "task": dataclasses.asdict(self.task),
                 "alpha": list(self.alpha) if isinstance(self.alpha, tuple) else self.alpha, "scheme": self.scheme,
-                "sigma": self.sigma, "bounds": {k: list(v) for k, v in self.bounds.items()}, "fixed": dict(self.fixed)}
+                "sigma": self.sigma, "bounds": {k: list(v) for k, v in self.bounds.items()}, "fixed": dict(self.fixed),
+                "alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt}
 
 
 def _g(x):

@@ -34,7 +34,7 @@ import scipy.optimize
 from . import _validate as V
 from ._schemes import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
-from .errors import BackendUnavailableError, InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
+from .errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
 from .regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
 from .replica import ALPHA_MIN, error_sweep, generalization_error
@@ -150,8 +150,9 @@ def _space(bounds, fix) -> _Space:
 class _Objective:
     """E (or its mean over the alpha nodes) of an init; failures are +inf and counted."""
 
-    def __init__(self, task, alphas, weights, scheme, sigma, space):
+    def __init__(self, task, alphas, weights, scheme, sigma, space, alpha_pt=None, sigma_pt=0.0):
         self.task, self.alphas, self.weights, self.scheme, self.sigma = task, alphas, weights, scheme, sigma
+        self.alpha_pt, self.sigma_pt = alpha_pt, sigma_pt
         self.space = space
         self.evaluations = self.failures = self.infeasible = 0
         self.cache: dict = {}
@@ -162,9 +163,10 @@ class _Objective:
         return float(np.dot(self.weights, E))
 
     def solve(self, init) -> float:
-        """(Mean) E of one init: the one place a single init meets the replica (finite PT data, issue 14,
-        is wired here: pass ``alpha_pt`` through, and let ``line`` skip its sweep when it is set)."""
-        return self._mean(generalization_error(self.alphas, self.task, init, self.scheme, self.sigma))
+        """(Mean) E of one init: the one place a single init meets the replica (with ``alpha_pt``, the
+        two-stage replica of finite PT data, docs/design.md section 3.1)."""
+        return self._mean(generalization_error(self.alphas, self.task, init, self.scheme, self.sigma,
+                                               alpha_pt=self.alpha_pt, sigma_pt=self.sigma_pt))
 
     def _fail(self, exc):
         self.last_error = exc
@@ -187,7 +189,7 @@ class _Objective:
     def line(self, xs) -> list[float]:
         """E at points differing only in the ratio (c and gamma equal), warm-started along lambda."""
         todo = [x for x in xs if tuple(float(v) for v in x) not in self.cache]
-        if len(todo) > 1 and self.space.lambda_abs is None:
+        if len(todo) > 1 and self.space.lambda_abs is None and self.alpha_pt is None:  # (no lambda sweep of the two-stage replica)
             inits = [self.space.init(x) for x in todo]
             try:
                 rs = error_sweep("lambda_pt", [i.lambda_pt for i in inits], self.alphas, self.task, inits[0],
@@ -275,6 +277,7 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
 
 
 def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alpha_pt=None, fix=None, bounds=None, *,
+              sigma_pt: float = 0.0,
               reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None) -> Advice:
     """The initialisation that minimises the replica FT error of ``task`` at ``alpha``.
 
@@ -284,8 +287,12 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     alpha : float or (lo, hi)
         FT sample ratio N_FT / D, or an interval: then the mean E over it (Gauss-Legendre, ALPHA_NODES).
     scheme, sigma : as in :func:`generalization_error`.
-    alpha_pt : None
-        Finite PT data (docs/design.md section 3.1): not available yet (BackendUnavailableError).
+    alpha_pt : float, optional
+        Finite PT data, N_PT / D (docs/design.md section 3.1): every evaluation is the two-stage replica
+        (about 25 times a one-stage point, and no warm-started lambda lines: an advice takes ~10-30 s).
+        None (default): perfect PT, the paper's setting.
+    sigma_pt : float
+        PT label noise with ``alpha_pt`` (default 0).
     fix : dict, optional
         Pin levers: ``{"gamma_ft": 0.0}``, ``{"c_pt": 1e-3}``, ``{"lambda_pt": 0.0}`` or
         ``{"lambda_ratio": -0.5}`` (lambda_pt / c_pt).  A fixed lever overrides its bounds.
@@ -328,10 +335,6 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         raise ParameterError("task.rho_pt=0: PT learns nothing, so no regime is defined; valid range: 0 < rho_pt <= 1")
     scheme = as_scheme(scheme).value
     sigma = V.nonnegative("sigma", sigma)
-    if alpha_pt is not None:
-        # one line to wire once generalization_error takes alpha_pt (issue 14): pass it through in _Objective
-        raise BackendUnavailableError("alpha_pt (finite PT data) is not available yet in best_init; valid: "
-                                      "alpha_pt=None (perfect PT, the paper's setting)")
     alphas, weights, alpha_given = alpha_nodes(alpha)
     grid = dict(GRID, **(grid or {}))
     for name, n in grid.items():
@@ -339,7 +342,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
             raise ParameterError(f"grid[{name!r}]={n!r} is invalid; valid: names {', '.join(COORDINATES)}, "
                                  "integers >= 2")
     space = _space(bounds, fix)
-    obj = _Objective(task, alphas, weights, scheme, sigma, space)
+    obj = _Objective(task, alphas, weights, scheme, sigma, space, alpha_pt, sigma_pt)
     try:  # E at the reference init first: alpha or sigma the replica rejects is the caller's error
         E_def = obj.solve(reference)
     except (ParameterError, ParameterTypeError):
@@ -421,4 +424,4 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                   converged=bool(getattr(res_opt, "success", False)), message=msg.lstrip("; "), on_bounds=on,
                   task=task, alpha=alpha_given, scheme=scheme, sigma=sigma,
                   bounds={n: (float(space.lo[j]), float(space.hi[j])) for j, n in enumerate(COORDINATES)},
-                  fixed=dict(fix or {}))
+                  fixed=dict(fix or {}), alpha_pt=obj.alpha_pt, sigma_pt=obj.sigma_pt)

@@ -97,7 +97,7 @@ CASES = {
                            "bracket": [(0.5, 0.2), (0.0, 0.5), "ab"], "sigma": NONNEG_BAD}),
     "best_init": (dict(task=TASK, alpha=0.3, fix={"c_pt": 1e-2, "gamma_ft": 0.1}, grid={"lambda_ratio": 3}),
                   {"task": OBJ_BAD, "alpha": NOT_NUMBERS[1:] + NOT_FINITE + [0.0, -0.5, (0.3, 0.1), (0.1, 0.2, 0.3)],
-                   "sigma": NONNEG_BAD, "scheme": ["bogus", None], "alpha_pt": [1.0, 0.5],
+                   "sigma": NONNEG_BAD, "scheme": ["bogus", None], "alpha_pt": [0.0, -0.5, NAN, "x"], "sigma_pt": NONNEG_BAD,
                    "fix": ["c_pt", {"bogus": 1.0}, {"c_pt": NAN}, {"gamma_ft": -1.0}, {"lambda_ratio": 1.5}],
                    "bounds": ["box", {"bogus": (0, 1)}, {"gamma_ft": (1.0, 0.0)}, {"lambda_ratio": (NAN, 1.0)}],
                    "reference": OBJ_BAD, "grid": [{"gamma_ft": 1}, {"bogus": 3}, {"lambda_ratio": 2.5}]}),

@@ -36,7 +36,9 @@ def register_advise(sub):
                    help="FT sample ratio N_FT / D > 0, or two numbers LO HI: the mean E over that interval "
                         "(given once)")
     p.add_argument("--sigma", type=float, default=0.0, help="state-evolution noise level (default 0)")
-    p.add_argument("--alpha-pt", type=float, default=None, help="finite PT data (not available yet)")
+    p.add_argument("--alpha-pt", type=float, default=None,
+                   help="finite PT data N_PT / D (two-stage replica; default: perfect PT, the paper's setting)")
+    p.add_argument("--sigma-pt", type=float, default=0.0, help="PT state-evolution noise (with --alpha-pt; default 0)")
     p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
                    help=f"pin a lever (repeatable); NAME one of {', '.join(FIXABLE)}")
     p.add_argument("--bound", action="append", default=[], metavar="NAME=LO,HI",
@@ -86,7 +88,7 @@ def _cmd_advise(args):
                                  "in an existing, writable folder")
     task = Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
-    adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt,
+    adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
                     fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None)
     payload = adv.to_dict()
     if plot is not None:
