@@ -2,6 +2,7 @@
 ``ptft`` subcommand and checks the contract of :mod:`ptft_theory.cli`:
 
 * the exit code is 0, 1 or 2, and there is never a traceback;
+* a drawn value no flag accepts (NaN, +-inf, "abc", an unknown choice "bogus") gives exit 2;
 * a non-zero exit prints exactly one line on stderr (2: a user error, ``error:``);
 * ``--json`` output on success parses with a strict JSON parser (no NaN/Infinity);
 * every call returns in bounded time.
@@ -11,6 +12,7 @@ here.  Sizes are kept small so the default run stays fast; ``PTFT_FULL=1`` draws
 """
 
 import json
+import math
 import os
 import time
 
@@ -52,7 +54,31 @@ def _scratch_cwd(tmp_path_factory):
     os.chdir(old)
 
 
-def check(args, want_json=False):
+#: Drawn values no flag accepts (non-finite or not a number where a number is due, an unknown choice):
+#: a command given one must exit 2, the user-error code, whatever else was drawn.
+NEVER_VALID = {"abc", "bogus"}
+
+
+def known_invalid(draws) -> bool:
+    """Whether a drawn flag value is one no ``ptft`` flag accepts (:data:`NEVER_VALID`, or a number that
+    parses to NaN or +-inf, e.g. "nan", "inf", "1e400")."""
+    values = []
+    for v in (draws or {}).values():
+        values += v if isinstance(v, list) else [v]
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        if v in NEVER_VALID:
+            return True
+        try:
+            if not math.isfinite(float(v)):
+                return True
+        except ValueError:
+            pass
+    return False
+
+
+def check(args, want_json=False, draws=None):
     t0 = time.perf_counter()
     rc, out, err = run_cli(*args)  # raises here if the CLI lets a traceback escape
     dt = time.perf_counter() - t0
@@ -61,6 +87,8 @@ def check(args, want_json=False):
             f.write(f"{dt:6.2f}s rc={rc} {' '.join(map(str, args))[:150]} | {err.strip()[:150]}\n")
     assert dt < TIME_LIMIT, (args, dt)
     assert rc in (0, 1, 2), (args, rc, err)
+    if known_invalid(draws):
+        assert rc == 2, (args, rc, err)
     assert "Traceback" not in err, (args, err)
     if rc != 0:
         lines = [ln for ln in err.splitlines() if ln.strip()]
@@ -106,20 +134,20 @@ TASK_S = {"--rho-pt": number, "--rho-shared": number, "--rho-new": number}
 @given(some({**INIT_S, **TASK_S, "--scheme": scheme, "--l-order-threshold": number,
              "--pt-dependence-threshold": number}))
 def test_regime(draws):
-    check(["regime"] + mutate({**INIT, **TASK}, draws) + ["--json"], want_json=True)
+    check(["regime"] + mutate({**INIT, **TASK}, draws) + ["--json"], want_json=True, draws=draws)
 
 
 @settings(max_examples=MANY)
 @given(some({**INIT_S, "--beta-pt": numbers, "--scheme": scheme, "--dps": dps}))
 def test_scales(draws):
-    check(["scales"] + mutate({"--beta-pt": ["0", "1.5"], **INIT}, draws) + ["--json"], want_json=True)
+    check(["scales"] + mutate({"--beta-pt": ["0", "1.5"], **INIT}, draws) + ["--json"], want_json=True, draws=draws)
 
 
 @settings(max_examples=MANY)
 @given(some({**INIT_S, **TASK_S, "--alpha": st.lists(small_number, min_size=1, max_size=3), "--sigma": number,
              "--scheme": scheme, "--dps": st.sampled_from(["15", "0", "-1", "x"])}))
 def test_curve(draws):
-    check(["curve"] + mutate({**INIT, **TASK, "--alpha": ["0.3", "0.6"]}, draws) + ["--json"], want_json=True)
+    check(["curve"] + mutate({**INIT, **TASK, "--alpha": ["0.3", "0.6"]}, draws) + ["--json"], want_json=True, draws=draws)
 
 
 @settings(max_examples=MANY)
@@ -135,7 +163,7 @@ def test_boundary(kind, draws):
         base["--level"] = "0.5"
     else:
         base.update({"--scheme-a": "readout", "--scheme-b": "merged", "--gamma-ft": "0.1"})
-    check(["boundary", kind] + mutate(base, draws) + ["--json"], want_json=True)
+    check(["boundary", kind] + mutate(base, draws) + ["--json"], want_json=True, draws=draws)
 
 
 @settings(max_examples=N)
@@ -150,7 +178,7 @@ def test_advise(draws):
     # base: two levers fixed, a 1-D search over lambda/c (a valid call takes well under a second)
     fix = ["c_pt=0.01", "gamma_ft=0.1"] + draws.pop("--fix", [])  # drawn pins come last and may override
     argv = ["advise"] + mutate({**TASK, "--alpha": ["0.2"]}, draws) + sum((["--fix", f] for f in fix), [])
-    check(argv + ["--json"], want_json=True)
+    check(argv + ["--json"], want_json=True, draws=draws)
 
 
 def _would_simulate(flags: dict) -> bool:
@@ -182,7 +210,7 @@ def test_simulate(draws):
         # default run keeps the bad ones, PTFT_FULL=1 runs the valid ones too (small sizes only)
         if not FULL or max(int(flags[k]) for k in ("--dim", "--n-pt", "--n-ft")) > 12:
             return
-    check(["simulate"] + mutate(base, draws) + ["--json"], want_json=True)
+    check(["simulate"] + mutate(base, draws) + ["--json"], want_json=True, draws=draws)
 
 
 @settings(max_examples=max(4, N // 3))
@@ -204,7 +232,7 @@ def test_figures_bad_arguments(tmp_path_factory, draws):
     if draws.get("--backend") == "ray":
         draws["--backend"] = "dask"
     check(["figures", "--quick", "--no-progress"] + mutate({"--out": str(tmp / "out")}, draws) + ["--json"],
-          want_json=True)
+          want_json=True, draws=draws)
 
 
 @settings(max_examples=max(4, N // 2))
@@ -230,7 +258,7 @@ def test_resnet_run_bad_arguments(tmp_path_factory, draws):
         draws["--data-root"] = str(tmp / "nodata")
     check(["resnet", "run", "--quick", "--no-progress"] + mutate({"--config": "resnet_fig4_fashion_cpu",
                                                                    "--out": str(tmp / "out")}, draws) + ["--json"],
-          want_json=True)
+          want_json=True, draws=draws)
 
 
 @settings(max_examples=max(4, N // 2))
