@@ -1,6 +1,7 @@
 """Finite pretraining data: the two-stage replica vs direct simulation (docs/design.md section 3.1).
 
     python validation/two_stage_vs_convex.py [--dim 2000] [--seeds 20] [--out validation/results/two_stage_vs_convex.csv]
+    python validation/two_stage_vs_convex.py --dim 4000 --only II_identical_apt0.25 ... --out ..._D4000.csv
     python validation/two_stage_vs_convex.py --gf [--out validation/results/two_stage_gf_vs_convex.csv]
 
 Default: for each setting, draw teachers, PT data (N_PT = alpha_pt D, label noise sigma_y_pt) and FT
@@ -120,6 +121,8 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--gf", action="store_true", help="gradient flow vs the convex path at D = 40 (rung 2)")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", nargs="+", default=None, metavar="SETTING",
+                    help="run these settings only (the finite-size check: the worst ones at --dim 4000)")
     ap.add_argument("--refresh-replica", action="store_true",
                     help="recompute the replica columns of finished rows with the current code (simulations kept)")
     args = ap.parse_args(argv)
@@ -134,12 +137,17 @@ def main(argv=None):
             if name in rows:
                 rows[name] = refresh_replica(rows[name], scheme, init, task)
         write_csv_atomic(out, FIELDS, [rows[n] for n, *_ in SETTINGS if n in rows])
-    for i, s in enumerate(SETTINGS, 1):
+    names = [n for n, *_ in SETTINGS]
+    bad = sorted(set(args.only or ()) - set(names))
+    if bad:
+        ap.error(f"--only {bad[0]!r} is not a setting; valid: {', '.join(names)}")
+    settings = [s for s in SETTINGS if args.only is None or s[0] in args.only]
+    for i, s in enumerate(settings, 1):
         if s[0] not in rows:
             rows[s[0]] = run_setting(*s, D=args.dim, seeds=args.seeds)
             write_csv_atomic(out, FIELDS, [rows[n] for n, *_ in SETTINGS if n in rows])
         r = rows[s[0]]
-        print(f"[{i}/{len(SETTINGS)}] {s[0]}: sim {float(r['sim_E']):.4f} +- {float(r['sim_E_se']):.4f}, replica "
+        print(f"[{i}/{len(settings)}] {s[0]}: sim {float(r['sim_E']):.4f} +- {float(r['sim_E_se']):.4f}, replica "
               f"{float(r['replica_E']):.4f} ({float(r['dev_in_se']):+.2f} SE); PT sim {float(r['sim_E_pt']):.4f}, "
               f"replica {float(r['replica_E_pt']):.4f} ({float(r['dev_pt_in_se']):+.2f} SE)", file=sys.stderr)
     worst = max(abs(float(r["dev_in_se"])) for r in rows.values())
