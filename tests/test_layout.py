@@ -10,6 +10,7 @@ replica_panels.py`` was a cycle, ``replica.py`` had 884 lines and ``figures.py``
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,54 @@ def test_scripts_use_only_public_names():
     assert bad == []
 
 
+def defined_names(path: Path) -> set[str]:
+    """Names bound at the top level of a module's source (defs, classes, assignments, imports)."""
+    out = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                out |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.If, ast.Try)):  # optional imports: bound in some branch
+            out |= {(a.asname or a.name).split(".")[0] for n in ast.walk(node)
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return out
+
+
+_IMPORT_TEXT = re.compile(r"^[ \t]*(?:from[ \t]+(ptft_theory(?:\.\w+)*)[ \t]+import[ \t]+([\w ,]+?)[ \t]*(?:#.*)?$"
+                          r"|import[ \t]+(ptft_theory(?:\.\w+)*))", re.M)
+
+
+def stale_references(root: Path, folders=("scripts", "validation", "benchmarks")) -> list[str]:
+    """Imports of the package in the scripts around it, in their code *and* in code they hold as text
+    (a probe runs ``python -c "from ptft_theory.x import y"``), that name a module or a name the package
+    does not have (the flat layout's ``ptft_theory._io``, ``ptft_theory.figures``, ...).  Names are
+    resolved from the source (a submodule, or a name bound at the top level of the module)."""
+    mods = modules(root)
+    bad = []
+    for folder in folders:
+        for path in sorted((root.parent / folder).glob("*.py")):
+            text = path.read_text()
+            for m in _IMPORT_TEXT.finditer(text):
+                where = f"{folder}/{path.name}:{text.count(chr(10), 0, m.start()) + 1}"
+                target = m.group(1) or m.group(3)
+                if target not in mods:
+                    bad.append(f"{where} imports {target}")
+                    continue
+                for n in (m.group(2) or "").split(","):
+                    n = n.split()[0] if n.split() else ""
+                    if n and f"{target}.{n}" not in mods and n not in defined_names(mods[target]):
+                        bad.append(f"{where} imports {target}.{n}")
+    return bad
+
+
+def test_scripts_name_only_modules_that_exist():
+    assert stale_references(PKG) == []
+
+
 OLD_LAYOUT = {  # a miniature of the flat layout before issue 13 (e667366), in the same import forms
     "__init__.py": "from .replica import generalization_error\n",
     "solver.py": "def _minor_coefficient(k, b0):\n    return 0\n",
@@ -190,6 +239,13 @@ def test_the_checks_catch_the_old_layout(tmp_path):
     assert len(private_imports(root)) == 4
     (root / "cli.py").write_text("from .config import Task\n")
     assert unresolved(root) == ["ptft_theory.cli:1 imports ptft_theory.config"]
+    (tmp_path / "scripts").mkdir()  # a probe naming the old modules, in its code and in a code string
+    (tmp_path / "scripts" / "probe.py").write_text(
+        "from ptft_theory.replica import generalization_error, _gone  # comment\n"
+        "code = '''\nfrom ptft_theory._io import write_csv_atomic\nimport ptft_theory.figures as F\n'''\n")
+    assert stale_references(root) == ["scripts/probe.py:1 imports ptft_theory.replica._gone",
+                                      "scripts/probe.py:3 imports ptft_theory._io",
+                                      "scripts/probe.py:4 imports ptft_theory.figures"]
 
 
 @pytest.mark.parametrize("name", ["replica", "experiments", "cli", "codegen"])
