@@ -57,6 +57,9 @@ POLISH_MAXFUN = 150
 #: Floor of E in the objective log10(E) (E = 0: alpha >= 1 without noise).
 E_FLOOR = 1e-300
 _RATIO_EPS = 1e-12  # |lambda| may exceed c by rounding in ratio * c
+#: The widest box a coordinate may have (bounds and fixed levers alike): beyond it c_PT or gamma_FT^2
+#: leaves float64's range and every evaluation would fail.
+VALID_BOX = {"log10_c_pt": (-300.0, 300.0), "lambda_ratio": (-1.0, 1.0), "gamma_ft": (0.0, 1e76)}
 
 
 # ------------------------------------------------------------------------------ the search space
@@ -104,7 +107,7 @@ def _space(bounds, fix) -> _Space:
                 raise ParameterError(f"bounds[{name!r}]={v!r} is invalid; valid: a pair (lo, hi), lo <= hi") from None
             box[name] = (lo, hi)
     for name, (lo, hi) in box.items():
-        valid = {"log10_c_pt": (-300.0, 300.0), "lambda_ratio": (-1.0, 1.0), "gamma_ft": (0.0, 1e76)}[name]
+        valid = VALID_BOX[name]
         if not (valid[0] <= lo <= hi <= valid[1]):
             raise ParameterError(f"bounds[{name!r}]=({lo!r}, {hi!r}) is invalid; valid range: "
                                  f"{valid[0]:g} <= lo <= hi <= {valid[1]:g}")
@@ -122,8 +125,14 @@ def _space(bounds, fix) -> _Space:
     lam_abs = None
     if "c_pt" in fix:
         lo[0] = hi[0] = math.log10(V.positive("fix['c_pt']", fix["c_pt"]))
+        a, b = VALID_BOX["log10_c_pt"]
+        if not a <= lo[0] <= b:
+            raise ParameterError(f"fix['c_pt']={fix['c_pt']!r} is invalid; valid range: {10 ** a:g} <= c_pt <= {10 ** b:g}")
     if "gamma_ft" in fix:
         lo[2] = hi[2] = V.nonnegative("fix['gamma_ft']", fix["gamma_ft"])
+        if lo[2] > VALID_BOX["gamma_ft"][1]:
+            raise ParameterError(f"fix['gamma_ft']={fix['gamma_ft']!r} is invalid; valid range: "
+                                 f"0 <= gamma_ft <= {VALID_BOX['gamma_ft'][1]:g}")
     if "lambda_ratio" in fix:
         r = V.finite_scalar("fix['lambda_ratio']", fix["lambda_ratio"])
         if not -1 <= r <= 1:

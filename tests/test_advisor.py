@@ -129,6 +129,10 @@ def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
     (dict(bounds={"gamma_ft": 1.0}), "gamma_ft"), (dict(bounds=[1]), "bounds"),
     (dict(grid={"gamma_ft": 1}), "grid"), (dict(grid={"x": 3}), "grid"), (dict(reference="init"), "reference"),
     (dict(task=Task(0.0, 0.0, 0.1)), "rho_pt"),
+    # outside the box bounds= accepts: c_PT (or gamma_FT^2) leaves float64, every evaluation failed and
+    # the user got a ReplicaError blaming beta_pt (exit 1) instead of naming the lever
+    (dict(fix={"c_pt": 1e-320}), "c_pt.*1e-300"), (dict(fix={"c_pt": 1e305}), "c_pt"),
+    (dict(fix={"gamma_ft": 1e200}), "gamma_ft.*1e\\+76"),
 ])
 def test_bad_input_names_the_parameter(kwargs, name):
     kw = dict(dict(task=Task(0.1, 0.05, 0.05), alpha=0.2), **kwargs)
