@@ -211,6 +211,16 @@ def test_cli_advise_json_and_plot(tmp_path):
     assert rc == 2 and err.count("\n") == 1 and "infeasible" in err
 
 
+@pytest.mark.parametrize("flags", [("--fix", "gamma_ft=0", "--fix", "gamma_ft=0.5"),
+                                   ("--bound", "gamma_ft=0,1", "--bound", " gamma_ft=0,0.5")])
+def test_cli_advise_refuses_a_lever_given_twice(flags):
+    """Before: the last --fix/--bound of a name silently won (gamma_ft=0.5 advised, exit 0)."""
+    from _cli import run_cli
+    rc, _, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.15",
+                         "--fix", "c_pt=0.01", "--fix", "lambda_ratio=0", *flags)
+    assert rc == 2 and err.count("\n") == 1 and "gamma_ft" in err and "twice" in err, err
+
+
 def test_alpha_above_one_without_noise_says_the_levers_do_not_matter():
     adv = best_init(Task(0.1, 0.05, 0.05), 1.5, grid={"log10_c_pt": 2, "lambda_ratio": 2, "gamma_ft": 2})
     assert adv.E == 0 and adv.E_default == 0 and "do not matter" in adv.message and "face" not in adv.message

@@ -59,7 +59,10 @@ def _pairs(flag, items, n_values):
         if not sep or len(vals) != n_values or not all(math.isfinite(v) for v in vals):
             want = "NAME=VALUE" if n_values == 1 else "NAME=LO,HI"
             raise ParameterError(f"{flag} {item!r} is invalid; valid: {want} with finite numbers")
-        out[name.strip()] = vals[0] if n_values == 1 else tuple(vals)
+        name = name.strip()
+        if name in out:  # the last one silently winning would hide a typo in a long command line
+            raise ParameterError(f"{flag} {name}= is given twice ({out[name]!r} and {item!r}); valid: each NAME once")
+        out[name] = vals[0] if n_values == 1 else tuple(vals)
     return out
 
 
