@@ -413,16 +413,23 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     reg = regime(init_opt, task, scheme, thresholds)
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
-    on = tuple(n for j, n in enumerate(COORDINATES) if space.free[j]
-               and (xo[j] <= space.lo[j] + tol[j] or xo[j] >= space.hi[j] - tol[j]))
+    at_lo = space.free & (xo <= space.lo + tol)
+    at_hi = space.free & (xo >= space.hi - tol)
+    on = tuple(n for j, n in enumerate(COORDINATES) if at_lo[j] or at_hi[j])
+    # a face at the edge of the valid range (lambda_pt = +-c_pt, gamma_ft = 0) cannot be moved out
+    wider = tuple(n for j, n in enumerate(COORDINATES) if (at_lo[j] and space.lo[j] > VALID_BOX[n][0])
+                  or (at_hi[j] and space.hi[j] < VALID_BOX[n][1]))
+    edge = tuple(n for n in on if n not in wider)
     msg = str(getattr(res_opt, "message", ""))
     if finite[-1][0] == 0:  # alpha >= 1 without noise: every init interpolates the teacher
         msg = "E = 0 at every init evaluated (alpha >= 1 without noise): the levers do not matter here"
     if scheme == "merged" and xo[1] <= -1 + 1e-4 and xo[2] <= 1e-4 * max(1.0, space.hi[2]):
         msg += ("; E falls toward the infeasible corner lambda_pt = -c_pt, gamma_ft = 0 (every coordinate frozen): "
                 "the infimum is approached, not attained, and the answer is the best init evaluated near it")
-    if on and finite[-1][0] > 0:
-        msg += f"; the optimum is on the face of the box in {', '.join(on)} (a wider box may go lower)"
+    if wider and finite[-1][0] > 0:
+        msg += f"; the optimum is on the face of the box in {', '.join(wider)} (a wider box may go lower)"
+    if edge and finite[-1][0] > 0:
+        msg += f"; the optimum is at the edge of the valid range in {', '.join(edge)}"
     if obj.failures:
         msg += f"; {obj.failures} of {obj.evaluations} evaluations failed and counted as +inf ({obj.infeasible} infeasible)"
     return Advice(init=init_opt, E=float(E_opt), regime=reg, best_by_regime=by_regime, reference=reference,

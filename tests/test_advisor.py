@@ -111,6 +111,17 @@ def test_fixed_levers_are_kept():
     assert one.E == pytest.approx(float(generalization_error(0.2, task, Init(0.01, -0.005, 0.1))), rel=1e-9)
 
 
+def test_box_face_message_says_wider_only_where_the_box_can_widen():
+    """lambda_pt = -c_pt is the end of the valid range, not a face a wider box moves (before: "a wider box
+    may go lower" for it); a face the user set (lambda_ratio <= 0.5 here, E falling with lambda) can."""
+    task = Task(0.1, 0.02, 0.0)
+    adv = best_init(task, 0.15, "readout", fix={"c_pt": 0.01, "gamma_ft": 0.0})
+    assert adv.init.lambda_pt == -0.01 and adv.on_bounds == ("lambda_ratio",)
+    assert "wider box" not in adv.message and "edge of the valid range in lambda_ratio" in adv.message
+    adv = best_init(task, 0.15, "readout", fix={"c_pt": 0.01, "gamma_ft": 0.0}, bounds={"lambda_ratio": (0.0, 0.5)})
+    assert adv.init.lambda_pt == 0.0 and "face of the box in lambda_ratio (a wider box" in adv.message
+
+
 def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
     with pytest.raises(InfeasibleError, match="infeasible"):
         best_init(Task(0.1, 0.05, 0.05), 0.2, fix={"lambda_ratio": -1.0, "gamma_ft": 0.0})
