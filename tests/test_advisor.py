@@ -8,7 +8,7 @@
 * bad input raises our errors naming the parameter; the infeasible corner is counted, not crashed on.
 
 Tolerances: two replica evaluations of one init agree to the replica's error bound
-QUAD_RTOL_MAX * max(E, QUAD_E_FLOOR) (replica.py), the slack of every "match or beat" below.
+QUAD_RTOL_MAX * max(E, QUAD_E_FLOOR) (ptft_theory/replica/curve.py), the slack of every "match or beat" below.
 """
 
 import json

@@ -318,7 +318,7 @@ def test_compiled_newton_matches_python(sigma):
 def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     """A noisy point near alpha -> 1 with tiny k (zeta/tau ~ 0.1): Gauss-Hermite in z does not reach
     1e-9 even with 1288 nodes, so the point is solved on Gauss-Legendre panels in the mirror variable
-    (replica_panels).  Checked against the independent 20-digit mpmath path (own panels and
+    (replica/panels.py).  Checked against the independent 20-digit mpmath path (own panels and
     quadrature at 32 working digits) to 1e-12 relative: the float64 fixed point is good to ~1e-13
     and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, saying why.
     A single cold point further out (alpha = 0.98), where the cold start fails, is reached by
