@@ -60,10 +60,13 @@ def row(part, name, task, alpha, what, advisor, reference, reference_se=None, n=
 
 
 def _nodes_weights(alpha):
-    """Independent of the advisor's code: 5-point Gauss-Legendre nodes/weights of an interval's mean."""
+    """Independent of the advisor's code: nodes/weights of an interval's mean, 4 equal panels of
+    5-point Gauss-Legendre (the advisor's rule; one 5-node rule errs by up to 2% across a kink of E)."""
     if isinstance(alpha, tuple):
         t, w = np.polynomial.legendre.leggauss(5)
-        return alpha[0] + (alpha[1] - alpha[0]) * (t + 1) / 2, w / 2
+        edges = np.linspace(alpha[0], alpha[1], 5)
+        return (np.concatenate([a + (b - a) * (t + 1) / 2 for a, b in zip(edges[:-1], edges[1:])]),
+                np.tile(w / 8, 4))
     return np.array([alpha]), np.array([1.0])
 
 
