@@ -348,6 +348,11 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         raise BackendUnavailableError("alpha_pt (finite PT data) is not available yet in best_init; valid: "
                                       "alpha_pt=None (perfect PT, the paper's setting)")
     alphas, weights, alpha_given = alpha_nodes(alpha)
+    if sigma > 0 and isinstance(alpha_given, tuple) and alpha_given[0] <= 1 <= alpha_given[1]:
+        # E ~ sigma^2 / |1 - alpha| near 1: the mean diverges (nodes would miss 1, or hit it and blame a node)
+        raise ParameterError(f"alpha={alpha_given!r} contains 1 with sigma={sigma!r}: noisy interpolation at alpha = 1 "
+                             "has unbounded error, so its mean over the interval is unbounded; valid: an interval "
+                             "below 1 or above 1 when sigma > 0")
     grid = dict(GRID, **(grid or {}))
     for name, n in grid.items():
         if name not in COORDINATES or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
@@ -425,7 +430,6 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     # a face at the edge of the valid range (lambda_pt = +-c_pt, gamma_ft = 0) cannot be moved out
     wider = tuple(n for j, n in enumerate(COORDINATES) if (at_lo[j] and space.lo[j] > VALID_BOX[n][0])
                   or (at_hi[j] and space.hi[j] < VALID_BOX[n][1]))
-    edge = tuple(n for n in on if n not in wider)
     msg = str(getattr(res_opt, "message", ""))
     if finite[-1][0] == 0:  # alpha >= 1 without noise: every init interpolates the teacher
         msg = "E = 0 at every init evaluated (alpha >= 1 without noise): the levers do not matter here"
@@ -434,8 +438,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                 "the infimum is approached, not attained, and the answer is the best init evaluated near it")
     if wider and finite[-1][0] > 0:
         msg += f"; the optimum is on the face of the box in {', '.join(wider)} (a wider box may go lower)"
-    if edge and finite[-1][0] > 0:
-        msg += f"; the optimum is at the edge of the valid range in {', '.join(edge)}"
+    if set(on) - set(wider) and finite[-1][0] > 0:
+        msg += f"; the optimum is at the edge of the valid range in {', '.join(n for n in on if n not in wider)}"
     if obj.failures:
         msg += f"; {obj.failures} of {obj.evaluations} evaluations failed and counted as +inf ({obj.infeasible} infeasible)"
     return Advice(init=init_opt, E=float(E_opt), regime=reg, best_by_regime=by_regime, reference=reference,

@@ -154,6 +154,10 @@ def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
     (dict(bounds={"gamma_ft": 1.0}), "gamma_ft"), (dict(bounds=[1]), "bounds"),
     (dict(grid={"gamma_ft": 1}), "grid"), (dict(grid={"x": 3}), "grid"), (dict(reference="init"), "reference"),
     (dict(task=Task(0.0, 0.0, 0.1)), "rho_pt"),
+    # with noise E ~ sigma^2 / |1 - alpha| (unbounded mean over an interval holding 1): before, (0.5, 1.5)
+    # returned a finite mean from nodes that missed 1, and (0.25, 2.25) blamed alpha=1.0, a node
+    (dict(alpha=(0.5, 1.5), sigma=0.3), r"alpha=\(0.5, 1.5\) contains 1"), (dict(alpha=(0.25, 2.25), sigma=0.3), r"alpha=\(0.25"),
+    (dict(alpha=(1.0, 1.5), sigma=0.3), "contains 1"),
     # outside the box bounds= accepts: c_PT (or gamma_FT^2) leaves float64, every evaluation failed and
     # the user got a ReplicaError blaming beta_pt (exit 1) instead of naming the lever
     (dict(fix={"c_pt": 1e-320}), "c_pt.*1e-300"), (dict(fix={"c_pt": 1e305}), "c_pt"),
