@@ -250,6 +250,14 @@ def test_cli_advise_refuses_a_lever_given_twice(flags):
     assert rc == 2 and err.count("\n") == 1 and "gamma_ft" in err and "twice" in err, err
 
 
+def test_cli_advise_says_better_when_the_reference_beats_a_pinned_init():
+    """Before: "E = 0.7042 (-0.82 dB worse)" for a reference better than the pinned (lazy) init."""
+    from _cli import run_cli
+    rc, text, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.15",
+                            "--fix", "c_pt=100", "--fix", "lambda_ratio=0", "--fix", "gamma_ft=1")
+    assert rc == 0 and "dB better: the reference lies outside the box" in text and "-" not in text.split("dB")[0][-8:]
+
+
 def test_alpha_above_one_without_noise_says_the_levers_do_not_matter():
     adv = best_init(Task(0.1, 0.05, 0.05), 1.5, grid={"log10_c_pt": 2, "lambda_ratio": 2, "gamma_ft": 2})
     assert adv.E == 0 and adv.E_default == 0 and "do not matter" in adv.message and "face" not in adv.message

@@ -111,8 +111,10 @@ def format_advice(adv) -> str:
     ref = adv.reference
     if adv.E_default is not None:
         gain = adv.gain_dB
+        note = ("" if gain is None else f" ({gain:.2f} dB worse)" if gain >= 0 else
+                f" ({-gain:.2f} dB better: the reference lies outside the box searched)")
         lines.append(f"reference c_pt={ref.c_pt:g}, lambda_pt={ref.lambda_pt:g}, gamma_ft={ref.gamma_ft:g}: "
-                     f"E = {adv.E_default:.4g}" + ("" if gain is None else f" ({gain:.2f} dB worse)"))
+                     f"E = {adv.E_default:.4g}{note}")
     lines.append("best init per regime:")
     for lab, b in adv.best_by_regime.items():
         lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g}, "
