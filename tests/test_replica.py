@@ -331,7 +331,7 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     ref = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, scheme="readout", dps=20)
     np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
     assert np.all(r.quad_error <= 1e-12)
-    assert "panels" in list(r.rule) and (ref.backend, ref.rule) == ("mpmath", "panels")
+    assert "panels" in list(r.rule) and (ref.backend, ref.rule) == (replica_mp_moments(), "panels")
 
     single = generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
     curve = generalization_error([0.5, 0.98], task, init, sigma=sigma, scheme="readout")
@@ -343,3 +343,22 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     monkeypatch.setattr(curve_mod, "panel_solve_point", _disabled)
     with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
         generalization_error(0.85, task, init, sigma=sigma, scheme="readout")
+
+
+def replica_mp_moments() -> str:
+    """The high-precision moments evaluator this process runs (``PTFT_HP_MOMENTS``, default arb)."""
+    from ptft_theory.replica import mp
+    return mp.MOMENTS
+
+
+def test_high_precision_result_names_the_evaluator_that_ran(monkeypatch):
+    """Before: backend "mpmath" whichever of arb or pure mpmath evaluated the moments (issue 13: a result
+    records which path ran).  One 20-digit point each way; the two agree to the 20 digits asked."""
+    from ptft_theory.replica import mp
+    task, init = Task(0.1, 0.05, 0.05), Init(0.01, 0.0, 0.1)
+    monkeypatch.setattr(mp, "MOMENTS", "arb")
+    a = generalization_error(0.3, task, init, dps=20)
+    monkeypatch.setattr(mp, "MOMENTS", "mpmath")
+    m = generalization_error(0.3, task, init, dps=20)
+    assert (a.backend, m.backend) == ("arb", "mpmath")
+    assert abs(a.E[0] - m.E[0]) <= 1e-18 * abs(m.E[0])  # both bound their error by ~1e-20 relative
