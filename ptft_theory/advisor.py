@@ -59,7 +59,6 @@ POLISH_STARTS = 3
 POLISH_MAXFUN = 150
 #: Floor of E in the objective log10(E) (E = 0: alpha >= 1 without noise).
 E_FLOOR = 1e-300
-_RATIO_EPS = 1e-12  # |lambda| may exceed c by rounding in ratio * c
 #: The widest box a coordinate may have (bounds and fixed levers alike): beyond it c_PT or gamma_FT^2
 #: leaves float64's range and every evaluation would fail.
 VALID_BOX = {"log10_c_pt": (-300.0, 300.0), "lambda_ratio": (-1.0, 1.0), "gamma_ft": (0.0, 1e76)}
@@ -88,8 +87,9 @@ class _Space:
 
     def init(self, x) -> Init:
         c = 10.0 ** float(x[0])
-        lam = self.lambda_abs if self.lambda_abs is not None else float(np.clip(x[1], -1, 1)) * c
-        lam = float(np.clip(lam, -c, c))
+        if self.lambda_abs is not None:  # pinned: exact; 10**log10|lambda| may fall 1 ulp below |lambda|
+            return Init(max(c, abs(self.lambda_abs)), self.lambda_abs, float(x[2]))
+        lam = float(np.clip(float(np.clip(x[1], -1, 1)) * c, -c, c))
         return Init(c, lam, float(x[2]))
 
 

@@ -120,6 +120,11 @@ def test_fixed_levers_are_kept():
     assert adv.init.gamma_ft == 0.0 and all(b.init.gamma_ft == 0.0 for b in adv.best_by_regime.values())
     adv = best_init(task, 0.2, fix={"lambda_pt": 1e-2, "gamma_ft": 0.1}, grid=SMALL)
     assert adv.init.lambda_pt == 1e-2 and adv.init.c_pt >= 1e-2 and adv.init.gamma_ft == 0.1
+    # c_pt at its lower face |lambda_pt|: 10**log10(lam) is 1 ulp below lam for this one (0.17% of values),
+    # and the pinned lambda_pt used to be clipped to -c_pt
+    lam = 1.7899376595166787
+    adv = best_init(task, 0.2, fix={"lambda_pt": -lam, "gamma_ft": 0.1}, bounds={"log10_c_pt": (-4.0, math.log10(lam))})
+    assert adv.init.lambda_pt == -lam and adv.init.c_pt == lam
     one = best_init(task, 0.2, fix={"c_pt": 0.01, "lambda_ratio": -0.5, "gamma_ft": 0.1})
     assert one.init == Init(0.01, -0.005, 0.1)
     assert one.E == pytest.approx(float(generalization_error(0.2, task, Init(0.01, -0.005, 0.1))), rel=1e-9)
