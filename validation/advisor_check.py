@@ -61,7 +61,7 @@ def row(part, name, task, alpha, what, advisor, reference, reference_se=None, n=
 
 def _nodes_weights(alpha):
     """Independent of the advisor's code: nodes/weights of an interval's mean, 4 equal panels of
-    5-point Gauss-Legendre (the advisor's rule; one 5-node rule errs by up to 2% across a kink of E)."""
+    5-point Gauss-Legendre (the advisor's rule; one 5-node rule erred by up to 27% across a kink of E)."""
     if isinstance(alpha, tuple):
         t, w = np.polynomial.legendre.leggauss(5)
         edges = np.linspace(alpha[0], alpha[1], 5)
