@@ -29,7 +29,7 @@ class Advice:
         best_by_regime: label ("I".."IV") -> :class:`RegimeBest`, the lowest E found inside that
             regime's region of the box (a regime no evaluated init fell in is absent).
         reference, E_default: the reference init and its E (None when its evaluation failed).
-        evaluations: objective evaluations (inits; an alpha interval solves ALPHA_NODES alphas each).
+        evaluations: objective evaluations (inits; an alpha interval solves ALPHA_PANELS x ALPHA_NODES alphas each).
         failures: evaluations that failed (counted as E = +inf), ``infeasible`` of them infeasible.
         converged, message: like scipy's OptimizeResult, for the polish that gave ``init``.
         on_bounds: search coordinates at a face of the box at the optimum (the box limits it).

@@ -209,7 +209,7 @@ def item7_concurrency(p: Probe):
     code = """
 import threading, sys
 from pathlib import Path
-from ptft_theory._io import write_csv_atomic
+from ptft_theory.fileio import write_csv_atomic
 errs = []
 def go(i):
     for j in range(300):
@@ -232,7 +232,7 @@ import sys
 from pathlib import Path
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from ptft_theory import figures
+from ptft_theory.experiments import figures
 fig = plt.figure()
 real = fig.savefig
 def torn(fname, *a, **kw):

@@ -8,7 +8,7 @@
 * bad input raises our errors naming the parameter; the infeasible corner is counted, not crashed on.
 
 Tolerances: two replica evaluations of one init agree to the replica's error bound
-QUAD_RTOL_MAX * max(E, QUAD_E_FLOOR) (replica.py), the slack of every "match or beat" below.
+QUAD_RTOL_MAX * max(E, QUAD_E_FLOOR) (ptft_theory/replica/curve.py), the slack of every "match or beat" below.
 """
 
 import json
@@ -96,8 +96,22 @@ def test_alpha_interval_is_the_mean_over_it():
     a = np.linspace(lo, hi, 401)
     E = np.asarray(generalization_error(a, task, adv.init))
     mean = float(np.sum((E[1:] + E[:-1]) / 2 * np.diff(a)) / (hi - lo))  # trapezoid, error ~1e-6 here
-    assert adv.E == pytest.approx(mean, rel=1e-4)  # 5-node Gauss-Legendre vs 401-point trapezoid
+    assert adv.E == pytest.approx(mean, rel=1e-4)  # composite Gauss-Legendre vs 401-point trapezoid
     assert adv.alpha == (lo, hi)
+
+
+def test_alpha_interval_mean_across_the_recovery_kink():
+    """Identical supports, a rich init (c = 1e-4, gamma = 0): E falls to ~1e-7 (exact recovery) inside
+    [0.02, 0.3], a kink.  One 5-node Gauss-Legendre rule put the mean 1.9% high (0.1196 vs 0.1174)."""
+    task, lo, hi = Task(0.1, 0.1, 0.0), 0.02, 0.3
+    init = Init(1e-4, 1e-4, 0.0)
+    adv = best_init(task, (lo, hi), fix={"c_pt": 1e-4, "lambda_ratio": 1.0, "gamma_ft": 0.0})
+    a = np.linspace(lo, hi, 2001)
+    E = np.asarray(generalization_error(a, task, init))
+    mean = float(np.sum((E[1:] + E[:-1]) / 2 * np.diff(a)) / (hi - lo))
+    # trapezoid, h = 1.4e-4: within ~1e-5 of the mean (agrees with 4 x 8-node Gauss-Legendre to 6e-6);
+    # the composite rule's error is ~2e-4, the single rule's 2e-2
+    assert adv.E == pytest.approx(mean, rel=1e-3)
 
 
 def test_fixed_levers_are_kept():
@@ -106,9 +120,25 @@ def test_fixed_levers_are_kept():
     assert adv.init.gamma_ft == 0.0 and all(b.init.gamma_ft == 0.0 for b in adv.best_by_regime.values())
     adv = best_init(task, 0.2, fix={"lambda_pt": 1e-2, "gamma_ft": 0.1}, grid=SMALL)
     assert adv.init.lambda_pt == 1e-2 and adv.init.c_pt >= 1e-2 and adv.init.gamma_ft == 0.1
+    # c_pt at its lower face |lambda_pt|: 10**log10(lam) is 1 ulp below lam for this one (0.17% of values),
+    # and the pinned lambda_pt used to be clipped to -c_pt
+    lam = 1.7899376595166787
+    adv = best_init(task, 0.2, fix={"lambda_pt": -lam, "gamma_ft": 0.1}, bounds={"log10_c_pt": (-4.0, math.log10(lam))})
+    assert adv.init.lambda_pt == -lam and adv.init.c_pt == lam
     one = best_init(task, 0.2, fix={"c_pt": 0.01, "lambda_ratio": -0.5, "gamma_ft": 0.1})
     assert one.init == Init(0.01, -0.005, 0.1)
     assert one.E == pytest.approx(float(generalization_error(0.2, task, Init(0.01, -0.005, 0.1))), rel=1e-9)
+
+
+def test_box_face_message_says_wider_only_where_the_box_can_widen():
+    """lambda_pt = -c_pt is the end of the valid range, not a face a wider box moves (before: "a wider box
+    may go lower" for it); a face the user set (lambda_ratio <= 0.5 here, E falling with lambda) can."""
+    task = Task(0.1, 0.02, 0.0)
+    adv = best_init(task, 0.15, "readout", fix={"c_pt": 0.01, "gamma_ft": 0.0})
+    assert adv.init.lambda_pt == -0.01 and adv.on_bounds == ("lambda_ratio",)
+    assert "wider box" not in adv.message and "edge of the valid range in lambda_ratio" in adv.message
+    adv = best_init(task, 0.15, "readout", fix={"c_pt": 0.01, "gamma_ft": 0.0}, bounds={"lambda_ratio": (0.0, 0.5)})
+    assert adv.init.lambda_pt == 0.0 and "face of the box in lambda_ratio (a wider box" in adv.message
 
 
 def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
@@ -129,6 +159,14 @@ def test_infeasible_corner_is_an_error_only_when_it_is_all_there_is():
     (dict(bounds={"gamma_ft": 1.0}), "gamma_ft"), (dict(bounds=[1]), "bounds"),
     (dict(grid={"gamma_ft": 1}), "grid"), (dict(grid={"x": 3}), "grid"), (dict(reference="init"), "reference"),
     (dict(task=Task(0.0, 0.0, 0.1)), "rho_pt"),
+    # with noise E ~ sigma^2 / |1 - alpha| (unbounded mean over an interval holding 1): before, (0.5, 1.5)
+    # returned a finite mean from nodes that missed 1, and (0.25, 2.25) blamed alpha=1.0, a node
+    (dict(alpha=(0.5, 1.5), sigma=0.3), r"alpha=\(0.5, 1.5\) contains 1"), (dict(alpha=(0.25, 2.25), sigma=0.3), r"alpha=\(0.25"),
+    (dict(alpha=(1.0, 1.5), sigma=0.3), "contains 1"),
+    # outside the box bounds= accepts: c_PT (or gamma_FT^2) leaves float64, every evaluation failed and
+    # the user got a ReplicaError blaming beta_pt (exit 1) instead of naming the lever
+    (dict(fix={"c_pt": 1e-320}), "c_pt.*1e-300"), (dict(fix={"c_pt": 1e305}), "c_pt"),
+    (dict(fix={"gamma_ft": 1e200}), "gamma_ft.*1e\\+76"),
 ])
 def test_bad_input_names_the_parameter(kwargs, name):
     kw = dict(dict(task=Task(0.1, 0.05, 0.05), alpha=0.2), **kwargs)
@@ -222,6 +260,24 @@ def test_cli_advise_json_and_plot(tmp_path):
     rc, _, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.1",
                          "--fix", "lambda_ratio=-1", "--fix", "gamma_ft=0")
     assert rc == 2 and err.count("\n") == 1 and "infeasible" in err
+
+
+@pytest.mark.parametrize("flags", [("--fix", "gamma_ft=0", "--fix", "gamma_ft=0.5"),
+                                   ("--bound", "gamma_ft=0,1", "--bound", " gamma_ft=0,0.5")])
+def test_cli_advise_refuses_a_lever_given_twice(flags):
+    """Before: the last --fix/--bound of a name silently won (gamma_ft=0.5 advised, exit 0)."""
+    from _cli import run_cli
+    rc, _, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.15",
+                         "--fix", "c_pt=0.01", "--fix", "lambda_ratio=0", *flags)
+    assert rc == 2 and err.count("\n") == 1 and "gamma_ft" in err and "twice" in err, err
+
+
+def test_cli_advise_says_better_when_the_reference_beats_a_pinned_init():
+    """Before: "E = 0.7042 (-0.82 dB worse)" for a reference better than the pinned (lazy) init."""
+    from _cli import run_cli
+    rc, text, err = run_cli("advise", "--rho-pt", "0.1", "--rho-shared", "0.02", "--rho-new", "0", "--alpha", "0.15",
+                            "--fix", "c_pt=100", "--fix", "lambda_ratio=0", "--fix", "gamma_ft=1")
+    assert rc == 0 and "dB better: the reference lies outside the box" in text and "-" not in text.split("dB")[0][-8:]
 
 
 def test_alpha_above_one_without_noise_says_the_levers_do_not_matter():

@@ -10,6 +10,7 @@ replica_panels.py`` was a cycle, ``replica.py`` had 884 lines and ``figures.py``
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,9 @@ def graph(root: Path) -> dict[str, set[str]]:
         for n in names:
             if f"{target}.{n}" in mods:
                 g[src].add(f"{target}.{n}")
-        if target in mods:
+        # ``from pkg import sub`` needs only the submodule; a name bound in pkg/__init__ (or a plain
+        # ``import pkg``) needs pkg/__init__ to have run that far: an edge, also from pkg's own submodules
+        if target in mods and (not names or any(f"{target}.{n}" not in mods for n in names)):
             g[src].add(target)
     for m in g:  # importing a.b.c runs a/__init__ and a/b/__init__ first: no edge needed for the cycle test
         g[m].discard(m)
@@ -80,11 +83,10 @@ def graph(root: Path) -> dict[str, set[str]]:
 
 
 def cycles(g: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components with more than one module (Tarjan), or a module importing itself.
-    Edges into a package's own ``__init__`` from its submodules are dropped: Python runs the
-    ``__init__`` first, and a submodule importing a sibling through the package is the usual form."""
-    def parent_init(a, b):
-        return a.startswith(b + ".")
+    """The strongly connected components with more than one module (Tarjan).  A submodule importing a
+    sibling through its package (``from . import sibling``) has no edge into the package's ``__init__``
+    (see :func:`graph`); one that takes a name the ``__init__`` binds has one, and it is a real circle
+    when the ``__init__`` imports that submodule (the name exists only if the ``__init__`` got that far)."""
     index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
 
     def visit(v):
@@ -93,8 +95,6 @@ def cycles(g: dict[str, set[str]]) -> list[list[str]]:
         stack.append(v)
         on.add(v)
         for w in g[v]:
-            if parent_init(v, w):
-                continue
             if w not in index:
                 visit(w)
                 low[v] = min(low[v], low[w])
@@ -135,6 +135,34 @@ def private_imports(root: Path) -> list[str]:
     return bad
 
 
+def private_attributes(root: Path) -> list[str]:
+    """``mod._y`` where ``mod`` is a module of the package imported under that name (``from . import
+    replica as A; A._mp``, ``import ptft_theory.solver as S; S._minor``): the private-name rule,
+    read through an attribute instead of an import."""
+    mods = modules(root)
+    bad = []
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(), str(path))
+        alias = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                target = (resolve(name, path.name == "__init__.py", node.level, node.module) if node.level
+                          else node.module)
+                for a in node.names:
+                    if target and f"{target}.{a.name}" in mods:
+                        alias[a.asname or a.name] = f"{target}.{a.name}"
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.asname and a.name in mods:
+                        alias[a.asname] = a.name
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in alias
+                    and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and f"{alias[node.value.id]}.{node.attr}" not in mods and alias[node.value.id] != name):
+                bad.append(f"{name}:{node.lineno} reads {alias[node.value.id]}.{node.attr}")
+    return bad
+
+
 def unresolved(root: Path) -> list[str]:
     mods = modules(root)
     return [f"{src}:{line} imports {target}" for src, target, _, line in imports(root) if target not in mods]
@@ -156,17 +184,78 @@ def test_no_private_name_crosses_modules():
     assert private_imports(PKG) == []
 
 
+def test_no_private_attribute_of_another_module_is_read():
+    assert private_attributes(PKG) == []
+
+
+def script_private_imports(root: Path, folders=("validation", "benchmarks")) -> list[str]:
+    """Imports of a private module or name of the package in the scripts (both import forms)."""
+    bad = []
+    for folder in folders:
+        for path in sorted((root.parent / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == root.name:
+                    names = node.module.split(".") + [a.name for a in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [p for a in node.names if a.name.split(".")[0] == root.name for p in a.name.split(".")]
+                else:
+                    continue
+                if any(p.startswith("_") and not p.startswith("__") for p in names):
+                    bad.append(f"{path.name}:{node.lineno}")
+    return bad
+
+
 def test_scripts_use_only_public_names():
     """validation/ and benchmarks/ import no private module or name of the package."""
+    assert script_private_imports(PKG) == []
+
+
+def defined_names(path: Path) -> set[str]:
+    """Names bound at the top level of a module's source (defs, classes, assignments, imports)."""
+    out = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                out |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.If, ast.Try)):  # optional imports: bound in some branch
+            out |= {(a.asname or a.name).split(".")[0] for n in ast.walk(node)
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return out
+
+
+_IMPORT_TEXT = re.compile(r"^[ \t]*(?:from[ \t]+(ptft_theory(?:\.\w+)*)[ \t]+import[ \t]+([\w ,]+?)[ \t]*(?:#.*)?$"
+                          r"|import[ \t]+(ptft_theory(?:\.\w+)*))", re.M)
+
+
+def stale_references(root: Path, folders=("scripts", "validation", "benchmarks")) -> list[str]:
+    """Imports of the package in the scripts around it, in their code *and* in code they hold as text
+    (a probe runs ``python -c "from ptft_theory.x import y"``), that name a module or a name the package
+    does not have (the flat layout's ``ptft_theory._io``, ``ptft_theory.figures``, ...).  Names are
+    resolved from the source (a submodule, or a name bound at the top level of the module)."""
+    mods = modules(root)
     bad = []
-    for folder in ("validation", "benchmarks"):
-        for path in sorted((PKG.parent / folder).glob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ptft_theory"):
-                    names = node.module.split(".") + [a.name for a in node.names]
-                    if any(p.startswith("_") for p in names):
-                        bad.append(f"{path.name}:{node.lineno}")
-    assert bad == []
+    for folder in folders:
+        for path in sorted((root.parent / folder).glob("*.py")):
+            text = path.read_text()
+            for m in _IMPORT_TEXT.finditer(text):
+                where = f"{folder}/{path.name}:{text.count(chr(10), 0, m.start()) + 1}"
+                target = m.group(1) or m.group(3)
+                if target not in mods:
+                    bad.append(f"{where} imports {target}")
+                    continue
+                for n in (m.group(2) or "").split(","):
+                    n = n.split()[0] if n.split() else ""
+                    if n and f"{target}.{n}" not in mods and n not in defined_names(mods[target]):
+                        bad.append(f"{where} imports {target}.{n}")
+    return bad
+
+
+def test_scripts_name_only_modules_that_exist():
+    assert stale_references(PKG) == []
 
 
 OLD_LAYOUT = {  # a miniature of the flat layout before issue 13 (e667366), in the same import forms
@@ -188,8 +277,28 @@ def test_the_checks_catch_the_old_layout(tmp_path):
     assert cycles(graph(root)) == [["ptft_theory.replica", "ptft_theory.replica_mp", "ptft_theory.replica_panels"]]
     assert oversized(root) == {"ptft_theory.replica": 804}
     assert len(private_imports(root)) == 4
+    # boundaries read ``A._mp.last[3]`` through the module (issue 13): the attribute form of the rule
+    (root / "boundaries.py").write_text("from . import replica as A\n\ndef f():\n    return A._mp.last[3]\n")
+    assert private_attributes(root) == ["ptft_theory.boundaries:4 reads ptft_theory.replica._mp"]
+    # a submodule taking a name its package's __init__ binds, while that __init__ imports the submodule
+    (root / "sub").mkdir()
+    (root / "sub" / "__init__.py").write_text("from .api import run\nHELPER = 1\n")
+    (root / "sub" / "api.py").write_text("def run():\n    from . import HELPER\n    return HELPER\n")
+    (root / "sub" / "leaf.py").write_text("from . import api\n")  # a sibling through the package: no circle
+    assert ["ptft_theory.sub", "ptft_theory.sub.api"] in cycles(graph(root))
+    assert not any("ptft_theory.sub.leaf" in c for c in cycles(graph(root)))
     (root / "cli.py").write_text("from .config import Task\n")
     assert unresolved(root) == ["ptft_theory.cli:1 imports ptft_theory.config"]
+    (tmp_path / "scripts").mkdir()  # a probe naming the old modules, in its code and in a code string
+    (tmp_path / "scripts" / "probe.py").write_text(
+        "from ptft_theory.replica import generalization_error, _gone  # comment\n"
+        "code = '''\nfrom ptft_theory._io import write_csv_atomic\nimport ptft_theory.figures as F\n'''\n")
+    assert stale_references(root) == ["scripts/probe.py:1 imports ptft_theory.replica._gone",
+                                      "scripts/probe.py:3 imports ptft_theory._io",
+                                      "scripts/probe.py:4 imports ptft_theory.figures"]
+    (tmp_path / "validation").mkdir()  # both import forms of a private module (the old scripts' ``_io``)
+    (tmp_path / "validation" / "check.py").write_text("import ptft_theory._io as io\nfrom ptft_theory._io import w\n")
+    assert script_private_imports(root) == ["check.py:1", "check.py:2"]
 
 
 @pytest.mark.parametrize("name", ["replica", "experiments", "cli", "codegen"])

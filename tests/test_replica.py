@@ -318,7 +318,7 @@ def test_compiled_newton_matches_python(sigma):
 def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     """A noisy point near alpha -> 1 with tiny k (zeta/tau ~ 0.1): Gauss-Hermite in z does not reach
     1e-9 even with 1288 nodes, so the point is solved on Gauss-Legendre panels in the mirror variable
-    (replica_panels).  Checked against the independent 20-digit mpmath path (own panels and
+    (replica/panels.py).  Checked against the independent 20-digit mpmath path (own panels and
     quadrature at 32 working digits) to 1e-12 relative: the float64 fixed point is good to ~1e-13
     and the panel rule's estimate is ~1e-14.  Without the fallback the same call raises, saying why.
     A single cold point further out (alpha = 0.98), where the cold start fails, is reached by
@@ -331,7 +331,7 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     ref = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, scheme="readout", dps=20)
     np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
     assert np.all(r.quad_error <= 1e-12)
-    assert "panels" in list(r.rule) and (ref.backend, ref.rule) == ("mpmath", "panels")
+    assert "panels" in list(r.rule) and (ref.backend, ref.rule) == (replica_mp_moments(), "panels")
 
     single = generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
     curve = generalization_error([0.5, 0.98], task, init, sigma=sigma, scheme="readout")
@@ -343,3 +343,22 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     monkeypatch.setattr(curve_mod, "panel_solve_point", _disabled)
     with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
         generalization_error(0.85, task, init, sigma=sigma, scheme="readout")
+
+
+def replica_mp_moments() -> str:
+    """The high-precision moments evaluator this process runs (``PTFT_HP_MOMENTS``, default arb)."""
+    from ptft_theory.replica import mp
+    return mp.MOMENTS
+
+
+def test_high_precision_result_names_the_evaluator_that_ran(monkeypatch):
+    """Before: backend "mpmath" whichever of arb or pure mpmath evaluated the moments (issue 13: a result
+    records which path ran).  One 20-digit point each way; the two agree to the 20 digits asked."""
+    from ptft_theory.replica import mp
+    task, init = Task(0.1, 0.05, 0.05), Init(0.01, 0.0, 0.1)
+    monkeypatch.setattr(mp, "MOMENTS", "arb")
+    a = generalization_error(0.3, task, init, dps=20)
+    monkeypatch.setattr(mp, "MOMENTS", "mpmath")
+    m = generalization_error(0.3, task, init, dps=20)
+    assert (a.backend, m.backend) == ("arb", "mpmath")
+    assert abs(a.E[0] - m.E[0]) <= 1e-18 * abs(m.E[0])  # both bound their error by ~1e-20 relative

@@ -61,7 +61,10 @@ def _pairs(flag, items, n_values):
         if not sep or len(vals) != n_values or not all(math.isfinite(v) for v in vals):
             want = "NAME=VALUE" if n_values == 1 else "NAME=LO,HI"
             raise ParameterError(f"{flag} {item!r} is invalid; valid: {want} with finite numbers")
-        out[name.strip()] = vals[0] if n_values == 1 else tuple(vals)
+        name = name.strip()
+        if name in out:  # the last one silently winning would hide a typo in a long command line
+            raise ParameterError(f"{flag} {name}= is given twice ({out[name]!r} and {item!r}); valid: each NAME once")
+        out[name] = vals[0] if n_values == 1 else tuple(vals)
     return out
 
 
@@ -110,8 +113,10 @@ def format_advice(adv) -> str:
     ref = adv.reference
     if adv.E_default is not None:
         gain = adv.gain_dB
+        note = ("" if gain is None else f" ({gain:.2f} dB worse)" if gain >= 0 else
+                f" ({-gain:.2f} dB better: the reference lies outside the box searched)")
         lines.append(f"reference c_pt={ref.c_pt:g}, lambda_pt={ref.lambda_pt:g}, gamma_ft={ref.gamma_ft:g}: "
-                     f"E = {adv.E_default:.4g}" + ("" if gain is None else f" ({gain:.2f} dB worse)"))
+                     f"E = {adv.E_default:.4g}{note}")
     lines.append("best init per regime:")
     for lab, b in adv.best_by_regime.items():
         lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g}, "

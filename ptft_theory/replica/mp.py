@@ -219,4 +219,5 @@ def generalization_error_mp(alphas, task, init, scheme, sigma, dps, n_nodes):
             qerr[i] = solver.quad_error()
         err = np.array([q + r + mpmath.mpf(10) ** -solver.wp for q, r in zip(qerr, rerr)], dtype=object)
     return HighPrecisionResult(alpha=np.asarray(alphas, dtype=float), E=E, tau=T, zeta=Zt,
-                               quad_error=qerr, root_error=rerr, error=err, dps=dps)
+                               quad_error=qerr, root_error=rerr, error=err, dps=dps,
+                               backend="arb" if solver._moments is ArbMoments else "mpmath")

@@ -60,7 +60,8 @@ class HighPrecisionResult:
         root_error: (A,) ``mpf``, |change of E over the last outer step|.
         error: (A,) ``mpf``, quad_error + root_error + 10^-(dps+GUARD_DIGITS) (rounding).
         dps: requested digits.
-        backend: "mpmath" (the arb or mpmath moments, ``replica.mp_moments``); rule: "panels".
+        backend: the moments evaluator that ran (``replica.mp_moments``): "arb" (the default) or "mpmath"
+            (``PTFT_HP_MOMENTS=mpmath``); rule: "panels".
     ``np.asarray(result)`` and ``float(result)`` give E as float64; ``result.E_str`` gives strings.
     """
 
