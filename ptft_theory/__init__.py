@@ -15,8 +15,7 @@ from it (:mod:`ptft_theory.codegen`).  The layout, one stage per folder: ``symbo
 """
 
 from ._schemes import DEFAULT_SCHEME, Scheme
-from .advice import Advice
-from .advisor import best_init
+from .advisor import Advice, best_init
 from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
                       level_crossing_alpha)
 from .config import Init, Task

@@ -223,7 +223,7 @@ def test_simulation_confirms_the_predicted_order():
 
 def test_replica_failures_count_as_inf_not_a_crash(monkeypatch):
     """A solve that fails inside the search is +inf and counted (here: every init with c > 1)."""
-    import ptft_theory.advisor_space as A  # where the objective meets the replica
+    import ptft_theory.advisor.space as A  # where the objective meets the replica
     from ptft_theory.errors import ReplicaError
     real = A.generalization_error
 

@@ -137,7 +137,7 @@ def test_every_doc_has_its_python_blocks_collected():
     assert "README.md" in names and len(BLOCKS) >= 3
 
 
-@pytest.mark.parametrize("name", ["scales", "solver", "regime", "testing", "advisor"])
+@pytest.mark.parametrize("name", ["scales", "solver", "regime", "testing", "advisor.search"])
 def test_docstring_examples(name):
     module = importlib.import_module(f"ptft_theory.{name}")  # (the package re-exports a function `regime`)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

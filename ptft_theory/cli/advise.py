@@ -95,7 +95,7 @@ def _cmd_advise(args):
                     fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None)
     payload = adv.to_dict()
     if plot is not None:
-        from ..advisor_plot import plot_advice
+        from ..advisor.plot import plot_advice
         payload["plot"] = str(plot_advice(adv, plot))
     if args.json:
         print(dump_json(payload))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .fileio import savefig_atomic
-from .config import Init
-from .errors import PTFTError
-from .regime import DEFAULT_THRESHOLDS, regime
-from .replica import error_sweep
+from ..fileio import savefig_atomic
+from ..config import Init
+from ..errors import PTFTError
+from ..regime import DEFAULT_THRESHOLDS, regime
+from ..replica import error_sweep
 
 #: Plot grid: points in log10 c_PT and in lambda_PT / c_PT.
 PLOT_GRID = (25, 21)
@@ -22,7 +22,7 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
     """(log10 c, ratio, E, l_order, pt_dependence) over the advice's c range (one decade either side
     of a fixed c) and lambda/c in [-1, 1], at the optimum's gamma_FT; E is the advice's objective (the
     mean over an alpha interval), NaN where the replica fails."""
-    from .advisor_space import alpha_nodes
+    from .space import alpha_nodes
     alphas, weights, _ = alpha_nodes(advice.alpha)
     lo, hi = advice.bounds["log10_c_pt"]
     if hi - lo < 1e-9:

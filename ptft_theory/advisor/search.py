@@ -32,14 +32,13 @@ import math
 import numpy as np
 import scipy.optimize
 
-from . import _validate as V
-from ._schemes import DEFAULT_SCHEME, as_scheme
-from .config import Init, Task
-from .errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
+from .. import _validate as V
+from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import Init, Task
+from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
-from .regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
-from .advisor_space import (ALPHA_NODES, ALPHA_PANELS, COORDINATES, DEFAULT_BOUNDS, E_FLOOR,  # noqa: F401 (re-exported)
-                            FIXABLE, VALID_BOX, Objective, alpha_nodes, search_space)
+from ..regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
+from .space import COORDINATES, E_FLOOR, VALID_BOX, Objective, alpha_nodes, search_space
 
 #: The reference init of ``E_default``.
 REFERENCE_INIT = Init(c_pt=1.0, lambda_pt=0.0, gamma_ft=1.0)

@@ -15,10 +15,10 @@ import math
 
 import numpy as np
 
-from . import _validate as V
-from .config import Init
-from .errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError
-from .replica import ALPHA_MIN, error_sweep, generalization_error
+from .. import _validate as V
+from ..config import Init
+from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError
+from ..replica import ALPHA_MIN, error_sweep, generalization_error
 
 #: Search coordinates and their default box (the issue's box).
 DEFAULT_BOUNDS = {"log10_c_pt": (-4.0, 2.0), "lambda_ratio": (-1.0, 1.0), "gamma_ft": (0.0, 1.0)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from .config import Init, Task
-from .regime import RegimeResult
+from ..config import Init, Task
+from ..regime import RegimeResult
 
 
 @dataclasses.dataclass(frozen=True)
