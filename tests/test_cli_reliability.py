@@ -458,3 +458,18 @@ def test_atomic_writes_get_the_umask_mode_not_mkstemp_0600(tmp_path):
     p = write_csv_atomic(tmp_path / "x.csv", ["a"], [[1]])
     c = sweep.Cache(tmp_path / "cache", "salt").put({"x": 1}, {"y": 2})
     assert (p.stat().st_mode & 0o777, c.stat().st_mode & 0o777) == (want, want)
+
+
+def test_curve_json_names_the_path_that_ran():
+    """`ptft curve --json` says which moments backend and quadrature rule ran (issue 13), as the API
+    result does: per alpha in float64 (alpha >= 1 noiseless is the closed form), one name with --dps."""
+    from ptft_theory import Init, Task, generalization_error
+    args = ("curve", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05",
+            "--alpha", "0.2", "1.5", "--json")
+    rc, out, err = run_cli(*args)
+    got = json.loads(out)
+    r = generalization_error([0.2, 1.5], Task(0.1, 0.05, 0.05), Init(1e-3))
+    assert rc == 0 and got["backend"] == r.backend and got["rule"] == [str(x) for x in r.rule]
+    assert got["rule"][1] == "closed_form"
+    rc, out, err = run_cli(*args, "--dps", "20")
+    assert rc == 0 and json.loads(out)["rule"] == "panels" and json.loads(out)["backend"] in ("arb", "mpmath")

@@ -169,6 +169,13 @@ def register_curve(sub):
     p.set_defaults(func=_cmd_curve)
 
 
+def _path_ran(r) -> dict:
+    """Which path evaluated a replica result: the moments ``backend`` and the quadrature ``rule``
+    (per alpha for float64, one name for ``--dps``)."""
+    rule = r.rule if r.rule is None or isinstance(r.rule, str) else [str(x) for x in r.rule]
+    return {"backend": r.backend, "rule": rule}
+
+
 def _cmd_curve(args):
     from ..replica import generalization_error
     if args.alpha_pt is not None or args.sigma_pt != 0.0:  # finite PT data (ptft_theory.replica.two_stage)
@@ -176,7 +183,7 @@ def _cmd_curve(args):
                                  dps=args.dps, certify=args.certify, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt)
         payload = {"scheme": args.scheme, "alpha_pt": r.alpha_pt, "sigma_pt": r.sigma_pt, "E_pt": r.E_pt,
                    "tau_pt": r.tau_pt, "zeta_pt": r.zeta_pt, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB,
-                   "tau": r.tau, "zeta": r.zeta, "quad_error": r.quad_error}
+                   "tau": r.tau, "zeta": r.zeta, "quad_error": r.quad_error, **_path_ran(r)}
         text = f"PT (alpha_pt={r.alpha_pt:g}): E_pt={r.E_pt:.6g}\n" + "\n".join(
             f"alpha={a:<8g} E={e:.8g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
         emit(args, payload, text)
@@ -193,11 +200,13 @@ def _cmd_curve(args):
         import mpmath
         s = lambda a: [mpmath.nstr(x, args.dps) for x in a]  # noqa: E731
         payload = {"scheme": args.scheme, "dps": args.dps, "alpha": r.alpha, "E": s(r.E),
-                   "E_error": [mpmath.nstr(x, 3) for x in r.error], "E_dB": r.E_dB, "tau": s(r.tau), "zeta": s(r.zeta)}
+                   "E_error": [mpmath.nstr(x, 3) for x in r.error], "E_dB": r.E_dB, "tau": s(r.tau), "zeta": s(r.zeta),
+                   **_path_ran(r)}
         text = "\n".join(f"alpha={a:<8g} E={e}  (+- {mpmath.nstr(err, 2)})" for a, e, err in zip(r.alpha, s(r.E), r.error))
         emit(args, payload, text)
         return
-    payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta}
+    payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta,
+               **_path_ran(r)}
     text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
     emit(args, payload, text)
 
