@@ -21,7 +21,6 @@ from ptft_theory import (Init, InfeasibleError, ParameterError, ParameterTypeErr
                          error_sweep, ft_scales, generalization_error, implicit_bias_solution, make_teachers, regime,
                          relative_error, sample_data)
 from ptft_theory.advisor import DEFAULT_BOUNDS, REFERENCE_INIT
-from ptft_theory.errors import BackendUnavailableError
 from ptft_theory.replica.curve import QUAD_E_FLOOR, QUAD_RTOL_MAX
 
 from conftest import FULL
@@ -187,6 +186,11 @@ def test_finite_pt_data_advice_beats_a_direct_scan():
     # the two-stage replica's quadrature target is 1e-5 relative (replica/two_stage.py): a tie within it counts
     assert adv.E <= min(scan) * (1 + 1e-4)
     assert adv.E == pytest.approx(float(generalization_error(alpha, task, adv.init, alpha_pt=0.35)), rel=1e-4)
+    from ptft_theory.advisor.plot import error_surface  # the --plot surface is the finite-PT one too
+    log_c, ratio, E, _, _ = error_surface(adv, n_c=2, n_r=3)
+    for i, j in ((0, 0), (1, 1)):
+        init = Init(10.0 ** log_c[i], ratio[j] * 10.0 ** log_c[i], adv.init.gamma_ft)
+        assert E[i, j] == pytest.approx(float(generalization_error(alpha, task, init, alpha_pt=0.35)), rel=1e-12)
     exact = best_init(task, alpha, alpha_pt=1.5, fix=fix, grid={"lambda_ratio": 5})
     perfect = best_init(task, alpha, fix=fix, grid={"lambda_ratio": 5})
     # the same one-stage replica; only the warm starts differ (lambda lines without alpha_pt, single solves

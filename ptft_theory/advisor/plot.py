@@ -12,7 +12,7 @@ from ..fileio import savefig_atomic
 from ..config import Init
 from ..errors import PTFTError
 from ..regime import DEFAULT_THRESHOLDS, regime
-from ..replica import error_sweep
+from ..replica import error_sweep, generalization_error
 
 #: Plot grid: points in log10 c_PT and in lambda_PT / c_PT.
 PLOT_GRID = (25, 21)
@@ -21,7 +21,8 @@ PLOT_GRID = (25, 21)
 def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thresholds=DEFAULT_THRESHOLDS):
     """(log10 c, ratio, E, l_order, pt_dependence) over the advice's c range (one decade either side
     of a fixed c) and lambda/c in [-1, 1], at the optimum's gamma_FT; E is the advice's objective (the
-    mean over an alpha interval), NaN where the replica fails."""
+    mean over an alpha interval; with ``advice.alpha_pt``, the two-stage replica of finite PT data, point by
+    point), NaN where the replica fails."""
     from .space import alpha_nodes
     alphas, weights, _ = alpha_nodes(advice.alpha)
     lo, hi = advice.bounds["log10_c_pt"]
@@ -35,12 +36,22 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
     for i, lc in enumerate(log_c):
         c = 10.0**lc
         rs = ratio if g > 0 else ratio[:-1]  # lambda = -c with gamma = 0 is infeasible (all frozen)
-        try:
-            res = error_sweep("lambda_pt", rs * c, alphas, advice.task, Init(c, rs[0] * c, g), advice.scheme,
-                              advice.sigma)
-            E[i, :rs.size] = [float(np.dot(weights, np.asarray(r))) for r in res]
-        except PTFTError:
-            pass  # left NaN (masked in the plot)
+        if advice.alpha_pt is None:  # perfect PT: warm-started along lambda
+            try:
+                res = error_sweep("lambda_pt", rs * c, alphas, advice.task, Init(c, rs[0] * c, g), advice.scheme,
+                                  advice.sigma)
+                E[i, :rs.size] = [float(np.dot(weights, np.asarray(r))) for r in res]
+            except PTFTError:
+                pass  # left NaN (masked in the plot)
+        else:  # finite PT data: the two-stage replica has no lambda sweep
+            for j, r in enumerate(rs):
+                try:
+                    res = generalization_error(alphas, advice.task, Init(c, float(np.clip(r * c, -c, c)), g),
+                                               advice.scheme, advice.sigma, alpha_pt=advice.alpha_pt,
+                                               sigma_pt=advice.sigma_pt)
+                    E[i, j] = float(np.dot(weights, np.asarray(res)))
+                except PTFTError:
+                    pass
         for j, r in enumerate(ratio):
             try:
                 d = regime(Init(c, float(np.clip(r * c, -c, c)), g), advice.task, advice.scheme, thresholds)
@@ -82,7 +93,8 @@ def plot_advice(advice, path, thresholds=DEFAULT_THRESHOLDS) -> Path:
     t = advice.task
     a = advice.alpha
     ax.set_title(f"E at gamma_FT = {i.gamma_ft:.3g} ({advice.scheme}); rho = ({t.rho_pt:g}, {t.rho_shared:g}, "
-                 f"{t.rho_new:g}), alpha = {a if not isinstance(a, tuple) else f'{a[0]:g}..{a[1]:g}'}\n"
+                 f"{t.rho_new:g}), alpha = {a if not isinstance(a, tuple) else f'{a[0]:g}..{a[1]:g}'}"
+                 + ("" if advice.alpha_pt is None else f", alpha_PT = {advice.alpha_pt:g}") + "\n"
                  "dashed: l-order threshold, dotted: PT-dependence threshold; circles: best of other regimes",
                  fontsize=8)
     ax.legend(fontsize=7, loc="lower right")

@@ -172,7 +172,8 @@ class Objective:
     def line(self, xs) -> list[float]:
         """E at points differing only in the ratio (c and gamma equal), warm-started along lambda."""
         todo = [x for x in xs if tuple(float(v) for v in x) not in self.cache]
-        if len(todo) > 1 and self.space.lambda_abs is None and self.alpha_pt is None:  # (no lambda sweep of the two-stage replica)
+        # (the two-stage replica of finite PT data has no lambda sweep: its points are solved one by one)
+        if len(todo) > 1 and self.space.lambda_abs is None and self.alpha_pt is None:
             inits = [self.space.init(x) for x in todo]
             try:
                 rs = error_sweep("lambda_pt", [i.lambda_pt for i in inits], self.alphas, self.task, inits[0],
