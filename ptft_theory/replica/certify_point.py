@@ -21,7 +21,7 @@ from .._generated import kernels_arb as KA
 from .._schemes import as_scheme
 from ..errors import CertificationError, InfeasibleError, ParameterError
 from .certify import CertifiedInterval, ball_interval, check_width, working_bits, working_digits
-from .classes import P_EQUAL_SIGN, class_layout
+from .classes import P_EQUAL_SIGN, CoordinateClass, class_layout
 from .mp import PointSolver
 from .panels import s_range
 
@@ -44,11 +44,12 @@ def _pm(bound):
     return flint.arb(0, bound.upper())
 
 
-class _ClassArb:
-    """One coordinate class with exact arb parameters and a verified s-range for |z| <= Z."""
+class ArbClassMoments:
+    """The certified moments of one coordinate class (a :class:`~.classes.CoordinateClass` in arb
+    balls, the one class record of every precision) over a verified s-range for |z| <= Z."""
 
-    def __init__(self, params, s_range):
-        self.weight, self.bs, self.m, self.b0 = params
+    def __init__(self, cls: CoordinateClass, s_range):
+        self.weight, self.bs, self.m, self.b0 = cls.weight, cls.beta_star, cls.m, cls.b0
         self.d = abs(self.bs - self.b0)
         self.s_range = s_range
 
@@ -111,7 +112,7 @@ class CertifiedPoint:
 
 
 def _classes_arb(task, init, scheme):
-    """``([(weight, beta*, m, b0)], signal power)`` as arb balls from the exact binary values of the
+    """``([CoordinateClass in arb balls], signal power)`` from the exact binary values of the
     task's and init's floats, through the generated arb kernels (ft_scale/ft_start, minor_coefficient):
     the certified equations are those of the inputs as given, with no rounding left unenclosed.
     Classes of weight 0 are dropped (as :func:`ptft_theory.replica.classes.classes_mp` does)."""
@@ -132,7 +133,7 @@ def _classes_arb(task, init, scheme):
             raise CertificationError(f"class weight {w} not certified positive or zero; raise working_dps")
         k, b0 = fk(bp, c, lam, g), fb(bp, c, lam, g)
         m = f(0) if (k == 0 and b0 == 0) else KA.minor_coefficient(k, b0)
-        out.append((w, bs, m, b0))
+        out.append(CoordinateClass(w, bs, m, b0))
     return out, power
 
 
@@ -180,7 +181,7 @@ def _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, *, center=None, box=N
         classes = []
         for c, prm in zip(solver.classes, params):
             s_lo, s_hi = s_range(c, float(t_mp), float(z_mp), Zf + 0.5)
-            k = _ClassArb(prm, (s_lo, s_hi))
+            k = ArbClassMoments(prm, (s_lo, s_hi))
             for _ in range(20):
                 if k.covers(X[0], X[1], Z):
                     break

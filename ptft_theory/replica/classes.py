@@ -47,7 +47,7 @@ CLASS_NAMES = ("unused", "pt_only", "shared_eq", "shared_opp", "new")
 @dataclasses.dataclass(frozen=True)
 class CoordinateClass:
     """One coordinate class: its weight, FT target ``beta_star`` and the prox's ``(m, b0)``, in one
-    number type (float, or ``mpf`` on the mpmath path)."""
+    number type (float, ``mpf`` on the mpmath path, or arb balls on the certified path)."""
 
     weight: Any
     beta_star: Any
