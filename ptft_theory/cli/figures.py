@@ -1,4 +1,5 @@
-"""``ptft figures``: regenerate the paper's theory figures (Figs. 2, 3, 5) from the recorded configs."""
+"""``ptft figures``: regenerate the theory figures (the paper's Figs. 2, 3, 5; finite PT data; the
+regime-advantage map) from the recorded configs."""
 
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ def writable_dir(flag: str, path) -> Path:
 
 
 def register_figures(sub):
-    """``ptft figures``: regenerate the paper's figures from the recorded configs (fig2/3/5.toml)."""
-    p = sub.add_parser("figures", help="regenerate the paper's figures (Figs. 2, 3, 5) from recorded configs",
-                       description="Regenerate Figs. 2, 3 and 5 of arXiv 2602.20062 from the recorded configs "
-                                   "fig2/3/5.toml (shipped with the package; --configs DIR reads others): "
+    """``ptft figures``: regenerate the theory figures from the recorded configs (validation/configs)."""
+    p = sub.add_parser("figures", help="regenerate the theory figures (Figs. 2, 3, 5, finite PT, advantage map) from recorded configs",
+                       description="Regenerate Figs. 2, 3 and 5 of arXiv 2602.20062, the finite-PT figure and the "
+                                   "regime-advantage map from the recorded configs (<name>.toml, shipped with the package; --configs DIR reads others): "
                                    "PNG+PDF into OUT/figures, data as CSV into OUT/results. Points are cached in "
                                    "OUT/cache (or --cache-dir) by a hash of their config and of all the package's "
                                    "code: an interrupted run resumes, a code change recomputes. Every file is "
