@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1']
 
 
 def potential(b, k):
@@ -328,6 +328,18 @@ def pt_mirror_density(s1, beta_star_pt, tau_pt, zeta_pt, c_pt):
     """
     x0 = 2*s1
     return (1/2)*np.sqrt(2)*(2*c_pt*np.cosh(x0) + zeta_pt)*np.exp(-1/2*(-beta_star_pt + c_pt*np.sinh(x0) + s1*zeta_pt)**2/tau_pt**2)/(np.sqrt(np.pi)*tau_pt)
+
+
+def readout_kink_s1(c_pt, gamma_ft):
+    """s1 > 0 where the readout FT scale at lambda = -c vanishes (a panel edge of the z1 rule).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        c_pt: absolute PT scale c_PT > 0
+        gamma_ft: FT readout scale gamma_FT >= 0
+
+    Source: ptft_theory.symbolic.two_stage.readout_kink_s1
+    """
+    return np.arcsinh(gamma_ft/np.sqrt(c_pt))
 
 
 def h(z):

@@ -163,10 +163,11 @@ def _leggauss(n):
 
 def kink_points(init: Init, scheme) -> tuple:
     """s1 where the FT scale has a kink: readout with lambda_pt = -c_pt has k = |c sinh^2 s1 - gamma^2|
-    (checked numerically against the generated map in tests), zero at s1 = +-asinh(gamma / sqrt(c)); a
-    panel edge there keeps Gauss-Legendre exponentially convergent.  Elsewhere k > 0 is entire in s1."""
+    (checked numerically against the generated map in tests), zero at s1 = +-s1* (the generated
+    ``readout_kink_s1``, derived in symbolic.two_stage); a panel edge there keeps Gauss-Legendre
+    exponentially convergent.  Elsewhere k > 0 is entire in s1."""
     if as_scheme(scheme).value == "readout" and init.lambda_pt == -init.c_pt and init.gamma_ft > 0:
-        s_star = math.asinh(init.gamma_ft / math.sqrt(init.c_pt))
+        s_star = float(kernels.np.readout_kink_s1(init.c_pt, init.gamma_ft))
         return (-s_star, s_star)
     return ()
 

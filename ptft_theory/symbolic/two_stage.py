@@ -64,6 +64,20 @@ def ft_scale_in_mirror_variable(scheme):
     return sp.simplify(kk.subs(sub)), sp.simplify(bb.subs(sub))
 
 
+def readout_kink_s1():
+    """The positive s1 where the readout FT scale at ``lambda = -c`` vanishes (a kink of k in s1):
+    with ``u = sinh s1`` (and ``sinh(asinh(sinh 2 s1)/2) = sinh s1`` for real s1), sympy factors
+    ``k^2 = (c u^2 - gamma^2)^2``, whose one positive root gives ``s1* = asinh(gamma / sqrt(c))``."""
+    kk, _ = ft_scale_in_mirror_variable("readout")
+    km = kk.subs(lambda_pt, -c_pt).subs(sp.asinh(sp.sinh(2 * s1)), 2 * s1)
+    u = sp.Symbol("u", positive=True)
+    k2 = sp.factor(sp.expand(sp.expand_trig(km**2)).subs(sp.sinh(s1), u).subs(sp.cosh(s1), sp.sqrt(1 + u**2)))
+    roots = sp.solve(sp.Eq(k2, 0), u)
+    if len(roots) != 1:
+        raise AssertionError(f"the readout FT scale at lambda = -c should vanish at one sinh s1 > 0, got {roots}")
+    return sp.asinh(roots[0])
+
+
 def two_stage_moments():
     """The FT moments as two-dimensional averages, as sympy ``Eq`` with placeholders: per FT class,
     ``D1 = E_z1 E_z2[eta'(beta* + tau z2; k(beta_hat_pt(z1)), b0(beta_hat_pt(z1)))]`` and likewise MSE."""
@@ -103,4 +117,4 @@ def limits():
 
 
 __all__ = ["alpha_pt", "beta_star_pt", "ft_scale_in_mirror_variable", "limits", "pt_flow_map", "pt_mirror_density",
-           "pt_prox_residual", "s1", "tau_pt", "two_stage_moments", "zeta_pt"]
+           "pt_prox_residual", "readout_kink_s1", "s1", "tau_pt", "two_stage_moments", "zeta_pt"]
