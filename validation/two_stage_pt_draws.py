@@ -15,9 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-
-from ptft_theory import Init, Task, generalization_error
+from ptft_theory import Init, Task, generalization_error, relative_error
 from ptft_theory.experiments.sweep import limit_blas_threads
 from ptft_theory.fileio import write_csv_atomic
 from ptft_theory.two_stage_sim import draw_data, mean_se, pt_end_point
@@ -40,7 +38,7 @@ def main(argv=None):
         for i in range(n):
             T, (Xp, yp), _ = draw_data(D, TASK, ALPHA_PT, 0.2, 0.0, 0.0, 10000 + i)
             b = pt_end_point(Xp, yp, C_PT)
-            e.append(float(np.sum((b - T.beta_pt) ** 2) / np.sum(T.beta_pt ** 2)))
+            e.append(float(relative_error(b, T.beta_pt)))
         m, se = mean_se(e)
         rows.append(dict(D=D, draws=n, sim_E_pt=m, sim_E_pt_se=se, replica_E_pt=E_pt, dev_in_se=(m - E_pt) / se,
                          seconds=round(time.perf_counter() - t0, 1)))
