@@ -59,9 +59,14 @@ def register_transformer(sub):
     _register(sub)
 
 
+def register_explore(sub):
+    from .explore import register_explore as _register  # bokeh is imported only when the explorer starts
+    _register(sub)
+
+
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
               register_advise, register_figures, register_validate, register_bench, register_resnet,
-              register_transformer]
+              register_transformer, register_explore]
 
 
 def build_parser() -> argparse.ArgumentParser:
