@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	scripts/ensure_fashion_mnist.sh
+	scripts/ensure_chromium.sh
 	$(PY) -m pytest -q
 
 test-full: $(STAMP)
 	scripts/ensure_fashion_mnist.sh
+	scripts/ensure_chromium.sh
 	PTFT_FULL=1 $(PY) -m pytest -q
 
 figures: $(STAMP)

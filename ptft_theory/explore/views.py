@@ -85,7 +85,7 @@ class Explorer:
         self.w_adv_alpha = Spinner(title="advise at α_FT", low=0.005, high=0.995, step=0.005, value=0.2,
                                    name="advise_alpha", width=120)
         self.w_advise = Button(label="advise", button_type="primary", name="advise", width=100)
-        self.w_adv_status = Div(text="", name="advise_status", width=360)
+        self.w_adv_status = Div(text="", name="advise_status", width=330)
         for w in (self.w_c, self.w_ratio, self.w_gamma, self.w_rho_pt, self.w_rho_shared, self.w_rho_new,
                   self.w_alpha, self.w_sigma, self.w_alpha_pt, self.w_level):
             w.on_change("value", self._changed)
@@ -112,7 +112,7 @@ class Explorer:
         self.src_curve = ColumnDataSource(dict(sources.EMPTY_CURVE), name="curve_source")
         self.src_refs = {lab: ColumnDataSource(dict(sources.EMPTY_CURVE), name=f"ref_source_{lab}")
                          for lab in S.REGIMES}
-        self.p_curve = figure(width=620, height=420, title="replica FT error E(α_FT)", x_axis_label="α_FT = N_FT / D",
+        self.p_curve = figure(width=560, height=420, title="replica FT error E(α_FT)", x_axis_label="α_FT = N_FT / D",
                               y_axis_label="relative error E", tools="pan,wheel_zoom,box_zoom,reset,save",
                               name="curve_figure")
         legend = sources.reference_legend()
@@ -134,7 +134,7 @@ class Explorer:
         self.src_marker = ColumnDataSource(sources.marker_source(st), name="marker_source")
         n_c, n_r = S.MAP_SHAPE
         w = (S.MAP_LOG10_C[1] - S.MAP_LOG10_C[0]) / n_c
-        self.p_map = figure(width=540, height=420, title="regime map at the current γ_FT and task (tap to move)",
+        self.p_map = figure(width=500, height=420, title="regime map at the current γ_FT and task (tap to move)",
                             x_axis_label="log10 c_PT", y_axis_label="λ_PT / c_PT", x_range=S.MAP_LOG10_C,
                             y_range=(-1, 1), tools="tap,reset,save", name="map_figure",
                             tooltips=[("regime", "@label"), ("log10 c", "@x{0.00}"), ("λ/c", "@y{0.00}")])
@@ -145,7 +145,7 @@ class Explorer:
         self.p_map.add_layout(self.p_map.legend[0], "right")
         self.p_map.on_event(Tap, self._tapped)
 
-        self.info = Div(text="", width=360, name="info")
+        self.info = Div(text="", width=330, name="info")
         self.errors = Div(text="", width=1100, name="errors")
         self.export_cmd = Div(text="", width=1150, name="export_command")
         self.export_py = Div(text="", width=1150, name="export_python")
