@@ -120,16 +120,29 @@ def descriptors(state) -> dict:
             "regime": r.regime.value, "description": r.regime.description}
 
 
-def crossing(state) -> float:
+def crossing(state, curve_data: dict | None = None) -> float:
     """The alpha where E crosses ``level``, by :func:`~ptft_theory.level_crossing_alpha` over the view's alpha
-    range (clipped to its valid bracket, inside (0, 1)).  Perfect PT only (the function has no alpha_pt)."""
+    range (clipped to its valid bracket, inside (0, 1)).  Given the view's ``curve_data``, the bracket is the
+    first pair of neighbouring curve points where ``E - level`` changes sign (the root is still solved to
+    float64 by level_crossing_alpha, in fewer evaluations).  Perfect PT only (the function has no alpha_pt)."""
     if state["alpha_pt"] is not None:
         raise ParameterError("the level crossing is computed for perfect PT only (level_crossing_alpha has no "
                              "alpha_pt); valid: finite PT data off")
+    level = float(state["level"])
     lo = max(float(state["alpha_min"]), 1e-6)
     hi = min(float(state["alpha_max"]), 1 - 1e-6)
-    r = level_crossing_alpha(float(state["level"]), task_of(state), init_of(state), state["scheme"],
-                             bracket=(lo, hi), sigma=float(state["sigma"]))
+    if curve_data is not None:
+        a, e = np.asarray(curve_data["alpha"]), np.asarray(curve_data["E"]) - level
+        inside = (a >= lo) & (a <= hi)
+        a, e = a[inside], e[inside]
+        change = np.flatnonzero(np.sign(e[:-1]) * np.sign(e[1:]) < 0)
+        if change.size:
+            lo, hi = float(a[change[0]]), float(a[change[0] + 1])
+        exact = np.flatnonzero(e == 0)
+        if exact.size and (not change.size or exact[0] <= change[0]):
+            return float(a[exact[0]])
+    r = level_crossing_alpha(level, task_of(state), init_of(state), state["scheme"], bracket=(lo, hi),
+                             sigma=float(state["sigma"]))
     return float(r.alpha)
 
 
@@ -165,14 +178,26 @@ def _regime_map(task, gamma, scheme) -> dict:
     return out
 
 
-def view(state) -> dict:
+def view(state, with_crossing: bool = True) -> dict:
     """Everything a slider move redraws, errors caught: ``curve`` (or None), ``descriptors`` (or None),
     ``crossing`` (alpha or None) and ``errors`` (the package's messages, by part).  Never raises a
-    :class:`~ptft_theory.PTFTError`: bad input (a frozen network, rho_shared > rho_pt, ...) becomes a message."""
+    :class:`~ptft_theory.PTFTError`: bad input (a frozen network, rho_shared > rho_pt, ...) becomes a message.
+    ``with_crossing=False`` leaves the crossing for :func:`add_crossing` (the page draws the curve first)."""
     out = {"curve": None, "descriptors": None, "crossing": None, "errors": {}}
-    for key, fn in (("curve", curve), ("descriptors", descriptors), ("crossing", crossing)):
+    for key, fn in (("curve", curve), ("descriptors", descriptors)):
         try:
             out[key] = fn(state)
         except PTFTError as e:
             out["errors"][key] = " ".join(str(e).split())
-    return out
+    return add_crossing(state, out) if with_crossing else out
+
+
+def add_crossing(state, result: dict) -> dict:
+    """``result`` (of :func:`view`) with its ``crossing`` filled in, or the reason in ``errors["crossing"]``."""
+    if result["curve"] is None:
+        return result
+    try:
+        result["crossing"] = crossing(state, result["curve"])
+    except PTFTError as e:
+        result["errors"]["crossing"] = " ".join(str(e).split())
+    return result

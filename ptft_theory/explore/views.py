@@ -199,39 +199,53 @@ class Explorer:
                     self._busy = False
                     return
             try:
-                result = S.view(st)
+                result = S.view(st, with_crossing=False)  # the curve first: it is what a slider move redraws
             except Exception as e:  # noqa: BLE001  -- a bug must not kill the loop: shown in the page
                 result = {"curve": None, "descriptors": None, "crossing": None,
                           "errors": {"internal error": f"{type(e).__name__}: {e}"}}
             self.doc.add_next_tick_callback(partial(self._apply, st, result))
+            if self._newer():  # latest state wins: skip the rest for a state already moved past
+                continue
+            try:
+                S.add_crossing(st, result)
+            except Exception as e:  # noqa: BLE001
+                result["errors"]["crossing"] = f"{type(e).__name__}: {e}"
+            self.doc.add_next_tick_callback(partial(self._apply_info, st, result))
+            if self._newer():
+                continue
             slow = {}
             for key, fn in (("refs", S.reference_curves), ("map", S.regime_map)):
                 try:
                     slow[key] = fn(st)
-                except PTFTError as e:
-                    slow[key] = None
-                except Exception:  # noqa: BLE001  -- shown as an empty part; the curve's message says more
+                except Exception:  # noqa: BLE001  -- a PTFTError (bad task) is said by the curve's message
                     slow[key] = None
             self.doc.add_next_tick_callback(partial(self._apply_slow, st, slow))
+
+    def _newer(self) -> bool:
+        with self._lock:
+            return self._pending is not None
 
     def _apply(self, st, result):
         self.src_curve.data = sources.curve_source(result)
         self.line.glyph.line_color = sources.curve_color(result)
         self.src_marker.data = sources.marker_source(st)
         self.level_span.location = st["level"]
-        cross = result["crossing"]
-        self.cross_span.visible = cross is not None
-        if cross is not None:
-            self.cross_span.location = cross
-        self.info.text = sources.info_html(st, result)
+        self._apply_info(st, result)
         errs = {k: v for k, v in result["errors"].items() if k != "crossing"}
-        self.errors.text = "".join(f"<div class='ptft-error' style='color:#b00020'>{k}: {v}</div>"
+        self.errors.text = "".join(f"<div class='ptft-error' style='color:#b00020'>{_esc(k)}: {_esc(v)}</div>"
                                    for k, v in errs.items())
         c = 10.0 ** st["log10_c_pt"]
         self.w_c.title = f"log10 c_PT   (c_PT = {c:.3g})"
         cmd, py = sources.export_texts(st)
         self.export_cmd.text = f"<pre style='{PRE_STYLE}'>{_esc(cmd)}</pre>"
         self.export_py.text = f"<pre style='{PRE_STYLE}'>{_esc(py)}</pre>"
+
+    def _apply_info(self, st, result):
+        cross = result["crossing"]
+        self.cross_span.visible = cross is not None
+        if cross is not None:
+            self.cross_span.location = cross
+        self.info.text = sources.info_html(st, result)
 
     def _apply_slow(self, st, slow):
         refs = slow.get("refs") or {}

@@ -68,7 +68,12 @@ def test_descriptors_and_crossing_are_the_public_functions():
     d = S.descriptors(s)
     assert (d["l_order"], d["pt_dependence"], d["k_pt"], d["k_new"], d["regime"]) == \
         (r.l_order, r.pt_dependence, r.k_pt, r.k_new, r.regime.value)
-    assert S.crossing(s) == float(level_crossing_alpha(0.5, task, init, "merged", bracket=(0.01, 0.5)).alpha)
+    want = float(level_crossing_alpha(0.5, task, init, "merged", bracket=(0.01, 0.5)).alpha)
+    assert S.crossing(s) == want
+    # the page's bracket, narrowed to the curve points around the crossing: the same root (both solved by
+    # level_crossing_alpha to float64; 1e-10 leaves room for the root finder's stopping point)
+    assert S.crossing(s, S.curve(s)) == pytest.approx(want, abs=1e-10)
+    assert S.view(s)["crossing"] == S.crossing(s, S.curve(s))
     html = sources.info_html(s, S.view(s))
     assert f"regime {r.regime.value}" in html and REGIME_COLORS[r.regime.value] in html
 
