@@ -8,8 +8,8 @@ figures' data (:mod:`ptft_theory.explore.sources`: curve columns, descriptors pa
 texts), and assign it to the page's Bokeh ``ColumnDataSource`` / ``Div`` models.  That whole
 state-to-figure update is timed here for random moves across the sliders' box, on the page's default
 task, next to the bare ``generalization_error`` call of the same curve (their ratio is the explorer's
-overhead).  Also timed: the level crossing, pushed right after the curve; a gamma_FT move's extra work (a new regime map, 49 x 32 cells, when not cached),
-a task change's faint reference curves, and the same update with finite PT data (the two-stage replica,
+overhead).  Also timed: the level crossing, pushed right after the curve; a gamma_FT move's extra work (a
+new regime map, 49 x 32 cells, when not cached); a task change's faint reference curves, and the same update with finite PT data (the two-stage replica,
 which is not under the 150 ms target: the page draws it when it arrives, without blocking).
 """
 

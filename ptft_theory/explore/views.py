@@ -116,9 +116,10 @@ class Explorer:
                               y_axis_label="relative error E", tools="pan,wheel_zoom,box_zoom,reset,save",
                               name="curve_figure")
         legend = sources.reference_legend()
+        self.ref_lines = {}
         for lab in S.REGIMES:
-            self.p_curve.line("alpha", "E", source=self.src_refs[lab], color=REGIME_COLORS[lab], alpha=0.4,
-                              line_width=2, legend_label=legend[lab])
+            self.ref_lines[lab] = self.p_curve.line("alpha", "E", source=self.src_refs[lab], color=REGIME_COLORS[lab],
+                                                    alpha=0.4, line_width=2, legend_label=legend[lab])
         self.line = self.p_curve.line("alpha", "E", source=self.src_curve, line_width=3.5, color="#000000",
                                       legend_label="current init", name="curve_line")
         self.level_span = Span(location=st["level"], dimension="width", line_dash="dashed", line_color="#666666")
@@ -153,7 +154,7 @@ class Explorer:
     def _layout(self):
         title = Div(text="<h2 style='margin:0'>ptft explore — the regime explorer</h2>"
                     "<div>Replica prediction of the fine-tuning error (arXiv 2602.20062); faint lines: "
-                    "Fig. 5's representative inits of the other regimes.</div>", width=1150)
+                    "Fig. 5's representative inits of the other regimes.</div>", width=1150, name="title")
         init_box = column(Div(text="<b>initialisation</b>"), self.w_c, self.w_ratio, self.w_gamma, self.w_scheme)
         task_box = column(Div(text="<b>task</b>"), self.w_rho_pt, self.w_rho_shared, self.w_rho_new, self.w_amp_pt,
                           self.w_amp_ft)
@@ -251,6 +252,7 @@ class Explorer:
         refs = slow.get("refs") or {}
         for lab, data in sources.reference_sources(refs).items():
             self.src_refs[lab].data = data
+            self.ref_lines[lab].visible = bool(data["E"])  # the current regime's own: greyed in the legend
         if slow.get("map") is not None:
             self.src_map.data = sources.map_source(slow["map"])
 

@@ -182,6 +182,10 @@ def test_advise_runs_in_background_and_moves_the_sliders(browser, tmp_path_facto
     assert f"c_PT = {10 ** new[0]:.3g}" in status and f"λ_PT/c_PT = {new[1]:.3f}" in status
     time.sleep(1.0)  # the redraw of the advised init
     _check_curve_is_the_api(browser)
+    from selenium.webdriver.common.action_chains import ActionChains
+    title = browser.execute_script("const m = Bokeh.documents[0].get_model_by_name('title'); return Bokeh.index.find_one(m).el;")
+    ActionChains(browser).move_to_element(title).perform()  # the pointer off the sliders: no tooltip in the picture
+    time.sleep(0.3)
     shot = tmp_path_factory.mktemp("explorer") / "explorer.png"
     browser.save_screenshot(str(shot))
     print(f"screenshot: {shot}")
