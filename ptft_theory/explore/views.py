@@ -52,7 +52,11 @@ class Explorer:
         self._build_figures(st)
         self.doc.add_root(self._layout())
         self.doc.title = "ptft explore: the regime explorer"
+        self.doc.on_session_destroyed(self._closed)
         self.request()
+
+    def _closed(self, session_context):
+        self._pool.shutdown(wait=False, cancel_futures=True)  # the tab is gone: its worker goes too
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self, st):
@@ -204,14 +208,14 @@ class Explorer:
             except Exception as e:  # noqa: BLE001  -- a bug must not kill the loop: shown in the page
                 result = {"curve": None, "descriptors": None, "crossing": None,
                           "errors": {"internal error": f"{type(e).__name__}: {e}"}}
-            self.doc.add_next_tick_callback(partial(self._apply, st, result))
+            self._push(self._apply, st, result)
             if self._newer():  # latest state wins: skip the rest for a state already moved past
                 continue
             try:
                 S.add_crossing(st, result)
             except Exception as e:  # noqa: BLE001
                 result["errors"]["crossing"] = f"{type(e).__name__}: {e}"
-            self.doc.add_next_tick_callback(partial(self._apply_info, st, result))
+            self._push(self._apply_info, st, result)
             if self._newer():
                 continue
             slow = {}
@@ -220,7 +224,14 @@ class Explorer:
                     slow[key] = fn(st)
                 except Exception:  # noqa: BLE001  -- a PTFTError (bad task) is said by the curve's message
                     slow[key] = None
-            self.doc.add_next_tick_callback(partial(self._apply_slow, st, slow))
+            self._push(self._apply_slow, st, slow)
+
+    def _push(self, fn, *args):
+        """Run ``fn(*args)`` on the document's thread (the thread-safe way into a Bokeh document)."""
+        try:
+            self.doc.add_next_tick_callback(partial(fn, *args))
+        except Exception:  # noqa: BLE001  -- the session is gone (tab closed): nothing to draw into
+            pass
 
     def _newer(self) -> bool:
         with self._lock:
@@ -289,7 +300,7 @@ class Explorer:
             out = (adv, None)
         except Exception as e:  # noqa: BLE001  -- the message goes into the page
             out = (None, " ".join(str(e).split()))
-        self.doc.add_next_tick_callback(partial(self._advised, *out))
+        self._push(self._advised, *out)
 
     def _advised(self, adv, error):
         self.doc.remove_periodic_callback(self._tick)

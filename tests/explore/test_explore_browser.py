@@ -86,6 +86,8 @@ def browser():
     try:
         line = proc.stdout.readline()  # "ptft explore: serving ... at http://127.0.0.1:PORT/" once it listens
         assert f"127.0.0.1:{port}" in line, f"the server did not start: {line}{proc.stdout.read() if proc.poll() else ''}"
+        import threading
+        threading.Thread(target=lambda: SERVER_LOG.extend(proc.stdout), daemon=True).start()  # the server's log
         driver.get(f"http://127.0.0.1:{port}/")
         _wait(lambda: (driver.execute_script(JS_DATA, "curve_source") or {}).get("E"), "the first curve")
         _wait(lambda: (driver.execute_script(JS_DATA, "map_source") or {}).get("x"), "the regime map")
@@ -117,6 +119,7 @@ def _page_state(driver):
 
 
 TASK = Task(0.1, 0.05, 0.05)  # the page's default task
+SERVER_LOG: list[str] = []  # what the server printed after its start line
 
 
 def _check_curve_is_the_api(driver):
@@ -155,12 +158,15 @@ def test_slider_drag_redraws_the_curve(browser):
     assert marker["x"] == [browser.execute_script(JS_VALUE, "log10_c_pt")]
 
 
-def test_frozen_init_shows_the_packages_message(browser):
+def test_frozen_init_shows_the_packages_message(browser, tmp_path_factory):
     _drag(browser, "gamma_ft")  # gamma_FT to 0 ...
     _drag(browser, "lambda_ratio")  # ... and lambda_PT to -c_PT: every coordinate frozen
     assert browser.execute_script(JS_VALUE, "lambda_ratio") == -1 and browser.execute_script(JS_VALUE, "gamma_ft") == 0
     _wait(lambda: "frozen" in browser.execute_script(JS_TEXT, "errors"), "the frozen-network message")
     assert browser.execute_script(JS_DATA, "curve_source")["E"] == []
+    shot = tmp_path_factory.mktemp("explorer") / "explorer_frozen.png"
+    browser.save_screenshot(str(shot))
+    print(f"screenshot: {shot}")
     _drag(browser, "lambda_ratio", 40)  # the page recovers
     _wait(lambda: browser.execute_script(JS_DATA, "curve_source")["E"], "the curve back")
     _check_curve_is_the_api(browser)
@@ -196,3 +202,5 @@ def test_advise_runs_in_background_and_moves_the_sliders(browser, tmp_path_facto
 def test_console_logged_no_error(browser):
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+    bad = [line for line in SERVER_LOG if "Traceback" in line or "ERROR" in line or "Error" in line]
+    assert not bad, "".join(SERVER_LOG)

@@ -147,3 +147,27 @@ def test_explore_cli_errors_are_one_line_exit_2(monkeypatch):
     monkeypatch.setitem(sys.modules, "bokeh", None)  # as if bokeh were not installed
     rc, out, err = run_cli(["explore", "--no-browser"])
     assert rc == 2 and "ptft-theory[explore]" in err and len(err.strip().splitlines()) == 1
+
+
+def test_no_control_value_breaks_the_view():
+    """Any value a control can send (out of range, NaN, +-inf) gives a view with the package's message, never an
+    exception: the page's promise that bad input never breaks it."""
+    from hypothesis import given, settings, strategies as hs
+    wild = hs.one_of(hs.floats(allow_nan=True, allow_infinity=True), hs.sampled_from([0.0, -1.0, 1.0, 1e-300, 2.0]))
+    keys = ["log10_c_pt", "lambda_ratio", "gamma_ft", "rho_pt", "rho_shared", "rho_new", "alpha_min", "alpha_max",
+            "sigma", "level"]
+
+    @settings(max_examples=30)
+    @given(key=hs.sampled_from(keys + ["amp_pt", "amp_ft", "alpha_pt", "scheme"]), value=wild,
+           finite_pt=hs.booleans())
+    def check(key, value, finite_pt):
+        s = st(n_alpha=5, alpha_pt=0.5 if finite_pt else None)
+        s[key] = "bogus" if key == "scheme" and value == 0 else value
+        v = S.view(s)
+        assert v["curve"] is not None or v["errors"]
+        assert isinstance(sources.info_html(s, v), str)
+        assert all(isinstance(t, str) for t in sources.export_texts(s))
+        if v["curve"] is not None:
+            assert np.all(np.isfinite(v["curve"]["E"]))
+
+    check()
