@@ -17,8 +17,8 @@ from functools import partial
 
 from bokeh.events import Tap
 from bokeh.layouts import column, row
-from bokeh.models import (Button, CheckboxGroup, ColumnDataSource, Div, RadioButtonGroup, RangeSlider, Slider, Span,
-                          Spinner, TextInput)
+from bokeh.models import (Button, CheckboxGroup, ColumnDataSource, Div, PrintfTickFormatter, RadioButtonGroup,
+                          RangeSlider, Slider, Span, Spinner, TextInput)
 from bokeh.plotting import figure
 
 from .. import PTFTError, best_init
@@ -63,10 +63,11 @@ class Explorer:
         b = DEFAULT_BOUNDS
         self.w_c = Slider(title="log10 c_PT", start=b["log10_c_pt"][0], end=b["log10_c_pt"][1], step=0.01,
                           value=st["log10_c_pt"], name="log10_c_pt")
+        fmt = PrintfTickFormatter(format="%.4g")  # the advisor's answers are not on the slider steps
         self.w_ratio = Slider(title="λ_PT / c_PT", start=-1, end=1, step=0.005, value=st["lambda_ratio"],
-                              name="lambda_ratio")
+                              name="lambda_ratio", format=fmt)
         self.w_gamma = Slider(title="γ_FT", start=b["gamma_ft"][0], end=b["gamma_ft"][1], step=0.005,
-                              value=st["gamma_ft"], name="gamma_ft")
+                              value=st["gamma_ft"], name="gamma_ft", format=fmt)
         self.w_scheme = RadioButtonGroup(labels=list(SCHEMES), active=SCHEMES.index(st["scheme"]), name="scheme")
         self.w_rho_pt = Slider(title="ρ_PT", start=0, end=1, step=0.005, value=st["rho_pt"], name="rho_pt")
         self.w_rho_shared = Slider(title="ρ_shared (≤ ρ_PT)", start=0, end=1, step=0.005, value=st["rho_shared"],
