@@ -172,6 +172,23 @@ def test_frozen_init_shows_the_packages_message(browser, tmp_path_factory):
     _check_curve_is_the_api(browser)
 
 
+def test_map_tap_moves_the_init(browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    x, y = 1.0, 0.5  # log10 c_PT, lambda_PT / c_PT
+    r = browser.execute_script("""const m = Bokeh.documents[0].get_model_by_name('map_figure');
+        const v = Bokeh.index.find_one(m); const b = v.el.getBoundingClientRect();
+        return {sx: v.frame.x_scale.compute(arguments[0]), sy: v.frame.y_scale.compute(arguments[1]),
+                w: b.width, h: b.height, el: v.el};""", x, y)
+    ActionChains(browser).move_to_element_with_offset(r["el"], int(r["sx"] - r["w"] / 2),
+                                                      int(r["sy"] - r["h"] / 2)).click().perform()
+    # one screen pixel is ~0.015 in log10 c and ~0.006 in lambda/c on this map: 0.03 and 0.02 allow two pixels
+    _wait(lambda: abs(browser.execute_script(JS_VALUE, "log10_c_pt") - x) < 0.03, "the tap to move c_PT")
+    assert abs(browser.execute_script(JS_VALUE, "lambda_ratio") - y) < 0.02
+    label = regime(_page_state(browser), TASK).regime.value
+    _wait(lambda: f"regime {label}" in browser.execute_script(JS_TEXT, "info"), f"the label {label}")
+    _check_curve_is_the_api(browser)
+
+
 def test_advise_runs_in_background_and_moves_the_sliders(browser, tmp_path_factory):
     old = (browser.execute_script(JS_VALUE, "log10_c_pt"), browser.execute_script(JS_VALUE, "lambda_ratio"))
     browser.execute_script(JS_SHADOW, "advise", "button").click()
