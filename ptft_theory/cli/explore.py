@@ -33,11 +33,13 @@ def _cmd_explore(args):
     except ImportError:
         raise BackendUnavailableError("the explorer needs bokeh, which is not installed; valid: "
                                       "pip install 'ptft-theory[explore]'") from None
-    from ..explore.app import serve
+    from ..explore.app import make_server, run
     try:
-        serve(args.port, args.host, open_browser=not args.no_browser)
-    except OSError as e:
+        server = make_server(args.port, args.host)
+    except OSError as e:  # the address cannot be bound: the user's --port or --host
         if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
             raise ParameterError(f"--port {args.port} is in use on {args.host}; valid: a free port, "
-                                          "or --port 0 for any free one") from None
-        raise
+                                 "or --port 0 for any free one") from None
+        raise ParameterError(f"--host {args.host!r} cannot be bound ({e.strerror or e}); valid: an address of this "
+                             "machine, such as 127.0.0.1") from None
+    run(server, args.host, open_browser=not args.no_browser)

@@ -37,7 +37,11 @@ def make_server(port: int = DEFAULT_PORT, host: str = "127.0.0.1"):
 
 def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1", open_browser: bool = True) -> None:
     """Run the explorer until interrupted; prints its address first."""
-    server = make_server(port, host)
+    run(make_server(port, host), host, open_browser)
+
+
+def run(server, host: str = "127.0.0.1", open_browser: bool = True) -> None:
+    """Run a server of :func:`make_server` until interrupted; prints its address first."""
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.port}/"
     print(f"ptft explore: serving the regime explorer at {url} (Ctrl-C stops)", flush=True)

@@ -144,6 +144,14 @@ def test_export_command_and_python_reproduce_the_view(extra):
 def test_explore_cli_errors_are_one_line_exit_2(monkeypatch):
     rc, out, err = run_cli(["explore", "--port", "70000", "--no-browser"])
     assert rc == 2 and "--port" in err and len(err.strip().splitlines()) == 1
+    rc, out, err = run_cli(["explore", "--host", "203.0.113.1", "--port", "0", "--no-browser"])  # TEST-NET-3: not ours
+    assert rc == 2 and "--host" in err and len(err.strip().splitlines()) == 1
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        rc, out, err = run_cli(["explore", "--port", busy.getsockname()[1], "--no-browser"])
+    assert rc == 2 and "in use" in err and len(err.strip().splitlines()) == 1
     monkeypatch.setitem(sys.modules, "bokeh", None)  # as if bokeh were not installed
     rc, out, err = run_cli(["explore", "--no-browser"])
     assert rc == 2 and "ptft-theory[explore]" in err and len(err.strip().splitlines()) == 1
