@@ -316,7 +316,8 @@ class Explorer:
         self.w_ratio.value = i.lambda_pt / i.c_pt
         self.w_gamma.value = i.gamma_ft
         gain = adv.gain_dB
-        self.w_adv_status.text = (f"<div class='ptft-advice'>advice ({dt:.1f} s): c_PT = {i.c_pt:.3g}, "
+        asked = f"α_FT = {adv.alpha:g}, σ = {adv.sigma:g}" + ("" if adv.alpha_pt is None else f", α_PT = {adv.alpha_pt:g}")
+        self.w_adv_status.text = (f"<div class='ptft-advice'>advice ({asked}; {dt:.1f} s): c_PT = {i.c_pt:.3g}, "
                                   f"λ_PT/c_PT = {i.lambda_pt / i.c_pt:.3f}, γ_FT = {i.gamma_ft:.3g}; "
                                   f"E = {adv.E:.4g}, regime {adv.regime.regime.value}"
                                   + (f"; {gain:.2f} dB better than the reference init" if gain is not None else "")

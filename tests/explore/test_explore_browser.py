@@ -198,7 +198,7 @@ def test_advise_runs_in_background_and_moves_the_sliders(browser, tmp_path_facto
     _drag(browser, "sigma", 30)
     _wait(lambda: browser.execute_script(JS_DATA, "curve_source")["E"] != before, "a redraw during the advice")
     assert "advising" in browser.execute_script(JS_TEXT, "advise_status"), "the advice ended before the check"
-    _wait(lambda: "advice (" in browser.execute_script(JS_TEXT, "advise_status"), "the advice", 120)
+    _wait(lambda: "advice (α_FT = 0.2, σ = 0" in browser.execute_script(JS_TEXT, "advise_status"), "the advice", 120)
     new = (browser.execute_script(JS_VALUE, "log10_c_pt"), browser.execute_script(JS_VALUE, "lambda_ratio"))
     assert new != old
     status = browser.execute_script(JS_TEXT, "advise_status")
