@@ -26,7 +26,7 @@ from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sw
 from .scales import ft_scales
 from .simulate import AccurateOptions, GDOptions, GFResult, Mode, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
-from .tasks import Teachers, make_teachers, relative_error, sample_data
+from .simulate import Teachers, make_teachers, relative_error, sample_data
 
 __version__ = "0.1.0"
 

@@ -28,7 +28,7 @@ import numpy as np
 from ptft_theory import Init, Task, generalization_error, rich_limit_threshold
 from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 from ptft_theory.experiments.sweep import limit_blas_threads
-from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradient_flow
+from ptft_theory.simulate import mean_se, two_stage_convex, two_stage_gradient_flow
 
 NO_OVERLAP = Task(0.1, 0.0, 0.1)
 IDENTICAL = Task(0.1, 0.1, 0.0)

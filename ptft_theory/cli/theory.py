@@ -112,7 +112,7 @@ def _cmd_simulate(args):
     from ..scales import ft_scales
     from ..simulate import simulate_gradient_flow
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     from .. import _validate as V
     V.positive_int("dim", args.dim)
     if args.alpha_pt is not None:

@@ -27,8 +27,8 @@ def two_stage_sim(cfg: dict) -> dict:
     every alpha of ``cfg["alphas"]`` (FT data of each alpha drawn from the same seed)."""
     from ..scales import ft_scales
     from ..solver import implicit_bias_solution
-    from ..tasks import relative_error, sample_data
-    from ..two_stage_sim import draw_data, pt_end_point
+    from ..simulate import relative_error, sample_data
+    from ..simulate import draw_data, pt_end_point
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     D, seed = int(cfg["D"]), int(cfg["seed"])
     T, (Xp, yp), _ = draw_data(D, task, cfg["alpha_pt"], 1.0, seed=seed)

@@ -40,7 +40,7 @@ from .sweep import code_fingerprint
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-packages for a wheel: never written)
-#: The recorded figure configs, shipped with the package (a link to the checkout's validation/configs).
+#: The recorded figure and network configs, shipped with the package (the only copy).
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
@@ -111,7 +111,7 @@ def sim_error(cfg: dict) -> dict:
     """Relative FT error of one seeded problem (implicit-bias end point, beta_PT = PT teacher)."""
     from ..scales import ft_scales
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     T = make_teachers(cfg["D"], task, cfg["seed_teacher"])
     X, y = sample_data(cfg["N"], T.beta_ft, cfg.get("sigma", 0.0), seed=cfg["seed_data"])
@@ -131,7 +131,7 @@ def gd_error(cfg: dict) -> dict:
     from ..scales import ft_scales
     from ..simulate import simulate_gradient_flow
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     torch.set_num_threads(1)
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     Xp, yp, Xf, yf, Ts = [], [], [], [], []

@@ -28,11 +28,11 @@ import dataclasses
 import flint
 import mpmath
 
-from .. import _arb_ops as A
+from ..kernels import _arb_ops as A
 from .. import _validate as V
 from .. import kernels
 from ..errors import CertificationError, ParameterError
-from .._generated import kernels_arb as KA
+from ..kernels._generated import kernels_arb as KA
 
 __all__ = ["CertificationError", "CertifiedInterval", "certified_rich_limit_threshold"]
 

@@ -15,7 +15,7 @@ import os
 import flint
 import mpmath
 
-from .. import _arb_ops as A
+from ..kernels import _arb_ops as A
 from .. import kernels
 from .moments import CachedMoments
 
@@ -47,7 +47,7 @@ class ArbMoments(CachedMoments):
     converted exactly."""
 
     def __init__(self, classes, panel_sets, n, wp):
-        from .._generated import kernels_arb as KA  # lazily: ~0.5 s to import
+        from ..kernels._generated import kernels_arb as KA  # lazily: ~0.5 s to import
         self.wp = wp
         with mpmath.workdps(wp):
             self.prec = mpmath.mp.prec

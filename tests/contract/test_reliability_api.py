@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ptft_theory import (InfeasibleError, Init, ParameterError, ParameterTypeError, PTFTError, Task, ft_scales,
                          generalization_error, implicit_bias_solution, make_teachers, regime, rich_limit_threshold,
                          sample_data, simulate_gradient_flow)
-from ptft_theory.tasks import NEW, PT_ONLY, SHARED, UNUSED, class_counts
+from ptft_theory.simulate import NEW, PT_ONLY, SHARED, UNUSED, class_counts
 from ptft_theory.testing import tasks
 
 # ---------------------------------------------------------------------------------- item 2: teachers

@@ -21,12 +21,12 @@ import dataclasses
 
 import numpy as np
 
-from . import _validate as V
-from ._schemes import DEFAULT_SCHEME, as_scheme
-from .config import Init, Task
-from .errors import ParameterError
-from .scales import ft_scales
-from .solver import implicit_bias_solution
+from .. import _validate as V
+from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import Init, Task
+from ..errors import ParameterError
+from ..scales import ft_scales
+from ..solver import implicit_bias_solution
 from .tasks import make_teachers, relative_error, sample_data
 
 
@@ -80,7 +80,7 @@ def two_stage_gradient_flow(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEM
                             sigma_y_pt: float = 0.0, sigma_y: float = 0.0, seed=0, **gf_options) -> TwoStageDraw:
     """The same draw as :func:`two_stage_convex` through gradient flow on the network
     (:func:`ptft_theory.simulate_gradient_flow`, accurate mode unless ``gf_options`` say otherwise)."""
-    from .simulate import simulate_gradient_flow
+    from .gradient_flow import simulate_gradient_flow
     T, (Xp, yp), (Xf, yf) = draw_data(D, task, alpha_pt, alpha, sigma_y_pt, sigma_y, seed)
     r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, as_scheme(scheme),
                                **gf_options)

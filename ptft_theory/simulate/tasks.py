@@ -18,9 +18,9 @@ import math
 
 import numpy as np
 
-from . import _validate as V
-from .config import Task
-from .errors import ParameterError, ParameterTypeError
+from .. import _validate as V
+from ..config import Task
+from ..errors import ParameterError, ParameterTypeError
 
 #: Coordinate classes, as stored in :attr:`Teachers.classes`.
 UNUSED, PT_ONLY, SHARED, NEW = 0, 1, 2, 3

@@ -10,7 +10,7 @@ import ptft_theory.replica.two_stage as TS
 from ptft_theory import Init, ParameterError, Task, generalization_error
 from ptft_theory.symbolic import two_stage as ST
 from ptft_theory.replica.two_stage import alpha_pt_sweep
-from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradient_flow
+from ptft_theory.simulate import mean_se, two_stage_convex, two_stage_gradient_flow
 
 from conftest import FULL
 
@@ -191,7 +191,7 @@ def test_two_stage_replica_vs_convex_simulation_full():
     """validation/two_stage_vs_convex.py at D = 2000, 20 seeds, three of its settings: inside +-3 SE."""
     import sys
     from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "validation"))
     from two_stage_vs_convex import SETTINGS, run_setting
     for s in SETTINGS[2:5]:
         row = run_setting(*s, D=2000, seeds=20)

@@ -34,14 +34,14 @@ import dataclasses
 
 import numpy as np
 
-from . import _validate as V
-from ._schemes import DEFAULT_SCHEME, Scheme, as_scheme
+from .. import _validate as V
+from .._schemes import DEFAULT_SCHEME, Scheme, as_scheme
 from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, AccurateOptions, GDOptions,  # noqa: F401
                    Mode, Phase, default_learning_rate, loss_and_beta, run_accurate, run_gd, torch_module)
 
 
 
-from .errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
+from ..errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 
 
 @dataclasses.dataclass
