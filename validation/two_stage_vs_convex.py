@@ -7,7 +7,7 @@
 Default: for each setting, draw teachers, PT data (N_PT = alpha_pt D, label noise sigma_y_pt) and FT
 data (seeded), PT end point = the min-Q_c interpolator from 0 (least squares when N_PT > D), FT
 end point = ``implicit_bias_solution`` with ``ft_scales`` of the learned beta_PT
-(:func:`ptft_theory.two_stage_sim.two_stage_convex`).  Reports the mean FT and PT errors over seeds,
+(:func:`ptft_theory.simulate.two_stage_convex`).  Reports the mean FT and PT errors over seeds,
 their standard errors, the two-stage replica (``generalization_error(..., alpha_pt=...)``, noise in
 state-evolution units sigma = sigma_y / sqrt(N)) and the deviation in standard errors.
 

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest

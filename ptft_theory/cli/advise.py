@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .common import dump_json
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1

@@ -6,7 +6,7 @@ import argparse
 
 import numpy as np
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .common import (Parser, add_init, add_scheme, add_task, device_arg, emit, init_from_args, mpmath_str,
                      nonneg_int, task_from_args)
 

@@ -338,7 +338,7 @@ def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
             got = regime(init, task, scheme).regime.value
             if check and got != it["regime"]:
                 raise ParameterError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
-                                 f"{scheme!r}, not {it['regime']}: fix validation/configs/{name}.toml")
+                                 f"{scheme!r}, not {it['regime']}: fix ptft_theory/configs/{name}.toml")
             label = it["label"] if check else f"{it['label']}: regime {got}"
             curves.append({"panel": ti, "label": label, "regime": it["regime"], "regime_found": got,
                            "task_name": t["name"], "init": dict(it["init"]), "task": dict(t["task"]), "scheme": scheme})

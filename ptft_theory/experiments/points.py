@@ -5,7 +5,7 @@ needs (so a worker process imports only this).
 
 ``ptft figures [--quick] [--out DIR] [--configs DIR] [--workers N] [--backend local|ray]`` reads
 ``fig{2,3,5}.toml`` (shipped with the package as ``ptft_theory/configs/``, a link to the checkout's
-``validation/configs/``), evaluates every point through :func:`ptft_theory.experiments.sweep.run_sweep` (cached
+``ptft_theory/configs/``), evaluates every point through :func:`ptft_theory.experiments.sweep.run_sweep` (cached
 by config hash under ``OUT/cache/``, so a rerun or an interrupted run only computes what is
 missing), writes the data as CSV to ``OUT/results/`` and the figures as PNG and PDF to
 ``OUT/figures/``.  ``OUT`` defaults to ``./validation`` relative to the current directory (in a

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import BracketError, ParameterError, ParameterTypeError, ReplicaError
 from .api import generalization_error

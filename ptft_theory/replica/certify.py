@@ -3,7 +3,7 @@
 Every number here is an arb ball (midpoint, radius) and every operation returns a ball that
 provably contains the exact result for every point of its input balls, so a final ball is a proof
 that the exact value lies inside it -- of the *equations* evaluated (the generated arb kernels,
-:mod:`ptft_theory._generated.kernels_arb`, printed from the same sympy expressions as every other
+:mod:`ptft_theory.kernels._generated.kernels_arb`, printed from the same sympy expressions as every other
 backend).  What is and is not proved is stated with each function and in docs/certified.md.
 
 * :func:`certified_rich_limit_threshold` -- the Donoho-Tanner threshold

@@ -65,7 +65,7 @@ class ArbMoments(CachedMoments):
                         s = c + h * x
                         # everything that does not depend on (tau, zeta): b(s), b'(s) and the residual
                         # at zeta = 0 (the residual is affine in zeta: zeta s + b(s) - x, checked
-                        # symbolically by tests/test_certify.py)
+                        # symbolically by tests/replica/test_certify.py)
                         # r(s; 0) = b(s) - beta* (checked symbolically too): b(s) evaluated once
                         hw, r0 = h * w, KA.beta_of_s_stable(s, m, b0) - bs
                         hwbp, hwsq = hw * KA.prox_residual_derivative(s, 0, m, b0), hw * r0 * r0

@@ -35,7 +35,7 @@ import dataclasses
 import numpy as np
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, Scheme, as_scheme
+from ..config import DEFAULT_SCHEME, Scheme, as_scheme
 from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, AccurateOptions, GDOptions,  # noqa: F401
                    Mode, Phase, default_learning_rate, loss_and_beta, run_accurate, run_gd, torch_module)
 

@@ -138,3 +138,9 @@ def relative_error(beta_hat, beta_star) -> np.ndarray:
     if np.any(np.sum(beta_star**2, axis=-1) == 0):
         raise ParameterError("beta_star is zero: the relative error is undefined; valid range: ||beta_star|| > 0")
     return np.sum((beta_hat - beta_star) ** 2, axis=-1) / np.sum(beta_star**2, axis=-1)
+
+
+def mean_se(values) -> tuple[float, float]:
+    """Mean and standard error (ddof 1) of a sample of at least two values."""
+    v = np.asarray(values, dtype=float)
+    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(v.size))

@@ -329,7 +329,7 @@ def test_simulate_json_round_trip_matches_python_api():
     T = make_teachers(8, task, seeds[0])
     Xf, yf = sample_data(4, T.beta_ft, seed=seeds[2])
     # the JSON's own theory end point must be the implicit-bias solution at the GF's beta_PT; the GF
-    # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/test_gf_vs_implicit_bias.py)
+    # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/simulate/test_gf_vs_implicit_bias.py)
     assert got["gf_vs_theory_relative_deviation"] < 1e-6
     assert got["error_theory"] == pytest.approx(float(relative_error(np.array(got["beta_theory"]), T.beta_ft)),
                                                 rel=1e-12)

@@ -61,7 +61,7 @@ def test_backends_agree_with_sympy_oracle(c, lam_frac, g, bp, k, b, b0, w, z):
     """
     worst = 0.0
     for spec in codegen.KERNELS:
-        if "mpmath" not in spec.backends:  # arb-only (certified path): tests/test_certify.py checks them
+        if "mpmath" not in spec.backends:  # arb-only (certified path): tests/replica/test_certify.py checks them
             continue
         args = _args(spec, c, lam_frac, g, bp, k, b, b0, w, z)
         with mpmath.workdps(50):

@@ -201,7 +201,7 @@ def test_two_stage_replica_vs_convex_simulation_full():
 def test_gradient_flow_matches_convex_path_two_stage():
     """Rung 2 for the two-stage pipeline: the network trained by GF on the real PT data, re-initialised
     and fine-tuned, lands on the convex path's PT and FT end points (1e-6 relative, as
-    tests/test_gf_vs_implicit_bias.py: ODE rtol 1e-9, residual 1e-10 measured to give ~1e-8)."""
+    tests/simulate/test_gf_vs_implicit_bias.py: ODE rtol 1e-9, residual 1e-10 measured to give ~1e-8)."""
     cases = (("merged", Init(1e-2, -0.5e-2, 0.05), 0.4, 20), ("readout", Init(0.1, 0.05, 0.2), 0.5, 20))
     if not FULL:  # reduced: one scheme per run of the default suite is enough to catch a wrong map
         cases = (("readout", Init(0.1, 0.05, 0.2), 0.5, 20),)
