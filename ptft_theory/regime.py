@@ -83,6 +83,12 @@ class RegimeResult:
     k_new: float
     regime: Regime
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict; ``regime`` as its label ("I".."IV")."""
+        from .results import plain
+        return plain({"l_order": self.l_order, "pt_dependence": self.pt_dependence, "k_pt": self.k_pt,
+                      "k_new": self.k_new, "regime": self.regime.value})
+
 
 #: Digits of the mpmath evaluation used where float64 over- or underflows (module docstring).
 _FALLBACK_DPS = 30

@@ -102,6 +102,11 @@ class BoundaryCurve:
     def error(self) -> list:
         return [p.error for p in self.points]
 
+    def as_dict(self) -> dict:
+        """JSON-ready: each point's :meth:`BoundaryResult.as_dict` with its ``param`` value."""
+        return {"kind": self.kind, "param": self.param,
+                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())]}
+
 
 # --------------------------------------------------------------------------------- evaluators
 class _Side:

@@ -68,6 +68,14 @@ class GFResult:
     def converged(self) -> np.ndarray:
         return self.pt.converged & self.ft.converged
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready summary: end points, convergence, residuals, steps and seconds."""
+        from ..results import plain
+        return plain({"scheme": self.scheme.value, "beta_pt": self.beta_pt, "beta_ft": self.beta_ft,
+                      "converged": self.converged, **{f"{k}_{name}": getattr(ph, k) for name, ph in
+                                                      (("pt", self.pt), ("ft", self.ft)) for k in
+                                                      ("final_residual", "final_mse", "steps", "seconds")}})
+
 
 def _resolve_device(device):
     torch = torch_module()

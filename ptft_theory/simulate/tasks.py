@@ -41,6 +41,11 @@ class Teachers:
     beta_ft: np.ndarray
     classes: np.ndarray
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from ..results import plain
+        return plain(dataclasses.asdict(self))
+
 
 #: A class whose fraction of D is at most this counts as not requested (the fractions carry the
 #: rounding of 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).

@@ -38,6 +38,11 @@ class TwoStageDraw:
     beta_pt: np.ndarray
     beta_ft: np.ndarray
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from ..results import plain
+        return plain(dataclasses.asdict(self))
+
 
 def draw_data(D: int, task: Task, alpha_pt: float, alpha: float, sigma_y_pt: float = 0.0, sigma_y: float = 0.0,
               seed=0):
