@@ -393,7 +393,7 @@ def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]
 
 
 def _advantage_map(opts, config_dir=None):
-    from .advantage_map import figure  # the advisor's regime-advantage map (issue 15)
+    from .advantage_map import figure  # the advisor's regime-advantage map
     return figure(opts, config_dir)
 
 

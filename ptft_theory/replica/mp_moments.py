@@ -2,7 +2,7 @@
 
 Both are :class:`~ptft_theory.replica.moments.Moments` (cached at the last (tau, zeta)):
 :class:`ArbMoments` evaluates the generated arb kernels (python-flint) at the working precision;
-:class:`MpmathMoments` is the evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``), kept as the
+:class:`MpmathMoments` is the pure-mpmath evaluator (``PTFT_HP_MOMENTS=mpmath``), kept as the
 "before" of benchmarks/replica_bench.py and an independent evaluation in the tests.
 """
 
@@ -19,8 +19,8 @@ from ..kernels import _arb_ops as A
 from .. import kernels
 from .moments import CachedMoments
 
-#: Moment evaluator: "arb" (python-flint ball arithmetic, the default) or "mpmath" (the evaluator
-#: before issue 16, pure mpmath: the "before" of the benchmark and an independent check in the tests).
+#: Moment evaluator: "arb" (python-flint ball arithmetic, the default) or "mpmath" (pure mpmath: the
+#: "before" of the benchmark and an independent check in the tests).
 MOMENTS = os.environ.get("PTFT_HP_MOMENTS", "arb")
 
 
@@ -122,7 +122,7 @@ def nodes_for_legacy(dps):
 
 
 class MpmathMoments(CachedMoments):
-    """The evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
+    """The pure-mpmath evaluator (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
     (tau, zeta) with ``mpmath.mpf`` kernels, mpmath's 3 * 2^j-node tables and a 2n-node check; kept
     as the "before" of benchmarks/replica_bench.py and as an independent evaluation in the tests."""
 
