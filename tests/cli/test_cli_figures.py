@@ -366,3 +366,19 @@ def test_fig5_ordering_from_simulations(tmp_path, monkeypatch):
     best = {r["task"]: (r["best"], r["expected_best"]) for r in rows}
     assert set(best) == {"no_overlap", "identical", "subset"}
     assert all(b == e for b, e in best.values()), best
+
+
+def test_scripts_run_only_from_a_checkout(tmp_path):
+    """``ptft validate|bench`` never look for scripts beside an installed package: a folder like
+    site-packages (no pyproject.toml of ptft-theory) is refused with a one-line error, even when it has
+    a validation/ folder of scripts."""
+    from ptft_theory.errors import ParameterError
+    from ptft_theory.experiments import runners
+    (tmp_path / "validation").mkdir()
+    (tmp_path / "validation" / "evil.py").write_text("raise SystemExit(3)\n")
+    with pytest.raises(ParameterError, match="not a folder of a source checkout"):
+        runners.validation_scripts(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    with pytest.raises(ParameterError, match="source checkout"):
+        runners.validation_scripts(tmp_path)
+    assert runners.is_checkout(runners.ROOT)  # the tests run from a checkout (editable install)
