@@ -44,7 +44,8 @@ from .. import _validate as V
 from ..errors import BackendUnavailableError, ParameterError  # noqa: F401  (BackendUnavailableError re-exported)
 from ..fileio import atomic_path
 # the keys, seeds and fingerprints of points, and where they run: re-exported (callers import them from here)
-from .hashing import CODE_VERSION, canonical_json, code_fingerprint, config_key, derive_seed  # noqa: F401
+from .hashing import (CODE_DISTRIBUTIONS, CODE_SUFFIXES, CODE_VERSION, canonical_json, code_files,  # noqa: F401
+                      code_fingerprint, config_key, derive_seed)
 from .workers import evaluate_ray, limit_blas_threads, ray_module, watch_parent  # noqa: F401
 
 
