@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ptft_theory.experiments.nonlinear.predict import (PRED_COLUMNS, REGIME_PRED_COLUMNS, lever_predictions,
-                                                       regime_predictions)
+from ptft_theory.experiments.nonlinear.predict import write_predictions
 from ptft_theory.experiments.nonlinear.study import config_name, load_config
-from ptft_theory.fileio import write_csv_atomic
 
 
 def main(argv=None):
@@ -25,14 +23,8 @@ def main(argv=None):
     ap.add_argument("--study", nargs="+", default=["teacher", "fashion"])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
     args = ap.parse_args(argv)
-    preds, regs = [], []
-    for s in args.study:
-        cfg = load_config(config_name(s))
-        preds += lever_predictions(cfg)
-        regs += regime_predictions(cfg)
-    folder = Path(args.out) / "results" / "nonlinear"
-    print(write_csv_atomic(folder / "predictions.csv", PRED_COLUMNS, preds))
-    print(write_csv_atomic(folder / "regime_predictions.csv", REGIME_PRED_COLUMNS, regs))
+    for p in write_predictions(Path(args.out) / "results" / "nonlinear", [load_config(config_name(s)) for s in args.study]):
+        print(p)
 
 
 if __name__ == "__main__":

@@ -30,11 +30,12 @@ and task type; the predicted best is the regime best at every ``c0`` (else empty
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 
 from ...config import Init, Task
-from .study import REGIMES, lever_points, regime_point
+from .design import REGIMES, lever_points, regime_point
 
 PRED_COLUMNS = ("study", "task_type", "lever", "arm", "low", "high", "predicted_sign", "n_grid", "n_plus", "n_minus",
                 "min_rel_diff", "max_rel_diff", "rho_pt", "rho_shared", "rho_new")
@@ -125,8 +126,11 @@ def regime_predictions(cfg) -> list[dict]:
     return rows
 
 
-def predicted_signs(rows) -> dict:
-    """{(study, task_type, lever, arm, low, high): sign} from prediction rows (as read from the CSV)."""
-    return {(r["study"], r["task_type"], r["lever"], r["arm"], float(r["low"]), float(r["high"])):
-            int(float(r["predicted_sign"])) for r in rows}
-
+def write_predictions(folder, cfgs) -> list[Path]:
+    """``predictions.csv`` and ``regime_predictions.csv`` of the study configs ``cfgs`` in ``folder``."""
+    from ...fileio import write_csv_atomic  # noqa: PLC0415
+    preds = [r for c in cfgs for r in lever_predictions(c)]
+    regs = [r for c in cfgs for r in regime_predictions(c)]
+    folder = Path(folder)
+    return [write_csv_atomic(folder / "predictions.csv", PRED_COLUMNS, preds),
+            write_csv_atomic(folder / "regime_predictions.csv", REGIME_PRED_COLUMNS, regs)]

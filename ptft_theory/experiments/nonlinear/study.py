@@ -23,11 +23,10 @@ from ...errors import ParameterError
 from ...fileio import write_csv_atomic
 from ..network_sweep import DEFAULT_OUT, read_sweep_config
 from ..sweep import config_key
+from .design import LEVERS, REGIMES, lever_points, regime_point
 from .protocol import ARMS, Protocol, code_hash, validate_point
 from .tasks import TASK_TYPES
 
-LEVERS = ("c", "kappa", "gamma")
-REGIMES = ("I", "II", "III", "IV")
 CACHE_SUBDIR = Path("cache") / "nonlinear"
 RESULT_COLUMNS = ("test_error", "richness", "pt_dependence", "test_mse", "pt_rank", "chance_dependence", "ft_steps",
                   "ft_train_loss", "ft_converged", "ft_diverged", "ft_lr", "pt_steps", "pt_train_loss", "pt_converged")
@@ -70,24 +69,6 @@ def load_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto}
 
 
-def lever_points(cfg) -> list[tuple]:
-    """(lever, value, arm, (c, kappa_init, kappa_rebalance, gamma)) for every lever value."""
-    b = cfg["base"]
-    out = [("c", float(v), "init", (float(v), 1.0, 1.0, float(b["gamma"]))) for v in cfg["vary"].get("c", [])]
-    for arm in cfg["kappa_arms"]:
-        for v in cfg["vary"].get("kappa", []):
-            pt = (float(b["c"]), float(v), 1.0, float(b["gamma"])) if arm == "init" else \
-                 (float(b["c"]), 1.0, float(v), float(b["gamma"]))
-            out.append(("kappa", float(v), arm, pt))
-    out += [("gamma", float(v), "ft", (float(b["c"]), 1.0, 1.0, float(v))) for v in cfg["vary"].get("gamma", [])]
-    return out
-
-
-def regime_point(cfg, name) -> tuple:
-    r = cfg["regimes"][name]
-    return (float(r["c"]), float(r["kappa"]), 1.0, float(r["gamma"]))
-
-
 def _run(cfg, seed, task, pt, n):
     c, ki, kr, g = pt
     return {"kind": "nonlinear_run", "code": code_hash(), "protocol": dataclasses.asdict(cfg["protocol"]),
@@ -115,11 +96,12 @@ def plan(cfg) -> tuple[list[dict], list[tuple], list[tuple]]:
 
 
 def run_point(config: dict, *, cache_dir=None, data_root=None, threads=1) -> dict:
-    """The sweep function: one PT+FT run."""
+    """The sweep function: one PT+FT run (``threads``: BLAS threads of this process; small matrices gain
+    nothing from more, and a shared machine loses)."""
+    from ..sweep import limit_blas_threads  # noqa: PLC0415
     from .protocol import run_one  # noqa: PLC0415
     if threads:
-        import torch  # noqa: PLC0415
-        torch.set_num_threads(threads)
+        limit_blas_threads(threads)
     return run_one(Protocol(**config["protocol"]), config["seed"], config["task_type"], config["c"],
                    config["kappa_init"], config["kappa_rebalance"], config["gamma"], config["n_ft"],
                    config["n_ft"], cache_dir=cache_dir, data_root=data_root)
@@ -143,6 +125,7 @@ def run_study(study: str = "teacher", *, config=None, quick=False, out=DEFAULT_O
 
     from ..sweep import SweepStats, run_sweep  # noqa: PLC0415
     from .figure import plot_study  # noqa: PLC0415
+    from .verdicts import write_verdicts  # noqa: PLC0415
     cfg = load_config(config or config_name(study), quick)
     study = cfg["study"]
     runs, lever_rows, regime_rows = plan(cfg)
@@ -159,7 +142,13 @@ def run_study(study: str = "teacher", *, config=None, quick=False, out=DEFAULT_O
     csv = write_csv_atomic(folder / f"{name}.csv", COLUMNS, _rows(study, lever_rows, results, COLUMNS))
     rcsv = write_csv_atomic(folder / f"{name}_regime_runs.csv", REGIME_COLUMNS,
                             _rows(study, regime_rows, results, REGIME_COLUMNS))
+    if not (folder / "predictions.csv").is_file():  # a fresh output folder: derive them there (same code)
+        from .predict import write_predictions  # noqa: PLC0415
+        write_predictions(folder, [cfg])
+    ver = write_verdicts(folder, name)
     figs = plot_study(csv, Path(out) / "figures" / f"nonlinear_{name}", predictions=folder / "predictions.csv",
                       title=cfg.get("title"))
-    return {"csv": str(csv), "regime_runs": str(rcsv), "figures": [str(p) for p in figs], "runs": len(runs),
+    return {"csv": str(csv), "regime_runs": str(rcsv), "verdicts": ver["verdicts"], "regimes": ver["regimes"],
+            "summary": ver["summary"], "figures": [str(p) for p in figs], "runs": len(runs),
             "computed": stats[0].computed, "cached": stats[0].cached, "seconds": wall}
+
