@@ -231,3 +231,32 @@ def test_committed_verdicts_are_recomputed_from_the_raw_runs():
                              list(csv.DictReader(open(RESULTS / "predictions.csv"))))
         assert [r["verdict"] for r in want] == [g["verdict"] for g in got]
         assert len(got) == 72 and min(int(g["n_pairs"]) for g in got) >= 10
+
+
+def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
+    """The CIFAR-100 config after the authors' protocol loads at full size (98 PT classes, SGD 1e-3,
+    threshold 1e-2, 1000-epoch caps) and runs --quick on the CPU on 6 synthetic classes written in
+    CIFAR-100's on-disk format (no download)."""
+    pytest.importorskip("torch")
+    from ptft_theory.experiments.resnet import data as D
+    from ptft_theory.experiments.resnet.sweep import load_config as load_resnet
+    cfg = load_resnet("resnet_cifar100_authors_gpu")
+    p = cfg["protocol"]
+    assert (p.n_pt_classes, p.n_ft_classes, p.lr_pt, p.momentum, p.pt_loss_threshold, p.pt_epochs) == \
+        (98, 2, 1e-3, 0.9, 1e-2, 1000)
+    rng = np.random.default_rng(0)
+    colours = rng.integers(0, 256, size=(6, 3))
+
+    def images(n):
+        y = np.repeat(np.arange(6), n)
+        x = np.clip(colours[y][:, :, None, None] + rng.normal(0, 20, (len(y), 3, 32, 32)), 0, 255)
+        return x.astype(np.uint8), y
+
+    (xtr, ytr), (xte, yte) = images(12), images(5)
+    D.write_cifar100_like(tmp_path / "data", xtr, ytr, xte, yte, [f"c{i}" for i in range(6)])
+    rc, out, err = run_cli("resnet", "run", "--config", "resnet_cifar100_authors_gpu", "--quick", "--data-root",
+                           tmp_path / "data", "--out", tmp_path / "out", "--device", "cpu", "--no-progress")
+    assert rc == 0, err
+    rows = list(csv.DictReader(open(tmp_path / "out" / "results" / "resnet" / "resnet_cifar100_authors_quick.csv")))
+    assert len(rows) == 2 and {r["dataset"] for r in rows} == {"cifar100"}
+    assert all(0.0 <= float(r["test_error"]) <= 1.0 for r in rows)
