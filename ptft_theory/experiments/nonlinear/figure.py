@@ -77,10 +77,13 @@ def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
                    edgecolor="k" if g in best else "none", linewidth=2)
         ax.set_xticks(range(4), names)
         n = sorted({r["n_ft"] for r in sub})
-        ax.set_title(f"{t}: regimes (n_FT={','.join(n)})" + (f"  pred. best {'/'.join(best)}" if best else
-                                                             "  pred. best: none robust"), fontsize=9)
-    fig.suptitle(title or f"nonlinear study {study}: FT test error (mean +-1 SE over paired seeds); "
-                 "pred. + / - / 0: theory's sign of d(error)/d(lever) per value pair", fontsize=10)
+        ax.set_title(f"{t}: regimes, n_FT={','.join(n)}\npred. best: " + ('/'.join(best) if best else "none robust"),
+                     fontsize=9)
+        if i == len(tasks) - 1:
+            ax.set_xlabel("regime representative")
+    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over paired seeds; 'pred.': the "
+                 "theory's sign of the error change per adjacent value pair (+ grows, - falls, 0 none robust); "
+                 "bars: regime representatives, predicted best outlined", fontsize=10)
     fig.tight_layout()
     stem = Path(stem)
     out = [savefig_atomic(fig, stem.with_suffix(".png"), dpi=110)]
