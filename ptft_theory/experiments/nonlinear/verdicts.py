@@ -13,6 +13,8 @@ error and SE, their observed rank, the theory's predicted best (``regime_predict
 best at every c0 of the grid, empty when that depends on c0) and, per regime, the paired difference
 ``error(regime) - error(predicted best)``: ``agrees`` when > 0 at 2 SE (the predicted best is better),
 ``disagrees`` when < 0 at 2 SE, ``unresolved`` otherwise; ``no_prediction`` without a predicted best.
+The same against the paper's Fig. 5 winners (``paper_best``: subset IV, same II, new I, read from the
+recorded ``fig5.toml``), whose tasks and alpha range differ from these studies'.
 """
 
 from __future__ import annotations
@@ -25,7 +27,18 @@ import numpy as np
 VERDICT_COLUMNS = ("study", "task_type", "lever", "arm", "n_ft", "low", "high", "predicted_sign", "diff_mean",
                    "diff_se", "n_pairs", "verdict", "resolved")
 REGIME_VERDICT_COLUMNS = ("study", "task_type", "n_ft", "regime", "mean_error", "se", "n", "observed_rank",
-                          "observed_best", "predicted_best", "diff_vs_predicted_best", "diff_se", "n_pairs", "verdict")
+                          "observed_best", "predicted_best", "diff_vs_predicted_best", "diff_se", "n_pairs", "verdict",
+                          "paper_best", "diff_vs_paper_best", "paper_diff_se", "paper_verdict")
+#: The paper's Fig. 5 tasks (ptft_theory/configs/fig5.toml) named as this study's task types.
+FIG5_TASKS = {"subset": "subset", "identical": "same", "no_overlap": "new"}
+
+
+def paper_best() -> dict:
+    """{task type: the regime the paper's Fig. 5 finds best} from the recorded config fig5.toml."""
+    from ..network_sweep import CONFIG_DIR  # noqa: PLC0415
+    from ...fileio import read_toml_config  # noqa: PLC0415
+    return {FIG5_TASKS[t["name"]]: t["expected_best"] for t in read_toml_config(CONFIG_DIR / "fig5.toml")["tasks"]
+            if t["name"] in FIG5_TASKS}
 #: Resolution threshold: |paired mean difference| >= Z * its standard error.
 Z = 2.0
 
@@ -87,6 +100,7 @@ def lever_verdicts(rows: list[dict], predictions: list[dict]) -> list[dict]:
 def regime_verdicts(rows: list[dict], regime_predictions: list[dict]) -> list[dict]:
     """Regime-comparison rows (module docstring) from the regime runs and ``regime_predictions.csv`` rows."""
     best = {(r["study"], r["task_type"]): r["predicted_best"] for r in regime_predictions}
+    paper = paper_best()
     err: dict[tuple, dict] = defaultdict(dict)
     for r in rows:
         err[(r["study"], r["task_type"], int(r["n_ft"]))].setdefault(r["regime"], {})[int(r["seed"])] = \
@@ -107,10 +121,17 @@ def regime_verdicts(rows: list[dict], regime_predictions: list[dict]) -> list[di
             else:
                 m, se, k = math.nan, math.nan, 0
                 verdict = "predicted_best" if pb and g == pb else "no_prediction"
+            qb = paper.get(t, "")
+            if qb and g != qb and qb in by:
+                pm, pse, _ = paired(by[qb], by[g])
+                pv = rule(pm, pse, 1)
+            else:
+                pm, pse, pv = math.nan, math.nan, "paper_best" if g == qb else "no_prediction"
             out.append({"study": st, "task_type": t, "n_ft": n, "regime": g, "mean_error": stats[g][0], "se": stats[g][1],
                         "n": stats[g][2], "observed_rank": order.index(g) + 1, "observed_best": order[0],
                         "predicted_best": pb, "diff_vs_predicted_best": m, "diff_se": se, "n_pairs": k,
-                        "verdict": verdict})
+                        "verdict": verdict, "paper_best": qb, "diff_vs_paper_best": pm, "paper_diff_se": pse,
+                        "paper_verdict": pv})
     return out
 
 
