@@ -61,6 +61,9 @@ def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
             pred = " ".join(SYMBOL[int(float(r["predicted_sign"]))] for r in sorted(p, key=lambda r: float(r["low"])))
             ax.set_title(f"{t}: {lever} ({arm})" + (f"  pred. {pred}" if pred else ""), fontsize=9)
             ax.set_xscale("log", base=2)
+            ns = sorted({int(r["n_ft"]) for r in sub})
+            ax.set_xticks(ns, [str(n) for n in ns])
+            ax.minorticks_off()
             if values:
                 ax.legend(fontsize=6)
             if i == len(tasks) - 1:
@@ -81,7 +84,7 @@ def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
                      fontsize=9)
         if i == len(tasks) - 1:
             ax.set_xlabel("regime representative")
-    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over paired seeds; 'pred.': the "
+    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over seeds (the verdicts use paired SEs); 'pred.': the "
                  "theory's sign of the error change per adjacent value pair (+ grows, - falls, 0 none robust); "
                  "bars: regime representatives, predicted best outlined", fontsize=10)
     fig.tight_layout()
