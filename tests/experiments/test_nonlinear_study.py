@@ -187,7 +187,7 @@ def test_the_verdict_rule_on_planted_effects():
 
 def test_run_code_hash_covers_the_run_and_not_the_reporting():
     files = {p.relative_to(PACKAGE).as_posix() for p in import_closure(PACKAGE / "experiments/nonlinear/protocol.py")}
-    assert {"experiments/nonlinear/net.py", "experiments/nonlinear/tasks.py", "experiments/sweep.py"} <= files
+    assert {"experiments/nonlinear/net.py", "experiments/nonlinear/tasks.py", "experiments/hashing.py"} <= files
     assert not files & {"experiments/nonlinear/figure.py", "experiments/nonlinear/verdicts.py",
                         "experiments/nonlinear/predict.py"}
 

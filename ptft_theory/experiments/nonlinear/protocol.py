@@ -21,7 +21,7 @@ import numpy as np
 
 from ... import _validate as V
 from ...errors import ParameterError
-from ..sweep import code_fingerprint, config_key, derive_seed
+from ..hashing import code_fingerprint, config_key, derive_seed
 from . import tasks as T
 
 STUDIES = ("teacher", "fashion")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ...errors import ParameterError
 from ...fileio import write_csv_atomic
+from ..hashing import config_key
 from ..network_sweep import DEFAULT_OUT, read_sweep_config
-from ..sweep import config_key
 from .design import LEVERS, REGIMES, lever_points, regime_point
 from .protocol import ARMS, Protocol, code_hash, validate_point
 from .tasks import TASK_TYPES
@@ -98,7 +98,7 @@ def plan(cfg) -> tuple[list[dict], list[tuple], list[tuple]]:
 def run_point(config: dict, *, cache_dir=None, data_root=None, threads=1) -> dict:
     """The sweep function: one PT+FT run (``threads``: BLAS threads of this process; small matrices gain
     nothing from more, and a shared machine loses)."""
-    from ..sweep import limit_blas_threads  # noqa: PLC0415
+    from ..workers import limit_blas_threads  # noqa: PLC0415
     from .protocol import run_one  # noqa: PLC0415
     if threads:
         limit_blas_threads(threads)

@@ -29,7 +29,7 @@ import functools
 import numpy as np
 
 from ...errors import ParameterError
-from ..sweep import derive_seed
+from ..hashing import derive_seed
 
 TASK_TYPES = ("subset", "same", "new")
 
