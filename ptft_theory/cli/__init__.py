@@ -18,7 +18,7 @@ The error contract (no traceback, ever, unless ``PTFT_DEBUG=1``):
 ``null`` (for example ``E_dB`` of a zero error, which is -infinity).
 
 The commands, one module per group: :mod:`.theory` (derive, scales, regime, simulate, curve,
-boundary), :mod:`.advise`, :mod:`.figures`, :mod:`.scripts` (validate, bench), :mod:`.resnet`, :mod:`.transformer`;
+boundary), :mod:`.advise`, :mod:`.figures`, :mod:`.scripts` (validate, bench), :mod:`.resnet`, :mod:`.transformer`, :mod:`.nonlinear`;
 shared pieces in :mod:`.common`.  The experiment modules never import the CLI.
 """
 
@@ -64,9 +64,14 @@ def register_explore(sub):
     _register(sub)
 
 
+def register_nonlinear(sub):
+    from .nonlinear import register_nonlinear as _register
+    _register(sub)
+
+
 REGISTRARS = [register_derive, register_scales, register_regime, register_simulate, register_curve, register_boundary,
               register_advise, register_figures, register_validate, register_bench, register_resnet,
-              register_transformer, register_explore]
+              register_transformer, register_nonlinear, register_explore]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,262 @@
+"""Nonlinear studies (issue 21): networks and levers, the exact rebalancing, probes, tasks, the
+predictions' mapping onto the diagonal model, the verdict rule, and both studies end to end (--quick)."""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ptft_theory import ft_scales
+from ptft_theory.errors import ParameterError
+from ptft_theory.experiments.nonlinear import net, tasks
+from ptft_theory.experiments.nonlinear.predict import diagonal_init, lever_predictions, regime_predictions
+from ptft_theory.experiments.nonlinear.protocol import PACKAGE, Protocol, import_closure
+from ptft_theory.experiments.nonlinear.study import config_name, load_config
+from ptft_theory.experiments.nonlinear.verdicts import VERDICT_COLUMNS, lever_verdicts, rule
+
+from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "validation" / "results" / "nonlinear"
+FASHION = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+
+def _net(sizes, seed=0, balanced=True):
+    return net.init_network(sizes, np.random.default_rng(seed), balanced=balanced)
+
+
+# ---------------------------------------------------------------------------------- networks
+@pytest.mark.parametrize("sizes,balanced", [([5, 8, 1], True), ([7, 6, 4, 1], False), ([7, 6, 4, 3], False)])
+def test_paired_init_is_the_zero_function_and_levers_scale_norms(sizes, balanced):
+    ws = _net(sizes, balanced=balanced)
+    x = np.random.default_rng(1).standard_normal((20, sizes[0]))
+    assert np.max(np.abs(net.forward(ws, x))) < 1e-14  # pairs with opposite readouts cancel exactly
+    scaled = net.apply_init_levers(ws, 0.3, 2.5)
+    for i, (a, b) in enumerate(zip(ws, scaled)):
+        assert np.linalg.norm(b) == pytest.approx(np.linalg.norm(a) * 0.3 * (2.5 if i == 0 else 1.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("sizes", [[5, 8, 1], [7, 6, 4, 2]])
+@pytest.mark.parametrize("kappa", [0.1, 0.7, 1.41, 9.0])
+def test_rebalancing_preserves_the_function(sizes, kappa):
+    """Exact for a bias-free ReLU network (relu(k z) = k relu(z), k > 0): the outputs agree to float64
+    rounding (a few ulps of the output scale), for trained-looking random weights."""
+    rng = np.random.default_rng(3)
+    ws = [rng.standard_normal(w.shape) for w in _net(sizes)]
+    x = rng.standard_normal((50, sizes[0]))
+    f0, f1 = net.forward(ws, x), net.forward(net.rebalance(ws, kappa), x)
+    assert np.max(np.abs(f1 - f0)) <= 1e-12 * np.max(np.abs(f0))
+    assert np.linalg.norm(net.rebalance(ws, kappa)[0]) == pytest.approx(kappa * np.linalg.norm(ws[0]), rel=1e-14)
+    with pytest.raises(ValueError, match="kappa"):
+        net.rebalance(ws, 0.0)
+
+
+def test_backprop_matches_finite_differences():
+    rng = np.random.default_rng(4)
+    ws = [rng.standard_normal(s) for s in [(6, 3), (5, 6), (2, 5)]]
+    x, y = rng.standard_normal((9, 3)), rng.standard_normal((9, 2))
+    _, grads = net.loss_and_grads(ws, x, y)
+
+    def loss(w):
+        return 0.5 * np.sum((net.forward(w, x) - y) ** 2) / x.shape[0]
+
+    h = 1e-6  # central differences: error O(h^2) ~ 1e-12, far below the 1e-7 tolerance (ReLU kinks are not hit)
+    for i, w in enumerate(ws):
+        for idx in [(0, 0), (1, 2), (w.shape[0] - 1, w.shape[1] - 1)]:
+            wp = [v.copy() for v in ws]
+            wm = [v.copy() for v in ws]
+            wp[i][idx] += h
+            wm[i][idx] -= h
+            assert grads[i][idx] == pytest.approx((loss(wp) - loss(wm)) / (2 * h), abs=1e-7)
+
+
+def test_gradient_descent_fits_and_reports_divergence():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((12, 4))
+    y = np.maximum(x[:, :1], 0)
+    res = net.train_gd(_net([4, 16, 1]), x, y, lr=0.05, max_steps=5000, tol=1e-4)
+    assert res["converged"] and res["rel_loss"] < 1e-4 and not res["diverged"]
+    bad = net.train_gd(_net([4, 16, 1]), x, 1e3 * y, lr=1e3, max_steps=50, tol=1e-12, max_halvings=2)
+    assert bad["diverged"] and not bad["converged"]
+
+
+def test_probes_do_not_move_with_a_weight_scale():
+    """richness compares normalised feature kernels: rescaling a layer (what c and kappa do) gives
+    exactly 0; rotating the features does not.  pt_dependence is a ratio of norms of one matrix."""
+    rng = np.random.default_rng(6)
+    ws = [rng.standard_normal((10, 6)), rng.standard_normal((1, 10))]
+    x = rng.standard_normal((40, 6))
+    proj, r = net.learned_subspace(rng.standard_normal((10, 2)) @ rng.standard_normal((2, 6)))
+    assert r == 2 and np.allclose(proj @ proj, proj)
+    for s in (1e-3, 0.5, 40.0):
+        assert net.probes(ws, [ws[0] * s, ws[1]], x, proj)["richness"] == pytest.approx(0.0, abs=1e-12)
+    end = [ws[0] + rng.standard_normal(ws[0].shape), ws[1]]
+    a = net.probes(ws, end, x, proj)
+    b = net.probes([w * 3 for w in ws], [ws[0] * 3 + 3 * (end[0] - ws[0]), ws[1] * 3], x, proj)
+    assert a["richness"] > 0.01
+    assert a["richness"] == pytest.approx(b["richness"], rel=1e-10)
+    assert a["pt_dependence"] == pytest.approx(b["pt_dependence"], rel=1e-10)
+
+
+# ------------------------------------------------------------------------------------- tasks
+def test_teacher_task_types_have_the_stated_overlap():
+    p = Protocol(d=12, n_pt_features=4, n_subset=2, n_new=3, n_pt=50, n_test=30)
+    e, s_pt, rest = tasks.teacher_frame(p, 7)
+    assert np.allclose(e.T @ e, np.eye(12), atol=1e-12)
+    sub, same, new = (set(tasks.teacher_ft_features(p, 7, t)) for t in tasks.TASK_TYPES)
+    assert sub < set(s_pt) and len(sub) == 2 and same == set(s_pt) and not new & set(s_pt) and len(new) == 3
+    small, _ = tasks.teacher_ft(p, 7, "new", 5)
+    big, test = tasks.teacher_ft(p, 7, "new", 20)
+    assert np.array_equal(small.x, big.x[:5])  # nested in n_FT: the pairing across n_FT and levers
+    idx = tasks.teacher_ft_features(p, 7, "new")
+    coef = np.linalg.lstsq(np.maximum(test.x @ e[:, idx], 0), test.y[:, 0], rcond=None)[0]
+    assert np.allclose(np.abs(coef), 1 / np.sqrt(3))  # the target is exactly those features, +-1/sqrt(n)
+    with pytest.raises(ParameterError, match="task_type"):
+        tasks.teacher_ft_features(p, 7, "mix")
+
+
+def test_bad_protocol_and_config_values_name_the_parameter(tmp_path):
+    with pytest.raises(ParameterError, match="n_subset"):
+        Protocol(n_subset=9, n_pt_features=4)
+    with pytest.raises(ParameterError, match="depth"):
+        Protocol(depth=4)
+    bad = tmp_path / "bad.toml"
+    text = (PACKAGE / "configs" / "nonlinear_teacher.toml").read_text()
+    bad.write_text(text.replace('kappa_arms = ["init", "rebalance"]', 'kappa_arms = ["later"]'))
+    with pytest.raises(ParameterError, match="kappa arm"):
+        load_config(bad)
+
+
+# ------------------------------------------------------------------------- the theory's mapping
+@pytest.mark.parametrize("kappa,gamma", [(0.5, 0.0), (1.41, 0.3), (0.8, 1.0)])
+def test_rebalance_maps_to_the_merged_scale_it_claims(kappa, gamma):
+    """Rebalancing at FT start (u_m -> kappa u_m, readout gamma -> gamma / kappa) gives the merged FT
+    scale k' = kappa^2 (k - gamma^2) + gamma^2 / kappa^2; diagonal_init's Init must have exactly that k
+    (checked with the package's generated ft_scales)."""
+    beta = np.array([0.0, 0.3, 2.0, -5.0])
+    c0 = 0.2
+    base = diagonal_init(c0, 1.0, 1.0, 1.0, gamma)
+    reb = diagonal_init(c0, 1.0, 1.0, kappa, gamma)
+    k, _ = ft_scales(beta, base.c_pt, base.lambda_pt, base.gamma_ft)
+    k2, _ = ft_scales(beta, reb.c_pt, reb.lambda_pt, reb.gamma_ft)
+    g2 = base.gamma_ft ** 2
+    assert np.allclose(k2, kappa ** 2 * (k - g2) + g2 / kappa ** 2, rtol=1e-12)
+
+
+def test_init_arm_maps_u_times_kappa():
+    i = diagonal_init(0.4, 2.0, 0.5, 1.0, 0.0)  # u^2 = v^2 = c/2 at the base, then c^2, u times kappa
+    u2, v2 = (i.c_pt + i.lambda_pt) / 2, (i.c_pt - i.lambda_pt) / 2
+    assert u2 == pytest.approx(0.4 * 4 / 2 * 0.25) and v2 == pytest.approx(0.4 * 4 / 2)
+
+
+def test_committed_predictions_are_what_the_code_derives(full):
+    """predictions.csv was derived by code, not typed: re-deriving gives the same signs (teacher; both
+    studies with PTFT_FULL=1: ~6 s of replica solves each)."""
+    rows = list(csv.DictReader(open(RESULTS / "predictions.csv")))
+    for study in ("teacher", "fashion") if full else ("teacher",):
+        cfg = load_config(config_name(study))
+        got = {(r["task_type"], r["lever"], r["arm"], r["low"], r["high"]): r["predicted_sign"]
+               for r in lever_predictions(cfg)}
+        want = {(r["task_type"], r["lever"], r["arm"], float(r["low"]), float(r["high"])): int(r["predicted_sign"])
+                for r in rows if r["study"] == study}
+        assert got == want
+    assert {r["predicted_best"] for r in regime_predictions(load_config(config_name("teacher")))} >= {"III"}
+
+
+# --------------------------------------------------------------------------------- verdicts
+def test_the_verdict_rule_on_planted_effects():
+    assert rule(0.1, 0.02, 1) == "agrees" and rule(0.1, 0.02, -1) == "disagrees"
+    assert rule(0.1, 0.06, 1) == "unresolved" and rule(0.1, 0.02, 0) == "unresolved"
+    rng = np.random.default_rng(8)
+    rows, preds = [], []
+    for t, eff in (("subset", 0.2), ("new", -0.2), ("same", 0.0)):
+        preds.append({"study": "s", "task_type": t, "lever": "c", "arm": "init", "low": "1", "high": "2",
+                      "predicted_sign": "1"})
+        for seed in range(12):
+            base = rng.uniform(0.2, 0.8)  # a per-seed offset: pairing removes it
+            for v, e in ((1.0, base), (2.0, base + eff + 0.01 * rng.standard_normal())):
+                rows.append({"study": "s", "task_type": t, "lever": "c", "arm": "init", "value": v, "seed": seed,
+                             "n_ft": 8, "test_error": e})
+    got = {v["task_type"]: v for v in lever_verdicts(rows, preds)}
+    assert got["subset"]["verdict"] == "agrees" and got["new"]["verdict"] == "disagrees"
+    assert got["same"]["verdict"] == "unresolved" and got["subset"]["n_pairs"] == 12
+    assert got["subset"]["diff_se"] < 0.01  # paired: the SE is the noise's (0.01 / sqrt 12), not the offsets'
+
+
+def test_run_code_hash_covers_the_run_and_not_the_reporting():
+    files = {p.relative_to(PACKAGE).as_posix() for p in import_closure(PACKAGE / "experiments/nonlinear/protocol.py")}
+    assert {"experiments/nonlinear/net.py", "experiments/nonlinear/tasks.py", "experiments/hashing.py"} <= files
+    assert not files & {"experiments/nonlinear/figure.py", "experiments/nonlinear/verdicts.py",
+                        "experiments/nonlinear/predict.py"}
+
+
+# ------------------------------------------------------------------------------ end to end
+STUDIES = ["teacher", pytest.param("fashion", marks=[pytest.mark.realdata, pytest.mark.skipif(
+    not FASHION.exists(), reason="no Fashion-MNIST")])]
+
+
+@pytest.mark.parametrize("study", STUDIES)
+def test_quick_study_end_to_end(study, tmp_path):
+    rc, out, err = run_cli("nonlinear", "run", "--study", study, "--quick", "--out", tmp_path, "--no-progress")
+    assert rc == 0, err
+    folder = tmp_path / "results" / "nonlinear"
+    rows = list(csv.DictReader(open(folder / f"{study}_quick.csv")))
+    for col in ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
+                "pt_dependence"):
+        assert col in rows[0]
+    assert {r["task_type"] for r in rows} == set(tasks.TASK_TYPES)
+    assert {(r["lever"], r["arm"]) for r in rows} == {("c", "init"), ("kappa", "init"), ("kappa", "rebalance"),
+                                                       ("gamma", "ft")}
+    assert all(math.isfinite(float(r["test_error"])) for r in rows)
+    ver = list(csv.DictReader(open(folder / f"{study}_quick_verdicts.csv")))
+    assert tuple(ver[0])[:len(VERDICT_COLUMNS)] == VERDICT_COLUMNS
+    assert {r["verdict"] for r in ver} <= {"agrees", "disagrees", "unresolved"}
+    assert (tmp_path / "figures" / f"nonlinear_{study}_quick.png").stat().st_size > 10_000
+    if study == "teacher":  # resume: nothing recomputed, identical rows
+        rc, _, err = run_cli("nonlinear", "run", "--study", study, "--quick", "--out", tmp_path, "--no-progress")
+        assert rc == 0 and "(0 computed" in err
+        assert list(csv.DictReader(open(folder / f"{study}_quick.csv"))) == rows
+    rc, _, err = run_cli("nonlinear", "figure", "--study", "fashion", "--out", tmp_path / "none")
+    assert rc == 2 and "does not exist" in err and "\n" not in err.strip()
+
+
+def test_committed_verdicts_are_recomputed_from_the_raw_runs():
+    for study in ("teacher", "fashion"):
+        if not (RESULTS / f"{study}_verdicts.csv").exists():
+            pytest.skip(f"{study} results not committed")
+        want = list(csv.DictReader(open(RESULTS / f"{study}_verdicts.csv")))
+        got = lever_verdicts(list(csv.DictReader(open(RESULTS / f"{study}.csv"))),
+                             list(csv.DictReader(open(RESULTS / "predictions.csv"))))
+        assert [r["verdict"] for r in want] == [g["verdict"] for g in got]
+        assert len(got) == 72 and min(int(g["n_pairs"]) for g in got) >= 10
+
+
+def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
+    """The CIFAR-100 config after the authors' protocol loads at full size (98 PT classes, SGD 1e-3,
+    threshold 1e-2, 1000-epoch caps) and runs --quick on the CPU on 6 synthetic classes written in
+    CIFAR-100's on-disk format (no download)."""
+    pytest.importorskip("torch")
+    from ptft_theory.experiments.resnet import data as D
+    from ptft_theory.experiments.resnet.sweep import load_config as load_resnet
+    cfg = load_resnet("resnet_cifar100_authors_gpu")
+    p = cfg["protocol"]
+    assert (p.n_pt_classes, p.n_ft_classes, p.lr_pt, p.momentum, p.pt_loss_threshold, p.pt_epochs) == \
+        (98, 2, 1e-3, 0.9, 1e-2, 1000)
+    rng = np.random.default_rng(0)
+    colours = rng.integers(0, 256, size=(6, 3))
+
+    def images(n):
+        y = np.repeat(np.arange(6), n)
+        x = np.clip(colours[y][:, :, None, None] + rng.normal(0, 20, (len(y), 3, 32, 32)), 0, 255)
+        return x.astype(np.uint8), y
+
+    (xtr, ytr), (xte, yte) = images(12), images(5)
+    D.write_cifar100_like(tmp_path / "data", xtr, ytr, xte, yte, [f"c{i}" for i in range(6)])
+    rc, out, err = run_cli("resnet", "run", "--config", "resnet_cifar100_authors_gpu", "--quick", "--data-root",
+                           tmp_path / "data", "--out", tmp_path / "out", "--device", "cpu", "--no-progress")
+    assert rc == 0, err
+    rows = list(csv.DictReader(open(tmp_path / "out" / "results" / "resnet" / "resnet_cifar100_authors_quick.csv")))
+    assert len(rows) == 2 and {r["dataset"] for r in rows} == {"cifar100"}
+    assert all(0.0 <= float(r["test_error"]) <= 1.0 for r in rows)
