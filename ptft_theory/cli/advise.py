@@ -1,6 +1,6 @@
 """``ptft advise``: the initialisation advisor on the command line (:func:`ptft_theory.advisor.best_init`).
 
-    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0 --alpha 0.15 [--alpha 0.1 0.3]
+    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 [--alpha 0.1 0.3]
                 [--fix gamma_ft=0] [--bound log10_c_pt=-3,1] [--json] [--plot FILE]
 
 Errors follow :mod:`ptft_theory.cli`: one line on stderr, exit 2 for bad input.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .._schemes import DEFAULT_SCHEME, Scheme
-from .common import dump_json
+from .common import dump_json, examples
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -24,7 +24,10 @@ def register_advise(sub):
                                                                     DEFAULT_BOUNDS.items())
                                    + "): a coarse grid, then a bounded polish; reports the optimum, its regime, the "
                                      "best init of each regime and E at the reference init c=1, lambda=0, gamma=1.",
-                       epilog="example: ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0 --alpha 0.15 --json")
+                       epilog=examples("ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 "
+                                       "--fix gamma_ft=0.1",
+                                       "ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 "
+                                       "--fix gamma_ft=0.1 --plot advice.png --json"))
     p.add_argument("--rho-pt", type=float, required=True, help="PT teacher density in (0, 1]")
     p.add_argument("--rho-shared", type=float, required=True, help="FT density inside the PT support, <= rho_pt")
     p.add_argument("--rho-new", type=float, required=True, help="FT density outside the PT support, <= 1 - rho_pt")

@@ -418,12 +418,8 @@ def _evaluate(fn, todo: dict, workers: int, backend: str, blas_threads=None) -> 
 
 def ray_module():
     """Import Ray, or raise :class:`BackendUnavailableError` telling how to install it."""
-    try:
-        import ray  # noqa: PLC0415
-    except ImportError:
-        raise BackendUnavailableError("backend='ray' needs Ray, which is not installed: "
-                                      "pip install 'ptft-theory[ray]' (or use --backend local)") from None
-    return ray
+    from ..extras import require  # noqa: PLC0415
+    return require("ray", "backend='ray'")
 
 
 def _evaluate_ray(fn, todo: dict):
