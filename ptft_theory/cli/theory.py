@@ -240,7 +240,11 @@ def register_boundary(sub):
                                    "equal E; optionally traced over a parameter (--over/--values) and refined to "
                                    "--dps digits with the mpmath replica path.",
                        epilog=examples("ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
-                                       "--rho-new 0.05 --bracket 0.1 0.6"))
+                                       "--rho-new 0.05 --bracket 0.1 0.6",
+                                       "ptft boundary equal --c-pt-a 0.01 --c-pt-b 1 --rho-pt 0.1 --rho-shared 0.05 "
+                                       "--rho-new 0.05 --bracket 0.1 0.9 --json",
+                                       note="`ptft boundary level --help` and `ptft boundary equal --help` list "
+                                            "each kind's options."))
     bsub = p.add_subparsers(dest="kind", required=True, parser_class=Parser)
     lv = bsub.add_parser("level", help="alpha where E crosses --level",
                          description="The alpha = N_FT / D where the replica error E crosses --level (E falls with "
