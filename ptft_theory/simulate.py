@@ -41,6 +41,7 @@ from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, Accur
 
 
 
+from .levers import split_levers  # noqa: E402
 from .errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 
 
@@ -67,6 +68,16 @@ class GFResult:
     @property
     def converged(self) -> np.ndarray:
         return self.pt.converged & self.ft.converged
+
+    @property
+    def success(self) -> bool:
+        """scipy's name: every batch member of both phases converged."""
+        return bool(np.all(self.converged))
+
+    def __repr__(self) -> str:  # short: shapes and status, never the full arrays
+        return (f"GFResult(scheme={self.scheme.value!r}, success={self.success}, beta_ft=<array "
+                f"{np.shape(self.beta_ft)}>, steps_pt={self.pt.steps}, steps_ft={self.ft.steps}, "
+                f"seconds={self.pt.seconds + self.ft.seconds:.3g})")
 
 
 def _resolve_device(device):
@@ -110,7 +121,7 @@ def _lever(name, value, B, check):
     return arr.copy()
 
 
-def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *,
+def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_ft=None, scheme=DEFAULT_SCHEME, *,
                            mode=None, residual_tol=RESIDUAL_TOL, rtol=ODE_RTOL, atol=ODE_ATOL,
                            max_time=1e14, max_evals=200_000, lr=None, mse_tol=MSE_TOL, max_steps=1_000_000, dtype=None,
                            device=None, record_trajectory=False, raise_on_failure=True,
@@ -121,7 +132,8 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     ----------
     X_pt, y_pt, X_ft, y_ft : arrays, shapes (N, D) / (N,) or batched (B, N, D) / (B, N)
     c_pt, lambda_pt, gamma_ft : float or (B,) arrays
-        Initialisation levers (``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``).
+        Initialisation levers (``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``); or an
+        :class:`~ptft_theory.Init` in place of ``c_pt`` (``simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, init)``).
     scheme : {"readout", "merged"}
     mode : {"accurate", "gd"} or :class:`Mode`
         ``"accurate"`` (the default): the ODE (Radau, float64) to ``residual_tol``; ``"gd"``: the
@@ -162,6 +174,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     SimulationError
         A phase did not converge (with ``raise_on_failure``).
     """
+    c_pt, lambda_pt, gamma_ft, scheme = split_levers(c_pt, lambda_pt, gamma_ft, scheme, "simulate_gradient_flow")
     torch = torch_module()
     scheme = as_scheme(scheme)
     mode = _as_mode(mode)

@@ -1,0 +1,45 @@
+"""Additive API seams: an Init wherever the levers are taken, scipy's result names, short reprs."""
+
+import types
+
+import numpy as np
+import pytest
+
+from ptft_theory import GFResult, Init, ParameterError, Scheme, ft_scales, implicit_bias_solve, simulate_gradient_flow
+
+
+def test_ft_scales_takes_an_init_or_three_floats():
+    bp = [0.0, 0.5, 3.0]
+    for scheme in ("merged", "readout"):
+        a = ft_scales(bp, 1e-2, -5e-3, 0.1, scheme)
+        b = ft_scales(bp, Init(1e-2, -5e-3, 0.1), scheme)
+        c = ft_scales(bp, Init(1e-2, -5e-3, 0.1), scheme=scheme)
+        for x, y, z in zip(a, b, c):
+            assert np.array_equal(x, y) and np.array_equal(x, z)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: ft_scales([0.0], Init(1e-2), 0.0, 0.0), "given with an Init"),
+    (lambda: ft_scales([0.0], 1e-2), "lambda_pt and gamma_ft missing"),
+    (lambda: ft_scales([0.0], 1e-2, 0.0), "gamma_ft missing"),
+    (lambda: simulate_gradient_flow(np.eye(2), np.ones(2), np.eye(2), np.ones(2), 1.0), "lambda_pt and gamma_ft"),
+    (lambda: simulate_gradient_flow(np.eye(2), np.ones(2), np.eye(2), np.ones(2), Init(1.0), 0.0, 0.0),
+     "given with an Init"),
+])
+def test_levers_mixed_or_missing_are_named(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()
+
+
+def test_solver_result_has_scipy_names_and_a_short_repr():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((5, 40)), rng.standard_normal(5)
+    r = implicit_bias_solve(X, y, np.full(40, 0.1), np.zeros(40))
+    assert r.success is r.converged is True and r.nit == r.iterations > 0 and r.message
+    assert len(repr(r)) < 200 and "<array (40,)>" in repr(r)
+
+
+def test_gf_result_repr_is_short():
+    phase = types.SimpleNamespace(beta=np.zeros((1, 1000)), converged=np.array([True]), steps=12, seconds=0.5)
+    r = GFResult(pt=phase, ft=phase, scheme=Scheme("merged"), squeeze=True)
+    assert r.success and len(repr(r)) < 200 and "(1000,)" in repr(r)
