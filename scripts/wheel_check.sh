@@ -10,7 +10,10 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PYTHON:-python3}"
 WORK="${1:-$(mktemp -d)}"
 mkdir -p "$WORK"
-"$PY" -m pip wheel --quiet --no-deps --no-build-isolation "$ROOT" -w "$WORK/dist"
+# build from a copy of the checkout's files (tracked and new, not ignored): no build/ left in the checkout
+mkdir -p "$WORK/src"
+(cd "$ROOT" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$WORK/src" 2>/dev/null) || cp -r "$ROOT/." "$WORK/src"
+"$PY" -m pip wheel --quiet --no-deps --no-build-isolation "$WORK/src" -w "$WORK/dist"
 WHEEL="$(ls "$WORK"/dist/ptft_theory-*.whl)"
 echo "wheel: $(basename "$WHEEL") ($(du -k "$WHEEL" | cut -f1) KiB)"
 "$PY" -m venv "$WORK/venv"  # plain: no --system-site-packages

@@ -43,3 +43,22 @@ def test_gf_result_repr_is_short():
     phase = types.SimpleNamespace(beta=np.zeros((1, 1000)), converged=np.array([True]), steps=12, seconds=0.5)
     r = GFResult(pt=phase, ft=phase, scheme=Scheme("merged"), squeeze=True)
     assert r.success and len(repr(r)) < 200 and "(1000,)" in repr(r)
+
+
+def test_advisor_plot_composes_and_saves_only_when_asked(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ptft_theory import Task, best_init
+    from ptft_theory.advisor import plot
+    monkeypatch.setattr(plot, "PLOT_GRID", (3, 3))
+    monkeypatch.setattr(plot.error_surface, "__defaults__", (3, 3, plot.DEFAULT_THRESHOLDS))
+    adv = best_init(Task(0.1, 0.1, 0.0), 0.3, fix={"gamma_ft": 0.0}, grid={"log10_c_pt": 3, "lambda_ratio": 3})
+    monkeypatch.chdir(tmp_path)
+    fig, axes = plt.subplots(1, 2)
+    assert plot.draw_advice(adv, ax=axes[1]) is fig and axes[1].collections  # drawn into the given axes
+    assert not list(tmp_path.iterdir())  # nothing written
+    path = plot.plot_advice(adv, tmp_path / "advice.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plt.close(fig)

@@ -101,7 +101,8 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
 
 def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alpha_pt=None, fix=None, bounds=None, *,
               sigma_pt: float = 0.0,
-              reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None) -> Advice:
+              reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None,
+              progress: bool | None = False) -> Advice:
     """The initialisation that minimises the replica FT error of ``task`` at ``alpha``.
 
     Parameters
@@ -128,6 +129,9 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         Regime thresholds of the labels.
     grid : dict, optional
         Points per coordinate of the global stage (default GRID; each >= 2).
+    progress : bool or None
+        A tqdm progress bar on stderr over the grid lines and the polishes (an advice takes 1-30 s):
+        False (default) none, True always, None when stderr is a terminal (what ``ptft advise`` does).
 
     Returns
     -------
@@ -185,12 +189,17 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     if space.lambda_abs is not None:
         step[1] = 0.5
     points = []
+    from tqdm.auto import tqdm  # noqa: PLC0415
+    bar = tqdm(total=axes[0].size * axes[2].size + POLISH_STARTS + len(Regime), desc="advise", unit="step",
+               disable=(not progress) if progress is not None else None, leave=False)
     for lc, g in itertools.product(axes[0], axes[2]):
         xs = [np.array([lc, r, g]) for r in axes[1][::-1]]  # from a larger first layer down to lambda = -c
         for x, E in zip(xs, obj.line(xs)):
             points.append((E, x))
+        bar.update()
     finite = [(E, x) for E, x in points if math.isfinite(E)]
     if not finite:
+        bar.close()
         cls = InfeasibleError if obj.infeasible == obj.failures else ReplicaError
         raise cls(f"every one of {obj.evaluations} grid inits failed ({obj.infeasible} infeasible: every coordinate "
                   f"frozen; last: {obj.last_error}); fix={fix!r}, bounds={bounds!r}: widen the box or unpin a lever")
@@ -207,6 +216,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     for E0, x0 in finite[:POLISH_STARTS]:
         x, E, res = _polish_free(obj, space, x0, step)
         found.append((E, x, res))
+        bar.update()
     E_opt, x_opt, res_opt = min(found, key=lambda t: t[0])
     if E_opt > finite[0][0]:  # the polish never ends above its start; keep the grid point if it did
         E_opt, x_opt, res_opt = finite[0][0], finite[0][1], scipy.optimize.OptimizeResult(success=False, message="polish did not improve on the grid point")
@@ -229,6 +239,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
             x, E = x0, E0
         by_regime[lab] = RegimeBest(space.init(x), float(E))
         results[lab] = res
+        bar.update()
+    bar.close()
     best_lab = min(by_regime, key=lambda k: by_regime[k].E)
     init_opt = space.init(x_opt)
     if by_regime[best_lab].E < E_opt:  # a regime polish went lower than the overall polish

@@ -48,6 +48,8 @@ def register_advise(sub):
                    help=f"search box of a coordinate (repeatable); NAME one of {', '.join(COORDINATES)}")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="write E over (log10 c_PT, lambda_PT / c_PT) at the optimal gamma_FT (.png, .pdf or .svg)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (shown on stderr only when it is a terminal)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_advise)
 
@@ -95,7 +97,8 @@ def _cmd_advise(args):
     task = Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
-                    fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None)
+                    fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None,
+                    progress=False if args.no_progress else None)
     payload = adv.to_dict()
     if plot is not None:
         from ..advisor.plot import plot_advice
