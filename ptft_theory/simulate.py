@@ -125,7 +125,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
                            mode=None, residual_tol=RESIDUAL_TOL, rtol=ODE_RTOL, atol=ODE_ATOL,
                            max_time=1e14, max_evals=200_000, lr=None, mse_tol=MSE_TOL, max_steps=1_000_000, dtype=None,
                            device=None, record_trajectory=False, raise_on_failure=True,
-                           options: AccurateOptions | GDOptions | None = None) -> GFResult:
+                           options: AccurateOptions | GDOptions | None = None, progress: bool | None = False) -> GFResult:
     """Pretrain on ``(X_pt, y_pt)``, re-initialise by ``scheme``, fine-tune on ``(X_ft, y_ft)``.
 
     Parameters
@@ -159,6 +159,9 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         Keep ``beta`` and ``s`` at every accepted step (accurate) or every 1000 steps (gd).
     raise_on_failure : bool
         Raise :class:`SimulationError` if a phase does not converge (default).
+    progress : bool or None
+        A tqdm bar on stderr over the two phases (PT, FT) with the elapsed time: False (default) none, True
+        always, None when stderr is a terminal (what ``ptft simulate`` does).
 
     Returns
     -------
@@ -227,10 +230,24 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
     v0 = np.sqrt(np.maximum((c - lam) / 2, 0.0))[:, None] * np.ones((1, D))
     w_pt = [u0, v0, u0.copy(), v0.copy()]
-    pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
-    _check(pt, "PT", raise_on_failure)
+    from tqdm.auto import tqdm
+    bar = tqdm(total=2, desc=f"simulate ({mode.value}): PT", unit="phase", leave=False,
+               disable=(not progress) if progress is not None else None)
+    try:
+        pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
+        _check(pt, "PT", raise_on_failure)
+        bar.set_description(f"simulate ({mode.value}): FT")
+        bar.update()
+        ft = _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts)
+        _check(ft, "FT", raise_on_failure)
+        bar.update()
+    finally:
+        bar.close()
+    return GFResult(pt=pt, ft=ft, scheme=scheme, squeeze=squeeze)
 
-    # --- FT re-initialisation
+
+def _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts):
+    """Re-initialise from the PT end point by ``scheme`` and run FT."""
     up, um = pt.weights["u_plus"], pt.weights["u_minus"]
     if scheme is Scheme.MERGED:
         a_plus = a_minus = up + um
@@ -238,9 +255,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         a_plus, a_minus = up, um
     g = gam[:, None] * np.ones((1, D))
     w_ft = [a_plus.copy(), g, a_minus.copy(), g.copy()]
-    ft = runner(w_ft, Xf, yf, dev, dtype, record_trajectory, c, **opts)
-    _check(ft, "FT", raise_on_failure)
-    return GFResult(pt=pt, ft=ft, scheme=scheme, squeeze=squeeze)
+    return runner(w_ft, Xf, yf, dev, dtype, record_trajectory, c, **opts)
 
 
 def _as_mode(mode):

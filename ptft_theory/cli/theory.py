@@ -149,8 +149,8 @@ def _cmd_simulate(args):
     T = make_teachers(args.dim, task, seeds[0])
     Xp, yp = sample_data(args.n_pt, T.beta_pt, seed=seeds[1])
     Xf, yf = sample_data(args.n_ft, T.beta_ft, seed=seeds[2])
-    r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme,
-                               mode=args.mode, device=args.device)
+    r = simulate_gradient_flow(Xp, yp, Xf, yf, init, args.scheme, mode=args.mode, device=args.device,
+                               progress=None)  # a bar on stderr when it is a terminal
     k, b0 = ft_scales(r.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme)
     theory = implicit_bias_solution(Xf, yf, k, b0)
     dev = float(np.linalg.norm(r.beta_ft - theory) / np.linalg.norm(theory))

@@ -414,10 +414,15 @@ BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:
     """Build the named figures; returns every file written."""
+    from tqdm.auto import tqdm  # noqa: PLC0415
     V.positive_int("workers", opts.workers)
-    paths = []
     for name in which:
         if name not in BUILDERS:
             raise ParameterError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
+    paths = []
+    # one bar over the figures (each sweep inside reports its own points); stderr, terminals only
+    bar = tqdm(list(which), desc="figures", unit="figure", disable=None if opts.progress else True, leave=False)
+    for name in bar:
+        bar.set_postfix_str(name)
         paths += BUILDERS[name](opts, config_dir)
     return paths
