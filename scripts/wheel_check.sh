@@ -16,8 +16,13 @@ mkdir -p "$WORK/src"
 "$PY" -m pip wheel --quiet --no-deps --no-build-isolation "$WORK/src" -w "$WORK/dist"
 WHEEL="$(ls "$WORK"/dist/ptft_theory-*.whl)"
 echo "wheel: $(basename "$WHEEL") ($(du -k "$WHEEL" | cut -f1) KiB)"
-"$PY" -m venv "$WORK/venv"  # plain: no --system-site-packages
-"$WORK/venv/bin/python" -m pip install --quiet "$WHEEL"
+if [ -x "$WORK/venv/bin/python" ]; then  # a rerun into the same WORKDIR: only the wheel anew
+  "$WORK/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEEL"
+else
+  "$PY" -m venv "$WORK/venv"  # plain: no --system-site-packages
+  "$WORK/venv/bin/python" -m pip install --quiet "$WHEEL"
+fi
+touch "$WORK/installed.stamp"
 if "$WORK/venv/bin/python" -c "import torch" 2>/dev/null; then echo "FAIL: torch is importable in the clean venv"; exit 1; fi
 cd "$WORK" && mkdir -p elsewhere && cd elsewhere
 PTFT="$WORK/venv/bin/ptft"
@@ -32,6 +37,6 @@ set -e
 [ "$rc" = 2 ] && echo "$err" | grep -q "pip install 'ptft-theory\[sim\]'" && [ "$(echo "$err" | wc -l)" = 1 ] \
   && echo "ok: ptft simulate without torch -> exit 2: $err" || { echo "FAIL: simulate rc=$rc: $err"; exit 1; }
 site="$("$WORK/venv/bin/python" -c "import ptft_theory, os; print(os.path.dirname(ptft_theory.__file__))")"
-new="$(find "$site" -newer "$WHEEL" -type f ! -name '*.pyc' | head -5)"
+new="$(find "$site" -newer "$WORK/installed.stamp" -type f ! -name '*.pyc' -print -quit)"
 [ -z "$new" ] && echo "ok: nothing written inside the installed package" || { echo "FAIL: written in the package: $new"; exit 1; }
 echo "wheel check passed"
