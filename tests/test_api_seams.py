@@ -62,3 +62,18 @@ def test_advisor_plot_composes_and_saves_only_when_asked(tmp_path, monkeypatch):
     path = plot.plot_advice(adv, tmp_path / "advice.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     plt.close(fig)
+
+
+def test_fig4_draws_into_a_given_figure_without_saving(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from pathlib import Path
+
+    from ptft_theory.experiments.resnet.figure import draw_fig4, plot_fig4
+    csv = Path(__file__).resolve().parents[1] / "validation" / "results" / "resnet" / "fig4_resnet_fashion_mnist.csv"
+    monkeypatch.chdir(tmp_path)
+    fig = Figure(figsize=(12, 10))
+    assert draw_fig4(csv, fig=fig) is fig and len(fig.axes) == 9 and not list(tmp_path.iterdir())
+    paths = plot_fig4(csv, tmp_path / "fig4")
+    assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 0 for p in paths)
