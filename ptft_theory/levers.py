@@ -7,7 +7,7 @@ accept either ``f(..., c_pt, lambda_pt, gamma_ft, scheme)`` or ``f(..., init, sc
 
 from __future__ import annotations
 
-from ._schemes import Scheme
+from .config import Scheme
 from .errors import ParameterError
 
 

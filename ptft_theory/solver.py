@@ -71,6 +71,11 @@ class SolverResult:
     converged: bool
     message: str
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from .results import plain
+        return plain(dataclasses.asdict(self))
+
     @property
     def success(self) -> bool:
         """scipy's name (``OptimizeResult.success``) for :attr:`converged`."""

@@ -44,7 +44,7 @@ def add_run_args(r, kind: str):
     """The options every ``ptft <kind> run`` shares (config, device, output, cache, processes, output format)."""
     from .common import device_arg  # noqa: PLC0415
     r.add_argument("--config", required=True,
-                   help=f"TOML config: a path, or the name of a shipped one (validation/configs/{kind}_*.toml)")
+                   help=f"TOML config: a path, or the name of a shipped one (ptft_theory/configs/{kind}_*.toml)")
     r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     r.add_argument("--device", type=device_arg, default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
     r.add_argument("--out", default=str(DEFAULT_OUT),
