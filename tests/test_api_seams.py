@@ -77,3 +77,12 @@ def test_fig4_draws_into_a_given_figure_without_saving(tmp_path, monkeypatch):
     assert draw_fig4(csv, fig=fig) is fig and len(fig.axes) == 9 and not list(tmp_path.iterdir())
     paths = plot_fig4(csv, tmp_path / "fig4")
     assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 0 for p in paths)
+
+
+def test_replica_results_have_short_reprs():
+    from ptft_theory import Init, Task, generalization_error
+    task, init = Task(0.1, 0.05, 0.05), Init(0.01)
+    r = generalization_error(np.linspace(0.2, 0.8, 40), task, init)
+    assert len(repr(r)) < 200 and "(40 values)" in repr(r) and f"{float(r.E[0]):.6g}" in repr(r)
+    hp = generalization_error(0.3, task, init, dps=20)
+    assert repr(hp).startswith("HighPrecisionResult(dps=20, alpha=[0.3], E=[0.33880716385") and len(repr(hp)) < 200
