@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-full figures generate benchmark clean
+.PHONY: test test-full figures generate benchmark docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,5 +32,10 @@ generate: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# The documentation site (MkDocs): guide, API reference from the docstrings, figure gallery, executed
+# notebooks; warnings are errors. Static output in site/ (open site/index.html).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site .cache

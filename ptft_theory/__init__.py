@@ -18,7 +18,7 @@ from .advisor import Advice, best_init
 from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
                       level_crossing_alpha)
 from .config import DEFAULT_SCHEME, Init, Scheme, Task
-from .errors import ParameterError, ParameterTypeError, PTFTError
+from .errors import MissingExtraError, ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
 from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sweep, generalization_error,
                       rich_limit_threshold)
@@ -44,6 +44,7 @@ __all__ = [
     "InfeasibleError",
     "Init",
     "Mode",
+    "MissingExtraError",
     "PTFTError",
     "ParameterError",
     "ParameterTypeError",

@@ -10,6 +10,7 @@ standard contract keeps working::
     +-- ParameterTypeError (TypeError)   a parameter of the wrong type
     +-- InfeasibleError (ValueError)     frozen coordinates leave X b = y without a solution
     +-- BackendUnavailableError (ValueError)  an optional dependency is not installed
+    |   +-- MissingExtraError (ImportError)  ... and the message names the extra to install
     +-- ConvergenceError (RuntimeError)  the implicit-bias solver did not reach its tolerance
     +-- ReplicaError (RuntimeError)      the replica fixed point could not be solved as asked
     +-- SimulationError (RuntimeError)   a simulation did not converge
@@ -41,6 +42,11 @@ class InfeasibleError(PTFTError, ValueError):
 
 class BackendUnavailableError(PTFTError, ValueError):
     """The requested backend's optional dependency is not installed (a user error)."""
+
+
+class MissingExtraError(BackendUnavailableError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it
+    (``pip install 'ptft-theory[sim]'``).  Also an ``ImportError``, so ``except ImportError`` catches it."""
 
 
 class ConvergenceError(PTFTError, RuntimeError):

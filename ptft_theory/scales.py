@@ -13,9 +13,10 @@ from . import _validate as V
 from . import kernels
 from .config import DEFAULT_SCHEME, as_scheme
 from .errors import ParameterError
+from .levers import split_levers
 
 
-def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=None):
+def ft_scales(beta_pt, c_pt, lambda_pt=None, gamma_ft=None, scheme=DEFAULT_SCHEME, *, dps=None):
     """Effective FT scale ``k`` and start ``b0`` per coordinate.
 
     Parameters
@@ -23,7 +24,8 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     beta_pt : array_like
         What PT learned on each coordinate (the PT end point).
     c_pt, lambda_pt, gamma_ft : float
-        Initialisation levers; ``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``.
+        Initialisation levers; ``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``.  Or an
+        :class:`~ptft_theory.Init` in place of ``c_pt`` (``ft_scales(beta_pt, init, scheme)``).
     scheme : {"readout", "merged"}
         FT re-initialisation scheme (default ``"merged"``, see docs/methods.md, *The two fine-tuning schemes*).
     dps : int, optional
@@ -54,7 +56,15 @@ def ft_scales(beta_pt, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *, dps=
     >>> k, b0 = ft_scales([0.0, 3.0], c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.0, scheme="readout")
     >>> [round(float(x), 4) for x in k], [float(x) for x in b0]
     ([0.0, 1.4995], [0.0, 0.0])
+
+    The same levers as an ``Init``:
+
+    >>> from ptft_theory import Init
+    >>> k, b0 = ft_scales([0.0, 3.0], Init(1e-3, -1e-3), "readout")
+    >>> [round(float(x), 4) for x in k]
+    [0.0, 1.4995]
     """
+    c_pt, lambda_pt, gamma_ft, scheme = split_levers(c_pt, lambda_pt, gamma_ft, scheme, "ft_scales")
     c, lam, g = V.init_levers(c_pt, lambda_pt, gamma_ft)
     scheme = as_scheme(scheme)
     bp = V.finite_array("beta_pt", beta_pt)

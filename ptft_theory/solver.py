@@ -59,8 +59,8 @@ class SolverResult:
         residual: ``||X beta - y|| / max(||y||, floor / rtol)``, ``floor = ROUNDING_FLOOR *
             ||(|X| |beta| + |y|)||`` the rounding level of the residual (so ``y = 0`` is solvable); equal to
             ``||X beta - y|| / ||y||`` unless ``rtol ||y||`` is below that floor.
-        iterations: Newton iterations taken.
-        converged: whether ``residual <= rtol``.
+        iterations: Newton iterations taken (also ``nit``, scipy's name).
+        converged: whether ``residual <= rtol`` (also ``success``, scipy's name).
         message: a human-readable status.
     """
 
@@ -75,6 +75,20 @@ class SolverResult:
         """Plain, strict-JSON-ready dict of the fields."""
         from .results import plain
         return plain(dataclasses.asdict(self))
+
+    @property
+    def success(self) -> bool:
+        """scipy's name (``OptimizeResult.success``) for :attr:`converged`."""
+        return self.converged
+
+    @property
+    def nit(self) -> int:
+        """scipy's name (``OptimizeResult.nit``) for :attr:`iterations`."""
+        return self.iterations
+
+    def __repr__(self) -> str:  # short: the arrays by shape, not in full
+        return (f"SolverResult(success={self.converged}, nit={self.iterations}, residual={self.residual:.3g}, "
+                f"beta=<array {np.shape(self.beta)}>, message={self.message!r})")
 
 
 def _check_inputs(X, y, k, b0):

@@ -17,8 +17,8 @@ noise level         :func:`noise_levels` (floats)          :func:`invalid_noise_
 implicit-bias solution) with ptft-theory for the same inputs and raises ``AssertionError`` with the
 worst deviation when another implementation's values differ by more than the stated tolerance.
 
-Needs ``hypothesis`` (``pip install 'ptft-theory[dev]'``); importing this module without it raises
-:class:`~ptft_theory.errors.BackendUnavailableError`.
+Needs ``hypothesis`` (``pip install 'ptft-theory[testing]'``); importing this module without it raises
+:class:`~ptft_theory.errors.MissingExtraError` (an ``ImportError``) naming that extra.
 
 Example
 -------
@@ -39,12 +39,9 @@ import math
 
 import numpy as np
 
-from .errors import BackendUnavailableError
+from .extras import require
 
-try:
-    from hypothesis import strategies as st
-except ImportError as exc:  # pragma: no cover - hypothesis is a dev dependency
-    raise BackendUnavailableError("ptft_theory.testing needs hypothesis: pip install 'ptft-theory[dev]'") from exc
+st = require("hypothesis.strategies", "ptft_theory.testing")  # MissingExtraError naming [testing] without it
 
 from .config import Init, Task
 

@@ -62,12 +62,22 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
 
 
 def plot_advice(advice, path, thresholds=DEFAULT_THRESHOLDS) -> Path:
-    """Write the plot to ``path`` (format from its suffix: .png, .pdf, .svg), atomically."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """Write the plot (:func:`draw_advice`) to ``path`` (format from its suffix: .png, .pdf, .svg),
+    atomically; returns the path."""
+    from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI backend
+    fig = draw_advice(advice, ax=Figure(figsize=(6.4, 4.8)).subplots(), thresholds=thresholds)
+    return savefig_atomic(fig, Path(path), dpi=130)
+
+
+def draw_advice(advice, ax=None, thresholds=DEFAULT_THRESHOLDS):
+    """Draw E over (log10 c_PT, lambda_PT / c_PT) at the optimum's gamma_FT into ``ax`` (default: a new
+    figure) and return the Figure; nothing is saved (:func:`plot_advice` writes a file).  Composes in a
+    notebook: ``fig, axes = plt.subplots(1, 2); draw_advice(adv, ax=axes[0])``."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig = ax.figure
     log_c, ratio, E, lo_, de_ = error_surface(advice, thresholds=thresholds)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
     with np.errstate(divide="ignore", invalid="ignore"):
         Edb = 10 * np.log10(E)
     m = ax.pcolormesh(log_c, ratio, np.ma.masked_invalid(Edb).T, shading="nearest", cmap="viridis")
@@ -99,7 +109,4 @@ def plot_advice(advice, path, thresholds=DEFAULT_THRESHOLDS) -> Path:
                  fontsize=8)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    path = Path(path)
-    savefig_atomic(fig, path, dpi=130)
-    plt.close(fig)
-    return path
+    return fig

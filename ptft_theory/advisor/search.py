@@ -165,7 +165,8 @@ def _polish_per_regime(obj, space, finite, found, step, thresholds):
 
 def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alpha_pt=None, fix=None, bounds=None, *,
               sigma_pt: float = 0.0,
-              reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None) -> Advice:
+              reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None,
+              progress: bool | None = False) -> Advice:
     """The initialisation that minimises the replica FT error of ``task`` at ``alpha``.
 
     Parameters
@@ -192,6 +193,9 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         Regime thresholds of the labels.
     grid : dict, optional
         Points per coordinate of the global stage (default GRID; each >= 2).
+    progress : bool or None
+        A tqdm progress bar on stderr over the grid lines and the polishes (an advice takes 1-30 s):
+        False (default) none, True always, None when stderr is a terminal (what ``ptft advise`` does).
 
     Returns
     -------
@@ -243,9 +247,20 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     except PTFTError:
         E_def = None
 
-    finite, step = _global_grid(obj, space, grid, fix, bounds)
-    E_opt, x_opt, res_opt, found = _polish_best(obj, space, finite, step)
-    by_regime, results = _polish_per_regime(obj, space, finite, found, step, thresholds)
+    from tqdm.auto import tqdm  # noqa: PLC0415
+    bar = tqdm(total=3, desc="advise: grid", unit="stage", disable=(not progress) if progress is not None else None,
+               leave=False)
+    try:
+        finite, step = _global_grid(obj, space, grid, fix, bounds)
+        bar.update()
+        bar.set_description("advise: polish")
+        E_opt, x_opt, res_opt, found = _polish_best(obj, space, finite, step)
+        bar.update()
+        bar.set_description("advise: per regime")
+        by_regime, results = _polish_per_regime(obj, space, finite, found, step, thresholds)
+        bar.update()
+    finally:
+        bar.close()
     best_lab = min(by_regime, key=lambda k: by_regime[k].E)
     init_opt = space.init(x_opt)
     if by_regime[best_lab].E < E_opt:  # a regime polish went lower than the overall polish

@@ -28,7 +28,7 @@ import argparse
 import os
 import sys
 
-from .common import EXIT_FAILURE, EXIT_USAGE, JSON_NULL_NOTE, Parser, dump_json, json_safe  # noqa: F401  (public)
+from .common import EXIT_FAILURE, EXIT_USAGE, JSON_HELP, JSON_NULL_NOTE, Parser, dump_json, json_safe  # noqa: F401  (public)
 from .advise import register_advise
 from .theory import (register_boundary, register_curve, register_derive, register_regime, register_scales,
                      register_simulate)
@@ -75,21 +75,35 @@ REGISTRARS = [register_derive, register_scales, register_regime, register_simula
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
     parser = Parser(prog="ptft", description="Theory of how pretraining shapes the inductive bias of fine-tuning "
-                                              "(arXiv 2602.20062).",
-                     epilog="example: ptft regime --c-pt 1e-3 --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05\n\n"
+                                              "(arXiv 2602.20062). Run `ptft COMMAND --help` for a command's "
+                                              "options and a worked example.",
+                     epilog="example: ptft regime --c-pt 1e-3 --lambda-pt -9e-4 --rho-pt 0.1 --rho-shared 0.05 "
+                            "--rho-new 0.05\n\n"
                             "exit codes: 0 success; 2 a user error (one line on stderr naming the parameter or "
-                            "file); 1 a computation that did not succeed, or a bug (one line; PTFT_DEBUG=1 shows "
-                            "the traceback). " + JSON_NULL_NOTE + ".",
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+                            "file, or the extra to install); 1 a computation that did not succeed, or a bug (one "
+                            "line; PTFT_DEBUG=1 shows the traceback). " + JSON_NULL_NOTE + ".")
+    parser.add_argument("--version", action="version", version=f"ptft {__version__} (ptft-theory)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
     for register in REGISTRARS:
         register(sub)
-    for p in sub.choices.values():  # state the JSON contract wherever --json is offered
+    for p in _all_parsers(parser):  # state the JSON contract once per command that offers --json
         for a in p._actions:
-            if "--json" in a.option_strings and "null" not in (a.help or ""):
-                a.help = ((a.help + "; ") if a.help else "machine-readable output (strict JSON); ") + JSON_NULL_NOTE
+            if "--json" in a.option_strings:
+                a.help = a.help or JSON_HELP
+                if JSON_NULL_NOTE not in (p.epilog or ""):
+                    p.epilog = ((p.epilog + "\n\n") if p.epilog else "") + "note: " + JSON_NULL_NOTE + "."
     return parser
+
+
+def _all_parsers(parser):
+    """Every parser below ``parser`` (subcommands and their subcommands)."""
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for p in dict.fromkeys(a.choices.values()):
+                yield p
+                yield from _all_parsers(p)
 
 
 def _where(exc: BaseException) -> str:
@@ -104,7 +118,12 @@ def _where(exc: BaseException) -> str:
 def main(argv=None) -> int:
     """Run ``ptft``; returns the exit code (see the module docstring for the error contract)."""
     from ..errors import PTFTError
+    from ..extras import extra_for, missing_extra
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # bare `ptft`: the help, not an error line
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     prefix = f"ptft {args.command}"
     debug = os.environ.get("PTFT_DEBUG") == "1"
@@ -126,6 +145,16 @@ def main(argv=None) -> int:
             return EXIT_USAGE
         print(f"{prefix}: {type(e).__name__}: {msg}", file=sys.stderr)  # a solve that did not converge
         return EXIT_FAILURE
+    except ImportError as e:  # an optional dependency is missing: name the extra (exit 2), not a bug
+        if debug:
+            raise
+        extra = extra_for(getattr(e, "name", None))
+        if extra is None:
+            return _bug(prefix, e)
+        if args.command in ("resnet", "transformer") and extra == "sim":
+            extra = "networks"  # the network checks need torchvision too: name the extra that brings both
+        print(f"{prefix}: error: {missing_extra(e.name, 'this command', extra)}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as e:  # the operating system refused (disk full, a file vanished): not a bug of ours
         if debug:
             raise
@@ -135,9 +164,13 @@ def main(argv=None) -> int:
     except Exception as e:  # noqa: BLE001  -- a bug: visible as such, but one line (PTFT_DEBUG=1: traceback)
         if debug:
             raise
-        msg = " ".join(str(e).split())
-        print(f"{prefix}: internal error (a bug, please report it with the command line): "
-              f"{type(e).__name__}: {msg}{_where(e)}; rerun with PTFT_DEBUG=1 for the traceback", file=sys.stderr)
-        return EXIT_FAILURE
+        return _bug(prefix, e)
     return 0
+
+
+def _bug(prefix: str, e: BaseException) -> int:
+    msg = " ".join(str(e).split())
+    print(f"{prefix}: internal error (a bug, please report it with the command line): "
+          f"{type(e).__name__}: {msg}{_where(e)}; rerun with PTFT_DEBUG=1 for the traceback", file=sys.stderr)
+    return EXIT_FAILURE
 

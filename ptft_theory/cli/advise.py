@@ -1,6 +1,6 @@
 """``ptft advise``: the initialisation advisor on the command line (:func:`ptft_theory.advisor.best_init`).
 
-    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0 --alpha 0.15 [--alpha 0.1 0.3]
+    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 [--alpha 0.1 0.3]
                 [--fix gamma_ft=0] [--bound log10_c_pt=-3,1] [--json] [--plot FILE]
 
 Errors follow :mod:`ptft_theory.cli`: one line on stderr, exit 2 for bad input.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ..config import DEFAULT_SCHEME, Scheme
-from .common import dump_json
+from .common import dump_json, examples
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -24,7 +24,10 @@ def register_advise(sub):
                                                                     DEFAULT_BOUNDS.items())
                                    + "): a coarse grid, then a bounded polish; reports the optimum, its regime, the "
                                      "best init of each regime and E at the reference init c=1, lambda=0, gamma=1.",
-                       epilog="example: ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0 --alpha 0.15 --json")
+                       epilog=examples("ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 "
+                                       "--fix gamma_ft=0.1",
+                                       "ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 "
+                                       "--fix gamma_ft=0.1 --plot advice.png --json"))
     p.add_argument("--rho-pt", type=float, required=True, help="PT teacher density in (0, 1]")
     p.add_argument("--rho-shared", type=float, required=True, help="FT density inside the PT support, <= rho_pt")
     p.add_argument("--rho-new", type=float, required=True, help="FT density outside the PT support, <= 1 - rho_pt")
@@ -45,6 +48,8 @@ def register_advise(sub):
                    help=f"search box of a coordinate (repeatable); NAME one of {', '.join(COORDINATES)}")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="write E over (log10 c_PT, lambda_PT / c_PT) at the optimal gamma_FT (.png, .pdf or .svg)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (shown on stderr only when it is a terminal)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_advise)
 
@@ -92,7 +97,8 @@ def _cmd_advise(args):
     task = Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
-                    fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None)
+                    fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None,
+                    progress=False if args.no_progress else None)
     payload = adv.as_dict()
     if plot is not None:
         from ..advisor.plot import plot_advice

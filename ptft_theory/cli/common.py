@@ -17,13 +17,35 @@ EXIT_FAILURE = 1
 JSON_NULL_NOTE = "--json numbers that are not finite (e.g. E_dB of a zero error = -inf) are null"
 
 
+JSON_HELP = "machine-readable output: strict JSON (see the note below)"
+EXAMPLE_PREFIX = "example: "
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps prose paragraph by paragraph, but prints a paragraph that starts with ``example: `` (one
+    command) verbatim: a pasted example runs as printed (argparse's default reflow split flags)."""
+
+    def _fill_text(self, text, width, indent):
+        fill = super()._fill_text
+        return "\n\n".join(indent + p if p.startswith(EXAMPLE_PREFIX) else fill(p, width, indent)
+                           for p in text.split("\n\n"))
+
+
+def examples(*commands: str, note: str | None = None) -> str:
+    """A help epilog: one ``example: ptft ...`` paragraph per command (printed verbatim), then ``note``."""
+    parts = [EXAMPLE_PREFIX + c for c in commands]
+    return "\n\n".join(parts + ([note] if note else []))
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with the project's error contract: one line on stderr, exit code 2.
 
-    Also accepts negative numbers in scientific notation as values (``--lambda-pt -1e-3``).
+    Also accepts negative numbers in scientific notation as values (``--lambda-pt -1e-3``), and
+    prints ``example:`` paragraphs of the epilog verbatim (:class:`HelpFormatter`).
     """
 
     def __init__(self, *a, **kw):
+        kw.setdefault("formatter_class", HelpFormatter)
         super().__init__(*a, **kw)
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 

@@ -10,7 +10,7 @@ from .. import _validate as V
 from ..errors import ParameterError
 from ..experiments.figures import RunOptions, make_figures
 from ..experiments.points import DEFAULT_OUT, FIGURES, load_config, replica_available
-from .common import dump_json
+from .common import dump_json, examples
 
 def writable_dir(flag: str, path) -> Path:
     """Create ``path`` (a folder) if needed and check that a file can be written in it.
@@ -40,7 +40,10 @@ def register_figures(sub):
                                    "OUT/cache (or --cache-dir) by a hash of their config and of all the package's "
                                    "code: an interrupted run resumes, a code change recomputes. Every file is "
                                    "written atomically, so concurrent runs into one OUT are safe.",
-                       epilog="example: ptft figures --quick --out /tmp/figs --workers 2")
+                       epilog=examples("ptft figures --quick --only fig5 --out quick-figs",
+                                       "ptft figures --workers 2",
+                                       note="--quick outputs carry a QUICK mark; the full run takes about 20 "
+                                            "minutes on 2 cores (docs/figures.md)"))
     p.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
     p.add_argument("--out", default=str(DEFAULT_OUT),
                    help="output folder (default: ./validation, relative to the current directory; in a "

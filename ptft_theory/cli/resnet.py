@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..experiments.network_sweep import DEFAULT_OUT
+from .common import examples
 
 
 # ------------------------------------------------------------------------------------------ CLI
@@ -21,17 +22,21 @@ def register_resnet(sub):
     p = sub.add_parser("resnet", help="ResNet validation on real images (the paper's Fig. 4)",
                        description="Pretrain a scaled resnet18 on some classes, fine-tune on held-out classes; "
                                    "test error and regime probes vs n_FT per (c_PT, kappa, gamma_FT).",
-                       epilog="example: ptft resnet run --config ptft_theory/configs/resnet_fig4_fashion_cpu.toml")
+                       epilog=examples("ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv "
+                                       "--out fig4",
+                                       "ptft resnet run --config resnet_fig4_fashion_cpu --quick --out resnet-quick",
+                                       note="needs torch and torchvision: pip install 'ptft-theory[networks]'"))
     rsub = p.add_subparsers(dest="resnet_command", required=True, parser_class=type(p))
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
-                        epilog="example: ptft resnet run --config ptft_theory/configs/resnet_fig4_cifar100_gpu.toml "
-                               "--data-root ~/data --device auto")
+                        epilog=examples("ptft resnet run --config resnet_fig4_fashion_cpu --quick --out resnet-quick",
+                                        "ptft resnet run --config resnet_fig4_cifar100_gpu --data-root ~/data "
+                                        "--device auto"))
     add_run_args(r, "resnet")
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
                                                       "Fashion-MNIST default /usr/share/datasets/fashion-mnist)")
     r.add_argument("--download", action="store_true", help="download CIFAR-100 into --data-root (needs internet)")
     r.set_defaults(func=_cmd_run)
-    add_figure_parser(rsub, "ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv",
+    add_figure_parser(rsub, "ptft resnet figure --csv validation/results/resnet/fig4_resnet_fashion_mnist.csv --out fig4",
                       _cmd_figure)
 
 
@@ -49,16 +54,17 @@ def add_run_args(r, kind: str):
     r.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
     r.add_argument("--threads", type=int, default=1,
                    help="torch intra-op threads per process (default 1; 0 = torch's default)")
-    r.add_argument("--no-progress", action="store_true")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     r.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
 
 
 def add_figure_parser(rsub, example: str, func):
     """``ptft <kind> figure --csv ... [--out] [--title]``."""
-    f = rsub.add_parser("figure", help="redraw the figure from a results CSV", epilog=f"example: {example}")
-    f.add_argument("--csv", required=True)
-    f.add_argument("--out", default=None, help="output stem (default ./validation/figures/<csv name>)")
-    f.add_argument("--title", default=None)
+    f = rsub.add_parser("figure", help="redraw the figure from a results CSV", epilog=examples(example))
+    f.add_argument("--csv", required=True, help="the results CSV a `run` wrote")
+    f.add_argument("--out", default=None, help="output stem: STEM.png and STEM.pdf (default "
+                                               "./validation/figures/<csv name>)")
+    f.add_argument("--title", default=None, help="figure title (default: none)")
     f.set_defaults(func=func)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..experiments.runners import benchmark_scripts, run_scripts, select_scripts, validation_scripts
-from .common import dump_json
+from .common import dump_json, examples
 
 
 def _report(args, runs):
@@ -29,7 +29,7 @@ def register_validate(sub):
     p = sub.add_parser("validate", help="run the validation scripts (validation/*.py) of the checkout",
                        description="Run the validation scripts one after another (each writes its CSV to "
                                    "validation/results/ and resumes from it); script output goes to stderr.",
-                       epilog="example: ptft validate --only gf_vs_theory -- --cases 4")
+                       epilog=examples("ptft validate --list"))
     _add_common(p)
     p.set_defaults(func=lambda a: _cmd(a, validation_scripts()))
 
@@ -38,7 +38,7 @@ def register_bench(sub):
     """``ptft bench``: run ``benchmarks/*_bench.py`` of the checkout."""
     p = sub.add_parser("bench", help="run the benchmarks (benchmarks/*_bench.py) of the checkout",
                        description="Run the benchmarks one after another; script output goes to stderr.",
-                       epilog="example: ptft bench --list")
+                       epilog=examples("ptft bench --list"))
     _add_common(p)
     p.set_defaults(func=lambda a: _cmd(a, benchmark_scripts()))
 

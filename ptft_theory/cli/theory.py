@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 
 from ..config import DEFAULT_SCHEME, Scheme
-from .common import (Parser, add_init, add_scheme, add_task, device_arg, emit, init_from_args, mpmath_str,
-                     nonneg_int, task_from_args)
+from .common import (Parser, add_init, add_scheme, add_task, device_arg, emit, examples, init_from_args,
+                     mpmath_str, nonneg_int, task_from_args)
 
 # --------------------------------------------------------------------------------- subcommands
 def register_derive(sub):
-    p = sub.add_parser("derive", help="print the symbolic results (text or LaTeX)",
-                       description="Print the derived formulas of the symbolic layer.",
-                       epilog="example: ptft derive --what ft-scales --latex")
-    p.add_argument("--what", choices=["potential", "ft-scales", "regimes", "all"], default="all")
-    p.add_argument("--latex", action="store_true", help="LaTeX instead of pretty text")
+    p = sub.add_parser("derive", help="print the symbolic results (plain text, unicode or LaTeX)",
+                       description="Print the derived formulas of the symbolic layer (sympy), one per line: plain "
+                                   "text that Python and sympy read back (default), --latex, or --pretty (2-D "
+                                   "unicode, never wrapped: widen the terminal or pipe to less -S).",
+                       epilog=examples("ptft derive --what regimes", "ptft derive --what potential --latex"))
+    p.add_argument("--what", choices=["potential", "ft-scales", "regimes", "all"], default="all",
+                   help="which formulas: the hyperbolic-entropy potential Q_k, its derivative, the Bregman "
+                        "divergence and beta(s) (potential); the FT scale k and start b0 of both schemes "
+                        "(ft-scales); the l-order and PT dependence of the regimes (regimes); or all (default)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
+    fmt.add_argument("--pretty", action="store_true", help="2-D unicode art (one formula per block, no wrapping)")
     p.set_defaults(func=_cmd_derive)
 
 
@@ -35,15 +40,20 @@ def _cmd_derive(args):
     if args.what in ("regimes", "all"):
         items += [("l-order p(z)", regimes.l_order()), ("PT dependence", regimes.pt_dependence())]
     for name, expr in items:
-        print(f"{name} = " + (sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)))
-        print()
+        if args.pretty:  # never wrapped: sympy's wrapping at 80 columns cut formulas into unreadable slices
+            print(f"{name} =\n" + sp.pretty(expr, use_unicode=True, wrap_line=False) + "\n")
+        else:
+            print(f"{name} = " + (sp.latex(expr) if args.latex else sp.sstr(expr)))
 
 
 def register_scales(sub):
     p = sub.add_parser("scales", help="FT scale k and start b0 per coordinate",
                        description="Compute the FT implicit-bias scale k and start b0 for given beta_PT values.",
-                       epilog="example: ptft scales --beta-pt 0 3.16 --c-pt 1e-3 --lambda-pt -1e-3 --json")
-    p.add_argument("--beta-pt", type=float, nargs="+", required=True, help="PT end points beta_PT")
+                       epilog=examples("ptft scales --beta-pt 0 0.5 3.16 --c-pt 1e-3 --lambda-pt -9e-4",
+                                       "ptft scales --beta-pt 0 3.16 --c-pt 1e-3 --lambda-pt -9e-4 --gamma-ft 0.1 "
+                                       "--scheme readout --json"))
+    p.add_argument("--beta-pt", type=float, nargs="+", required=True,
+                   help="PT end points beta_PT, one per coordinate (0: a coordinate PT did not use)")
     add_init(p)
     add_scheme(p)
     p.add_argument("--dps", type=int, default=None, help="evaluate with mpmath at this many digits")
@@ -63,13 +73,20 @@ def _cmd_scales(args):
 def register_regime(sub):
     p = sub.add_parser("regime", help="classify an initialisation into the four FT regimes",
                        description="l-order, PT dependence and regime label of an initialisation for a task.",
-                       epilog="example: ptft regime --c-pt 1e-3 --lambda-pt -1e-3 --rho-pt 0.1 "
-                              "--rho-shared 0.05 --rho-new 0.05 --json")
+                       epilog=examples("ptft regime --c-pt 1e-3 --lambda-pt -9e-4 --rho-pt 0.1 --rho-shared 0.05 "
+                                       "--rho-new 0.05",
+                                       "ptft regime --c-pt 1e-3 --lambda-pt -1e-3 --gamma-ft 0.1 --rho-pt 0.1 "
+                                       "--rho-shared 0.05 --rho-new 0.05 --json"))
     add_init(p)
     add_task(p)
     add_scheme(p)
-    p.add_argument("--l-order-threshold", type=float, default=None)
-    p.add_argument("--pt-dependence-threshold", type=float, default=None)
+    from ..regime import DEFAULT_THRESHOLDS
+    p.add_argument("--l-order-threshold", type=float, default=None,
+                   help="l-order below which FT counts as rich (regimes I, IV), above as lazy (II, III); "
+                        f"default {DEFAULT_THRESHOLDS.l_order:g}")
+    p.add_argument("--pt-dependence-threshold", type=float, default=None,
+                   help="PT dependence above which FT counts as PT-dependent (II, IV); "
+                        f"default {DEFAULT_THRESHOLDS.pt_dependence:g}")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_regime)
 
@@ -90,8 +107,9 @@ def register_simulate(sub):
     p = sub.add_parser("simulate", help="train the diagonal network (PT then FT) and compare with the theory",
                        description="Draw teachers and data, run gradient flow (or the paper's GD), and compare "
                                    "its FT end point with the implicit-bias solution.",
-                       epilog="example: ptft simulate --dim 12 --n-pt 8 --n-ft 6 --c-pt 1e-2 --rho-pt 0.25 "
-                              "--rho-shared 0.17 --rho-new 0.17 --json")
+                       epilog=examples("ptft simulate --dim 12 --n-pt 8 --n-ft 6 --c-pt 1 --rho-pt 0.25 "
+                                       "--rho-shared 0.17 --rho-new 0.17",
+                                       note="needs torch: pip install 'ptft-theory[sim]'"))
     p.add_argument("--dim", type=int, required=True, help="dimension D")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--n-pt", type=int, help="PT samples")
@@ -101,7 +119,10 @@ def register_simulate(sub):
     add_init(p)
     add_task(p)
     add_scheme(p)
-    p.add_argument("--mode", choices=["accurate", "gd"], default="accurate")
+    p.add_argument("--mode", choices=["accurate", "gd"], default="accurate",
+                   help="accurate: gradient flow integrated by an adaptive implicit ODE solver (Radau) to its end "
+                        "point, the theory's object (default); gd: the paper's plain gradient descent (fixed "
+                        "step, an approximation of the flow)")
     p.add_argument("--seed", type=nonneg_int, default=0, help="seed of the teachers and data (an integer >= 0)")
     p.add_argument("--device", type=device_arg, default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)")
     p.add_argument("--json", action="store_true")
@@ -128,8 +149,8 @@ def _cmd_simulate(args):
     T = make_teachers(args.dim, task, seeds[0])
     Xp, yp = sample_data(args.n_pt, T.beta_pt, seed=seeds[1])
     Xf, yf = sample_data(args.n_ft, T.beta_ft, seed=seeds[2])
-    r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme,
-                               mode=args.mode, device=args.device)
+    r = simulate_gradient_flow(Xp, yp, Xf, yf, init, args.scheme, mode=args.mode, device=args.device,
+                               progress=None)  # a bar on stderr when it is a terminal
     k, b0 = ft_scales(r.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, args.scheme)
     theory = implicit_bias_solution(Xf, yf, k, b0)
     dev = float(np.linalg.norm(r.beta_ft - theory) / np.linalg.norm(theory))
@@ -151,8 +172,10 @@ def _cmd_simulate(args):
 def register_curve(sub):
     p = sub.add_parser("curve", help="replica FT error vs alpha_FT",
                        description="Replica prediction of the relative FT generalization error over alpha = N_FT / D.",
-                       epilog="example: ptft curve --c-pt 0.01 --lambda-pt 0 --gamma-ft 0 --rho-pt 0.1 --rho-shared 0.05 "
-                              "--rho-new 0.05 --alpha 0.3 0.5 --json")
+                       epilog=examples("ptft curve --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05 "
+                                       "--alpha 0.2 0.3 0.5",
+                                       "ptft curve --c-pt 0.01 --lambda-pt -0.005 --gamma-ft 0.1 --rho-pt 0.1 "
+                                       "--rho-shared 0.05 --rho-new 0.05 --alpha 0.3 --dps 30 --json"))
     add_init(p)
     add_task(p)
     add_scheme(p)
@@ -198,27 +221,40 @@ def register_boundary(sub):
                        description="The alpha where E crosses a level, or where two initialisations or schemes give "
                                    "equal E; optionally traced over a parameter (--over/--values) and refined to "
                                    "--dps digits with the mpmath replica path.",
-                       epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
-                              "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=examples("ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                                       "--rho-new 0.05 --bracket 0.1 0.6",
+                                       "ptft boundary equal --c-pt-a 0.01 --c-pt-b 1 --rho-pt 0.1 --rho-shared 0.05 "
+                                       "--rho-new 0.05 --bracket 0.1 0.9 --json",
+                                       note="`ptft boundary level --help` and `ptft boundary equal --help` list "
+                                            "each kind's options."))
     bsub = p.add_subparsers(dest="kind", required=True, parser_class=Parser)
     lv = bsub.add_parser("level", help="alpha where E crosses --level",
-                         epilog="example: ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
-                                "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json")
+                         description="The alpha = N_FT / D where the replica error E crosses --level (E falls with "
+                                     "alpha), found in --bracket.",
+                         epilog=examples("ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
+                                         "--rho-new 0.05 --bracket 0.1 0.6 --dps 30 --json"))
     lv.add_argument("--level", type=float, required=True, help="target relative error E > 0")
     add_init(lv)
     add_scheme(lv)
     eq = bsub.add_parser("equal", help="alpha where two inits (--c-pt-a/--c-pt-b ...) or schemes give equal E",
-                         epilog="example: ptft boundary equal --c-pt 0.01 --lambda-pt -0.005 --gamma-ft 0.1 "
-                                "--scheme-a readout --scheme-b merged --rho-pt 0.1 --rho-shared 0.05 --rho-new 0.05 "
-                                "--bracket 0.1 0.3 --json")
+                         description="The alpha where two sides A and B give equal replica error: two schemes "
+                                     "(--scheme-a/--scheme-b) at one init, or two inits (--c-pt-a/--c-pt-b, "
+                                     "--lambda-pt-a/-b, --gamma-ft-a/-b; each defaults to the shared --c-pt, "
+                                     "--lambda-pt, --gamma-ft).",
+                         epilog=examples("ptft boundary equal --c-pt 0.01 --lambda-pt -0.005 --gamma-ft 0.1 "
+                                         "--scheme-a readout --scheme-b merged --rho-pt 0.1 --rho-shared 0.05 "
+                                         "--rho-new 0.05 --bracket 0.1 0.3",
+                                         "ptft boundary equal --c-pt-a 0.01 --c-pt-b 1 --rho-pt 0.1 --rho-shared 0.05 "
+                                         "--rho-new 0.05 --bracket 0.1 0.9 --json"))
     eq.add_argument("--c-pt", type=float, default=None, help="c_PT of both sides (unless --c-pt-a/-b)")
     eq.add_argument("--lambda-pt", type=float, default=0.0, help="lambda_PT of both sides (default 0)")
     eq.add_argument("--gamma-ft", type=float, default=0.0, help="gamma_FT of both sides (default 0)")
     for side in ("a", "b"):
-        eq.add_argument(f"--c-pt-{side}", type=float, default=None)
-        eq.add_argument(f"--lambda-pt-{side}", type=float, default=None)
-        eq.add_argument(f"--gamma-ft-{side}", type=float, default=None)
+        eq.add_argument(f"--c-pt-{side}", type=float, default=None, help=f"c_PT of side {side.upper()} (default --c-pt)")
+        eq.add_argument(f"--lambda-pt-{side}", type=float, default=None,
+                        help=f"lambda_PT of side {side.upper()} (default --lambda-pt)")
+        eq.add_argument(f"--gamma-ft-{side}", type=float, default=None,
+                        help=f"gamma_FT of side {side.upper()} (default --gamma-ft)")
         eq.add_argument(f"--scheme-{side}", choices=[s.value for s in Scheme], default=None,
                         help=f"scheme of this side (default {DEFAULT_SCHEME.value})")
     for q in (lv, eq):
@@ -229,7 +265,9 @@ def register_boundary(sub):
         q.add_argument("--dps", type=int, default=None, help="refine to this many digits with mpmath")
         q.add_argument("--certify", action="store_true",
                        help="prove an alpha interval (relative width <= 10^-dps, dps default 30) with ball arithmetic")
-        q.add_argument("--over", default=None, help="trace a curve over this parameter (e.g. lambda_pt, a.c_pt)")
+        q.add_argument("--over", default=None,
+                       help="trace a curve over this parameter (e.g. lambda_pt, rho_new; a.c_pt or b.c_pt for one "
+                            "side of equal)")
         q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=_cmd_boundary)

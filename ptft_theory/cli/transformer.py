@@ -7,6 +7,7 @@ The sweep is :mod:`ptft_theory.experiments.transformer.sweep` on the engine shar
 from __future__ import annotations
 
 from ..errors import ParameterError
+from .common import examples
 from .resnet import add_figure_parser, add_run_args, check_run_args, print_run, redraw
 
 
@@ -16,14 +17,18 @@ def register_transformer(sub):
                        description="Pretrain a scaled transformer on (a + b) mod p, fine-tune on a related and an "
                                    "unrelated operation; FT test accuracy and regime probes vs n_FT per "
                                    "(c_PT, kappa, gamma_FT).",
-                       epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_cpu.toml")
+                       epilog=examples("ptft transformer figure --csv validation/results/transformer/"
+                                       "transformer_modp_cpu.csv --out transformer",
+                                       "ptft transformer run --config transformer_modp_gpu --quick --out tf-quick",
+                                       note="needs torch: pip install 'ptft-theory[networks]'"))
     tsub = p.add_subparsers(dest="transformer_command", required=True, parser_class=type(p))
     r = tsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
-                        epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_gpu.toml "
-                               "--device auto")
+                        epilog=examples("ptft transformer run --config transformer_modp_gpu --quick --out tf-quick",
+                                        "ptft transformer run --config transformer_modp_gpu --device auto"))
     add_run_args(r, "transformer")
     r.set_defaults(func=_cmd_run)
-    add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv",
+    add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv "
+                            "--out transformer",
                       _cmd_figure)
 
 

@@ -273,15 +273,25 @@ def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
     sub = (f"baseline: c_PT = {b['init']['c_pt']:g}, lambda_PT = {b['init']['lambda_pt']:g}, gamma_FT = "
            f"{b['init']['gamma_ft']:g}, rho_PT = {b['task']['rho_pt']:g}, rho_shared = {b['task']['rho_shared']:g}, "
            f"rho_new = {b['task']['rho_new']:g} unless a panel says otherwise; scheme {cfg['scheme']}. Lines: replica"
-           f"{'' if have_replica else ' (NOT AVAILABLE: ptft_theory.replica missing)'}; points: simulations, "
+           f"{'' if have_replica else ' (NOT AVAILABLE: ptft_theory.replica missing)'}{_line_panels(cfg, n)}; "
+           f"points: simulations, "
            f"D = {cfg['sim']['D']}, {cfg['sim']['seeds']} seeds, +-2 SE")
-    fig.suptitle(cfg["title"] + "\n" + sub, fontsize=10)
+    fig.suptitle(("QUICK (small sizes, not the paper's figure): " if opts.quick else "") + cfg["title"] + "\n" + sub,
+                 fontsize=10, color="firebrick" if opts.quick else "black")
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     paths = _save(fig, opts.out, "fig3_error_curves")
     plt.close(fig)
     res = Path(opts.out) / "results"
     return paths + [res / "fig3_simulation.csv"] + ([res / "fig3_replica.csv"] if have_replica else []) + \
         ([res / "fig3_gd_protocol.csv"] if gd else [])
+
+
+def _line_panels(cfg, n: int) -> str:
+    """Which panels have replica lines, when a (quick) config draws them in some panels only."""
+    panels = cfg["replica"].get("panels")
+    if panels is None or len(panels) >= n:
+        return ""
+    return f" in panel{'s' if len(panels) > 1 else ''} {', '.join(f'({chr(97 + p)})' for p in sorted(panels))} only"
 
 
 def _gd_points(cfg, opts, curves) -> list[dict]:
@@ -404,10 +414,15 @@ BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:
     """Build the named figures; returns every file written."""
+    from tqdm.auto import tqdm  # noqa: PLC0415
     V.positive_int("workers", opts.workers)
-    paths = []
     for name in which:
         if name not in BUILDERS:
             raise ParameterError(f"figure={name!r} is invalid; valid: {', '.join(FIGURES)}")
+    paths = []
+    # one bar over the figures (each sweep inside reports its own points); stderr, terminals only
+    bar = tqdm(list(which), desc="figures", unit="figure", disable=None if opts.progress else True, leave=False)
+    for name in bar:
+        bar.set_postfix_str(name)
         paths += BUILDERS[name](opts, config_dir)
     return paths

@@ -8,41 +8,22 @@ import sys
 import time
 
 from .. import _validate as V
-from ..errors import BackendUnavailableError
-
-
-_BLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-                 "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
 
 
 def limit_blas_threads(n: int = 1) -> int:
-    """Set the thread count of every OpenBLAS/MKL already loaded in this process; returns how many were set.
+    """Set the thread count of every BLAS (OpenBLAS, MKL, BLIS) already loaded in this process; returns how
+    many libraries were set.
 
     Sweeps run one point per process, so BLAS threads only oversubscribe the cores: on a shared
     2-core machine 18 D = 1000 implicit-bias solves took 29 s with OpenBLAS's default threads and
-    0.5 s with one (measured once, while other jobs ran).  Uses the libraries' own C entry points (no new dependency);
-    Linux only (reads /proc/self/maps), a no-op elsewhere.
+    0.5 s with one (measured once, while other jobs ran).  Uses threadpoolctl (portable: Linux, macOS,
+    Windows); the limit holds for the rest of the process.
     """
-    import ctypes
+    from threadpoolctl import ThreadpoolController  # noqa: PLC0415
     n = V.positive_int("n", n)
-    try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f
-                           if ("openblas" in line.lower() or "mkl_rt" in line.lower()) and "/" in line})
-    except OSError:
-        return 0
-    count = 0
-    for path in libs:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in _BLAS_SETTERS:
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                fn(ctypes.c_int(n))
-                count += 1
-    return count
+    blas = ThreadpoolController().select(user_api="blas")
+    blas.limit(limits=n)  # not used as a context manager: the limit stays
+    return len(blas.lib_controllers)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -87,13 +68,9 @@ def watch_parent(parent_pid: int, period: float = 0.5):
 
 
 def ray_module():
-    """Import Ray, or raise :class:`BackendUnavailableError` telling how to install it."""
-    try:
-        import ray  # noqa: PLC0415
-    except ImportError:
-        raise BackendUnavailableError("backend='ray' needs Ray, which is not installed: "
-                                      "pip install 'ptft-theory[ray]' (or use --backend local)") from None
-    return ray
+    """Import Ray, or raise :class:`~ptft_theory.errors.MissingExtraError` naming the extra to install."""
+    from ..extras import require  # noqa: PLC0415
+    return require("ray", "backend='ray'")
 
 
 def evaluate_ray(fn, todo: dict):

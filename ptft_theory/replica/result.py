@@ -55,6 +55,9 @@ class ReplicaResult:
             raise ParameterTypeError(f"float() needs a single alpha; this result has {self.E.size}")
         return float(self.E.ravel()[0])
 
+    def __repr__(self) -> str:  # short: a few alphas, never the full arrays
+        return f"ReplicaResult({_summary(self.alpha, self.E, lambda e: f'{float(e):.6g}')}, backend={self.backend!r})"
+
 
 @dataclasses.dataclass(frozen=True)
 class HighPrecisionResult:
@@ -111,3 +114,16 @@ class HighPrecisionResult:
         if self.E.size != 1:
             raise ParameterTypeError(f"float() needs a single alpha; this result has {self.E.size}")
         return float(self.E[0])
+
+    def __repr__(self) -> str:  # short: a few alphas, E to 12 digits, never the full arrays
+        import mpmath
+        return (f"HighPrecisionResult(dps={self.dps}, {_summary(self.alpha, self.E, lambda e: mpmath.nstr(e, 12))}, "
+                f"backend={self.backend!r})")
+
+
+def _summary(alpha, E, fmt, show: int = 3) -> str:
+    """``alpha=[...], E=[...]`` with at most ``show`` entries and ``... (n values)`` beyond."""
+    a, e = np.ravel(alpha), np.ravel(E)
+    more = f", ... ({a.size} values)" if a.size > show else ""
+    return (f"alpha=[{', '.join(f'{float(x):g}' for x in a[:show])}{more}], "
+            f"E=[{', '.join(fmt(x) for x in e[:show])}{more}]")

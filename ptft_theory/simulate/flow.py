@@ -84,11 +84,8 @@ class Phase:
 
 
 def torch_module():
-    try:
-        import torch
-    except ImportError as e:  # pragma: no cover - torch is a declared extra
-        raise ImportError("simulate_gradient_flow needs torch: pip install 'ptft-theory[torch]'") from e
-    return torch
+    from ..extras import require
+    return require("torch", "simulate_gradient_flow")
 
 
 def loss_and_beta(weights, X, y):

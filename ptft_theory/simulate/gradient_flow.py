@@ -41,6 +41,7 @@ from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, Accur
 
 
 
+from ..levers import split_levers  # noqa: E402
 from ..errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 
 
@@ -75,6 +76,16 @@ class GFResult:
                       "converged": self.converged, **{f"{k}_{name}": getattr(ph, k) for name, ph in
                                                       (("pt", self.pt), ("ft", self.ft)) for k in
                                                       ("final_residual", "final_mse", "steps", "seconds")}})
+
+    @property
+    def success(self) -> bool:
+        """scipy's name: every batch member of both phases converged."""
+        return bool(np.all(self.converged))
+
+    def __repr__(self) -> str:  # short: shapes and status, never the full arrays
+        return (f"GFResult(scheme={self.scheme.value!r}, success={self.success}, beta_ft=<array "
+                f"{np.shape(self.beta_ft)}>, steps_pt={self.pt.steps}, steps_ft={self.ft.steps}, "
+                f"seconds={self.pt.seconds + self.ft.seconds:.3g})")
 
 
 def _resolve_device(device):
@@ -118,18 +129,19 @@ def _lever(name, value, B, check):
     return arr.copy()
 
 
-def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, scheme=DEFAULT_SCHEME, *,
+def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_ft=None, scheme=DEFAULT_SCHEME, *,
                            mode=None, residual_tol=RESIDUAL_TOL, rtol=ODE_RTOL, atol=ODE_ATOL,
                            max_time=1e14, max_evals=200_000, lr=None, mse_tol=MSE_TOL, max_steps=1_000_000, dtype=None,
                            device=None, record_trajectory=False, raise_on_failure=True,
-                           options: AccurateOptions | GDOptions | None = None) -> GFResult:
+                           options: AccurateOptions | GDOptions | None = None, progress: bool | None = False) -> GFResult:
     """Pretrain on ``(X_pt, y_pt)``, re-initialise by ``scheme``, fine-tune on ``(X_ft, y_ft)``.
 
     Parameters
     ----------
     X_pt, y_pt, X_ft, y_ft : arrays, shapes (N, D) / (N,) or batched (B, N, D) / (B, N)
     c_pt, lambda_pt, gamma_ft : float or (B,) arrays
-        Initialisation levers (``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``).
+        Initialisation levers (``c_pt > 0``, ``|lambda_pt| <= c_pt``, ``gamma_ft >= 0``); or an
+        :class:`~ptft_theory.Init` in place of ``c_pt`` (``simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, init)``).
     scheme : {"readout", "merged"}
     mode : {"accurate", "gd"} or :class:`Mode`
         ``"accurate"`` (the default): the ODE (Radau, float64) to ``residual_tol``; ``"gd"``: the
@@ -155,6 +167,9 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
         Keep ``beta`` and ``s`` at every accepted step (accurate) or every 1000 steps (gd).
     raise_on_failure : bool
         Raise :class:`SimulationError` if a phase does not converge (default).
+    progress : bool or None
+        A tqdm bar on stderr over the two phases (PT, FT) with the elapsed time: False (default) none, True
+        always, None when stderr is a terminal (what ``ptft simulate`` does).
 
     Returns
     -------
@@ -170,6 +185,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     SimulationError
         A phase did not converge (with ``raise_on_failure``).
     """
+    c_pt, lambda_pt, gamma_ft, scheme = split_levers(c_pt, lambda_pt, gamma_ft, scheme, "simulate_gradient_flow")
     torch = torch_module()
     scheme = as_scheme(scheme)
     mode = _as_mode(mode)
@@ -222,10 +238,24 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
     v0 = np.sqrt(np.maximum((c - lam) / 2, 0.0))[:, None] * np.ones((1, D))
     w_pt = [u0, v0, u0.copy(), v0.copy()]
-    pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
-    _check(pt, "PT", raise_on_failure)
+    from tqdm.auto import tqdm
+    bar = tqdm(total=2, desc=f"simulate ({mode.value}): PT", unit="phase", leave=False,
+               disable=(not progress) if progress is not None else None)
+    try:
+        pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
+        _check(pt, "PT", raise_on_failure)
+        bar.set_description(f"simulate ({mode.value}): FT")
+        bar.update()
+        ft = _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts)
+        _check(ft, "FT", raise_on_failure)
+        bar.update()
+    finally:
+        bar.close()
+    return GFResult(pt=pt, ft=ft, scheme=scheme, squeeze=squeeze)
 
-    # --- FT re-initialisation
+
+def _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts):
+    """Re-initialise from the PT end point by ``scheme`` and run FT."""
     up, um = pt.weights["u_plus"], pt.weights["u_minus"]
     if scheme is Scheme.MERGED:
         a_plus = a_minus = up + um
@@ -233,9 +263,7 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
         a_plus, a_minus = up, um
     g = gam[:, None] * np.ones((1, D))
     w_ft = [a_plus.copy(), g, a_minus.copy(), g.copy()]
-    ft = runner(w_ft, Xf, yf, dev, dtype, record_trajectory, c, **opts)
-    _check(ft, "FT", raise_on_failure)
-    return GFResult(pt=pt, ft=ft, scheme=scheme, squeeze=squeeze)
+    return runner(w_ft, Xf, yf, dev, dtype, record_trajectory, c, **opts)
 
 
 def _as_mode(mode):

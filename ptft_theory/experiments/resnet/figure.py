@@ -69,7 +69,14 @@ def start_plot(csv_path):
 
 
 def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
-    """Draw the 3 x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``; returns the paths."""
+    """Draw the 3 x 3 figure from ``csv_path`` (:func:`draw_fig4`); writes ``<out_stem>.png`` and ``.pdf``;
+    returns the paths."""
+    return save_figure(draw_fig4(csv_path, title=title), out_stem, dpi=110)
+
+
+def draw_fig4(csv_path, fig=None, title=None):
+    """Draw the 3 x 3 figure (metric x lever) from ``csv_path`` into ``fig`` (default: a new 12 x 10 inch
+    figure) and return it; nothing is saved (:func:`plot_fig4` writes the files)."""
     plt, rows, base = start_plot(csv_path)
     missing = [m for m, _ in METRICS if m not in rows[0]]
     if missing:
@@ -80,7 +87,9 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
         raise ParameterError(f"csv={str(csv_path)!r}: n_ft_classes={rows[0].get('n_ft_classes')!r} is invalid; "
                              "valid: an integer >= 2")
     k = int(k)
-    fig, axes = plt.subplots(3, 3, figsize=(12, 10), sharex=True, squeeze=False)
+    if fig is None:
+        fig = plt.figure(figsize=(12, 10))
+    axes = fig.subplots(3, 3, sharex=True, squeeze=False)
     for j, (lever, label) in enumerate(LEVERS):
         for i, (metric, mlabel) in enumerate(METRICS):
             ax = axes[i][j]
@@ -102,7 +111,7 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
                 ax.set_xlabel("n_FT (FT training images)")
     r0 = rows[0]
     fig.suptitle(title or f"Fig. 4 analogue: resnet18 on {r0['dataset']} ({r0['device']})", fontsize=11)
-    return save_figure(fig, out_stem, dpi=110)
+    return fig
 
 
 def save_figure(fig, out_stem, dpi: int, top: float = 1.0) -> list[Path]:
