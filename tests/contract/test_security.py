@@ -148,3 +148,116 @@ def test_cifar_loader_reads_what_the_writer_wrote(tmp_path):
     folder, x, y = _cifar_root(tmp_path)
     train, test = load_cifar100(folder.parent)
     assert (train.images == x).all() and list(train.labels) == list(y) and train.class_names == ("a", "b")
+
+
+# --------------------------------------------------------- the compiled library: built here or not loaded
+PLANTED_C = r"""
+#include <stdio.h>
+__attribute__((constructor)) static void planted(void) {
+    FILE *f = fopen(MARKER, "w"); if (f) { fputs("loaded", f); fclose(f); }
+}
+"""
+
+LOAD_IT = """
+import hashlib, sys, warnings
+from ptft_theory.replica import compiled as C
+h = hashlib.sha256()
+for p in C.SOURCES:
+    h.update(p.read_bytes())
+h.update(" ".join(C.CFLAGS).encode())
+print(C.library_path(h.hexdigest()[:16]))
+if sys.argv[1] == "load":
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        print(C.library() is not None, C.library_fingerprint(), "|".join(str(x.message) for x in w))
+"""
+
+
+def _in_fresh_process(cache, what):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PTFT_CACHE_DIR": str(cache)}
+    env.pop("PTFT_NO_C", None)
+    r = subprocess.run([sys.executable, "-c", LOAD_IT, what], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+@pytest.mark.parametrize("folder_mode", [0o700, 0o777])
+def test_planted_library_is_never_loaded(tmp_path, folder_mode):
+    """A shared library planted at the predictable name (its constructor would write a marker file when
+    loaded) is rebuilt from the sources, never loaded; in a folder others can write, no library is loaded
+    at all (numpy path, with a warning).  Before: whatever sat at the name was dlopen'ed."""
+    import os
+    import shutil
+    import subprocess
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        pytest.skip("no C compiler")
+    cache, marker = tmp_path / "cache", tmp_path / "marker"
+    target = pathlib.Path(_in_fresh_process(cache, "path")[0])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(target.parent, folder_mode)
+    (tmp_path / "planted.c").write_text(PLANTED_C)
+    subprocess.run([cc, "-shared", "-fPIC", f'-DMARKER="{marker}"', "-o", str(target), str(tmp_path / "planted.c")],
+                   check=True, timeout=120)
+    planted = target.read_bytes()
+    loaded, fingerprint, warned = (_in_fresh_process(cache, "load")[1].split(" ", 2) + [""])[:3]
+    assert not marker.exists(), "the planted library was loaded"
+    if folder_mode == 0o700:
+        assert loaded == "True" and target.read_bytes() != planted  # rebuilt from the sources
+        assert fingerprint == "c-library=" + __import__("hashlib").sha256(target.read_bytes()).hexdigest()[:16]
+    else:
+        assert loaded == "False" and "mode 777" in warned
+
+
+# ------------------------------------------------------------------ the sweep cache serves only its own
+def _tamper(cache_root, how):
+    import json
+
+    from ptft_theory.experiments import sweep
+    cache = sweep.Cache(cache_root)
+    cfg = {"x": 3}
+    p = cache.path(cfg)
+    rec = json.loads(p.read_text())
+    if how == "edited_result":
+        rec["result"]["y"] = 1e6
+    elif how == "foreign_entry":  # another point's entry copied under this point's key
+        other = json.loads(cache.put({"x": 4}, {"y": 16}).read_text())
+        rec = other
+    elif how == "wrong_salt":
+        rec["salt"] = "ptft-sweep-0"
+        rec["check"] = sweep.Cache(cache_root, "ptft-sweep-0").check(rec["config"], rec["result"])
+    elif how == "not_a_dict":
+        rec = [rec]
+    elif how == "result_not_a_dict":
+        rec["result"] = "9"
+    elif how == "no_check":
+        del rec["check"]
+    elif how == "nan":
+        p.write_text(json.dumps(rec).replace('"y": 9', '"y": NaN'))
+        return p
+    p.write_text(json.dumps(rec))
+    return p
+
+
+@pytest.mark.parametrize("how", ["edited_result", "foreign_entry", "wrong_salt", "not_a_dict",
+                                 "result_not_a_dict", "no_check", "nan"])
+def test_sweep_cache_recomputes_corrupt_or_foreign_entries(tmp_path, how):
+    """A cache entry is served only when its schema, salt, config and digest all match: a corrupt,
+    foreign or edited one is recomputed (and rewritten).  Before: a list crashed get(), and an edited
+    result or an entry without the digest was served as it stood."""
+    from ptft_theory.experiments import sweep
+    calls = []
+
+    def square(cfg):
+        calls.append(cfg["x"])
+        return {"y": cfg["x"] ** 2}
+    assert sweep.run_sweep(square, [{"x": 3}], tmp_path, progress=False) == [{"y": 9}]
+    _tamper(tmp_path, how)
+    calls.clear()
+    assert sweep.run_sweep(square, [{"x": 3}], tmp_path, progress=False) == [{"y": 9}]
+    assert calls == [3]
+    calls.clear()
+    assert sweep.run_sweep(square, [{"x": 3}], tmp_path, progress=False) == [{"y": 9}] and calls == []
