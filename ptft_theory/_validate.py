@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -141,3 +142,27 @@ def dps(name: str, value) -> int:
     if d > MAX_DPS:
         raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: 1 <= {name} <= {MAX_DPS}")
     return d
+
+
+def physical_memory() -> int | None:
+    """This machine's physical memory in bytes (``sysconf``), or None where it cannot be read."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _gib(nbytes: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def fits_memory(name: str, value, nbytes: float, what: str) -> None:
+    """Raise a ParameterError naming ``name`` when ``nbytes`` (a lower bound of what ``what`` allocates)
+    exceeds this machine's physical memory: said before allocating, never a MemoryError later."""
+    total = physical_memory()
+    if total is not None and nbytes > total:
+        raise ParameterError(f"{name}={_fmt(value)} is invalid on this machine: {what} needs at least "
+                             f"{_gib(nbytes)}, more than its {_gib(total)} of memory")

@@ -91,6 +91,7 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
 def make_teachers(D: int, task: Task, seed) -> Teachers:
     """Draw the PT and FT teachers for ``task`` in dimension ``D`` (seeded)."""
     D = V.positive_int("D", D)
+    V.fits_memory("D", D, 48 * D, "the teachers (six length-D arrays)")
     if not isinstance(task, Task):
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     rng = np.random.default_rng(V.seed("seed", seed))
@@ -121,6 +122,7 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
     """``X`` (N, D) with iid N(0, 1) entries and ``y = X beta + sigma xi`` (seeded)."""
     N = V.positive_int("N", N)
     beta = V.finite_array("beta", beta, ndim=1)
+    V.fits_memory("N", N, 8 * N * beta.size, f"the (N, D = {beta.size}) float64 data")
     sigma = V.nonnegative("sigma", sigma)
     rng = np.random.default_rng(V.seed("seed", seed))
     X = rng.standard_normal((N, beta.size))
