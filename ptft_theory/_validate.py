@@ -72,6 +72,14 @@ def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
     return c, lam, g
 
 
+def boolean(name: str, value) -> bool:
+    """A flag: ``True`` or ``False`` (Python or numpy bool) and nothing else; ``"no"``, ``0`` or ``None``
+    are a ParameterTypeError rather than truthy or falsy guesses."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterTypeError(f"{name}={_fmt(value)} is a {type(value).__name__}, not a bool; valid: True or False")
+    return bool(value)
+
+
 def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) -> np.ndarray:
     """A finite float array of the given number of dimensions (bool and string arrays are a
     ParameterTypeError)."""

@@ -196,9 +196,8 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
         raise ParameterError(f"dtype={dtype} is invalid for mode='accurate'; valid: torch.float64")
     if mode == "gd" and dtype not in (torch.float64, torch.float32):
         raise ParameterError(f"dtype={dtype} is invalid for mode='gd'; valid: torch.float64, torch.float32")
-    for name, flag in (("record_trajectory", record_trajectory), ("raise_on_failure", raise_on_failure)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise ParameterTypeError(f"{name}={flag!r} is invalid; valid: True or False")
+    V.boolean("record_trajectory", record_trajectory)
+    V.boolean("raise_on_failure", raise_on_failure)
     runner = run_accurate if mode == "accurate" else run_gd
     if mode == "accurate":
         # rtol below ~1e-13 is raised by scipy to 100 eps with a warning; 0, negative or NaN values

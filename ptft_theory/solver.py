@@ -163,6 +163,7 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     X, y, k, b0 = _check_inputs(X, y, k, b0)
     rtol = V.positive("rtol", rtol)
     max_iter = V.positive_int("max_iter", max_iter)
+    raise_on_failure = V.boolean("raise_on_failure", raise_on_failure)
     _check_feasible(X, y, k, b0)
     # Exact rescaling for extreme data scales: Q_k(s b) = s Q_{k/s}(b) (and so for the Bregman
     # divergence), so b solves (y, k, b0) iff b/s solves (y/s, k/s, b0/s).  s is a power of 2 (the

@@ -352,8 +352,9 @@ def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME,
     each FT curve warm-started from the previous value's first solved point."""
     check_task_and_inits(task, init)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
-    if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
-        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D array)")
+    if alphas.ndim != 1 or alphas.size == 0 or np.any(alphas < ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or non-empty "
+                             "1-D array)")
     sigma = V.nonnegative("sigma", sigma)
     vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:
