@@ -42,8 +42,8 @@ class Teachers:
     classes: np.ndarray
 
 
-#: A class whose fraction of D is at most this counts as not requested (the fractions carry the
-#: rounding of 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).
+#: A pt_only or unused class whose fraction of D is at most this counts as not requested (those fractions
+#: carry the rounding of rho_pt - rho_shared and 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).
 EMPTY_CLASS_FRACTION = 1e-12
 #: Order in which classes with equal remainders receive the leftover coordinates.
 _TIE_ORDER = (SHARED, NEW, PT_ONLY, UNUSED)
@@ -69,7 +69,10 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     frac = {PT_ONLY: task.rho_pt - task.rho_shared, SHARED: task.rho_shared, NEW: task.rho_new,
             UNUSED: 1.0 - task.rho_pt - task.rho_new}
-    frac = {c: (f if f > EMPTY_CLASS_FRACTION else 0.0) for c, f in frac.items()}
+    # only the fractions computed by subtraction carry rounding; rho_shared and rho_new are the user's own
+    # numbers, so a positive one is a request however small (Task(1e-12, 1e-12, 1e-12) at D = 8 then
+    # raises below, as Task(0.1, 0.05, 0.05) does, instead of returning all-zero teachers)
+    frac = {c: (f if f > EMPTY_CLASS_FRACTION or c in (SHARED, NEW) else 0.0) for c, f in frac.items()}
     quota = {c: f * D for c, f in frac.items()}
     # round quotas within 1e-9 of an integer to it (0.29 * 100 = 28.999999999999996)
     quota = {c: (round(q) if abs(q - round(q)) <= 1e-9 * max(1.0, q) else q) for c, q in quota.items()}

@@ -41,3 +41,18 @@ def test_empty_alpha_grid_is_an_error(call):
              "alpha_pt_sweep": lambda: error_sweep("alpha_pt", [0.5], [], TASK, INIT)}
     with pytest.raises(ParameterError, match=r"^alpha=\[\] is invalid; valid range: .*non-empty"):
         calls[call]()
+
+
+@pytest.mark.parametrize("task", [Task(1e-12, 1e-12, 1e-12), Task(0.1, 0.05, 0.05)])
+def test_make_teachers_too_small_D_is_one_error(task):
+    """D = 8 is too small for either task: the same error, naming D and a D that suffices.  Before:
+    Task(1e-12, 1e-12, 1e-12) returned all-zero teachers (its classes fell under the rounding
+    threshold meant for 1 - rho_pt - rho_new)."""
+    with pytest.raises(ParameterError, match=r"^D=8 is invalid for this task: .* get no coordinate .*D >= \d+ suffices"):
+        make_teachers(8, task, 0)
+
+
+def test_make_teachers_keeps_tiny_requested_classes():
+    """A tiny but requested class gets its coordinate once D is large enough (never silently dropped)."""
+    T = make_teachers(2_000_000, Task(1e-6, 1e-6, 1e-6), 0)
+    assert np.count_nonzero(T.beta_pt) == 2 and np.count_nonzero(T.beta_ft) == 4
