@@ -42,6 +42,8 @@ from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, Accur
 
 
 from .errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
+from .scales import ft_scales  # noqa: E402
+from .solver import check_feasible  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -209,12 +211,26 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt, gamma_ft, sc
         opts = dict(lr=None if lr is None else V.positive("lr", lr), mse_tol=V.positive("mse_tol", mse_tol),
                     max_steps=V.positive_int("max_steps", max_steps))
 
+    # --- levers that freeze every FT coordinate whatever PT learns (k = b0 = 0 at beta_pt = 0 and 1: merged,
+    # lambda_pt = -c_pt, gamma_ft = 0) cannot fit nonzero FT labels: InfeasibleError before PT runs at all
+    for b in range(B):
+        k, b0 = ft_scales(np.array([0.0, 1.0]), c[b], lam[b], gam[b], scheme)
+        if not (np.any(k) or np.any(b0)):
+            check_feasible(Xf[b], yf[b], np.zeros(D), np.zeros(D))
+
     # --- PT: u = sqrt((c+lam)/2), v = sqrt((c-lam)/2) in both branches (clip exact -0.0 rounding)
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
     v0 = np.sqrt(np.maximum((c - lam) / 2, 0.0))[:, None] * np.ones((1, D))
     w_pt = [u0, v0, u0.copy(), v0.copy()]
     pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
     _check(pt, "PT", raise_on_failure)
+
+    # --- FT: frozen coordinates that cannot fit the FT data are a saddle gradient flow never leaves (e.g.
+    # merged, lambda_pt = -c_pt, gamma_ft = 0): say so now (InfeasibleError, as the solver and the replica
+    # do) instead of running into the time or step limit
+    for b in range(B):
+        k, b0 = ft_scales(np.asarray(pt.beta[b], dtype=float), c[b], lam[b], gam[b], scheme)
+        check_feasible(Xf[b], yf[b], k, b0)
 
     # --- FT re-initialisation
     up, um = pt.weights["u_plus"], pt.weights["u_minus"]

@@ -88,6 +88,14 @@ def _check_inputs(X, y, k, b0):
     return X, y, k, b0
 
 
+def check_feasible(X, y, k, b0) -> None:
+    """Raise :class:`~ptft_theory.errors.InfeasibleError` when frozen coordinates (``k = 0`` and ``b0 = 0``)
+    leave ``X b = y`` without a solution: what gradient flow from those scales can never reach
+    (:func:`ptft_theory.simulate_gradient_flow` checks it before fine-tuning)."""
+    X, y, k, b0 = _check_inputs(X, y, k, b0)
+    _check_feasible(X, y, k, b0)
+
+
 def _check_feasible(X, y, k, b0, force=False):
     """Raise InfeasibleError when the non-frozen columns cannot reproduce y.
 
