@@ -20,3 +20,17 @@ def test_simulate_frozen_fine_tuning_is_infeasible_at_once():
     with pytest.raises(InfeasibleError, match="frozen"):
         simulate_gradient_flow(Xp, yp, Xf, yf, 0.1, -0.1, 0.0, "merged")
     assert time.perf_counter() - t0 < 60  # the PT phase only (about 1 s on an idle core)
+
+
+def test_two_stage_with_a_zero_pt_teacher_is_exact_pt():
+    """rho_pt = 0 without PT noise: the PT labels are zero, gradient flow from b0 = 0 never moves, so PT
+    learned its (zero) teacher exactly and the answer is the one-stage one (the documented limit of the
+    two-stage replica).  Before: ReplicaError "tau=nan" (log(tau_pt) of tau_pt = 0)."""
+    from ptft_theory import Init, generalization_error, implicit_bias_solution
+    task, init = Task(0.0, 0.0, 0.05), Init(1e-3)
+    two = generalization_error([0.3, 0.5], task, init, alpha_pt=0.5)
+    one = generalization_error([0.3, 0.5], task, init)
+    assert np.array_equal(two.E, one.E) and two.tau_pt == 0.0 and two.E_pt == 0.0
+    # the fact used, checked by the solver: zero labels from b0 = 0 leave b = 0
+    X = np.random.default_rng(0).standard_normal((5, 10))
+    assert np.array_equal(implicit_bias_solution(X, np.zeros(5), init.c_pt, 0.0), np.zeros(10))
