@@ -34,3 +34,17 @@ def test_two_stage_with_a_zero_pt_teacher_is_exact_pt():
     # the fact used, checked by the solver: zero labels from b0 = 0 leave b = 0
     X = np.random.default_rng(0).standard_normal((5, 10))
     assert np.array_equal(implicit_bias_solution(X, np.zeros(5), init.c_pt, 0.0), np.zeros(10))
+
+
+def test_dps30_at_fig5_regime_iv_init_answers():
+    """``ptft curve --c-pt 1e-3 --lambda-pt -9e-4 ... --alpha 0.8 --dps 30`` (Fig. 5's regime-IV init).
+    Before: "quadrature panels could not resolve the integrand" -- on tail panels holding ~1e-42 of the
+    integral, whose float64 integrand is rounding noise at ~1e-12 relative.  Now E agrees with an
+    independent 45-digit evaluation within its own error estimate, and with float64."""
+    from ptft_theory import Init, generalization_error
+    task, init = Task(0.1, 0.05, 0.05), Init(1e-3, -9e-4)
+    r30 = generalization_error(0.8, task, init, dps=30)
+    r45 = generalization_error(0.8, task, init, dps=45)
+    r64 = generalization_error(0.8, task, init)
+    assert abs(r30.E[0] - r45.E[0]) <= r30.error[0] <= 1e-30 * r30.E[0]
+    assert abs(float(r30.E[0]) - r64.E[0]) <= r64.quad_error[0]  # float64 within its own estimate (2e-7 relative)
