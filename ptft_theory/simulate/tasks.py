@@ -88,11 +88,13 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
         counts[c] += 1
     empty = [CLASS_NAMES[c] for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0]
     if empty:
-        need = max(math.ceil(1.0 / frac[c] - 1e-9) for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0)
+        smallest = min(frac[c] for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0)
+        inv = 1.0 / smallest  # inf for a subnormal fraction (5e-324): no D can serve it
+        need = f"D >= {math.ceil(inv - 1e-9)} suffices" if math.isfinite(inv) else f"D >= 1/{smallest:.3g}, beyond any array"
         raise ParameterError(
             f"D={D} is invalid for this task: the {' and '.join(empty)} class(es) get no coordinate "
             f"(fractions {', '.join(f'{CLASS_NAMES[c]}={frac[c]:.6g}' for c in _TIE_ORDER)} of D); "
-            f"valid range: D large enough that every requested class gets a coordinate (D >= {need} suffices)")
+            f"valid range: D large enough that every requested class gets a coordinate ({need})")
     return counts
 
 
