@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -69,6 +70,14 @@ def init_levers(c_pt, lambda_pt, gamma_ft) -> tuple[float, float, float]:
         raise ParameterError(f"lambda_pt={_fmt(lambda_pt)} is invalid; valid range: |lambda_pt| <= c_pt = {c!r}")
     g = nonnegative("gamma_ft", gamma_ft)
     return c, lam, g
+
+
+def boolean(name: str, value) -> bool:
+    """A flag: ``True`` or ``False`` (Python or numpy bool) and nothing else; ``"no"``, ``0`` or ``None``
+    are a ParameterTypeError rather than truthy or falsy guesses."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterTypeError(f"{name}={_fmt(value)} is a {type(value).__name__}, not a bool; valid: True or False")
+    return bool(value)
 
 
 def finite_array(name: str, value, ndim: int | None = None, dtype=np.float64) -> np.ndarray:
@@ -141,3 +150,27 @@ def dps(name: str, value) -> int:
     if d > MAX_DPS:
         raise ParameterError(f"{name}={_fmt(value)} is invalid; valid range: 1 <= {name} <= {MAX_DPS}")
     return d
+
+
+def physical_memory() -> int | None:
+    """This machine's physical memory in bytes (``sysconf``), or None where it cannot be read."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _gib(nbytes: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def fits_memory(name: str, value, nbytes: float, what: str) -> None:
+    """Raise a ParameterError naming ``name`` when ``nbytes`` (a lower bound of what ``what`` allocates)
+    exceeds this machine's physical memory: said before allocating, never a MemoryError later."""
+    total = physical_memory()
+    if total is not None and nbytes > total:
+        raise ParameterError(f"{name}={_fmt(value)} is invalid on this machine: {what} needs at least "
+                             f"{_gib(nbytes)}, more than its {_gib(total)} of memory")

@@ -107,6 +107,14 @@ def _check_inputs(X, y, k, b0):
     return X, y, k, b0
 
 
+def check_feasible(X, y, k, b0) -> None:
+    """Raise :class:`~ptft_theory.errors.InfeasibleError` when frozen coordinates (``k = 0`` and ``b0 = 0``)
+    leave ``X b = y`` without a solution: what gradient flow from those scales can never reach
+    (:func:`ptft_theory.simulate_gradient_flow` checks it before fine-tuning)."""
+    X, y, k, b0 = _check_inputs(X, y, k, b0)
+    _check_feasible(X, y, k, b0)
+
+
 def _check_feasible(X, y, k, b0, force=False):
     """Raise InfeasibleError when the non-frozen columns cannot reproduce y.
 
@@ -182,6 +190,7 @@ def implicit_bias_solve(X, y, k, b0=0.0, *, rtol=RESIDUAL_RTOL, max_iter=MAX_ITE
     X, y, k, b0 = _check_inputs(X, y, k, b0)
     rtol = V.positive("rtol", rtol)
     max_iter = V.positive_int("max_iter", max_iter)
+    raise_on_failure = V.boolean("raise_on_failure", raise_on_failure)
     _check_feasible(X, y, k, b0)
     # Exact rescaling for extreme data scales: Q_k(s b) = s Q_{k/s}(b) (and so for the Bregman
     # divergence), so b solves (y, k, b0) iff b/s solves (y/s, k/s, b0/s).  s is a power of 2 (the

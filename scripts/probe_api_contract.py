@@ -140,6 +140,22 @@ def cases():
     add(11, "sample_data(3, beta, sigma=True)", lambda: P.sample_data(3, [1.0, 0.0], sigma=True), ("error", "sigma"))
     add(11, "generalization_error(alpha=True)", lambda: P.generalization_error(True, t, Init(1e-2)), ("error", "alpha"))
 
+    # ---- issue 24 (items 24.x): silent answers and valid inputs that failed
+    add(24, "make_teachers(8, Task(1e-12,1e-12,1e-12))", lambda: P.make_teachers(8, Task(1e-12, 1e-12, 1e-12), 0),
+        ("error", "D"))
+    add(24, "generalization_error(alpha=[])", lambda: P.generalization_error([], t, Init(1e-3)), ("error", "alpha"))
+    add(24, "error_sweep(alpha=[])", lambda: P.error_sweep("gamma_ft", [0.1], [], t, Init(1e-3)), ("error", "alpha"))
+    add(24, "two-stage alpha=[]", lambda: P.generalization_error([], t, Init(1e-3), alpha_pt=0.5), ("error", "alpha"))
+    add(24, "generalization_error(certify='no')", lambda: P.generalization_error(0.5, t, Init(1e-3), certify="no"),
+        ("error", "certify"))
+    add(24, "rich_limit_threshold(certify=1)", lambda: P.rich_limit_threshold(0.1, certify=1), ("error", "certify"))
+    add(24, "implicit_bias_solve(raise_on_failure='no')",
+        lambda: P.implicit_bias_solve(np.eye(2), np.ones(2), 1.0, raise_on_failure="no"), ("error", "raise_on_failure"))
+    add(24, "make_teachers(D=1e12)", lambda: P.make_teachers(10**12, t, 0), ("error", "D"))
+    add(24, "sample_data(N=1e10, D=1000)", lambda: P.sample_data(10**10, np.ones(1000)), ("error", "N"))
+    add(24, "simulate merged lambda=-c gamma=0", sim(c_pt=0.1, lambda_pt=-0.1, gamma_ft=0.0, scheme="merged"),
+        ("error", "frozen"))
+
     # ---- item 12: the README example
     add(12, "README error_sweep lambda_pt example (as shipped)", lambda: P.error_sweep(
         "lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4], t, Init(1e-3)), ("either", "lambda_pt", lambda rs: len(rs) == 21))

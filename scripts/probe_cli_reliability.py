@@ -59,14 +59,17 @@ class Probe:
         self.rows.append({"item": item, "case": case, "verdict": verdict, "detail": detail[:160]})
         print(f"[{item}] {verdict:8s} {case}: {detail[:160]}", flush=True)
 
-    def cli_case(self, item, case, args, names=(), want_json=False, timeout=120):
-        """Run ``ptft args``; ok = exit 0 (strict JSON when asked) or a one-line error naming one of ``names``."""
+    def cli_case(self, item, case, args, names=(), want_json=False, timeout=120, want_rc=None):
+        """Run ``ptft args``; ok = exit 0 (strict JSON when asked) or a one-line error naming one of ``names``;
+        with ``want_rc`` any other exit code is "silent" (e.g. exit 0 where an error is due)."""
         r, dt = self.ptft(*args, timeout=timeout)
         if r is None:
             return self.record(item, case, "crash", f"no answer in {timeout} s")
         err = r.stderr.strip()
         if "Traceback" in err or r.returncode not in (0, 1, 2):
             return self.record(item, case, "crash", f"rc {r.returncode}: {err.splitlines()[-1] if err else ''}")
+        if want_rc is not None and r.returncode != want_rc:
+            return self.record(item, case, "silent", f"rc {r.returncode} (want {want_rc}): {err[:120]}")
         if r.returncode == 0:
             if want_json:
                 try:
@@ -327,14 +330,101 @@ def item9_errors(p: Probe):
     p.cli_case(9, "figures --workers 0", ["figures", "--workers", "0"], names=("workers",))
 
 
+TRANSFORMER_TINY = """name = {name}
+seeds = {seeds}
+n_ft = [5]
+ft_ops = ["sub"]
+[base]
+c_pt = 0.25
+kappa = 1.0
+gamma_ft = 1.0
+[protocol]
+p = {p}
+d_model = 8
+n_heads = 2
+d_mlp = 8
+pt_steps = 2
+ft_steps = 2
+n_probe = 4
+"""
+
+PLANT = r"""
+import hashlib, pathlib, subprocess, sys
+from ptft_theory.replica import compiled as C
+h = hashlib.sha256()
+for p in C.SOURCES:
+    h.update(p.read_bytes())
+h.update(" ".join(C.CFLAGS).encode())
+target = C.library_path(h.hexdigest()[:16])
+target.parent.mkdir(parents=True, exist_ok=True)
+target.parent.chmod(0o700)
+src = pathlib.Path(sys.argv[1]) / "planted.c"
+src.write_text('#include <stdio.h>\n__attribute__((constructor)) static void f(void) '
+               '{ FILE *o = fopen("' + sys.argv[1] + '/planted-loaded", "w"); if (o) fclose(o); }\n')
+subprocess.run(["cc", "-shared", "-fPIC", "-o", str(target), str(src)], check=True)
+C.library()
+print(pathlib.Path(sys.argv[1], "planted-loaded").exists())
+"""
+
+
+def item24_security(p: Probe):
+    """Issue 24: writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
+    def tcfg(fname, name='"tiny"', seeds="[0]", prime=5):
+        f = p.scratch / fname
+        f.write_text(TRANSFORMER_TINY.format(name=name, seeds=seeds, p=prime))
+        return f
+    out = p.scratch / "o24"
+    for name in ('"../../escaped"', '"/tmp/ptft-probe-escaped"'):
+        p.cli_case(24, f"transformer run name={name}", ["transformer", "run", "--config", tcfg("n.toml", name),
+                                                         "--quick", "--out", out, "--no-progress", "--device", "cpu"],
+                   names=("name=",), want_rc=2)
+    escaped = [q for q in p.scratch.rglob("escaped_quick*") if out not in q.parents]
+    escaped += [q for q in Path("/tmp").glob("ptft-probe-escaped_quick*")]
+    p.record(24, "no file written outside --out", "silent" if escaped else "ok", ", ".join(map(str, escaped)))
+    p.cli_case(24, "transformer run seeds = 0", ["transformer", "run", "--config", tcfg("s.toml", seeds="0"), "--out",
+                                                 out, "--no-progress", "--device", "cpu"], names=("seeds=",), want_rc=2)
+    p.cli_case(24, "transformer run p = 1000003", ["transformer", "run", "--config", tcfg("p.toml", prime=1000003),
+                                                   "--out", out, "--no-progress", "--device", "cpu"],
+               names=("p=1000003",), want_rc=2)
+    # a CIFAR-100 batch whose __reduce__ would create a file
+    data = p.scratch / "data" / "cifar-100-python"
+    data.mkdir(parents=True, exist_ok=True)
+    marker = p.scratch / "pickle-ran"
+    p.py(f"import pathlib, pickle\nclass E:\n    def __reduce__(self):\n        return (pathlib.Path.touch, "
+         f"(pathlib.Path({str(marker)!r}),))\nfor n in ('train', 'test', 'meta'):\n    pickle.dump({{'data': E()}}, "
+         f"open({str(data)!r} + '/' + n, 'wb'))\n")
+    rcfg = p.scratch / "r.toml"
+    rcfg.write_text('name = "r"\ndataset = "cifar100"\nseeds = [0]\nn_ft = [4]\n[base]\nc_pt = 1.0\nkappa = 1.0\n'
+                    'gamma_ft = 1.0\n')
+    p.cli_case(24, "resnet run --data-root crafted pickle", ["resnet", "run", "--config", rcfg, "--data-root",
+                                                             data.parent, "--out", out, "--no-progress", "--device",
+                                                             "cpu"], names=("refused to unpickle",), want_rc=2,
+               timeout=300)  # imports torch first: minutes on a loaded 2-core machine
+    p.record(24, "crafted pickle ran nothing", "silent" if marker.exists() else "ok", str(marker))
+    r = subprocess.run([sys.executable, "-c", PLANT, str(p.scratch)], capture_output=True, text=True, env=p.env,
+                       cwd=p.scratch, timeout=300)
+    p.record(24, "planted C library not loaded", "ok" if r.stdout.strip() == "False" else "silent",
+             (r.stdout + r.stderr).strip()[-150:])
+    p.cli_case(24, "advise --plot /proc/x.png", ["advise", *TASK, "--alpha", "0.3", "--plot", "/proc/x.png"],
+               names=("--plot",), want_rc=2)
+    csv_path = p.scratch / "junk.csv"
+    csv_path.write_text("c_pt,kappa,gamma_ft,n_ft,test_accuracy,richness,pt_dependence,ft_op,p,pt_op,device,pretrained\n"
+                        + "abc,abc,abc,abc,abc,abc,abc,sub,x,add,cpu,True\n" * 3)
+    p.cli_case(24, "transformer figure on a non-numeric CSV", ["transformer", "figure", "--csv", csv_path, "--out",
+                                                               out / "fig"], names=("column",), want_rc=2)
+    p.cli_case(24, "simulate merged lambda=-c gamma=0", ["simulate", "--dim", "20", "--n-pt", "10", "--n-ft", "6",
+                                                         "--c-pt", "0.1", "--lambda-pt", "-0.1", "--gamma-ft", "0",
+                                                         "--scheme", "merged", *TASK], names=("frozen",), want_rc=2)
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     tree = Path(args[0]).resolve() if args else HERE
-    only = os.environ.get("PROBE_ITEMS", "1,3,6,7,9").split(",")
+    only = os.environ.get("PROBE_ITEMS", "1,3,6,7,9,24").split(",")
     with tempfile.TemporaryDirectory(prefix="ptft-probe-") as d:
         p = Probe(tree, Path(d))
         for name, fn in (("1", item1_cache_key), ("3", item3_json), ("6", item6_installs), ("7", item7_concurrency),
-                         ("9", item9_errors)):
+                         ("9", item9_errors), ("24", item24_security)):
             if name in only:
                 try:
                     fn(p)

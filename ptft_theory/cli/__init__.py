@@ -117,8 +117,7 @@ def _where(exc: BaseException) -> str:
 
 def main(argv=None) -> int:
     """Run ``ptft``; returns the exit code (see the module docstring for the error contract)."""
-    from ..errors import PTFTError
-    from ..extras import extra_for, missing_extra
+    from .interrupt import catch_interrupts
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv:  # bare `ptft`: the help, not an error line
@@ -126,6 +125,20 @@ def main(argv=None) -> int:
         return 0
     args = parser.parse_args(argv)
     prefix = f"ptft {args.command}"
+    with catch_interrupts() as interrupts:
+        try:
+            rc = _run(args, prefix)
+        except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+            rc = 130
+        if interrupts and rc != 130:  # a KeyboardInterrupt swallowed somewhere (a finaliser): still an interrupt
+            print(f"{prefix}: interrupted", file=sys.stderr)
+            rc = 130
+    return rc
+
+
+def _run(args, prefix: str) -> int:
+    from ..errors import PTFTError
+    from ..extras import extra_for, missing_extra
     debug = os.environ.get("PTFT_DEBUG") == "1"
     try:
         args.func(args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ..config import DEFAULT_SCHEME, Scheme
-from .common import dump_json, examples
+from .common import check_writable_file, dump_json, examples
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -91,9 +91,7 @@ def _cmd_advise(args):
         if plot.suffix.lower() not in PLOT_SUFFIXES:
             raise ParameterError(f"--plot={args.plot!r} is invalid; valid: a file name ending in "
                                  f"{', '.join(PLOT_SUFFIXES)}")
-        if not plot.parent.is_dir():
-            raise ParameterError(f"--plot={args.plot!r}: folder {str(plot.parent)!r} does not exist; valid: a file "
-                                 "in an existing, writable folder")
+        check_writable_file("--plot", plot)
     task = Task(args.rho_pt, args.rho_shared, args.rho_new, amp_pt=args.amp_pt, amp_ft=args.amp_ft)
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,

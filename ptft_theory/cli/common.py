@@ -123,3 +123,25 @@ def init_from_args(args):
 def mpmath_str(x):
     import mpmath
     return mpmath.nstr(mpmath.mpf(x), 3)
+
+
+def check_writable_file(flag: str, path) -> None:
+    """Raise a ParameterError naming ``flag`` unless a file can be created in ``path``'s folder: tried
+    (a temporary file, removed at once) before any work, so a run never ends in an OSError about a
+    temporary name the user never gave (``--plot /proc/x.png``)."""
+    import os  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from ..errors import ParameterError  # noqa: PLC0415
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise ParameterError(f"{flag}={str(path)!r}: folder {str(folder)!r} does not exist; valid: a file in an "
+                             "existing, writable folder")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ptft-write-check-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise ParameterError(f"{flag}={str(path)!r}: cannot write in folder {str(folder)!r} "
+                             f"({e.strerror or e}); valid: a file in an existing, writable folder") from None

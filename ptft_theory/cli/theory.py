@@ -144,6 +144,9 @@ def _cmd_simulate(args):
                                    "alpha_pt * dim >= 0.5")
     for name in ("n_pt", "n_ft"):
         V.positive_int(name, getattr(args, name))
+    # the data, the simulator's working copy and the solver's: three (n_pt + n_ft, dim) float64 arrays
+    V.fits_memory("dim", args.dim, 3 * 8 * (args.n_pt + args.n_ft) * args.dim,
+                  f"a simulation with n_pt={args.n_pt}, n_ft={args.n_ft}")
     init, task = init_from_args(args), task_from_args(args)
     seeds = np.random.SeedSequence(args.seed).spawn(3)
     T = make_teachers(args.dim, task, seeds[0])

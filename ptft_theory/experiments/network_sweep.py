@@ -10,6 +10,7 @@ A config is a path, or the name of a config shipped with the package (``ptft_the
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,12 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"  # ptft_theory/c
 DEFAULT_OUT = Path("validation")
 #: The three levers of a network sweep.
 LEVERS = ("c_pt", "kappa", "gamma_ft")
+#: A config's ``name`` becomes one file name under ``<out>``: one path component of safe characters
+#: (no separator, no leading dot, so never ``..`` or a hidden file), at most 100 of them.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+#: Keys that must hold a TOML array, and those that must hold a table, in every sweep config.
+LIST_KEYS = ("seeds", "n_ft", "ft_ops")
+TABLE_KEYS = ("base", "vary", "protocol")
 
 
 def read_sweep_config(path, quick: bool, keys) -> dict:
@@ -33,7 +40,34 @@ def read_sweep_config(path, quick: bool, keys) -> dict:
     for key in keys:
         if key not in cfg:
             raise ParameterError(f"config {path}: key {key!r} is missing")
+    check_shapes(cfg, path)
     return cfg
+
+
+def check_name(name, path) -> str:
+    """A config's ``name``: one path component of safe characters (:data:`NAME_PATTERN`), so the files
+    named after it stay inside ``--out`` (``"../x"`` or ``"/abs/x"`` would write outside it)."""
+    if not (isinstance(name, str) and NAME_PATTERN.fullmatch(name)):
+        raise ParameterError(f"config {path}: name={name!r} is invalid; valid: one file-name component of "
+                             "letters, digits, '_', '.', '-' (not starting with '.'), at most 100 characters")
+    return name
+
+
+def check_shapes(cfg: dict, path) -> None:
+    """Each key of :data:`LIST_KEYS` present holds a non-empty array, each of :data:`TABLE_KEYS` a table,
+    each ``[vary]`` lever an array, and ``name`` is safe (:func:`check_name`); the error names the key."""
+    if "name" in cfg:
+        check_name(cfg["name"], path)
+    for key in LIST_KEYS:
+        if key in cfg and not (isinstance(cfg[key], list) and cfg[key]):
+            raise ParameterError(f"config {path}: {key}={cfg[key]!r} is invalid; valid: a non-empty array, "
+                                 f"e.g. {key} = [...]")
+    for key in TABLE_KEYS:
+        if key in cfg and not isinstance(cfg[key], dict):
+            raise ParameterError(f"config {path}: {key}={cfg[key]!r} is invalid; valid: a table [{key}]")
+    for lever, values in cfg.get("vary", {}).items():
+        if not isinstance(values, list):
+            raise ParameterError(f"config {path}: vary.{lever}={values!r} is invalid; valid: an array of values")
 
 
 def check_levers(cfg: dict, path, validate, n_min: int) -> dict:

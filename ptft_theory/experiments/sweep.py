@@ -32,6 +32,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import enum
+import hashlib
 import json
 import math
 import os
@@ -69,7 +70,11 @@ def _worker_init(blas_threads, parent_pid=None):
 # --------------------------------------------------------------------------------------- cache
 @dataclasses.dataclass(frozen=True)
 class Cache:
-    """One JSON file per point, ``<root>/<key[:2]>/<key>.json``, holding the config and the result.
+    """One JSON file per point, ``<root>/<key[:2]>/<key>.json``, holding the config, the result and a
+    digest of both (:meth:`check`); :meth:`get` serves an entry only when all of it matches.
+
+    The cache is the user's own files, trusted like the code (docs/security.md): the digest catches
+    corruption, foreign and stale entries and naive edits, not a writer who recomputes it.
 
     Attributes:
         root: directory (created on first write).
@@ -89,26 +94,51 @@ class Cache:
         k = self.key(config)
         return self.root / k[:2] / f"{k}.json"
 
+    def check(self, config, result) -> str:
+        """SHA-256 of the salt, the config and the result (canonical JSON): written with every entry,
+        so a truncated, bit-flipped or hand-edited result no longer matches and is recomputed."""
+        return hashlib.sha256((self.salt + "\n" + canonical_json(config) + "\n" + canonical_json(result)).encode()
+                              ).hexdigest()
+
     def get(self, config):
-        """The cached result of ``config``, or None (also for an unreadable/corrupt file)."""
+        """The cached result of ``config``, or None when the entry is missing or not trustworthy.
+
+        An entry is served only when it is strict JSON (no NaN/Infinity) of exactly the schema
+        :meth:`put` writes (``salt``, ``config``, ``result`` a dict, ``check``), with this cache's salt,
+        this very config (so the file's name is its key) and a ``check`` digest that matches; anything
+        else (corrupt, foreign, from another code version, edited) is recomputed.
+        """
         p = self.path(config)
         try:
-            record = json.loads(p.read_text())
-        except (OSError, ValueError):
+            record = json.loads(p.read_text(), parse_constant=_no_constant)
+        except (OSError, ValueError, UnicodeDecodeError):
             return None
-        if record.get("config") != json.loads(canonical_json(config)):
-            return None  # a hash collision or a hand-edited file: recompute
-        return record.get("result")
+        if not (isinstance(record, dict) and set(record) == {"salt", "config", "result", "check"}
+                and isinstance(record["result"], dict)):
+            return None  # not what put() writes: recompute
+        cfg = json.loads(canonical_json(config))
+        if record["salt"] != self.salt or record["config"] != cfg:
+            return None  # another code version, a hash collision or a moved file: recompute
+        try:
+            ok = record["check"] == self.check(cfg, record["result"])
+        except ParameterError:
+            return None
+        return record["result"] if ok else None
 
     def put(self, config, result) -> Path:
         """Write ``result`` for ``config`` atomically (temporary file in the same folder, ``os.replace``)."""
         p = self.path(config)
         p.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"salt": self.salt, "config": json.loads(canonical_json(config)), "result": result},
+        cfg = json.loads(canonical_json(config))
+        text = json.dumps({"salt": self.salt, "config": cfg, "result": result, "check": self.check(cfg, result)},
                           sort_keys=True, allow_nan=False)
         with atomic_path(p) as tmp:
             tmp.write_text(text)
         return p
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not strict JSON")
 
 
 # ------------------------------------------------------------------------------------ progress

@@ -90,15 +90,16 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     array([0.7, 0.4])
     """
     check_task_and_inits(task, init)
+    certify = V.boolean("certify", certify)
     scheme = as_scheme(scheme)
     sigma = V.nonnegative("sigma", sigma)
     if sigma > 1e100:  # sigma^2 and E ~ sigma^2 / signal power stay finite in float64 (1e140 overflowed)
         raise V.ParameterError(f"sigma={sigma!r} is invalid; valid range: 0 <= sigma <= 1e100")
     n_nodes = V.positive_int("n_nodes", n_nodes)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
-    if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
-        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D "
-                             "array; E = 1 to double precision long before)")
+    if alphas.ndim != 1 or alphas.size == 0 or np.any(alphas < ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or non-empty "
+                             "1-D array; E = 1 to double precision long before)")
     if alpha_pt is not None or sigma_pt != 0.0:  # finite PT data: the two-stage replica (two_stage.py)
         from .two_stage import check_alpha_pt, two_stage_error
         if alpha_pt is None:

@@ -251,7 +251,7 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.dps("dps", dps)
     lo, hi = _validate_bracket(bracket)
-    if certify:
+    if V.boolean("certify", certify):
         from .certify import working_digits
         from .certify_point import certify_root
         dps, wdps = working_digits(30 if dps is None else dps, None)
@@ -306,7 +306,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     sigma = V.nonnegative("sigma", sigma)
     dps = None if dps is None else V.dps("dps", dps)
     lo, hi = _validate_bracket(bracket)
-    if certify:
+    if V.boolean("certify", certify):
         from .certify import working_digits
         from .certify_point import certify_root
         dps, wdps = working_digits(30 if dps is None else dps, None)

@@ -48,7 +48,7 @@ def rich_limit_threshold(rho: float, dps=None, certify: bool = False):
     >>> round(rich_limit_threshold(0.1), 12)
     0.328793505454
     """
-    if certify:
+    if V.boolean("certify", certify):
         from .certify import certified_rich_limit_threshold
         return certified_rich_limit_threshold(rho, 30 if dps is None else dps)
     rho = V.unit_interval("rho", rho)

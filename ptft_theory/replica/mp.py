@@ -57,6 +57,8 @@ from .result import HighPrecisionResult
 
 #: Extra working digits beyond the requested ones (absorbs cancellation in sums over ~1e3 nodes).
 GUARD_DIGITS = 12
+#: Extra digits of the rounding check: the returned point is solved again at ``wp + ROUNDING_CHECK_DIGITS``.
+ROUNDING_CHECK_DIGITS = 10
 #: Outer (Newton/chord) iterations allowed.
 MAX_OUTER_ITERS = 40
 
@@ -188,6 +190,20 @@ class PointSolver:
         """E of the last solution (at the caller's working precision)."""
         return self.last[3] / self.power
 
+    def rounding_error(self):
+        """|E(wp) - E(wp + ROUNDING_CHECK_DIGITS)|: the last point solved again, from its solution, with
+        the classes, moments and outer Newton at more digits (same nodes and panels).  This *measures*
+        what rounding at ``wp`` digits costs after the sums over the nodes and the fixed point's
+        amplification: a floor of 10^-wp missed it by ~10x (|E30 - E50| ~ 2e-41 against an estimate of
+        ~3e-42 at E ~ 0.1-0.7, issue 24)."""
+        alpha, tau, zeta, mse, _ = self.last
+        wp2, dps2 = self.wp + ROUNDING_CHECK_DIGITS, self.dps + ROUNDING_CHECK_DIGITS
+        with mpmath.workdps(wp2):
+            classes, power = classes_mp(self.task, self.init, self.scheme, wp2)
+            mom = self._moments(classes, self.pans, self.n, wp2)
+            _, _, mse2, _, _ = _solve(mom, tau, zeta, alpha, mpmath.mpf(self.sigma), dps2, wp2)
+            return abs(mse2 / power - mse / self.power)
+
     def quad_error(self):
         """|E(n) - E(2n)| at the last solution; ReplicaError when above 10^-dps relative."""
         alpha, tau, zeta, mse, _ = self.last
@@ -205,7 +221,7 @@ def generalization_error_mp(alphas, task, init, scheme, sigma, dps, n_nodes):
     """The mpmath path of :func:`ptft_theory.replica.generalization_error` (validated inputs)."""
     solver = PointSolver(task, init, scheme, sigma, dps, n_nodes)
     A = len(alphas)
-    E, T, Zt, qerr, rerr = (np.empty(A, dtype=object) for _ in range(5))
+    E, T, Zt, qerr, rerr, rnd = (np.empty(A, dtype=object) for _ in range(6))
     with mpmath.workdps(solver.wp):
         zero = mpmath.mpf(0)
         for i, a in enumerate(alphas):
@@ -213,11 +229,12 @@ def generalization_error_mp(alphas, task, init, scheme, sigma, dps, n_nodes):
             # squares with noise, or a clear error), with the mpmath kernel at these digits
             mse = overdetermined_mse(solver.cls64, mpmath.mpf(a), mpmath.mpf(sigma), kernels.mp)
             if mse is not None:
-                E[i], T[i], Zt[i], qerr[i], rerr[i] = mse / solver.power, mpmath.sqrt(mse), zero, zero, zero
+                E[i], T[i], Zt[i], qerr[i], rerr[i], rnd[i] = mse / solver.power, mpmath.sqrt(mse), zero, zero, zero, zero
                 continue
             E[i], T[i], Zt[i], rerr[i] = solver.solve(a)
             qerr[i] = solver.quad_error()
-        err = np.array([q + r + mpmath.mpf(10) ** -solver.wp for q, r in zip(qerr, rerr)], dtype=object)
+            rnd[i] = solver.rounding_error()
+        err = np.array([q + r + d + mpmath.mpf(10) ** -solver.wp for q, r, d in zip(qerr, rerr, rnd)], dtype=object)
     return HighPrecisionResult(alpha=np.asarray(alphas, dtype=float), E=E, tau=T, zeta=Zt,
                                quad_error=qerr, root_error=rerr, error=err, dps=dps,
                                backend="arb" if solver._moments is ArbMoments else "mpmath")

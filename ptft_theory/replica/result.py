@@ -69,7 +69,9 @@ class HighPrecisionResult:
         tau, zeta: (A,) object arrays of ``mpf`` order parameters.
         quad_error: (A,) ``mpf``, |E(n nodes) - E(2n nodes)| at the solution.
         root_error: (A,) ``mpf``, |change of E over the last outer step|.
-        error: (A,) ``mpf``, quad_error + root_error + 10^-(dps+GUARD_DIGITS) (rounding).
+        error: (A,) ``mpf``, quad_error + root_error + the measured rounding error (the point solved
+            again at 10 more working digits, :meth:`~ptft_theory.replica.mp.PointSolver.rounding_error`)
+            + 10^-(dps+GUARD_DIGITS).
         dps: requested digits.
         backend: the moments evaluator that ran (``replica.mp_moments``): "arb" (the default) or "mpmath"
             (``PTFT_HP_MOMENTS=mpmath``); rule: "panels".

@@ -141,7 +141,13 @@ def pt_classes(task: Task, c_pt: float):
 
 
 def pt_state(alpha_pt: float, task: Task, c_pt: float, sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES) -> PTState:
-    """The PT fixed point (one-stage replica of the PT problem at ``alpha_pt``)."""
+    """The PT fixed point (one-stage replica of the PT problem at ``alpha_pt``).
+
+    A zero PT teacher (``rho_pt = 0``) without PT noise is learned exactly at any ``alpha_pt``: the PT
+    labels are all zero and gradient flow from ``b0 = 0`` never moves (tau_pt = 0, the exact state; the
+    fixed point in log(tau) has no solution there, which gave tau = nan)."""
+    if task.rho_pt == 0.0 and sigma_pt == 0.0:
+        return PTState(alpha_pt=float(alpha_pt), sigma_pt=0.0, tau=0.0, zeta=0.0, E=0.0, quad_error=0.0)
     cls = pt_classes(task, c_pt)
     r, _ = solve_curve(cls, np.array([float(alpha_pt)]), float(sigma_pt), n_nodes)
     return PTState(alpha_pt=float(alpha_pt), sigma_pt=float(sigma_pt), tau=float(r.tau[0]), zeta=float(r.zeta[0]),
@@ -357,8 +363,9 @@ def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME,
     each FT curve warm-started from the previous value's first solved point."""
     check_task_and_inits(task, init)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)
-    if alphas.ndim != 1 or np.any(alphas < ALPHA_MIN):
-        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or 1-D array)")
+    if alphas.ndim != 1 or alphas.size == 0 or np.any(alphas < ALPHA_MIN):
+        raise ParameterError(f"alpha={alpha!r} is invalid; valid range: alpha >= {ALPHA_MIN:g} (a scalar or non-empty "
+                             "1-D array)")
     sigma = V.nonnegative("sigma", sigma)
     vals = np.atleast_1d(V.finite_array("values", values)).astype(float)
     if vals.ndim != 1 or vals.size == 0:

@@ -43,6 +43,8 @@ from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, Accur
 
 from ..levers import split_levers  # noqa: E402
 from ..errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
+from ..scales import ft_scales  # noqa: E402
+from ..solver import check_feasible  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -220,9 +222,8 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         raise ParameterError(f"dtype={dtype} is invalid for mode='accurate'; valid: torch.float64")
     if mode == "gd" and dtype not in (torch.float64, torch.float32):
         raise ParameterError(f"dtype={dtype} is invalid for mode='gd'; valid: torch.float64, torch.float32")
-    for name, flag in (("record_trajectory", record_trajectory), ("raise_on_failure", raise_on_failure)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise ParameterTypeError(f"{name}={flag!r} is invalid; valid: True or False")
+    V.boolean("record_trajectory", record_trajectory)
+    V.boolean("raise_on_failure", raise_on_failure)
     runner = run_accurate if mode == "accurate" else run_gd
     if mode == "accurate":
         # rtol below ~1e-13 is raised by scipy to 100 eps with a warning; 0, negative or NaN values
@@ -234,6 +235,13 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         opts = dict(lr=None if lr is None else V.positive("lr", lr), mse_tol=V.positive("mse_tol", mse_tol),
                     max_steps=V.positive_int("max_steps", max_steps))
 
+    # --- levers that freeze every FT coordinate whatever PT learns (k = b0 = 0 at beta_pt = 0 and 1: merged,
+    # lambda_pt = -c_pt, gamma_ft = 0) cannot fit nonzero FT labels: InfeasibleError before PT runs at all
+    for b in range(B):
+        k, b0 = ft_scales(np.array([0.0, 1.0]), c[b], lam[b], gam[b], scheme)
+        if not (np.any(k) or np.any(b0)):
+            check_feasible(Xf[b], yf[b], np.zeros(D), np.zeros(D))
+
     # --- PT: u = sqrt((c+lam)/2), v = sqrt((c-lam)/2) in both branches (clip exact -0.0 rounding)
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
     v0 = np.sqrt(np.maximum((c - lam) / 2, 0.0))[:, None] * np.ones((1, D))
@@ -244,6 +252,12 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
     try:
         pt = runner(w_pt, Xp, yp, dev, dtype, record_trajectory, c, **opts)
         _check(pt, "PT", raise_on_failure)
+        # FT: frozen coordinates that cannot fit the FT data are a saddle gradient flow never leaves (e.g.
+        # merged, lambda_pt = -c_pt, gamma_ft = 0): say so now (InfeasibleError, as the solver and the
+        # replica do) instead of running into the time or step limit
+        for b in range(B):
+            k, b0 = ft_scales(np.asarray(pt.beta[b], dtype=float), c[b], lam[b], gam[b], scheme)
+            check_feasible(Xf[b], yf[b], k, b0)
         bar.set_description(f"simulate ({mode.value}): FT")
         bar.update()
         ft = _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts)

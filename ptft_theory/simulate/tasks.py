@@ -47,8 +47,8 @@ class Teachers:
         return plain(dataclasses.asdict(self))
 
 
-#: A class whose fraction of D is at most this counts as not requested (the fractions carry the
-#: rounding of 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).
+#: A pt_only or unused class whose fraction of D is at most this counts as not requested (those fractions
+#: carry the rounding of rho_pt - rho_shared and 1 - rho_pt - rho_new, e.g. 5.6e-17 for Task(0.7, 0.7, 0.3)).
 EMPTY_CLASS_FRACTION = 1e-12
 #: Order in which classes with equal remainders receive the leftover coordinates.
 _TIE_ORDER = (SHARED, NEW, PT_ONLY, UNUSED)
@@ -74,7 +74,10 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     frac = {PT_ONLY: task.rho_pt - task.rho_shared, SHARED: task.rho_shared, NEW: task.rho_new,
             UNUSED: 1.0 - task.rho_pt - task.rho_new}
-    frac = {c: (f if f > EMPTY_CLASS_FRACTION else 0.0) for c, f in frac.items()}
+    # only the fractions computed by subtraction carry rounding; rho_shared and rho_new are the user's own
+    # numbers, so a positive one is a request however small (Task(1e-12, 1e-12, 1e-12) at D = 8 then
+    # raises below, as Task(0.1, 0.05, 0.05) does, instead of returning all-zero teachers)
+    frac = {c: (f if f > EMPTY_CLASS_FRACTION or c in (SHARED, NEW) else 0.0) for c, f in frac.items()}
     quota = {c: f * D for c, f in frac.items()}
     # round quotas within 1e-9 of an integer to it (0.29 * 100 = 28.999999999999996)
     quota = {c: (round(q) if abs(q - round(q)) <= 1e-9 * max(1.0, q) else q) for c, q in quota.items()}
@@ -85,17 +88,20 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
         counts[c] += 1
     empty = [CLASS_NAMES[c] for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0]
     if empty:
-        need = max(math.ceil(1.0 / frac[c] - 1e-9) for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0)
+        smallest = min(frac[c] for c in _TIE_ORDER if frac[c] > 0 and counts[c] == 0)
+        inv = 1.0 / smallest  # inf for a subnormal fraction (5e-324): no D can serve it
+        need = f"D >= {math.ceil(inv - 1e-9)} suffices" if math.isfinite(inv) else f"D >= 1/{smallest:.3g}, beyond any array"
         raise ParameterError(
             f"D={D} is invalid for this task: the {' and '.join(empty)} class(es) get no coordinate "
             f"(fractions {', '.join(f'{CLASS_NAMES[c]}={frac[c]:.6g}' for c in _TIE_ORDER)} of D); "
-            f"valid range: D large enough that every requested class gets a coordinate (D >= {need} suffices)")
+            f"valid range: D large enough that every requested class gets a coordinate ({need})")
     return counts
 
 
 def make_teachers(D: int, task: Task, seed) -> Teachers:
     """Draw the PT and FT teachers for ``task`` in dimension ``D`` (seeded)."""
     D = V.positive_int("D", D)
+    V.fits_memory("D", D, 48 * D, "the teachers (six length-D arrays)")
     if not isinstance(task, Task):
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     rng = np.random.default_rng(V.seed("seed", seed))
@@ -126,6 +132,7 @@ def sample_data(N: int, beta, sigma: float = 0.0, seed=None) -> tuple[np.ndarray
     """``X`` (N, D) with iid N(0, 1) entries and ``y = X beta + sigma xi`` (seeded)."""
     N = V.positive_int("N", N)
     beta = V.finite_array("beta", beta, ndim=1)
+    V.fits_memory("N", N, 8 * N * beta.size, f"the (N, D = {beta.size}) float64 data")
     sigma = V.nonnegative("sigma", sigma)
     rng = np.random.default_rng(V.seed("seed", seed))
     X = rng.standard_normal((N, beta.size))

@@ -44,16 +44,19 @@ def test_class_counts_are_a_largest_remainder_allocation(task, D):
     than 1 (the largest-remainder property), and give every requested class a coordinate."""
     frac = {PT_ONLY: task.rho_pt - task.rho_shared, SHARED: task.rho_shared, NEW: task.rho_new,
             UNUSED: 1 - task.rho_pt - task.rho_new}
+    # requested: shared and new whenever positive (the user's own numbers, issue 24: Task(1e-12, 1e-12,
+    # 1e-12) gave all-zero teachers); pt_only and unused, computed by subtraction, above their rounding
+    requested = {k: f > 0 if k in (SHARED, NEW) else f > 1e-12 for k, f in frac.items()}
     try:
         c = class_counts(D, task)
     except ParameterError as e:
         assert f"D={D}" in str(e)
-        assert any(f * D < 1 for f in frac.values() if f > 1e-12)  # some requested class's quota is below 1
+        assert any(f * D < 1 for k, f in frac.items() if requested[k])  # some requested class's quota is below 1
         return
     assert sum(c.values()) == D
     for k, f in frac.items():
         assert abs(c[k] - f * D) < 1 + 1e-9
-        if f > 1e-12:
+        if requested[k]:
             assert c[k] >= 1
 
 

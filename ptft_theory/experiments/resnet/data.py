@@ -7,6 +7,8 @@ torchvision's own class would also verify the files' MD5 sums, which a synthetic
 
 * CIFAR-100: ``<root>/cifar-100-python/{train,test,meta}``, Python pickles (latin-1) with ``data``
   (N x 3072 uint8, channel-major 32x32 RGB), ``fine_labels`` and, in ``meta``, ``fine_label_names``.
+  They are read by a restricted unpickler (:mod:`.safe_pickle`) that admits data only: a crafted file
+  in ``--data-root`` gives an error naming it and runs nothing.
 * Fashion-MNIST: ``<root>/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]`` (as installed by
   Debian's ``dataset-fashion-mnist`` in :data:`FASHION_MNIST_DEFAULT_ROOT`).
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ParameterError
+from . import safe_pickle
 
 DATASETS = ("cifar100", "fashion_mnist")
 FASHION_MNIST_DEFAULT_ROOT = Path("/usr/share/datasets/fashion-mnist")
@@ -82,8 +85,16 @@ def load(dataset: str, root=None, *, download: bool = False) -> tuple[ImageData,
 
 # ----------------------------------------------------------------------------------- CIFAR-100
 def _unpickle(path: Path) -> dict:
-    with open(path, "rb") as f:
-        return pickle.load(f, encoding="latin1")
+    d = safe_pickle.load(path, encoding="latin1")
+    if not isinstance(d, dict):
+        raise ParameterError(f"{path}: not a CIFAR-100 batch (a pickled dict is expected, got {type(d).__name__})")
+    return d
+
+
+def _field(d: dict, key: str, path: Path):
+    if key not in d:
+        raise ParameterError(f"{path}: not a CIFAR-100 batch (key {key!r} is missing)")
+    return d[key]
 
 
 def load_cifar100(root, *, download: bool = False) -> tuple[ImageData, ImageData]:
@@ -98,11 +109,12 @@ def load_cifar100(root, *, download: bool = False) -> tuple[ImageData, ImageData
         raise FileNotFoundError(f"CIFAR-100 not found: {missing[0]} is missing (expected torchvision's layout "
                                 f"{folder}/{{train,test,meta}}); pass --data-root to the folder holding "
                                 "cifar-100-python/, or --download to fetch it (needs internet)")
-    names = tuple(_unpickle(folder / "meta")["fine_label_names"])
+    names = tuple(_field(_unpickle(folder / "meta"), "fine_label_names", folder / "meta"))
     splits = []
     for split in ("train", "test"):
         d = _unpickle(folder / split)
-        data = np.asarray(d["data"], dtype=np.uint8)
+        _field(d, "fine_labels", folder / split)
+        data = np.asarray(_field(d, "data", folder / split), dtype=np.uint8)
         if data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
             raise ParameterError(f"{folder / split}: data has shape {data.shape}; expected (N, 3072)")
         labels = np.asarray(d["fine_labels"], dtype=np.int64)

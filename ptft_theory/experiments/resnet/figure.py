@@ -53,8 +53,27 @@ def panel_data(rows, lever: str, metric: str) -> dict:
     return out
 
 
-def start_plot(csv_path):
-    """(pyplot on the Agg backend, the rows of ``csv_path``, their :func:`base_point`); raises for no rows."""
+def check_numeric(csv_path, rows, columns) -> None:
+    """Every non-empty cell of ``columns`` parses as a number, and each column has a finite value: a
+    CSV of text draws an empty figure otherwise, silently."""
+    for col in columns:
+        finite = False
+        for i, r in enumerate(rows, start=2):  # line 1 is the header
+            cell = r.get(col)
+            if cell in (None, ""):
+                continue
+            v = as_float(cell)
+            if math.isnan(v) and cell.strip().lower() != "nan":
+                raise ParameterError(f"csv={str(csv_path)!r}: line {i}, column {col!r} = {cell!r} is not a number; "
+                                     "valid: a results CSV of `ptft resnet run` or `ptft transformer run`")
+            finite = finite or math.isfinite(v)
+        if not finite:
+            raise ParameterError(f"csv={str(csv_path)!r}: column {col!r} has no finite value; nothing to draw")
+
+
+def start_plot(csv_path, metrics=()):
+    """(pyplot on the Agg backend, the rows of ``csv_path``, their :func:`base_point`); raises for no rows,
+    a missing column, or a lever, ``n_ft`` or ``metrics`` column that is not numbers (:func:`check_numeric`)."""
     import matplotlib  # noqa: PLC0415
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
@@ -65,6 +84,7 @@ def start_plot(csv_path):
     if missing:
         raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
                              "`ptft resnet run` or `ptft transformer run`")
+    check_numeric(csv_path, rows, ("n_ft", *(lev for lev, _ in LEVERS), *(m for m in metrics if m in rows[0])))
     return plt, rows, base_point(rows)
 
 
@@ -77,7 +97,7 @@ def plot_fig4(csv_path, out_stem, title=None) -> list[Path]:
 def draw_fig4(csv_path, fig=None, title=None):
     """Draw the 3 x 3 figure (metric x lever) from ``csv_path`` into ``fig`` (default: a new 12 x 10 inch
     figure) and return it; nothing is saved (:func:`plot_fig4` writes the files)."""
-    plt, rows, base = start_plot(csv_path)
+    plt, rows, base = start_plot(csv_path, [m for m, _ in METRICS])
     missing = [m for m, _ in METRICS if m not in rows[0]]
     if missing:
         raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "

@@ -35,6 +35,7 @@ import numpy as np
 
 from ... import _validate as V
 from ...errors import ParameterError
+from .memory import check_memory
 from ..sweep import code_fingerprint, config_key, derive_seed
 from . import data as D
 
@@ -114,6 +115,7 @@ class Protocol:
         if self.stem not in ("imagenet", "cifar"):
             raise ParameterError(f"stem={self.stem!r} is invalid; valid: imagenet, cifar")
         check_training(self)
+        check_memory(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..resnet.figure import panel_data, save_figure, start_plot
+from ...errors import ParameterError
+from ..resnet.figure import check_numeric, panel_data, save_figure, start_plot
 
 LEVERS = (("c_pt", "c_PT (all weights)"), ("kappa", "kappa (embeddings + first block(s))"),
           ("gamma_ft", "gamma_FT (readout)"))
@@ -21,7 +22,12 @@ METRICS = (("test_accuracy", "FT test accuracy"), ("richness", "richness: rel. c
 
 def plot_transformer(csv_path, out_stem, title=None) -> list[Path]:
     """Draw the (3 x FT ops) x 3 figure from ``csv_path``; writes ``<out_stem>.png`` and ``.pdf``."""
-    plt, rows, base = start_plot(csv_path)
+    plt, rows, base = start_plot(csv_path, [m for m, _ in METRICS])
+    missing = [c for c in ("ft_op", "p", "pt_op", "device", *(m for m, _ in METRICS)) if c not in rows[0]]
+    if missing:
+        raise ParameterError(f"csv={str(csv_path)!r} has no column {missing[0]!r}; valid: a results CSV of "
+                             "`ptft transformer run`")
+    check_numeric(csv_path, rows, ("p",))
     from matplotlib.ticker import NullLocator, ScalarFormatter  # noqa: PLC0415
     scratch = [r for r in rows if r.get("pretrained") == "False"]
     rows = [r for r in rows if r.get("pretrained") != "False"]

@@ -123,6 +123,7 @@ class Protocol:
         if not (isinstance(self.n_test, int) and not isinstance(self.n_test, bool) and self.n_test >= 0):
             raise ParameterError(f"n_test={self.n_test!r} is invalid; valid range: an integer >= 0 (0 = all)")
         check_training(self)
+        check_memory(self)
 
     @property
     def n_train(self) -> int:
@@ -131,6 +132,23 @@ class Protocol:
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
         return protocol_from_dict(cls, d)
+
+
+def check_memory(protocol: Protocol) -> None:
+    """Raise, naming the size that dominates, when a lower bound of a run's memory exceeds this machine's:
+    the pair table (:data:`~.tasks.BYTES_PER_PAIR` per pair), the full-batch embeddings and logits of
+    the train pool, and parameters with gradients and Adam's two moments (4 copies)."""
+    P = protocol
+    item = 4 if P.dtype == "float32" else 8
+    n_train = P.train_frac * P.p**2
+    # the blocks' parameters are charged to whichever of their sizes is furthest above its default
+    blocks = max(("n_layers", "d_model", "d_mlp"), key=lambda k: getattr(P, k) / getattr(Protocol, k))
+    terms = {"p": T.BYTES_PER_PAIR * P.p**2 + item * n_train * P.p,
+             "d_model": item * ((2 * P.p + 1) * P.d_model * 4 + 3 * n_train * P.d_model)}
+    terms[blocks] = terms.get(blocks, 0) + item * 4 * P.n_layers * (4 * P.d_model**2 + 2 * P.d_model * P.d_mlp)
+    name = max(terms, key=terms.get)
+    V.fits_memory(name, getattr(P, name), sum(terms.values()),
+                  f"a run with p={P.p}, d_model={P.d_model}, d_mlp={P.d_mlp}, n_layers={P.n_layers} ({P.dtype})")
 
 
 def validate_run(protocol: Protocol, c_pt, kappa, gamma_ft, ft_op, n_ft) -> tuple[float, float, float, str, int]:

@@ -35,8 +35,13 @@ def is_prime(p: int) -> bool:
     return p >= 2 and all(p % q for q in range(2, int(p ** 0.5) + 1))
 
 
+#: Bytes per pair a run holds at least: the (p**2, 2) int64 pair table and the int64 permutation of split.
+BYTES_PER_PAIR = 24
+
+
 def check_p(p) -> int:
     p = V.positive_int("p", p)
+    V.fits_memory("p", p, BYTES_PER_PAIR * p * p, f"the table of the p**2 = {p * p:.3g} pairs")  # before is_prime
     if not is_prime(p):
         raise ParameterError(f"p={p!r} is invalid; valid range: a prime >= 2")
     return p
