@@ -7,10 +7,11 @@ with ``t`` the time of ``d theta/dt = -grad L`` over all weights of both branche
 ``E = e^{-2At}``, ``tau = (1 - E)/(2A)``, ``A = sqrt(beta*^2 + k^2)``, and ``beta = P e^{2s} - M e^{-2s}``.
 
 Numerics (no NaN, no overflow for any finite input in range): the sign symmetry puts ``beta* >= 0``,
-where ``a, b >= 0`` are sums of nonnegative terms; ``2s`` is ``log1p`` of the increment
-``2 (beta* - b0) tau / (b tau + E)`` when that is small, else a difference of ``logaddexp``'s (finite
-also where ``E`` underflows, e.g. a coordinate with ``P = 0`` escaping to ``s -> oo``); ``beta`` is the
-sinh form for ``|2s| <= 2`` and the log form ``exp(log P + 2s) - exp(log M - 2s)`` beyond (a frozen
+where ``a, b >= 0`` are sums of nonnegative terms; the increment ``w = e^{2s} - 1 = 2 (beta* - b0) tau /
+(b tau + E)`` gives ``beta = b0/(1+w) + P w (1 + 1/(1+w))`` (rational: two transcendentals per entry,
+``exp`` and ``expm1``; relative accuracy in the rich start, absolute ``~eps max(|b0|, |beta*|, k)``
+everywhere).  Where ``E`` underflowed with ``b = 0`` (``P = 0``: a coordinate escaping to ``s -> oo``)
+``2s`` is a difference of ``logaddexp``'s and ``beta = exp(log P + 2s) - exp(log M - 2s)`` (a frozen
 branch is ``log 0 = -inf``, an exact 0).  ``k = 0`` is exact: ``b0 = 0`` stays 0, ``b0 != 0`` moves on
 its half-line.  ``A = 0`` (``k = 0 = beta*``) is exact: ``tau = t``.
 """
@@ -31,6 +32,8 @@ from .solver import minor_coefficient
 VALUE_MAX = 1e150
 #: Smallest nonzero k accepted: the minor coefficient ~ k^2 / |b0| underflows below it.
 K_MIN = 1e-150
+#: Increments w = e^{2s} - 1 beyond this take the log path (only where e^{-2At} underflowed with P = 0).
+W_MAX = 1e300
 #: Time rows evaluated per block (bounds the temporaries to a few times this many doubles times D).
 _BLOCK = 2**18
 
@@ -74,24 +77,21 @@ def _scales(k, b0, shape):
     return k, b0
 
 
-def _block(t, bs, k, b0, m, A, a, bcoef, logP, logM):
+def _block(t, bs, b0, A, two_A, A_pos, a, bcoef, P, logP, logM):
     """beta(t) (gauge beta* >= 0) for times t (T, 1) and per-coordinate constants (D,)."""
     K = kernels.np
-    two_At = 2.0 * A * t
+    two_At = two_A * t
     E = np.exp(-two_At)
-    A_pos = A > 0
-    tau = np.where(A_pos, -np.expm1(-two_At) / np.where(A_pos, 2.0 * A, 1.0), t)
+    tau = np.where(A_pos, np.expm1(-two_At) / -np.where(A_pos, two_A, 1.0), t)
     w = K.trajectory_increment(tau, E, bs, b0, bcoef)
-    small = np.abs(w) <= 0.5  # log1p is exact there; False also where w is inf/nan (E underflowed, b = 0)
-    ell = np.log1p(np.where(small, w, 0.0))
-    if not np.all(small):
-        # log x = log(a tau + E) - log(b tau + E), each a logaddexp: finite even where E = 0 and b = 0
-        ell_big = (np.logaddexp(np.log(a * tau), -two_At) - np.logaddexp(np.log(bcoef * tau), -two_At))
-        ell = np.where(small, ell, ell_big)
-    near = np.abs(ell) <= 2.0
-    beta = K.beta_of_s_stable(np.where(near, ell, 0.0) / 2, m, b0)
-    if not np.all(near):
-        beta = np.where(near, beta, K.beta_of_log_x(np.where(near, 0.0, ell), logP, logM))
+    beta = K.beta_of_increment(w, P, b0)
+    bad = ~(w <= W_MAX)  # inf/nan where E underflowed with b = 0 (P = 0, escaping to s -> oo): rare
+    if np.any(bad):
+        i, j = np.nonzero(bad)
+        tj, taub = two_At[i, j], tau[i, j]
+        # log x = log(a tau + E) - log(b tau + E), each a logaddexp: finite where E = 0 and b = 0
+        ell = np.logaddexp(np.log(a[j] * taub), -tj) - np.logaddexp(np.log(bcoef[j] * taub), -tj)
+        beta[i, j] = K.beta_of_log_x(ell, logP[j], logM[j])
     return beta
 
 
@@ -118,13 +118,16 @@ def coordinate_trajectory(times, beta_star, k, b0=0.0) -> np.ndarray:
     A = K.trajectory_rate(bs, k)
     a = K.trajectory_coefficient_a(bs, A, m, b0g)
     bcoef = K.trajectory_coefficient_b(bs, np.where(A > 0, A, 1.0), k, m, b0g)  # A = 0 only at k = 0: term 0
+    P, M = K.branch_coefficient_P(m, b0g), K.branch_coefficient_M(m, b0g)
     with np.errstate(divide="ignore"):
-        logP, logM = np.log(K.branch_coefficient_P(m, b0g)), np.log(K.branch_coefficient_M(m, b0g))
+        logP, logM = np.log(P), np.log(M)
     out = np.empty((t.size, bs.size))
     rows = max(1, _BLOCK // max(bs.size, 1))
+    consts = (bs, b0g, A, 2.0 * A, A > 0, a, bcoef, P, logP, logM)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         for i in range(0, t.size, rows):
-            out[i:i + rows] = sg * _block(t[i:i + rows, None], bs, k, b0g, m, A, a, bcoef, logP, logM)
+            out[i:i + rows] = _block(t[i:i + rows, None], *consts)
+    out *= sg
     if not np.all(np.isfinite(out)):  # pragma: no cover - a bug, never a silent NaN
         raise FloatingPointError("coordinate_trajectory produced a non-finite value; please report the inputs")
     return out

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
+__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
 
 
 def potential(b, k):
@@ -681,6 +681,20 @@ def trajectory_increment(tau, E, beta_star, b0, b_den):
     Source: ptft_theory.symbolic.trajectory.increment
     """
     return tau*(-2*b0 + 2*beta_star)/(E + b_den*tau)
+
+
+def beta_of_increment(w, P, b0):
+    """beta at e^{2s} = 1 + w: b0/(1+w) + P w (1 + 1/(1+w)) (rational, exact at small w).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: increment w = x - 1 = e^{2s} - 1 > -1
+        P: branch coefficient P >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.beta_of_increment
+    """
+    x0 = (w + 1)**(-1.0)
+    return P*w*(x0 + 1) + b0*x0
 
 
 def beta_of_log_x(ell, log_P, log_M):

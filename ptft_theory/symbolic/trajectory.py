@@ -190,6 +190,21 @@ def stable_coefficients():
     return a_st, b_st
 
 
+inc_sym = sp.Symbol("w", real=True)
+
+
+def beta_of_increment():
+    """``beta`` at ``e^{2s} = 1 + w``: ``P x - M/x`` with ``M = P - b0`` is, checked by sympy,
+    ``b0/(1 + w) + P w (1 + 1/(1 + w))``: a rational function (no transcendental), exact at small w
+    (the rich start ``beta ~ 2 P w``), no overflow for large w (``P w -> P x``)."""
+    x1 = 1 + inc_sym
+    direct = P_sym * x1 - (P_sym - b0) / x1
+    form = b0 / x1 + P_sym * inc_sym * (1 + 1 / x1)
+    if sp.simplify(direct - form) != 0:
+        raise AssertionError("beta(1 + w) form differs")
+    return form
+
+
 def beta_of_log_x():
     """``beta = P x - M/x`` with ``log x = ell`` and ``P = e^{log_P}``, ``M = e^{log_M}``: the large-|s|
     form (no sinh overflow; a frozen branch has ``log_P = -inf``, an exact 0)."""
@@ -259,5 +274,5 @@ def escape_time_limits():
             "lazy_trajectory": beta_star + (b0 - beta_star) * sp.exp(-2 * k * time)}
 
 
-__all__ = ["beta_of_log_x", "escape_time", "escape_time_limits", "flow_in_beta", "flow_in_s", "increment",
+__all__ = ["beta_of_increment", "beta_of_log_x", "escape_time", "escape_time_limits", "flow_in_beta", "flow_in_s", "increment",
            "loss", "rate", "riccati", "riccati_roots", "solution", "stable_branch_coefficients", "stable_coefficients", "time_to_reach"]
