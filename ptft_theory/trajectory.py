@@ -29,9 +29,10 @@ from .scales import ft_scales
 from .solver import minor_coefficient
 
 #: Largest |beta*|, k, |b0| accepted: k^2 and beta*^2 in the rate stay far from overflow.
-VALUE_MAX = 1e150
-#: Smallest nonzero k accepted: the minor coefficient ~ k^2 / |b0| underflows below it.
-K_MIN = 1e-150
+VALUE_MAX = 1e100
+#: Smallest nonzero k accepted: the minor coefficient m ~ k^2 / (4 |b0|) >= 2.5e-301 stays a normal
+#: float64 for every |b0| <= VALUE_MAX (an underflowed m would turn a crossing coordinate into a half-line).
+K_MIN = 1e-100
 #: Increments w = e^{2s} - 1 beyond this take the log path (only where e^{-2At} underflowed with P = 0).
 W_MAX = 1e300
 #: Time rows evaluated per block (bounds the temporaries to a few times this many doubles times D).
@@ -85,12 +86,16 @@ def _block(t, bs, b0, A, two_A, A_pos, a, bcoef, P, logP, logM):
     tau = np.where(A_pos, np.expm1(-two_At) / -np.where(A_pos, two_A, 1.0), t)
     w = K.trajectory_increment(tau, E, bs, b0, bcoef)
     beta = K.beta_of_increment(w, P, b0)
-    bad = ~(w <= W_MAX)  # inf/nan where E underflowed with b = 0 (P = 0, escaping to s -> oo): rare
+    bad = ~(w <= W_MAX)  # inf/nan where b tau + E underflowed (P ~ 0, escaping to s -> oo): rare
     if np.any(bad):
         i, j = np.nonzero(bad)
         tj, taub = two_At[i, j], tau[i, j]
         # log x = log(a tau + E) - log(b tau + E), each a logaddexp: finite where E = 0 and b = 0
-        ell = np.logaddexp(np.log(a[j] * taub), -tj) - np.logaddexp(np.log(bcoef[j] * taub), -tj)
+        ltau = np.log(taub)  # log(a tau) as a sum of logs: b tau underflows for b ~ 1e-300, tau ~ 1e-100
+        ell = np.logaddexp(np.log(a[j]) + ltau, -tj) - np.logaddexp(np.log(bcoef[j]) + ltau, -tj)
+        # 2At = inf (t ~ 1e300) with P = 0 gives ell = inf: e^{+-ell} is 0/inf alike at 1e300, and
+        # log P + ell must not be -inf + inf
+        ell = np.clip(ell, -1e300, 1e300)
         beta[i, j] = K.beta_of_log_x(ell, logP[j], logM[j])
     return beta
 

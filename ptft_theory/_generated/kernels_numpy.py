@@ -624,7 +624,7 @@ def branch_coefficient_P(m, b0):
 
     Source: ptft_theory.symbolic.trajectory.stable_branch_coefficients()[0]
     """
-    return (1/2)*b0 + m + (1/2)*abs(b0)
+    return b0*(np.select([np.less_equal(b0, 0),True], [0,1], default=np.nan)) + m
 
 
 def branch_coefficient_M(m, b0):
@@ -636,7 +636,7 @@ def branch_coefficient_M(m, b0):
 
     Source: ptft_theory.symbolic.trajectory.stable_branch_coefficients()[1]
     """
-    return -1/2*b0 + m + (1/2)*abs(b0)
+    return -b0*(np.select([np.greater_equal(b0, 0),True], [0,1], default=np.nan)) + m
 
 
 def trajectory_coefficient_a(beta_star, A, m, b0):
@@ -650,7 +650,7 @@ def trajectory_coefficient_a(beta_star, A, m, b0):
 
     Source: ptft_theory.symbolic.trajectory.stable_coefficients()[0]
     """
-    return A - b0 + beta_star + 2*m + abs(b0)
+    return A - 2*b0*(np.select([np.greater_equal(b0, 0),True], [0,1], default=np.nan)) + beta_star + 2*m
 
 
 def trajectory_coefficient_b(beta_star, A, k, m, b0):
@@ -665,7 +665,7 @@ def trajectory_coefficient_b(beta_star, A, k, m, b0):
 
     Source: ptft_theory.symbolic.trajectory.stable_coefficients()[1]
     """
-    return b0 + k**2/(A + beta_star) + 2*m + abs(b0)
+    return 2*b0*(np.select([np.less_equal(b0, 0),True], [0,1], default=np.nan)) + k**2/(A + beta_star) + 2*m
 
 
 def trajectory_increment(tau, E, beta_star, b0, b_den):
@@ -738,12 +738,13 @@ def escape_time(beta_star, k):
         beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
         k: FT scale k >= 0
 
-    Source: ptft_theory.symbolic.trajectory.escape_time
+    Source: ptft_theory.symbolic.trajectory.escape_time_stable
     """
     x0 = beta_star**2
     x1 = k**2
     x2 = np.sqrt(x0 + x1)
-    x3 = -beta_star
-    x4 = 2*x2
-    x5 = np.sqrt(x0 + 4*x1)
-    return (1/2)*np.log((beta_star - k + x2)*(x3 + x4 + x5)/((beta_star + x4 - x5)*(k + x2 + x3)))/x2
+    x3 = beta_star + x2
+    x4 = x1/x3
+    x5 = (1/2)*beta_star
+    x6 = np.sqrt((1/4)*x0 + x1)
+    return (1/2)*np.log((-k + x3)*(x4 + x5 + x6)/((k + x4)*(x2 + x5 - x6)))/x2
