@@ -719,16 +719,17 @@ def time_to_reach(b, beta_star, k, b0):
         k: FT scale k >= 0
         b0: FT start b0 = beta_FT(0)
 
-    Source: ptft_theory.symbolic.trajectory.time_to_reach
+    Source: ptft_theory.symbolic.trajectory.time_to_reach_stable
     """
     x0 = k**2
     x1 = np.sqrt(beta_star**2 + x0)
-    x2 = -beta_star
-    x3 = x1 + x2
-    x4 = b + np.sqrt(b**2 + x0)
-    x5 = b0 + np.sqrt(b0**2 + x0)
-    x6 = -x1 + x2
-    return (1/2)*np.log((x3 + x4)*(-x5 - x6)/((x3 + x5)*(-x4 - x6)))/x1
+    x2 = np.sqrt(b0**2 + x0)
+    x3 = np.select([np.greater_equal(b0, 0),True], [b0 + x2,x0/(-b0 + x2)], default=np.nan)
+    x4 = beta_star + x1
+    x5 = np.sqrt(b**2 + x0)
+    x6 = np.select([np.greater_equal(b, 0),True], [b + x5,x0/(-b + x5)], default=np.nan)
+    x7 = x0/x4
+    return (1/2)*np.log((-x3 + x4)*(x6 + x7)/((x3 + x7)*(x4 - x6)))/x1
 
 
 def escape_time(beta_star, k):

@@ -218,8 +218,8 @@ TRAJECTORY_KERNELS: tuple[KernelSpec, ...] = tuple(KernelSpec(*row, backends=("n
     ("beta_of_log_x", ((TR.log_x, "ell = log x = 2 s"), (TR.log_P, "log P (-inf for P = 0)"),
                        (TR.log_M, "log M (-inf for M = 0)")),
      TR.beta_of_log_x, "symbolic.trajectory.beta_of_log_x", "beta = P e^{ell} - M e^{-ell} evaluated in logs (large |s|)"),
-    ("time_to_reach", ((S.b, "value beta_T between b0 and beta*"), _BS, _K, _B0), TR.time_to_reach,
-     "symbolic.trajectory.time_to_reach", "exact time t(beta_T) for the whitened flow from b0 to reach beta_T"),
+    ("time_to_reach", ((S.b, "value beta_T between b0 and beta*"), _BS, _K, _B0), TR.time_to_reach_stable,
+     "symbolic.trajectory.time_to_reach_stable", "exact time t(beta_T) for the whitened flow from b0 to reach beta_T"),
     ("escape_time", (_BS, _K), TR.escape_time_stable, "symbolic.trajectory.escape_time_stable",
      "time t_1/2 for a coordinate from b0 = 0 to reach beta*/2 (~ log(2 beta*/k)/(2 beta*) rich, log 2/(2k) lazy)"),
 ))
