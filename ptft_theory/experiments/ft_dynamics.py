@@ -59,11 +59,21 @@ def time_to_error(target, task: Task, init: Init, scheme="merged", t_max=1e12) -
     return 10.0**hi
 
 
+#: Errors below this count as converged (ties): E is exact only to ~1e-30 (rounding of beta - beta*).
+E_FLOOR = 1e-12
+
+
 def rankings(times, curves: dict) -> list[str]:
-    """At each time, the regimes ordered best (lowest E) first, as 'IV<I<II<III' strings."""
+    """At each time, the regimes ordered best (lowest E) first, as 'IV<I<II<III' strings ('=' for ties,
+    e.g. every regime below :data:`E_FLOOR`)."""
     names = list(curves)
-    E = np.array([curves[n] for n in names])
-    return ["<".join(names[i] for i in np.argsort(E[:, j], kind="stable")) for j in range(E.shape[1])]
+    E = np.maximum(np.array([curves[n] for n in names]), E_FLOOR)
+    out = []
+    for j in range(E.shape[1]):
+        order = np.argsort(E[:, j], kind="stable")
+        out.append("".join((("=" if E[order[i], j] == E[order[i - 1], j] else "<") if i else "") + names[order[i]]
+                           for i in range(len(order))))
+    return out
 
 
 def compute(cfg: dict, source: dict):
