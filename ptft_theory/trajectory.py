@@ -22,7 +22,7 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from ._schemes import DEFAULT_SCHEME, as_scheme
+from .config import DEFAULT_SCHEME, as_scheme
 from .config import Init
 from .errors import ParameterError, ParameterTypeError
 from .scales import ft_scales
