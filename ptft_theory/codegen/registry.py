@@ -224,3 +224,4 @@ TRAJECTORY_KERNELS: tuple[KernelSpec, ...] = tuple(KernelSpec(*row, backends=("n
      "time t_1/2 for a coordinate from b0 = 0 to reach beta*/2 (~ log(2 beta*/k)/(2 beta*) rich, log 2/(2k) lazy)"),
 ))
 KERNELS = KERNELS + TRAJECTORY_KERNELS
+TRAJECTORY_NAMES = frozenset(spec.name for spec in TRAJECTORY_KERNELS)
