@@ -26,6 +26,7 @@ from .scales import ft_scales
 from .simulate import AccurateOptions, GDOptions, GFResult, Mode, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
 from .simulate import Teachers, make_teachers, relative_error, sample_data
+from .trajectory import coordinate_trajectory, escape_time, ft_trajectory, pt_trajectory, time_to_reach
 
 __version__ = "0.1.0"
 
@@ -59,6 +60,11 @@ __all__ = [
     "Teachers",
     "Thresholds",
     "best_init",
+    "coordinate_trajectory",
+    "escape_time",
+    "ft_trajectory",
+    "pt_trajectory",
+    "time_to_reach",
     "boundary_curve",
     "equal_error_alpha",
     "error_sweep",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .printers import BACKENDS, C_FUSED, C_KERNELS, kernels_of, render_backend, render_c_header  # noqa: F401
 from .registry import (DERIVATIONS_DIR, GENERATED_DIR, KERNELS, PACKAGE_DIR, REGENERATE, REPO_DIR,  # noqa: F401
-                       KernelSpec, expression)
+                       TRAJECTORY_NAMES, KernelSpec, expression)
 
 def generated_files() -> dict[Path, str]:
     """Every generated file (kernels and derivations) and its expected content."""

@@ -15,6 +15,7 @@ from ..symbolic import dynamics, ft_maps, potential, regimes
 from ..symbolic import replica as R
 from ..symbolic import symbols as S
 from ..symbolic import two_stage as TS
+from ..symbolic import trajectory as TR
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 REPO_DIR = PACKAGE_DIR.parent
@@ -190,3 +191,37 @@ KERNELS: tuple[KernelSpec, ...] = (
     KernelSpec("elasticity_readout", (_BPT, _C, _LAM, _G), lambda: regimes.elasticity("readout"),
                'symbolic.regimes.elasticity("readout")', "d log k / d log beta_PT, readout scheme"),
 )
+
+#: The exact whitened time course of a coordinate (symbolic.trajectory, issue 28); numpy only.
+_BS = (TR.beta_star, "target beta* of the coordinate (>= 0 after the sign symmetry)")
+_RATE = (TR.rate_sym, "relaxation rate A = sqrt(beta*^2 + k^2)")
+_MM = (potential.m_sym, "minor branch coefficient m = min(P, M) >= 0")
+TRAJECTORY_KERNELS: tuple[KernelSpec, ...] = tuple(KernelSpec(*row, backends=("numpy",)) for row in (
+    ("trajectory_rate", (_BS, _K), TR.rate, "symbolic.trajectory.rate",
+     "relaxation rate A = sqrt(beta*^2 + k^2): beta(t) - beta* ~ exp(-2At)"),
+    ("branch_coefficient_P", (_MM, _B0), _first(TR.stable_branch_coefficients),
+     "symbolic.trajectory.stable_branch_coefficients()[0]", "P = m + (|b0| + b0)/2, the coefficient of e^{2s}"),
+    ("branch_coefficient_M", (_MM, _B0), _second(TR.stable_branch_coefficients),
+     "symbolic.trajectory.stable_branch_coefficients()[1]", "M = m + (|b0| - b0)/2, the coefficient of -e^{-2s}"),
+    ("trajectory_coefficient_a", (_BS, _RATE, _MM, _B0), _first(TR.stable_coefficients),
+     "symbolic.trajectory.stable_coefficients()[0]", "numerator coefficient a = beta* + A + 2M of x(t) (beta* >= 0)"),
+    ("trajectory_coefficient_b", (_BS, _RATE, _K, _MM, _B0), _second(TR.stable_coefficients),
+     "symbolic.trajectory.stable_coefficients()[1]",
+     "denominator coefficient b = 2P + k^2/(A + beta*) of x(t) (beta* >= 0)"),
+    ("trajectory_increment", ((TR.tau_sym, "tau = -expm1(-2At)/(2A) (= t at A = 0)"), (TR.decay_sym, "E = exp(-2At)"),
+                              _BS, _B0, (TR.b_sym, "denominator coefficient b")),
+     TR.increment, "symbolic.trajectory.increment", "x(t) - 1 = exp(2 s(t)) - 1 = 2 (beta* - b0) tau / (b tau + E)"),
+    ("beta_of_increment", ((TR.inc_sym, "increment w = x - 1 = e^{2s} - 1 > -1"),
+                           (potential.P_sym, "branch coefficient P >= 0"), _B0),
+     TR.beta_of_increment, "symbolic.trajectory.beta_of_increment",
+     "beta at e^{2s} = 1 + w: b0/(1+w) + P w (1 + 1/(1+w)) (rational, exact at small w)"),
+    ("beta_of_log_x", ((TR.log_x, "ell = log x = 2 s"), (TR.log_P, "log P (-inf for P = 0)"),
+                       (TR.log_M, "log M (-inf for M = 0)")),
+     TR.beta_of_log_x, "symbolic.trajectory.beta_of_log_x", "beta = P e^{ell} - M e^{-ell} evaluated in logs (large |s|)"),
+    ("time_to_reach", ((S.b, "value beta_T between b0 and beta*"), _BS, _K, _B0), TR.time_to_reach_stable,
+     "symbolic.trajectory.time_to_reach_stable", "exact time t(beta_T) for the whitened flow from b0 to reach beta_T"),
+    ("escape_time", (_BS, _K), TR.escape_time_stable, "symbolic.trajectory.escape_time_stable",
+     "time t_1/2 for a coordinate from b0 = 0 to reach beta*/2 (~ log(2 beta*/k)/(2 beta*) rich, log 2/(2k) lazy)"),
+))
+KERNELS = KERNELS + TRAJECTORY_KERNELS
+TRAJECTORY_NAMES = frozenset(spec.name for spec in TRAJECTORY_KERNELS)

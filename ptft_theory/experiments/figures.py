@@ -407,9 +407,14 @@ def _advantage_map(opts, config_dir=None):
     return figure(opts, config_dir)
 
 
+def _ft_dynamics(opts, config_dir=None):
+    from .ft_dynamics import figure  # the exact FT time course of the four regimes (issue 28)
+    return figure(opts, config_dir)
+
+
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
             "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map,
-            "fig_finite_pt": finite_pt_figure.figure}
+            "fig_finite_pt": finite_pt_figure.figure, "ft_dynamics": _ft_dynamics}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

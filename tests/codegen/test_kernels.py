@@ -102,8 +102,12 @@ def test_cse_makes_no_difference():
     for spec in codegen.kernels_of("numpy"):
         syms = [a for a, _ in spec.args]
         f = sp.lambdify(syms, codegen.expression(spec), "numpy", cse=False)
-        vals = [np.abs(rng.normal(size=5)) + 0.1 if str(s) in ("k", "c_pt", "z", "z_pt", "z_new", "m", "zeta") else rng.normal(size=5)
-                for s in syms]
+        positive = ("k", "c_pt", "z", "z_pt", "z_new", "m", "zeta")
+        if spec.name in codegen.TRAJECTORY_NAMES:  # their domain: beta* >= 0 and nonnegative coefficients
+            positive += ("beta_star", "A", "tau", "E", "b_den", "P", "w")
+        vals = [np.abs(rng.normal(size=5)) + 0.1 if str(s) in positive else rng.normal(size=5) for s in syms]
+        if spec.name == "time_to_reach":  # a target between b0 and beta*
+            vals[0] = vals[3] + 0.5 * (vals[1] - vals[3])
         if "lambda_pt" in [str(s) for s in syms]:
             i, j = [str(s) for s in syms].index("lambda_pt"), [str(s) for s in syms].index("c_pt")
             vals[i] = np.clip(vals[i], -vals[j], vals[j])

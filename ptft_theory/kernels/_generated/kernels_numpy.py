@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1']
+__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
 
 
 def potential(b, k):
@@ -601,3 +601,151 @@ def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
     x22 = (1/8)*x2*x20*x8 + (1/8)*x21
     x23 = (1/8)*x19*x2*x3*x8 - 1/8*x21
     return (1/2)*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))
+
+
+def trajectory_rate(beta_star, k):
+    """relaxation rate A = sqrt(beta*^2 + k^2): beta(t) - beta* ~ exp(-2At).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.trajectory.rate
+    """
+    return np.sqrt(beta_star**2 + k**2)
+
+
+def branch_coefficient_P(m, b0):
+    """P = m + (|b0| + b0)/2, the coefficient of e^{2s}.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.stable_branch_coefficients()[0]
+    """
+    return b0*(np.select([np.less_equal(b0, 0),True], [0,1], default=np.nan)) + m
+
+
+def branch_coefficient_M(m, b0):
+    """M = m + (|b0| - b0)/2, the coefficient of -e^{-2s}.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.stable_branch_coefficients()[1]
+    """
+    return -b0*(np.select([np.greater_equal(b0, 0),True], [0,1], default=np.nan)) + m
+
+
+def trajectory_coefficient_a(beta_star, A, m, b0):
+    """numerator coefficient a = beta* + A + 2M of x(t) (beta* >= 0).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        A: relaxation rate A = sqrt(beta*^2 + k^2)
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.stable_coefficients()[0]
+    """
+    return A - 2*b0*(np.select([np.greater_equal(b0, 0),True], [0,1], default=np.nan)) + beta_star + 2*m
+
+
+def trajectory_coefficient_b(beta_star, A, k, m, b0):
+    """denominator coefficient b = 2P + k^2/(A + beta*) of x(t) (beta* >= 0).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        A: relaxation rate A = sqrt(beta*^2 + k^2)
+        k: FT scale k >= 0
+        m: minor branch coefficient m = min(P, M) >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.stable_coefficients()[1]
+    """
+    return 2*b0*(np.select([np.less_equal(b0, 0),True], [0,1], default=np.nan)) + k**2/(A + beta_star) + 2*m
+
+
+def trajectory_increment(tau, E, beta_star, b0, b_den):
+    """x(t) - 1 = exp(2 s(t)) - 1 = 2 (beta* - b0) tau / (b tau + E).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        tau: tau = -expm1(-2At)/(2A) (= t at A = 0)
+        E: E = exp(-2At)
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        b0: FT start b0 = beta_FT(0)
+        b_den: denominator coefficient b
+
+    Source: ptft_theory.symbolic.trajectory.increment
+    """
+    return tau*(-2*b0 + 2*beta_star)/(E + b_den*tau)
+
+
+def beta_of_increment(w, P, b0):
+    """beta at e^{2s} = 1 + w: b0/(1+w) + P w (1 + 1/(1+w)) (rational, exact at small w).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        w: increment w = x - 1 = e^{2s} - 1 > -1
+        P: branch coefficient P >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.beta_of_increment
+    """
+    x0 = (w + 1)**(-1.0)
+    return P*w*(x0 + 1) + b0*x0
+
+
+def beta_of_log_x(ell, log_P, log_M):
+    """beta = P e^{ell} - M e^{-ell} evaluated in logs (large |s|).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        ell: ell = log x = 2 s
+        log_P: log P (-inf for P = 0)
+        log_M: log M (-inf for M = 0)
+
+    Source: ptft_theory.symbolic.trajectory.beta_of_log_x
+    """
+    return -np.exp(-ell + log_M) + np.exp(ell + log_P)
+
+
+def time_to_reach(b, beta_star, k, b0):
+    """exact time t(beta_T) for the whitened flow from b0 to reach beta_T.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        b: value beta_T between b0 and beta*
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        k: FT scale k >= 0
+        b0: FT start b0 = beta_FT(0)
+
+    Source: ptft_theory.symbolic.trajectory.time_to_reach_stable
+    """
+    x0 = k**2
+    x1 = np.sqrt(beta_star**2 + x0)
+    x2 = np.sqrt(b0**2 + x0)
+    x3 = np.select([np.greater_equal(b0, 0),True], [b0 + x2,x0/(-b0 + x2)], default=np.nan)
+    x4 = beta_star + x1
+    x5 = np.sqrt(b**2 + x0)
+    x6 = np.select([np.greater_equal(b, 0),True], [b + x5,x0/(-b + x5)], default=np.nan)
+    x7 = x0/x4
+    return (1/2)*np.log((-x3 + x4)*(x6 + x7)/((x3 + x7)*(x4 - x6)))/x1
+
+
+def escape_time(beta_star, k):
+    """time t_1/2 for a coordinate from b0 = 0 to reach beta*/2 (~ log(2 beta*/k)/(2 beta*) rich, log 2/(2k) lazy).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        beta_star: target beta* of the coordinate (>= 0 after the sign symmetry)
+        k: FT scale k >= 0
+
+    Source: ptft_theory.symbolic.trajectory.escape_time_stable
+    """
+    x0 = beta_star**2
+    x1 = k**2
+    x2 = np.sqrt(x0 + x1)
+    x3 = beta_star + x2
+    x4 = x1/x3
+    x5 = (1/2)*beta_star
+    x6 = np.sqrt((1/4)*x0 + x1)
+    return (1/2)*np.log((-k + x3)*(x4 + x5 + x6)/((k + x4)*(x2 + x5 - x6)))/x2
