@@ -33,6 +33,14 @@ class Advice:
         failures: evaluations that failed (counted as E = +inf), ``infeasible`` of them infeasible.
         converged, message: like scipy's OptimizeResult, for the polish that gave ``init``.
         on_bounds: search coordinates at a face of the box at the optimum (the box limits it).
+        resolution: the relative E at or below which the task counts as recovered exactly
+            (:attr:`recovered`); then ``init`` is the least extreme init below it (largest ``k_min``).
+        E_lowest: the lowest E evaluated anywhere (below the floor or at the corner it is not ``E``).
+        corner_limit, corner_margin: when E falls toward the frozen corner without reaching the
+            floor, the lowest E found approaching it (an upper bound on the infimum) and the margin
+            ``1 + lambda_pt / c_pt >= corner_margin`` the answer keeps; None otherwise.
+        k_min: the smallest FT scale of ``init`` over the task's classes (0: frozen).
+        flags: the init as pasteable ``--c-pt ... --lambda-pt ... --gamma-ft ...``.
         task, alpha (float or (lo, hi)), scheme, sigma, bounds, fixed, alpha_pt, sigma_pt: what was asked.
     """
 
@@ -56,6 +64,22 @@ class Advice:
     fixed: dict
     alpha_pt: float | None = None
     sigma_pt: float = 0.0
+    resolution: float = 1e-6
+    E_lowest: float | None = None
+    corner_limit: float | None = None
+    corner_margin: float = 1e-3
+    k_min: float | None = None
+
+    @property
+    def recovered(self) -> bool:
+        """Whether the task is recovered exactly: E at or below the resolution floor."""
+        return self.E <= self.resolution
+
+    @property
+    def flags(self) -> str:
+        """The init as flags ``ptft regime`` and ``ptft curve`` accept (float64 round-trip digits)."""
+        from .resolve import init_flags
+        return init_flags(self.init, self.scheme)
 
     @property
     def gain_dB(self) -> float | None:
@@ -85,7 +109,10 @@ class Advice:
                 "on_bounds": list(self.on_bounds), "task": dataclasses.asdict(self.task),
                 "alpha": list(self.alpha) if isinstance(self.alpha, tuple) else self.alpha, "scheme": self.scheme,
                 "sigma": self.sigma, "bounds": {k: list(v) for k, v in self.bounds.items()}, "fixed": dict(self.fixed),
-                "alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt}
+                "alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt, "resolution": self.resolution,
+                "recovered": self.recovered, "E_lowest": _finite_or_none(self.E_lowest),
+                "corner_limit": _finite_or_none(self.corner_limit), "corner_margin": self.corner_margin,
+                "k_min": _finite_or_none(self.k_min), "flags": self.flags}
 
 
 def _g(x):
