@@ -43,6 +43,10 @@ from .space import COORDINATES, E_FLOOR, VALID_BOX, Objective, alpha_nodes, sear
 
 #: The reference init of ``E_default``.
 REFERENCE_INIT = Init(c_pt=1.0, lambda_pt=0.0, gamma_ft=1.0)
+#: Definition of the regions the per-regime search keeps to: the potential ratio (microseconds per
+#: label; the calibrated delta_S costs two replica level crossings, ~0.1-1 s, and the search labels
+#: ~1000 inits).  The answer itself (``Advice.regime``) is labelled with the calibrated default.
+SEARCH_DEFINITION = "potential"
 #: Points per coordinate of the global grid (0.5 decades in c, 0.25 in lambda/c, 0.2 in gamma).
 GRID = {"log10_c_pt": 13, "lambda_ratio": 9, "gamma_ft": 6}
 #: Grid points the overall polish starts from.
@@ -72,7 +76,8 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
         x = space.full(z)
         if region is not None:
             try:
-                if regime(space.init(x), obj.task, obj.scheme, thresholds).regime.value != region:
+                if regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION
+                          ).regime.value != region:
                     return math.inf
             except PTFTError:
                 return math.inf
@@ -211,7 +216,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
 
     def label(x):
         try:
-            return regime(space.init(x), task, scheme, thresholds).regime.value
+            return regime(space.init(x), task, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
         except PTFTError:
             return None
 
@@ -251,7 +256,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     E_lowest, corner_limit, note = float(E_opt), None, ""
 
     def label_of(init):
-        return regime(init, task, scheme, thresholds).regime.value
+        return regime(init, task, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
 
     if E_opt <= resolution:
         got = least_extreme(obj, space, resolution, step)
@@ -290,7 +295,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                 else:
                     del by_regime[lab]
         by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
-    reg = regime(init_opt, task, scheme, thresholds)
+    reg = regime(init_opt, task, scheme, thresholds)  # the answer's label: the calibrated definition
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
     at_lo = space.free & (xo <= space.lo + tol)

@@ -100,7 +100,8 @@ def regime_slice(cfg: dict) -> dict:
         c = float(10.0**lc)
         for r in ratio:
             try:
-                res = regime(Init(c, float(r) * c, cfg["gamma_ft"]), task, cfg["scheme"])
+                # thousands of cells: the potential-ratio descriptor (the calibrated delta_S solves the replica)
+                res = regime(Init(c, float(r) * c, cfg["gamma_ft"]), task, cfg["scheme"], definition="potential")
                 rows.append([c, float(r), res.l_order, res.pt_dependence, res.k_pt, res.k_new, res.regime.value])
             except ValueError:  # every coordinate frozen: no regime defined
                 rows.append([c, float(r), None, None, None, None, "undefined"])
