@@ -98,3 +98,15 @@ def test_bad_definition_and_level_name_the_parameter():
         regime(Init(1.0), TASK, e_star=1.5)
     with pytest.raises(ParameterError, match="feature_dependence"):
         Thresholds(feature_dependence=0.2)
+
+
+@pytest.mark.parametrize("definition", ["samples", "potential", "paper"])
+def test_cli_regime_definition(definition):
+    from _cli import run_cli
+    rc, text, err = run_cli("regime", "--c-pt", "1e-3", "--lambda-pt", "-0.9e-3", "--rho-pt", "0.1", "--rho-shared",
+                            "0.05", "--rho-new", "0.05", "--definition", definition, "--json")
+    assert rc == 0, err
+    d = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert d["regime"] == "IV" and d["definition"] == definition
+    assert (d["pt_dependence_samples"] is not None) == (definition == "samples")
+    assert (d["paper"] is not None) == (definition == "paper")

@@ -102,6 +102,7 @@ class Advice:
                 "E_dB": _finite_or_none(10 * math.log10(self.E)) if self.E > 0 else None,
                 "regime": r.regime.value, "regime_description": r.regime.description,
                 "l_order": r.l_order, "pt_dependence": r.pt_dependence,
+                "pt_dependence_samples": r.pt_dependence_samples, "regime_definition": r.definition,
                 "best_by_regime": {k: v.to_dict() for k, v in self.best_by_regime.items()},
                 "reference": dataclasses.asdict(self.reference), "E_default": _finite_or_none(self.E_default),
                 "gain_dB": _finite_or_none(self.gain_dB), "evaluations": self.evaluations, "failures": self.failures,

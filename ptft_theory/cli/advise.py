@@ -125,8 +125,9 @@ def format_advice(adv) -> str:
                                      if adv.recovered else "")
              + (f" (lowest E found approaching the frozen corner: {adv.corner_limit:.4g}; this init keeps "
                 f"1 + lambda/c + gamma^2/(2c) >= {adv.corner_margin:g} from it)" if adv.corner_limit is not None else ""),
-             f"  regime {r.regime.value} ({r.regime.description}; l-order {r.l_order:.3f}, "
-             f"PT dependence {r.pt_dependence:.3f})"]
+             f"  regime {r.regime.value} ({r.regime.description}; l-order {r.l_order:.3f}, PT dependence in "
+             f"samples delta_S {r.pt_dependence_samples:.3f}: a new-feature task needs "
+             f"{r.samples.sample_ratio:.3g}x the data of a shared one to reach E = {r.samples.level:g})"]
     ref = adv.reference
     if adv.E_default is not None:
         gain = adv.gain_dB
@@ -134,7 +135,7 @@ def format_advice(adv) -> str:
                 f" ({-gain:.2f} dB better: the reference lies outside the box searched)")
         lines.append(f"reference c_pt={ref.c_pt:g}, lambda_pt={ref.lambda_pt:g}, gamma_ft={ref.gamma_ft:g}: "
                      f"E = {adv.E_default:.4g}{note}")
-    lines.append("best init per regime:")
+    lines.append("best init per regime (regions of the search: the potential-ratio descriptor):")
     for lab, b in adv.best_by_regime.items():
         lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g} "
                      f"(1 + lambda/c = {1 + b.init.lambda_pt / b.init.c_pt:.3g}), gamma_ft={b.init.gamma_ft:.4g}")

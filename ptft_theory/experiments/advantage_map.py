@@ -18,10 +18,11 @@ import numpy as np
 from ..config import Task
 from ..fileio import savefig_atomic, write_csv_atomic
 from .points import load_config
+from .style import REGIME_COLORS
 from .sweep import code_fingerprint, run_sweep
 
 REGIMES = ("I", "II", "III", "IV")
-COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
+COLORS = REGIME_COLORS  # the paper's palette (experiments/style.py)
 FIELDS = ["overlap", "rho_pt", "rho_shared", "rho_new", "alpha", "scheme", "best_regime", "E_best", "E_I", "E_II",
           "E_III", "E_IV", "margin_dB", "runner_up", "c_pt", "lambda_pt", "gamma_ft", "evaluations", "failures",
           "converged"]
