@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 from . import _validate as V
 from .config import Init, Task
-from .errors import ParameterError
+from .errors import ParameterError, ReplicaError
 
 #: Default error level of the crossings: E* = 0.1 (-10 dB), a "learned" task.
 E_STAR = 0.1
@@ -74,28 +75,25 @@ def delta_from_ratio(ratio: float) -> float:
     return (ratio - 1) / (ratio + 1)
 
 
-def pair_tasks(task: Task) -> tuple[Task, Task]:
-    """``(task_shared, task_new)`` of ``task`` (module docstring), with the task's amplitudes."""
-    rho_ft = min(task.rho_ft, task.rho_pt, 1 - task.rho_pt)
-    if not rho_ft > 0:
-        raise ParameterError(f"rho_pt={task.rho_pt!r}: a PT support of the whole space (or none) leaves no room for "
-                             "the shared/new pair; valid range for PT dependence in samples: 0 < rho_pt < 1")
-    kw = dict(amp_pt=task.a_pt, amp_ft=task.a_ft)
-    return Task(task.rho_pt, rho_ft, 0.0, **kw), Task(task.rho_pt, 0.0, rho_ft, **kw)
-
-
 def sample_dependence(init: Init, task: Task, scheme, k_pt: float, k_new: float, level: float = E_STAR
                       ) -> SampleDependence:
     """``delta_S`` of ``init`` for ``task`` (module docstring); ``k_pt``, ``k_new`` its FT scales."""
     level = V.positive("level", level)
     if not level < 1:
         raise ParameterError(f"level={level!r} is invalid; valid range: 0 < level < 1 (E starts near 1 at small alpha)")
+    from .replica import pair_tasks
     shared, new = pair_tasks(task)
     if k_pt == 0 and k_new == 0:
         raise ParameterError("every coordinate is frozen (k = 0): fine-tuning cannot move, so no regime is defined; "
                              "use gamma_ft > 0 or lambda_pt > -c_pt")
-    a_s = math.inf if k_pt == 0 else _crossing(level, shared, init, scheme)
-    a_n = math.inf if k_new == 0 else _crossing(level, new, init, scheme)
+    try:
+        with warnings.catch_warnings():  # a replica that goes non-finite is a failure, said as one
+            warnings.simplefilter("error", RuntimeWarning)
+            a_s = math.inf if k_pt == 0 else _crossing(level, shared, init, scheme)
+            a_n = math.inf if k_new == 0 else _crossing(level, new, init, scheme)
+    except (RuntimeWarning, FloatingPointError, ZeroDivisionError, OverflowError) as exc:
+        raise ReplicaError(f"PT dependence in samples: the replica level crossing E = {level:g} failed for "
+                           f"{shared!r} / {new!r} ({exc}); definition='potential' needs no replica solve") from None
     if math.isinf(a_n):
         delta = 1.0
     elif math.isinf(a_s):
@@ -105,4 +103,4 @@ def sample_dependence(init: Init, task: Task, scheme, k_pt: float, k_new: float,
     return SampleDependence(delta, a_s, a_n, level, shared.rho_shared)
 
 
-__all__ = ["BRACKET", "E_STAR", "SampleDependence", "delta_from_ratio", "pair_tasks", "sample_dependence"]
+__all__ = ["BRACKET", "E_STAR", "SampleDependence", "delta_from_ratio", "sample_dependence"]

@@ -18,7 +18,8 @@ import pytest
 
 from ptft_theory import Init, ParameterError, Task, regime
 from ptft_theory.regime import Thresholds
-from ptft_theory.regime_samples import delta_from_ratio, pair_tasks
+from ptft_theory.regime_samples import delta_from_ratio
+from ptft_theory.replica import pair_tasks
 
 FIG5_INITS = {"I": Init(1e-3, -1e-3, 0.1), "II": Init(1e-3, 1e-3, 0.0), "III": Init(100.0), "IV": Init(1e-3, -0.9e-3, 0.0)}
 TASK = Task(0.1, 0.05, 0.05)

@@ -20,7 +20,7 @@ import pytest
 
 from ptft_theory import (Init, Task, level_crossing_alpha, mixed_limit_alphas, rich_limit_alphas, rich_limit_threshold,
                          weighted_l1_threshold)
-from ptft_theory.regime_samples import pair_tasks
+from ptft_theory.replica import pair_tasks
 from ptft_theory.replica import weight_ratio
 
 TASK = Task(0.1, 0.05, 0.05)

@@ -367,5 +367,5 @@ def render_derivations() -> dict[str, str]:
         "03_regimes.md": _regimes_doc(),
         "04_replica.md": _replica_doc(),
         "05_two_stage.md": _two_stage_doc(),
-        "06_rich_limits.md": rich_limits_doc(),
+        "06_rich_limits.md": rich_limits_doc(HEADER),
     }

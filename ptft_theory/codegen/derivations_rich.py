@@ -6,7 +6,6 @@ from __future__ import annotations
 import sympy as sp
 
 from ..symbolic import rich_limits as RL
-from .derivations import HEADER
 
 
 def _m(expr) -> str:
@@ -17,11 +16,12 @@ def _i(expr) -> str:
     return "$" + (expr if isinstance(expr, str) else sp.latex(expr)) + "$"
 
 
-def rich_limits_doc() -> str:
+def rich_limits_doc(header: str) -> str:
+    """The document, below ``header`` (the generated-file banner of :mod:`.derivations`)."""
     q, b_, k_ = RL.potential_large_z()
     at_m, paths, fixed = RL.weight_ratio_limits()
     r_m, m, a_pt, kp, kn = RL.merged_weight_ratio()
-    out = [HEADER, "# 6. Rich and mixed limits: weighted $\\ell_1$ and its recovery thresholds\n\n",
+    out = [header, "# 6. Rich and mixed limits: weighted $\\ell_1$ and its recovery thresholds\n\n",
            "Conventions: docs/design.md section 3.3.  Code: `ptft_theory.symbolic.rich_limits`, "
            "`ptft_theory.replica.rich_limits` (`rich_limit_alphas`, `mixed_limit_alphas`).\n\n",
            "## 6.1 The potential for $|b| \\gg k$\n\nSeries of $h$ at infinity (sympy):\n\n",

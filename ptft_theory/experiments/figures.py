@@ -141,7 +141,7 @@ def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
                 if m.sum() > 0.02 * m.size:
                     ci, ri = np.argwhere(m)[len(np.argwhere(m)) // 2]
                     ax.text(log_c[ci], ratio[ri], name, ha="center", va="center", fontsize=12, weight="bold",
-                            color="white")
+                            color="k" if name == "I" else "white")  # white on the paper's yellow is unreadable
             if scheme == "merged" and j == 0:
                 transition_arrows(ax, log_c)  # the paper's Fig. 2b: the levers' transitions
             ax.set_xlabel(r"$\log_{10} c_{PT}$")

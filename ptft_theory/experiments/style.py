@@ -15,7 +15,7 @@ def transition_arrows(ax, log_c) -> None:
     kw = dict(arrowprops=dict(arrowstyle="->", color="k", lw=1.6), fontsize=8, ha="center",
               bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
     ax.annotate("", xy=(x0, -0.85), xytext=(x0, 0.85), **kw)
-    ax.text(x0 + 0.15, 0.0, "smaller first layer\nII -> IV -> I", fontsize=7, ha="left", va="center",
+    ax.text(x0 + 0.15, 0.0, "smaller first layer\nII -> IV (-> I at lambda = -c)", fontsize=7, ha="left", va="center",
             bbox=kw["bbox"])
     ax.annotate("", xy=(float(log_c[-1]) - 0.3, 0.5), xytext=(x0 + 0.1, 0.5), **kw)
     ax.text(0.5 * (x0 + float(log_c[-1])), 0.62, "larger c: lazy, -> III", fontsize=7, ha="center", bbox=kw["bbox"])

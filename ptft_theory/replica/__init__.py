@@ -44,11 +44,12 @@ from .boundaries import BoundaryCurve, BoundaryKind, BoundaryResult, boundary_cu
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
 from .limits import rich_limit_threshold
-from .rich_limits import mixed_limit_alphas, rich_limit_alphas, weight_ratio, weighted_l1_threshold
+from .rich_limits import mixed_limit_alphas, pair_tasks, rich_limit_alphas, weight_ratio, weighted_l1_threshold
 from .result import HighPrecisionResult, ReplicaResult
 
 __all__ = [
     "mixed_limit_alphas",
+    "pair_tasks",
     "rich_limit_alphas",
     "weight_ratio",
     "weighted_l1_threshold",

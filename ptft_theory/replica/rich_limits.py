@@ -5,7 +5,7 @@
   on new ones (the statistical dimension of its descent cone; r = 1: Donoho-Tanner);
 * :func:`weight_ratio` -- the first-order weight ratio ``r = asinh(A/k_new) / asinh(A/k_pt)`` of an init;
 * :func:`rich_limit_alphas` -- ``(alpha_c_shared, alpha_c_new)`` of an init: the thresholds of the pair
-  of tasks behind ``delta_S`` (:mod:`ptft_theory.regime_samples`) at the init's r;
+  of tasks behind ``delta_S`` (:func:`pair_tasks`; :mod:`ptft_theory.regime_samples`) at the init's r;
 * :func:`mixed_limit_alphas` -- the c -> 0, fixed lambda/c limit: ``(rho_pt, rho_pt + (1 - rho_pt)
   alpha_DT(rho_ft / (1 - rho_pt)))``.
 
@@ -25,8 +25,19 @@ from .. import _validate as V
 from .. import kernels
 from .._schemes import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError
+from .classes import check_task_and_inits
 from .limits import rich_limit_threshold
+
+
+def pair_tasks(task: Task) -> tuple[Task, Task]:
+    """``(task_shared, task_new)`` of ``task`` (module docstring), with the task's amplitudes."""
+    rho_ft = min(task.rho_ft, task.rho_pt, 1 - task.rho_pt)
+    if not rho_ft > 0:
+        raise ParameterError(f"rho_pt={task.rho_pt!r}: a PT support of the whole space (or none) leaves no room for "
+                             "the shared/new pair; valid range for PT dependence in samples: 0 < rho_pt < 1")
+    kw = dict(amp_pt=task.a_pt, amp_ft=task.a_ft)
+    return Task(task.rho_pt, rho_ft, 0.0, **kw), Task(task.rho_pt, 0.0, rho_ft, **kw)
 
 
 def weighted_l1_threshold(rho_pt: float, rho_shared: float, rho_new: float, r: float) -> float:
@@ -39,6 +50,8 @@ def weighted_l1_threshold(rho_pt: float, rho_shared: float, rho_new: float, r: f
     feature free, l1 on the rest: psi(0) = 1)."""
     rp, rs, rn = (V.unit_interval(n, v) for n, v in (("rho_pt", rho_pt), ("rho_shared", rho_shared),
                                                       ("rho_new", rho_new)))
+    if isinstance(r, bool) or not isinstance(r, (int, float, np.integer, np.floating)):
+        raise ParameterTypeError(f"r must be a number > 0 (or inf); got {type(r).__name__}")
     r = float(r)
     if not r > 0 or math.isnan(r):
         raise ParameterError(f"r={r!r} is invalid; valid range: r > 0 (or inf)")
@@ -69,6 +82,7 @@ def weight_ratio(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> float:
     """First-order weight ratio ``r = asinh(A/k_new) / asinh(A/k_pt)`` (kernel ``rich_weight_ratio``),
     A = amp_ft, k_pt = k(beta_pt = amp_pt), k_new = k(0); inf when new features are frozen (k_new = 0)."""
     from ..scales import ft_scales
+    check_task_and_inits(task, init)
     scheme = as_scheme(scheme)
     k, _ = ft_scales(np.array([task.a_pt, 0.0]), init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
     k_pt, k_new = float(k[0]), float(k[1])
@@ -83,7 +97,7 @@ def weight_ratio(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> float:
 
 def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[float, float]:
     """``(alpha_c_shared, alpha_c_new)``: weighted-l1 recovery thresholds at the init's first-order r
-    for ``Task(rho_pt, rho_ft, 0)`` and ``Task(rho_pt, 0, rho_ft)`` (:func:`ptft_theory.regime_samples.pair_tasks`).
+    for ``Task(rho_pt, rho_ft, 0)`` and ``Task(rho_pt, 0, rho_ft)`` (:func:`pair_tasks`).
 
     Examples
     --------
@@ -92,7 +106,7 @@ def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[fl
     >>> [round(x, 9) for x in a]                                               # Donoho-Tanner for both
     [0.328793505, 0.328793505]
     """
-    from ..regime_samples import pair_tasks
+    check_task_and_inits(task, init)
     shared, new = pair_tasks(task)
     r = weight_ratio(task, init, scheme)
     rf = shared.rho_shared
@@ -102,10 +116,10 @@ def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[fl
 def mixed_limit_alphas(task: Task) -> tuple[float, float]:
     """c -> 0 at fixed lambda/c > -1 (merged, gamma = 0): ``(rho_pt, rho_pt + (1 - rho_pt)
     alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4)."""
-    from ..regime_samples import pair_tasks
+    check_task_and_inits(task)
     shared, _ = pair_tasks(task)
     rf, rp = shared.rho_shared, task.rho_pt
     return rp, rp + (1 - rp) * rich_limit_threshold(rf / (1 - rp))
 
 
-__all__ = ["mixed_limit_alphas", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]
+__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]
