@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from ._schemes import DEFAULT_SCHEME, as_scheme
+from .config import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
 from .errors import ParameterError, ParameterTypeError
 from .regime_samples import E_STAR, sample_dependence
@@ -136,6 +136,12 @@ class RegimeResult:
                 "pt_dependence_samples": self.pt_dependence_samples, "k_pt": self.k_pt, "k_new": self.k_new,
                 "samples": None if self.samples is None else self.samples.as_dict(),
                 "paper": None if self.paper is None else self.paper.as_dict()}
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict; ``regime`` as its label ("I".."IV")."""
+        from .results import plain
+        return plain({"l_order": self.l_order, "pt_dependence": self.pt_dependence, "k_pt": self.k_pt,
+                      "k_new": self.k_new, "regime": self.regime.value})
 
 
 #: Digits of the mpmath evaluation used where float64 over- or underflows (module docstring).

@@ -19,8 +19,7 @@ import dataclasses
 import mpmath
 
 from . import kernels
-from ._schemes import as_scheme
-from .config import Init, Task
+from .config import Init, Task, as_scheme
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .common import dump_json
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -104,7 +104,7 @@ def _cmd_advise(args):
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
                     fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None,
                     resolution=args.resolution, corner_margin=args.corner_margin)
-    payload = adv.to_dict()
+    payload = adv.as_dict()
     if plot is not None:
         from ..advisor.plot import plot_advice
         payload["plot"] = str(plot_advice(adv, plot))

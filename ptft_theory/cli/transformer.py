@@ -16,10 +16,10 @@ def register_transformer(sub):
                        description="Pretrain a scaled transformer on (a + b) mod p, fine-tune on a related and an "
                                    "unrelated operation; FT test accuracy and regime probes vs n_FT per "
                                    "(c_PT, kappa, gamma_FT).",
-                       epilog="example: ptft transformer run --config validation/configs/transformer_modp_cpu.toml")
+                       epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_cpu.toml")
     tsub = p.add_subparsers(dest="transformer_command", required=True, parser_class=type(p))
     r = tsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
-                        epilog="example: ptft transformer run --config validation/configs/transformer_modp_gpu.toml "
+                        epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_gpu.toml "
                                "--device auto")
     add_run_args(r, "transformer")
     r.set_defaults(func=_cmd_run)

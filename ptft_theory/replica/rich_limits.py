@@ -23,8 +23,7 @@ import numpy as np
 
 from .. import _validate as V
 from .. import kernels
-from .._schemes import DEFAULT_SCHEME, as_scheme
-from ..config import Init, Task
+from ..config import DEFAULT_SCHEME, Init, Task, as_scheme
 from ..errors import ParameterError, ParameterTypeError
 from .classes import check_task_and_inits
 from .limits import rich_limit_threshold
