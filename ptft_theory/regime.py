@@ -25,9 +25,8 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from .config import DEFAULT_SCHEME, as_scheme
-from .config import Init, Task
-from .errors import ParameterError, ParameterTypeError
+from .config import DEFAULT_SCHEME, Init, Task, as_scheme
+from .errors import ParameterError, ParameterTypeError, ReplicaError
 from .regime_samples import E_STAR, sample_dependence
 from .scales import ft_scales
 
@@ -117,6 +116,7 @@ class RegimeResult:
         pt_dependence_samples: ``delta_S`` (``definition="samples"``; else None).
         samples: the :class:`~ptft_theory.regime_samples.SampleDependence` behind it (the two alpha*).
         paper: the authors' descriptors (``definition="paper"``; :class:`~ptft_theory.regime_paper.PaperDescriptors`).
+        note: why the default definition fell back to "potential" (the replica cannot solve this init), else "".
     """
 
     l_order: float
@@ -128,20 +128,17 @@ class RegimeResult:
     pt_dependence_samples: float | None = None
     samples: object = None
     paper: object = None
-
-    def as_dict(self) -> dict:
-        """Strict-JSON-ready dict."""
-        return {"regime": self.regime.value, "description": self.regime.description, "definition": self.definition,
-                "l_order": self.l_order, "pt_dependence": self.pt_dependence,
-                "pt_dependence_samples": self.pt_dependence_samples, "k_pt": self.k_pt, "k_new": self.k_new,
-                "samples": None if self.samples is None else self.samples.as_dict(),
-                "paper": None if self.paper is None else self.paper.as_dict()}
+    note: str = ""
 
     def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict; ``regime`` as its label ("I".."IV")."""
         from .results import plain
-        return plain({"l_order": self.l_order, "pt_dependence": self.pt_dependence, "k_pt": self.k_pt,
-                      "k_new": self.k_new, "regime": self.regime.value})
+        return plain({"regime": self.regime.value, "description": self.regime.description,
+                      "definition": self.definition, "l_order": self.l_order, "pt_dependence": self.pt_dependence,
+                      "pt_dependence_samples": self.pt_dependence_samples, "k_pt": self.k_pt, "k_new": self.k_new,
+                      "samples": None if self.samples is None else self.samples.as_dict(),
+                      "paper": None if self.paper is None else self.paper.as_dict(), "note": self.note})
+
 
 
 #: Digits of the mpmath evaluation used where float64 over- or underflows (module docstring).
@@ -187,11 +184,13 @@ DEFINITIONS = ("samples", "potential", "paper")
 
 
 def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
-           definition: str = "samples", e_star: float = E_STAR) -> RegimeResult:
+           definition: str | None = None, e_star: float = E_STAR) -> RegimeResult:
     """Classify an initialisation for a task.
 
     ``definition`` picks the PT-dependence axis of the label (module docstring): ``"samples"``
-    (default: ``delta_S`` at error level ``e_star``, two replica level crossings, ~0.1-0.3 s),
+    (``delta_S`` at error level ``e_star``, two replica level crossings, ~0.1-0.3 s; the default,
+    None, is "samples" except where the replica cannot solve the init -- scales beyond its range, a
+    quadrature it cannot resolve -- where it falls back to "potential" and says so in ``note``),
     ``"potential"`` (the potential ratio ``delta``, microseconds) or ``"paper"`` (the authors'
     l-order and feature dependence, :mod:`ptft_theory.regime_paper`).  The rich/lazy axis is the
     l-order ``p(amp_ft / k_pt)`` for "samples" and "potential", the authors' l-order for "paper".
@@ -215,6 +214,11 @@ def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds
         raise ParameterTypeError(f"task must be a ptft_theory.Task; got {type(task).__name__}")
     if not isinstance(thresholds, Thresholds):
         raise ParameterTypeError(f"thresholds must be a ptft_theory.Thresholds; got {type(thresholds).__name__}")
+    auto = definition is None
+    definition = "samples" if auto else definition
+    e_star = V.positive("e_star", e_star)
+    if not e_star < 1:
+        raise ParameterError(f"e_star={e_star!r} is invalid; valid range: 0 < e_star < 1 (E starts near 1 at small alpha)")
     if definition not in DEFINITIONS:
         raise ParameterError(f"definition={definition!r} is invalid; valid: {', '.join(map(repr, DEFINITIONS))}")
     scheme = as_scheme(scheme)
@@ -232,9 +236,16 @@ def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds
     dependent = delta > thresholds.pt_dependence
     extra = {}
     if definition == "samples":
-        sd = sample_dependence(init, task, scheme, k_pt, k_new, e_star)
-        dependent = sd.delta > thresholds.pt_dependence_samples
-        extra = dict(pt_dependence_samples=sd.delta, samples=sd)
+        try:
+            sd = sample_dependence(init, task, scheme, k_pt, k_new, e_star)
+        except (ReplicaError, ParameterError) as exc:
+            if not auto:
+                raise
+            definition = "potential"
+            extra = dict(note=f"PT dependence in samples unavailable ({str(exc)[:160]}); labelled by the potential ratio")
+        else:
+            dependent = sd.delta > thresholds.pt_dependence_samples
+            extra = dict(pt_dependence_samples=sd.delta, samples=sd)
     elif definition == "paper":
         from .regime_paper import paper_descriptors
         pd = paper_descriptors(init, task, scheme)

@@ -95,7 +95,7 @@ def test_paper_limits_where_their_guard_returns_zero():
 def test_bad_definition_and_level_name_the_parameter():
     with pytest.raises(ParameterError, match="definition"):
         regime(Init(1.0), TASK, definition="mine")
-    with pytest.raises(ParameterError, match="level"):
+    with pytest.raises(ParameterError, match="e_star"):
         regime(Init(1.0), TASK, e_star=1.5)
     with pytest.raises(ParameterError, match="feature_dependence"):
         Thresholds(feature_dependence=0.2)

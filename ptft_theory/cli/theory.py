@@ -68,10 +68,11 @@ def register_regime(sub):
     add_init(p)
     add_task(p)
     add_scheme(p)
-    p.add_argument("--definition", choices=["samples", "potential", "paper"], default="samples",
+    p.add_argument("--definition", choices=["samples", "potential", "paper"], default=None,
                    help="PT-dependence axis of the label: samples (default, delta_S: the relative difference of "
                         "the data a new- and a shared-feature task need to reach E*), potential (a ratio of FT "
-                        "potentials, no replica solve) or paper (the authors' l-order and feature dependence)")
+                        "potentials, no replica solve) or paper (the authors' l-order and feature dependence); "
+                        "default: samples, or potential where the replica cannot solve the init (said in the output)")
     p.add_argument("--e-star", type=float, default=0.1, help="error level of delta_S's crossings (default 0.1)")
     p.add_argument("--l-order-threshold", type=float, default=None)
     p.add_argument("--pt-dependence-threshold", type=float, default=None)
@@ -96,7 +97,7 @@ def _cmd_regime(args):
                  f"{r.samples.alpha_new:.4g} new, E* = {r.samples.level:g})")
     if r.paper is not None:
         text += f", paper l-order {r.paper.l_order:.4f}, feature dependence {r.paper.feature_dependence:.4f}"
-    emit(args, r.as_dict(), text + f", k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}")
+    emit(args, r.as_dict(), text + f", k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}" + (f"\n{r.note}" if r.note else ""))
 
 
 def register_simulate(sub):
