@@ -21,7 +21,7 @@ from .config import DEFAULT_SCHEME, Init, Scheme, Task
 from .errors import MissingExtraError, ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
 from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sweep, generalization_error,
-                      rich_limit_threshold)
+                      mixed_limit_alphas, rich_limit_alphas, rich_limit_threshold, weighted_l1_threshold)
 from .scales import ft_scales
 from .simulate import AccurateOptions, GDOptions, GFResult, Mode, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
@@ -77,6 +77,9 @@ __all__ = [
     "regime",
     "relative_error",
     "rich_limit_threshold",
+    "rich_limit_alphas",
+    "mixed_limit_alphas",
+    "weighted_l1_threshold",
     "sample_data",
     "simulate_gradient_flow",
 ]

@@ -39,6 +39,14 @@ class Advice:
         failures: evaluations that failed (counted as E = +inf), ``infeasible`` of them infeasible.
         converged, message: like scipy's OptimizeResult, for the polish that gave ``init``.
         on_bounds: search coordinates at a face of the box at the optimum (the box limits it).
+        resolution: the relative E at or below which the task counts as recovered exactly
+            (:attr:`recovered`); then ``init`` is the least extreme init below it (largest ``k_min``).
+        E_lowest: the lowest E evaluated anywhere (below the floor or at the corner it is not ``E``).
+        corner_limit, corner_margin: when E falls toward the frozen corner without reaching the
+            floor, the lowest E found approaching it (an upper bound on the infimum) and the margin
+            ``1 + lambda_pt / c_pt >= corner_margin`` the answer keeps; None otherwise.
+        k_min: the smallest FT scale of ``init`` over the task's classes (0: frozen).
+        flags: the init as pasteable ``--c-pt ... --lambda-pt ... --gamma-ft ...``.
         task, alpha (float or (lo, hi)), scheme, sigma, bounds, fixed, alpha_pt, sigma_pt: what was asked.
     """
 
@@ -62,6 +70,22 @@ class Advice:
     fixed: dict
     alpha_pt: float | None = None
     sigma_pt: float = 0.0
+    resolution: float = 1e-6
+    E_lowest: float | None = None
+    corner_limit: float | None = None
+    corner_margin: float = 1e-3
+    k_min: float | None = None
+
+    @property
+    def recovered(self) -> bool:
+        """Whether the task is recovered exactly: E at or below the resolution floor."""
+        return self.E <= self.resolution
+
+    @property
+    def flags(self) -> str:
+        """The init as flags ``ptft regime`` and ``ptft curve`` accept (float64 round-trip digits)."""
+        from .resolve import init_flags
+        return init_flags(self.init, self.scheme)
 
     @property
     def gain_dB(self) -> float | None:
@@ -89,6 +113,7 @@ class Advice:
                 "E_dB": _finite_or_none(10 * math.log10(self.E)) if self.E > 0 else None,
                 "regime": r.regime.value, "regime_description": r.regime.description,
                 "l_order": r.l_order, "pt_dependence": r.pt_dependence,
+                "pt_dependence_samples": r.pt_dependence_samples, "regime_definition": r.definition,
                 "best_by_regime": {k: v.as_dict() for k, v in self.best_by_regime.items()},
                 "reference": dataclasses.asdict(self.reference), "E_default": _finite_or_none(self.E_default),
                 "gain_dB": _finite_or_none(self.gain_dB), "evaluations": self.evaluations, "failures": self.failures,
@@ -96,7 +121,10 @@ class Advice:
                 "on_bounds": list(self.on_bounds), "task": dataclasses.asdict(self.task),
                 "alpha": list(self.alpha) if isinstance(self.alpha, tuple) else self.alpha, "scheme": self.scheme,
                 "sigma": self.sigma, "bounds": {k: list(v) for k, v in self.bounds.items()}, "fixed": dict(self.fixed),
-                "alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt}
+                "alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt, "resolution": self.resolution,
+                "recovered": self.recovered, "E_lowest": _finite_or_none(self.E_lowest),
+                "corner_limit": _finite_or_none(self.corner_limit), "corner_margin": self.corner_margin,
+                "k_min": _finite_or_none(self.k_min), "flags": self.flags}
 
 
 def _g(x):

@@ -54,7 +54,8 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
                     pass
         for j, r in enumerate(ratio):
             try:
-                d = regime(Init(c, float(np.clip(r * c, -c, c)), g), advice.task, advice.scheme, thresholds)
+                d = regime(Init(c, float(np.clip(r * c, -c, c)), g), advice.task, advice.scheme, thresholds,
+                           definition="potential")  # 525 cells: the cheap descriptor (the search's regions)
                 lo_[i, j], de_[i, j] = d.l_order, d.pt_dependence
             except PTFTError:
                 pass

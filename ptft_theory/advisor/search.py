@@ -38,10 +38,15 @@ from ..config import Init, Task
 from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
 from ..regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
+from .resolve import CORNER_MARGIN, RESOLUTION, away_from_corner, least_extreme, on_frozen_corner, smallest_scale
 from .space import COORDINATES, E_FLOOR, VALID_BOX, Objective, alpha_nodes, search_space
 
 #: The reference init of ``E_default``.
 REFERENCE_INIT = Init(c_pt=1.0, lambda_pt=0.0, gamma_ft=1.0)
+#: Definition of the regions the per-regime search keeps to: the potential ratio (microseconds per
+#: label; the calibrated delta_S costs two replica level crossings, ~0.1-1 s, and the search labels
+#: ~1000 inits).  The answer itself (``Advice.regime``) is labelled with the calibrated default.
+SEARCH_DEFINITION = "potential"
 #: Points per coordinate of the global grid (0.5 decades in c, 0.25 in lambda/c, 0.2 in gamma).
 GRID = {"log10_c_pt": 13, "lambda_ratio": 9, "gamma_ft": 6}
 #: Grid points the overall polish starts from.
@@ -71,7 +76,8 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
         x = space.full(z)
         if region is not None:
             try:
-                if regime(space.init(x), obj.task, obj.scheme, thresholds).regime.value != region:
+                if regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION
+                          ).regime.value != region:
                     return math.inf
             except PTFTError:
                 return math.inf
@@ -138,7 +144,7 @@ def _polish_per_regime(obj, space, finite, found, step, thresholds):
     ``{label: RegimeBest}`` and ``{label: OptimizeResult}``."""
     def label(x):
         try:
-            return regime(space.init(x), obj.task, obj.scheme, thresholds).regime.value
+            return regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
         except PTFTError:
             return None
 
@@ -166,7 +172,8 @@ def _polish_per_regime(obj, space, finite, found, step, thresholds):
 def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alpha_pt=None, fix=None, bounds=None, *,
               sigma_pt: float = 0.0,
               reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None,
-              progress: bool | None = False) -> Advice:
+              progress: bool | None = False,
+              resolution: float = RESOLUTION, corner_margin: float = CORNER_MARGIN) -> Advice:
     """The initialisation that minimises the replica FT error of ``task`` at ``alpha``.
 
     Parameters
@@ -196,6 +203,14 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     progress : bool or None
         A tqdm progress bar on stderr over the grid lines and the polishes (an advice takes 1-30 s):
         False (default) none, True always, None when stderr is a terminal (what ``ptft advise`` does).
+    resolution : float
+        Relative E at or below which the task counts as recovered exactly (default RESOLUTION = 1e-6):
+        inits below it are equal in E and the advice is the least extreme of them, the one with the
+        largest smallest FT scale k_min (:mod:`ptft_theory.advisor.resolve`), per regime too.
+    corner_margin : float
+        When E falls toward the frozen corner (lambda_pt = -c_pt, gamma_ft = 0) without reaching
+        ``resolution``, the advice keeps ``1 + lambda_pt / c_pt >= corner_margin`` (default 1e-3) and
+        ``Advice.corner_limit`` holds the lowest E found approaching the corner.
 
     Returns
     -------
@@ -238,6 +253,10 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         if name not in COORDINATES or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
             raise ParameterError(f"grid[{name!r}]={n!r} is invalid; valid: names {', '.join(COORDINATES)}, "
                                  "integers >= 2")
+    resolution = V.positive("resolution", resolution)
+    corner_margin = V.positive("corner_margin", corner_margin)
+    if not corner_margin < 1:
+        raise ParameterError(f"corner_margin={corner_margin!r} is invalid; valid range: 0 < corner_margin < 1")
     space = search_space(bounds, fix)
     obj = Objective(task, alphas, weights, scheme, sigma, space, alpha_pt, sigma_pt)
     try:  # E at the reference init first: alpha or sigma the replica rejects is the caller's error
@@ -265,7 +284,50 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     init_opt = space.init(x_opt)
     if by_regime[best_lab].E < E_opt:  # a regime polish went lower than the overall polish
         E_opt, init_opt, res_opt = by_regime[best_lab].E, by_regime[best_lab].init, results[best_lab]
-    reg = regime(init_opt, task, scheme, thresholds)
+    # 4. exact recovery / the frozen corner (advisor.resolve): never answer with a frozen network
+    E_lowest, corner_limit, note = float(E_opt), None, ""
+
+    def label_of(init):
+        return regime(init, task, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
+
+    if E_opt <= resolution:
+        got = least_extreme(obj, space, resolution, step)
+        if got is not None:
+            x_le, E_le, k_le = got
+            init_opt, E_opt = space.init(x_le), E_le
+            res_opt = scipy.optimize.OptimizeResult(success=True, message="least extreme init at the floor")
+            note = (f"; E <= resolution {resolution:g} (lowest found {E_lowest:.3g}): the task is recovered exactly and "
+                    f"inits below the floor are equal in E, so the answer is the least extreme of them, the one "
+                    f"with the largest smallest FT scale k_min = {k_le:.3g}")
+        for lab, b in list(by_regime.items()):
+            if b.E <= resolution:
+                got = least_extreme(obj, space, resolution, step,
+                                    accept=lambda i, lab=lab: label_of(i) == lab)
+                if got is not None:
+                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]))
+        # the overall answer: the least extreme of the overall and the per-regime ones at the floor
+        at_floor = [(init_opt, E_opt)] + [(b.init, b.E) for b in by_regime.values() if b.E <= resolution]
+        init_opt, E_opt = max(at_floor, key=lambda t: smallest_scale(t[0], task, scheme))
+        by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
+    elif on_frozen_corner(init_opt, scheme):
+        corner_limit = E_lowest
+        got = away_from_corner(obj, space, corner_margin, step)
+        if got is not None:
+            init_opt, E_opt = space.init(got[0]), got[1]
+            res_opt = scipy.optimize.OptimizeResult(success=True, message="best init at the margin from the corner")
+            note = (f"; E falls toward the frozen corner lambda_pt = -c_pt, gamma_ft = 0 (every k -> 0: a network "
+                    f"there cannot learn) without reaching the resolution {resolution:g}: the infimum is approached, "
+                    f"not attained (lowest E found approaching it: {corner_limit:.4g}); the answer is the best init "
+                    f"at distance 1 + lambda/c + gamma^2/(2c) >= {corner_margin:g} from it")
+        for lab, b in list(by_regime.items()):
+            if on_frozen_corner(b.init, scheme):
+                got = away_from_corner(obj, space, corner_margin, step, accept=lambda i, lab=lab: label_of(i) == lab)
+                if got is not None:
+                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]))
+                else:
+                    del by_regime[lab]
+        by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
+    reg = regime(init_opt, task, scheme, thresholds)  # the answer's label: the calibrated definition
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
     at_lo = space.free & (xo <= space.lo + tol)
@@ -277,11 +339,11 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     msg = str(getattr(res_opt, "message", ""))
     if finite[-1][0] == 0:  # alpha >= 1 without noise: every init interpolates the teacher
         msg = "E = 0 at every init evaluated (alpha >= 1 without noise): the levers do not matter here"
-    if scheme == "merged" and xo[1] <= -1 + 1e-4 and xo[2] <= 1e-4 * max(1.0, space.hi[2]):
-        msg += ("; E falls toward the infeasible corner lambda_pt = -c_pt, gamma_ft = 0 (every coordinate frozen): "
-                "the infimum is approached, not attained, and the answer is the best init evaluated near it")
+        note = "; the answer is the least extreme init (the largest smallest FT scale k_min)" if note else ""
+    msg += note
     if wider and finite[-1][0] > 0:
-        msg += f"; the optimum is on the face of the box in {', '.join(wider)} (a wider box may go lower)"
+        msg += f"; the optimum is on the face of the box in {', '.join(wider)} (a wider box may go " + (
+            "to a less extreme init)" if note.startswith("; E <=") else "lower)")
     if set(on) - set(wider) and finite[-1][0] > 0:
         msg += f"; the optimum is at the edge of the valid range in {', '.join(n for n in on if n not in wider)}"
     if obj.failures:
@@ -291,4 +353,6 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                   converged=bool(getattr(res_opt, "success", False)), message=msg.lstrip("; "), on_bounds=on,
                   task=task, alpha=alpha_given, scheme=scheme, sigma=sigma,
                   bounds={n: (float(space.lo[j]), float(space.hi[j])) for j, n in enumerate(COORDINATES)},
-                  fixed=dict(fix or {}), alpha_pt=obj.alpha_pt, sigma_pt=obj.sigma_pt)
+                  fixed=dict(fix or {}), alpha_pt=obj.alpha_pt, sigma_pt=obj.sigma_pt, resolution=resolution,
+                  E_lowest=E_lowest, corner_limit=corner_limit, corner_margin=corner_margin,
+                  k_min=smallest_scale(init_opt, task, scheme))

@@ -1,7 +1,10 @@
 """``ptft advise``: the initialisation advisor on the command line (:func:`ptft_theory.advisor.best_init`).
 
-    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0.02 --alpha 0.2 [--alpha 0.1 0.3]
-                [--fix gamma_ft=0] [--bound log10_c_pt=-3,1] [--json] [--plot FILE]
+    ptft advise --rho-pt 0.1 --rho-shared 0.02 --rho-new 0 --alpha 0.15 [--alpha 0.1 0.3]
+                [--fix gamma_ft=0] [--bound log10_c_pt=-3,1] [--resolution 1e-6] [--corner-margin 1e-3]
+                [--json] [--plot FILE]
+
+The first line of the answer is pasteable: ``ptft regime ... $(flags)`` / ``ptft curve ...``.
 
 Errors follow :mod:`ptft_theory.cli`: one line on stderr, exit 2 for bad input.
 """
@@ -18,6 +21,7 @@ PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 def register_advise(sub):
     from ..advisor import COORDINATES, DEFAULT_BOUNDS, FIXABLE
+    from ..advisor.resolve import CORNER_MARGIN, RESOLUTION
     p = sub.add_parser("advise", help="the best initialisation (c_PT, lambda_PT, gamma_FT) for a task, per regime",
                        description="Minimise the replica FT error over (log10 c_PT, lambda_PT / c_PT, gamma_FT) in "
                                    "a box (default " + ", ".join(f"{k} in [{a:g}, {b:g}]" for k, (a, b) in
@@ -46,6 +50,12 @@ def register_advise(sub):
                    help=f"pin a lever (repeatable); NAME one of {', '.join(FIXABLE)}")
     p.add_argument("--bound", action="append", default=[], metavar="NAME=LO,HI",
                    help=f"search box of a coordinate (repeatable); NAME one of {', '.join(COORDINATES)}")
+    p.add_argument("--resolution", type=float, default=RESOLUTION,
+                   help=f"relative E at or below which the task counts as recovered exactly; the answer is then the "
+                        f"least extreme init below it (largest smallest FT scale; default {RESOLUTION:g})")
+    p.add_argument("--corner-margin", type=float, default=CORNER_MARGIN,
+                   help="when E falls toward the frozen corner lambda_pt = -c_pt, gamma_ft = 0 above the resolution, "
+                        f"the answer keeps 1 + lambda_pt/c_pt >= this (default {CORNER_MARGIN:g})")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="write E over (log10 c_PT, lambda_PT / c_PT) at the optimal gamma_FT (.png, .pdf or .svg)")
     p.add_argument("--no-progress", action="store_true",
@@ -96,7 +106,8 @@ def _cmd_advise(args):
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
                     fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None,
-                    progress=False if args.no_progress else None)
+                    progress=False if args.no_progress else None,
+                    resolution=args.resolution, corner_margin=args.corner_margin)
     payload = adv.as_dict()
     if plot is not None:
         from ..advisor.plot import plot_advice
@@ -110,10 +121,17 @@ def _cmd_advise(args):
 def format_advice(adv) -> str:
     """Human-readable summary of an :class:`~ptft_theory.advisor.Advice`."""
     i, r = adv.init, adv.regime
-    lines = [f"best init: c_pt={i.c_pt:.4g}, lambda_pt={i.lambda_pt:.4g} (lambda/c={i.lambda_pt / i.c_pt:.3f}), "
-             f"gamma_ft={i.gamma_ft:.4g}",
-             f"  E = {adv.E:.4g}, regime {r.regime.value} ({r.regime.description}; l-order {r.l_order:.3f}, "
-             f"PT dependence {r.pt_dependence:.3f})"]
+    lines = [f"best init: c_pt={i.c_pt:.4g}, lambda_pt={i.lambda_pt:.4g} (1 + lambda/c = {1 + i.lambda_pt / i.c_pt:.3g}), "
+             f"gamma_ft={i.gamma_ft:.4g}; smallest FT scale k_min = {adv.k_min:.3g}",
+             f"  paste: {adv.flags}",
+             f"  E = {adv.E:.4g}" + (f" <= resolution {adv.resolution:g}: recovered exactly (lowest E found "
+                                     f"{adv.E_lowest:.3g}; inits below the floor are equal, this is the least extreme)"
+                                     if adv.recovered else "")
+             + (f" (lowest E found approaching the frozen corner: {adv.corner_limit:.4g}; this init keeps "
+                f"1 + lambda/c + gamma^2/(2c) >= {adv.corner_margin:g} from it)" if adv.corner_limit is not None else ""),
+             f"  regime {r.regime.value} ({r.regime.description}; l-order {r.l_order:.3f}, PT dependence in "
+             f"samples delta_S {r.pt_dependence_samples:.3f}: a new-feature task needs "
+             f"{r.samples.sample_ratio:.3g}x the data of a shared one to reach E = {r.samples.level:g})"]
     ref = adv.reference
     if adv.E_default is not None:
         gain = adv.gain_dB
@@ -121,9 +139,9 @@ def format_advice(adv) -> str:
                 f" ({-gain:.2f} dB better: the reference lies outside the box searched)")
         lines.append(f"reference c_pt={ref.c_pt:g}, lambda_pt={ref.lambda_pt:g}, gamma_ft={ref.gamma_ft:g}: "
                      f"E = {adv.E_default:.4g}{note}")
-    lines.append("best init per regime:")
+    lines.append("best init per regime (regions of the search: the potential-ratio descriptor):")
     for lab, b in adv.best_by_regime.items():
-        lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g}, "
-                     f"gamma_ft={b.init.gamma_ft:.4g}")
+        lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g} "
+                     f"(1 + lambda/c = {1 + b.init.lambda_pt / b.init.c_pt:.3g}), gamma_ft={b.init.gamma_ft:.4g}")
     lines.append(f"{adv.evaluations} evaluations, converged={adv.converged}: {adv.message}")
     return "\n".join(lines)

@@ -80,27 +80,43 @@ def register_regime(sub):
     add_init(p)
     add_task(p)
     add_scheme(p)
+    p.add_argument("--definition", choices=["samples", "potential", "paper"], default=None,
+                   help="PT-dependence axis of the label: samples (default, delta_S: the relative difference of "
+                        "the data a new- and a shared-feature task need to reach E*), potential (a ratio of FT "
+                        "potentials, no replica solve) or paper (the authors' l-order and feature dependence); "
+                        "default: samples, or potential where the replica cannot solve the init (said in the output)")
+    p.add_argument("--e-star", type=float, default=0.1, help="error level of delta_S's crossings (default 0.1)")
     from ..regime import DEFAULT_THRESHOLDS
     p.add_argument("--l-order-threshold", type=float, default=None,
                    help="l-order below which FT counts as rich (regimes I, IV), above as lazy (II, III); "
                         f"default {DEFAULT_THRESHOLDS.l_order:g}")
     p.add_argument("--pt-dependence-threshold", type=float, default=None,
-                   help="PT dependence above which FT counts as PT-dependent (II, IV); "
+                   help="PT dependence (definition potential) above which FT counts as PT-dependent (II, IV); "
                         f"default {DEFAULT_THRESHOLDS.pt_dependence:g}")
+    p.add_argument("--pt-dependence-samples-threshold", type=float, default=None,
+                   help="delta_S (definition samples) above which FT counts as PT-dependent (II, IV); "
+                        f"default {DEFAULT_THRESHOLDS.pt_dependence_samples:.4g} (a new-feature task needs twice the data)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_regime)
 
 
 def _cmd_regime(args):
+    import dataclasses
+
     from ..regime import DEFAULT_THRESHOLDS, Thresholds, regime
-    th = Thresholds(args.l_order_threshold if args.l_order_threshold is not None else DEFAULT_THRESHOLDS.l_order,
-                    args.pt_dependence_threshold if args.pt_dependence_threshold is not None
-                    else DEFAULT_THRESHOLDS.pt_dependence)
-    r = regime(init_from_args(args), task_from_args(args), args.scheme, th)
-    payload = {"l_order": r.l_order, "pt_dependence": r.pt_dependence, "k_pt": r.k_pt, "k_new": r.k_new,
-               "regime": r.regime.value, "description": r.regime.description}
-    emit(args, payload, f"regime {r.regime.value} ({r.regime.description}): l-order {r.l_order:.4f}, "
-                         f"PT dependence {r.pt_dependence:.4f}, k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}")
+    given = {"l_order": args.l_order_threshold, "pt_dependence": args.pt_dependence_threshold,
+             "pt_dependence_samples": args.pt_dependence_samples_threshold}
+    th = dataclasses.replace(DEFAULT_THRESHOLDS, **{k: v for k, v in given.items() if v is not None})
+    r = regime(init_from_args(args), task_from_args(args), args.scheme, th, definition=args.definition,
+               e_star=args.e_star)
+    text = (f"regime {r.regime.value} ({r.regime.description}; {r.definition} definition): l-order {r.l_order:.4f}, "
+            f"PT dependence {r.pt_dependence:.4f}")
+    if r.samples is not None:
+        text += (f", in samples delta_S {r.pt_dependence_samples:.4f} (alpha* {r.samples.alpha_shared:.4g} shared, "
+                 f"{r.samples.alpha_new:.4g} new, E* = {r.samples.level:g})")
+    if r.paper is not None:
+        text += f", paper l-order {r.paper.l_order:.4f}, feature dependence {r.paper.feature_dependence:.4f}"
+    emit(args, r.as_dict(), text + f", k_pt {r.k_pt:.4g}, k_new {r.k_new:.4g}" + (f"\n{r.note}" if r.note else ""))
 
 
 def register_simulate(sub):

@@ -171,7 +171,44 @@ def _regimes_doc() -> str:
            "\n**Regimes** (thresholds adjustable, defaults in `ptft_theory.regime.DEFAULT_THRESHOLDS`): "
            "rich when $p < p^*$, PT-dependent when $\\delta > \\delta^*$.  I: rich, less PT-dependent; "
            "II: lazy, PT-dependent; III: lazy, PT-independent; IV: rich, PT-dependent.\n"]
+    out += _paper_descriptors_doc()
     return "".join(out)
+
+
+def _paper_descriptors_doc() -> list:
+    from ..symbolic import paper_descriptors as P
+    plo, phi = P.paper_l_order_limits()
+    return [
+        "\n## PT dependence in sample units (the default labels)\n\n",
+        "$\\delta_S = (\\alpha^*_{new} - \\alpha^*_{shared})/(\\alpha^*_{new} + \\alpha^*_{shared})$, "
+        "$\\alpha^*_X$ the replica level crossing $E = E^*$ (default 0.1) of the same init on "
+        "Task$(\\rho_{PT}, \\rho_{FT}, 0)$ and Task$(\\rho_{PT}, 0, \\rho_{FT})$ "
+        "(`ptft_theory/regime_samples.py`; no closed form: two root finds on the replica).  The sample ratio is "
+        "$R = \\alpha^*_{new}/\\alpha^*_{shared} = (1 + \\delta_S)/(1 - \\delta_S)$; the default threshold "
+        "$\\delta_S^* = 1/3$ is $R = 2$.\n\n",
+        "## The authors' descriptors (`definition=\"paper\"`)\n\n",
+        "Read from github.com/Nico31415/MTL_FT, `multi-task/lorder_fd_plots.py` at commit "
+        "`eece38c94b2d11e969509caf317bf22d2e40b6a6` (`symbolic/paper_descriptors.py`).  Their potential shape is "
+        "Woodworth et al.'s\n\n",
+        _m(f"q(z) = {sp.latex(P.woodworth_q())}"),
+        f"and sympy finds $q(z) = 2h(z/2)$: {_i(sp.true if P.q_is_scaled_h() else sp.false)}.  Their FT scale "
+        "`compute_c_ft`,\n\n",
+        _m(f"c_{{ft}} = {sp.latex(P.their_c_ft())}"),
+        f"equals our derived merged $k$ (sympy, $\\beta_{{PT}} > 0$): "
+        f"{_i(sp.true if P.their_scale_is_merged_k() else sp.false)}.  With $\\sqrt{{k}}_{{theirs}} = 2c_{{ft}}$ "
+        "and their argument $2\\beta_{main}/\\sqrt{k}_{theirs} = A/k$ (our $z$), their **l-order** "
+        "$z q'(z)/q(z)$ is our $p$ at half the argument:\n\n",
+        _m(f"p_{{paper}}(z) = p(z/2) = {sp.latex(P.paper_l_order())}"),
+        f"with limits {_i(plo)} ($z \\to 0$) and {_i(phi)} ($z \\to \\infty$).  Their **feature dependence** "
+        "$(1/2 - (\\beta_{main}/\\sqrt{k}) q'/q)(\\beta_{aux}/K)\\,dK/d\\beta_{aux}$, $K = \\sqrt{k}^2$ "
+        "(their code: a central difference; here the exact derivative), is $d\\log Q/d\\log|\\beta_{PT}|$ of "
+        "their potential $Q = c_{ft}\\,q(A/c_{ft})$; sympy checks at exact points that it equals\n\n",
+        _m(f"FD = {sp.latex(P.paper_feature_dependence())}"),
+        "with $e_k = \\partial\\log k/\\partial\\log\\beta_{PT}$ the elasticity above, evaluated at a PT "
+        "feature ($\\beta_{PT} = A_{PT}$).  FD $\\le 0$ where $k$ grows with $|\\beta_{PT}|$; it mixes both "
+        "axes: FD $= -(p_{paper} - 1)e_k$ vanishes in the rich limit even when $k \\propto |\\beta_{PT}|$.  "
+        "Their guards are not carried over: `np.isclose(q(z), 0)` returns l-order 0 for $z \\lesssim 2\\cdot "
+        "10^{-4}$, where the limit is 2.\n"]
 
 
 def _replica_doc() -> str:
@@ -324,11 +361,13 @@ def _alpha_c(rho, dps=30):
 
 def render_derivations() -> dict[str, str]:
     """File name -> Markdown text of every derivation document."""
+    from .derivations_rich import rich_limits_doc
     return {
         "01_dynamics_and_potential.md": _dynamics_doc(),
         "02_ft_scales.md": _ft_doc(),
         "03_regimes.md": _regimes_doc(),
         "04_replica.md": _replica_doc(),
         "05_two_stage.md": _two_stage_doc(),
-        "06_trajectory.md": trajectory_doc(HEADER),
+        "06_rich_limits.md": rich_limits_doc(HEADER),
+        "07_trajectory.md": trajectory_doc(HEADER),
     }

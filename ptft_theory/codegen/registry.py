@@ -11,7 +11,7 @@ from typing import Callable
 import sympy as sp
 
 from ..symbolic import certified as SC
-from ..symbolic import dynamics, ft_maps, potential, regimes
+from ..symbolic import dynamics, ft_maps, paper_descriptors, potential, regimes, rich_limits
 from ..symbolic import replica as R
 from ..symbolic import symbols as S
 from ..symbolic import two_stage as TS
@@ -190,6 +190,27 @@ KERNELS: tuple[KernelSpec, ...] = (
                'symbolic.regimes.elasticity("merged")', "d log k / d log beta_PT, merged scheme"),
     KernelSpec("elasticity_readout", (_BPT, _C, _LAM, _G), lambda: regimes.elasticity("readout"),
                'symbolic.regimes.elasticity("readout")', "d log k / d log beta_PT, readout scheme"),
+    KernelSpec("rich_weight_ratio", ((rich_limits.amp, "FT amplitude A > 0"), (rich_limits.k_pt_s, "k of a PT feature > 0"),
+                                     (rich_limits.k_new_s, "k of a new feature > 0")),
+               rich_limits.weight_ratio_first_order, "symbolic.rich_limits.weight_ratio_first_order",
+               "weighted-l1 weight ratio r = asinh(A/k_new)/asinh(A/k_pt) (first-order form)"),
+    KernelSpec("weighted_l1_dimension", ((rich_limits.t_dt, "threshold t >= 0"), (rich_limits.r_w, "weight ratio r > 0"),
+                                         (rich_limits.rho_pt_s, "rho_pt"), (rich_limits.rho_sh_s, "rho_shared"),
+                                         (rich_limits.rho_new_s, "rho_new")),
+               rich_limits.weighted_l1_dimension, "symbolic.rich_limits.weighted_l1_dimension",
+               "statistical dimension of the weighted-l1 descent cone at threshold t (min over t: alpha_c)",
+               backends=("mpmath",)),
+    KernelSpec("weighted_l1_stationarity", ((rich_limits.t_dt, "threshold t >= 0"), (rich_limits.r_w, "weight ratio r > 0"),
+                                            (rich_limits.rho_pt_s, "rho_pt"), (rich_limits.rho_sh_s, "rho_shared"),
+                                            (rich_limits.rho_new_s, "rho_new")),
+               rich_limits.weighted_l1_stationarity, "symbolic.rich_limits.weighted_l1_stationarity",
+               "d/dt of the weighted-l1 statistical dimension (convex: its root is the minimiser)",
+               backends=("mpmath",)),
+    KernelSpec("paper_l_order", (_Z,), paper_descriptors.paper_l_order, "symbolic.paper_descriptors.paper_l_order",
+               "the authors' l-order (MTL_FT lorder_fd_plots.py) at z = A/k: p(z/2)"),
+    KernelSpec("paper_feature_dependence", (_Z, (paper_descriptors.e_k, "elasticity e = d log k / d log beta_PT")),
+               paper_descriptors.paper_feature_dependence, "symbolic.paper_descriptors.paper_feature_dependence",
+               "the authors' feature dependence (1 - p_paper(z)) e = d log Q / d log beta_PT of their potential"),
 )
 
 #: The exact whitened time course of a coordinate (symbolic.trajectory, issue 28); numpy only.

@@ -1,4 +1,4 @@
-"""derivations/06_trajectory.md: the exact whitened time course, rendered from :mod:`ptft_theory.symbolic.trajectory`."""
+"""derivations/07_trajectory.md: the exact whitened time course, rendered from :mod:`ptft_theory.symbolic.trajectory`."""
 
 from __future__ import annotations
 

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ..advisor import RESOLUTION
 from ..config import Task
 from ..fileio import savefig_atomic, write_csv_atomic
 from .points import load_config
+from .style import REGIME_COLORS
 from .sweep import code_fingerprint, run_sweep
 
 REGIMES = ("I", "II", "III", "IV")
-COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
+COLORS = REGIME_COLORS  # the paper's palette (experiments/style.py)
 FIELDS = ["overlap", "rho_pt", "rho_shared", "rho_new", "alpha", "scheme", "best_regime", "E_best", "E_I", "E_II",
           "E_III", "E_IV", "margin_dB", "runner_up", "c_pt", "lambda_pt", "gamma_ft", "evaluations", "failures",
           "converged"]
@@ -55,7 +57,10 @@ def cell_row(cfg: dict, res: dict) -> list:
     ranked = sorted((v, k) for k, v in Eb.items() if v is not None)
     best = res["regime"]
     runner = next((k for v, k in ranked if k != best), None)
-    margin = (10 * math.log10(Eb[runner] / res["E"])) if runner and res["E"] and res["E"] > 0 else None
+    # below the advisor's resolution floor (exact recovery) E values are equal: floor both (0 dB between two
+    # recovered regimes; before, the least extreme recovered answer showed "-0.8 dB" against a lower E)
+    margin = (10 * math.log10(max(Eb[runner], RESOLUTION) / max(res["E"], RESOLUTION))
+              if runner and res["E"] is not None and Eb[runner] is not None else None)
     t, i = cfg["task"], res["init"]
     return [cfg["overlap"], t["rho_pt"], t["rho_shared"], t["rho_new"], cfg["alpha"], cfg["scheme"], best, res["E"],
             *[Eb.get(k) for k in REGIMES], margin, runner, i["c_pt"], i["lambda_pt"], i["gamma_ft"],
@@ -100,7 +105,8 @@ def _plot(cfg, rows, out) -> list[Path]:
     for i in range(n_f):
         for j in range(n_a):
             ax.text(f[i], a[j], f"{REGIMES[int(lab[i, j])]}\n{margin[i, j]:.1f}" if np.isfinite(margin[i, j])
-                    else REGIMES[int(lab[i, j])], ha="center", va="center", fontsize=6.5, color="white")
+                    else REGIMES[int(lab[i, j])], ha="center", va="center", fontsize=6.5,
+                    color="k" if REGIMES[int(lab[i, j])] == "I" else "white")  # readable on the paper's yellow
             if Eb[i, j] < rec:
                 ax.add_patch(plt.Rectangle((f[i] - _half(f, i), a[j] - _half(a, j)), 2 * _half(f, i),
                                            2 * _half(a, j), fill=False, hatch="///", ec="white", lw=0))

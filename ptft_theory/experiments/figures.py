@@ -19,6 +19,7 @@ from .. import _validate as V
 from ..config import Init, Task
 from ..errors import ParameterError
 from ..fileio import savefig_atomic, write_csv_atomic
+from .style import transition_arrows
 from .points import (CONFIG_DIR, DEFAULT_OUT, FIGURES, POINT_KINDS, REGIME_COLORS, REGIME_NAMES, ROOT,  # noqa: F401
                      alpha_grid, code_hash, evaluate_point, gd_error, load_config, regime_slice, replica_available,
                      replica_curve, sim_error)
@@ -140,7 +141,9 @@ def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
                 if m.sum() > 0.02 * m.size:
                     ci, ri = np.argwhere(m)[len(np.argwhere(m)) // 2]
                     ax.text(log_c[ci], ratio[ri], name, ha="center", va="center", fontsize=12, weight="bold",
-                            color="white")
+                            color="k" if name == "I" else "white")  # white on the paper's yellow is unreadable
+            if scheme == "merged" and j == 0:
+                transition_arrows(ax, log_c)  # the paper's Fig. 2b: the levers' transitions
             ax.set_xlabel(r"$\log_{10} c_{PT}$")
             ax.set_ylabel(r"$\lambda_{PT} / c_{PT}$")
             ax.set_title(f"{scheme}: regime label, $\\gamma_{{FT}}$ = {gam:g}", fontsize=10)
@@ -155,7 +158,7 @@ def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
         for name, (x, y) in {"I": (1.05, -0.9), "II": (1.93, 0.9), "III": (1.93, -0.9), "IV": (1.05, 0.9)}.items():
             ax0.text(x, y, name, fontsize=13, weight="bold", color=REGIME_COLORS[name], ha="center", va="center")
         ax0.set_xlabel("l-order p at a PT feature (1 rich, 2 lazy)")
-        ax0.set_ylabel(r"PT dependence $\delta$")
+        ax0.set_ylabel(r"PT dependence $\delta$ (potential ratio)")
         ax0.set_title(f"{scheme}: descriptor plane (all grid points)", fontsize=10)
     handles = [plt.Line2D([], [], ls="", marker="s", ms=9, color=REGIME_COLORS[k], label=REGIME_NAMES[k]) for k in labels]
     handles += [plt.Line2D([], [], ls="--", color="k", label=f"l-order threshold {TH.l_order:g}"),

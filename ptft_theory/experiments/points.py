@@ -37,6 +37,7 @@ from ..errors import ParameterError
 from ..fileio import read_toml_config
 from . import finite_pt_points
 from .sweep import code_fingerprint
+from .style import REGIME_COLORS  # noqa: F401  (the paper's palette; re-exported for figures)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-packages for a wheel: never written)
@@ -45,7 +46,6 @@ CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
 FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map", "fig_finite_pt", "ft_dynamics")
-REGIME_COLORS = {"I": "#1b9e77", "II": "#d95f02", "III": "#7570b3", "IV": "#e7298a"}
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
 
@@ -100,7 +100,8 @@ def regime_slice(cfg: dict) -> dict:
         c = float(10.0**lc)
         for r in ratio:
             try:
-                res = regime(Init(c, float(r) * c, cfg["gamma_ft"]), task, cfg["scheme"])
+                # thousands of cells: the potential-ratio descriptor (the calibrated delta_S solves the replica)
+                res = regime(Init(c, float(r) * c, cfg["gamma_ft"]), task, cfg["scheme"], definition="potential")
                 rows.append([c, float(r), res.l_order, res.pt_dependence, res.k_pt, res.k_new, res.regime.value])
             except ValueError:  # every coordinate frozen: no regime defined
                 rows.append([c, float(r), None, None, None, None, "undefined"])

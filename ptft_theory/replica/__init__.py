@@ -31,6 +31,7 @@ The package, one job per module (imports only point down this list):
 - ``compiled``: the C library (build, cache, load);  ``hermite``: Gauss-Hermite moments (C or numpy);
 - ``fixed_point``: the fixed point at one alpha;  ``panels``: float64 panels in the mirror variable;
 - ``limits``: closed forms (alpha at/above the non-frozen fraction, the Donoho-Tanner threshold);
+- ``rich_limits``: weighted-l1 and mixed-limit recovery thresholds (derivations/06_rich_limits.md);
 - ``curve``: curves over alpha (warm starts, node doubling, recovery);  ``result``: result types;
 - ``mp_moments``, ``mp``: the mpmath path;  ``api``: :func:`generalization_error`, :func:`error_sweep`;
 - ``boundaries``: alpha where E crosses a level or two settings tie;
@@ -43,9 +44,15 @@ from .boundaries import BoundaryCurve, BoundaryKind, BoundaryResult, boundary_cu
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
 from .limits import rich_limit_threshold
+from .rich_limits import mixed_limit_alphas, pair_tasks, rich_limit_alphas, weight_ratio, weighted_l1_threshold
 from .result import HighPrecisionResult, ReplicaResult
 
 __all__ = [
+    "mixed_limit_alphas",
+    "pair_tasks",
+    "rich_limit_alphas",
+    "weight_ratio",
+    "weighted_l1_threshold",
     "ALPHA_MIN",
     "BoundaryCurve",
     "BoundaryKind",

@@ -130,7 +130,7 @@ t_dt = sp.Symbol("t", positive=True)
 rho = sp.Symbol("rho", positive=True)
 
 
-def _gaussian_tail_second_moment():
+def gaussian_tail_second_moment():
     """``int_t^inf (u - t)^2 phi(u) du`` by sympy ``integrate`` (phi the standard normal density)."""
     u = sp.Symbol("u", real=True)
     return sp.simplify(sp.integrate((u - t_dt) ** 2 * sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi), (u, t_dt, sp.oo)))
@@ -141,7 +141,7 @@ def donoho_tanner_objective():
     ``rho (1 + t^2) + 2 (1 - rho) int_t^inf (u - t)^2 phi(u) du``; its minimum over t > 0 is
     alpha_c(rho).  The tail integral is done by sympy and checked equal to docs/design.md's
     ``(1+t^2) Phi(-t) - t phi(t)``; that form (erfc, deterministic printing) is returned."""
-    tail = _gaussian_tail_second_moment()
+    tail = gaussian_tail_second_moment()
     Phi = sp.erfc(t_dt / sp.sqrt(2)) / 2  # Phi(-t)
     phi = sp.exp(-t_dt**2 / 2) / sp.sqrt(2 * sp.pi)
     design_tail = (1 + t_dt**2) * Phi - t_dt * phi

@@ -44,7 +44,10 @@ def _args(spec, c, lam_frac, g, bp, k, b, b0, w, z):
     values = {"beta_pt": bp, "c_pt": c, "lambda_pt": lam_frac * c, "gamma_ft": g, "k": k, "b": b, "b0": b0,
               "w": w, "s": w, "z": z, "z_pt": z, "z_new": 2 * z + 0.1, "m": k / 3, "x": b, "zeta": k,
               "sigma": z, "alpha": 1 + k,
-              "t": z, "rho": 1 / (2 + abs(b))}
+              "t": z, "rho": 1 / (2 + abs(b)),
+              # rich limits and the authors' descriptors (issue 23)
+              "A": abs(b) + 0.5, "k_pt": k, "k_new": k / 3 + 1e-3, "e_k": lam_frac, "r": 1 + abs(w),
+              "rho_pt": 0.3, "rho_shared": 0.1, "rho_new": 0.05}
     return [values[str(a)] for a, _ in spec.args]
 
 

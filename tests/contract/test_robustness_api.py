@@ -75,6 +75,11 @@ CASES = {
                      "task": OBJ_BAD, "init": OBJ_BAD}),
     "rich_limit_threshold": (dict(rho=0.1), {"rho": NOT_NUMBERS + NOT_FINITE + [0.0, 1.0, -0.1, 1.1],
                                              "dps": INT_BAD[:4], "certify": ["yes", 1]}),
+    "rich_limit_alphas": (dict(task=TASK, init=INIT), {"task": OBJ_BAD, "init": OBJ_BAD, "scheme": ["bogus", None]}),
+    "mixed_limit_alphas": (dict(task=TASK), {"task": OBJ_BAD}),
+    "weighted_l1_threshold": (dict(rho_pt=0.1, rho_shared=0.05, rho_new=0.05, r=2.0),
+                              {"rho_pt": NOT_NUMBERS + NOT_FINITE + [-0.1, 1.5], "rho_shared": NOT_NUMBERS + [0.2],
+                               "rho_new": NOT_NUMBERS + [0.95], "r": NOT_NUMBERS + [NAN, 0.0, -1.0]}),
     "regime": (dict(init=INIT, task=TASK), {"init": OBJ_BAD, "task": OBJ_BAD + [Task(0.0, 0.0, 0.1)],
                                             "scheme": ["bogus"], "thresholds": [None, 1.8, (1.8, 0.5)]}),
     "make_teachers": (dict(D=20, task=TASK, seed=0), {"D": INT_BAD + [5, 10**12], "task": OBJ_BAD + [Task(1e-12, 1e-12, 1e-12)],
@@ -109,6 +114,8 @@ CASES = {
 
 # Parameter names as the messages spell them when they differ from the keyword
 ALIASES = {("regime", "task"): ("task", "Task", "rho_pt"), ("make_teachers", "task"): ("task", "Task", "D="),
+           ("weighted_l1_threshold", "rho_shared"): ("rho_shared", "rho_pt"),
+           ("weighted_l1_threshold", "rho_new"): ("rho_new", "rho_pt"),
            ("best_init", "scheme"): ("scheme",), ("best_init", "fix"): ("fix", "c_pt", "gamma_ft", "lambda_ratio"),
            ("best_init", "bounds"): ("bounds",), ("best_init", "reference"): ("reference", "ptft_theory.Init"),
            ("best_init", "grid"): ("grid",)}

@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 from .. import _arb_ops as A
 
-__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'moment_integrand_d1', 'moment_integrand_d1_dtau', 'moment_integrand_d1_dzeta', 'moment_integrand_mse', 'moment_integrand_mse_dtau', 'moment_integrand_mse_dzeta', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus']
+__all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'moment_integrand_d1', 'moment_integrand_d1_dtau', 'moment_integrand_d1_dzeta', 'moment_integrand_mse', 'moment_integrand_mse_dtau', 'moment_integrand_mse_dzeta', 'normalised_cost', 'paper_feature_dependence', 'paper_l_order', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus', 'rich_weight_ratio', 'weighted_l1_dimension', 'weighted_l1_stationarity']
 
 
 def potential(b, k):
@@ -746,3 +746,90 @@ def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
     x22 = (A.mpf(1)/A.mpf(8))*x2*x20*x8 + (A.mpf(1)/A.mpf(8))*x21
     x23 = (A.mpf(1)/A.mpf(8))*x19*x2*x3*x8 - A.mpf(1)/A.mpf(8)*x21
     return (A.mpf(1)/A.mpf(2))*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))
+
+
+def rich_weight_ratio(A, k_pt, k_new):
+    """weighted-l1 weight ratio r = asinh(A/k_new)/asinh(A/k_pt) (first-order form).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        A: FT amplitude A > 0
+        k_pt: k of a PT feature > 0
+        k_new: k of a new feature > 0
+
+    Source: ptft_theory.symbolic.rich_limits.weight_ratio_first_order
+    """
+    return A.asinh(A/k_new)/A.asinh(A/k_pt)
+
+
+def weighted_l1_dimension(t, r, rho_pt, rho_shared, rho_new):
+    """statistical dimension of the weighted-l1 descent cone at threshold t (min over t: alpha_c).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        t: threshold t >= 0
+        r: weight ratio r > 0
+        rho_pt: rho_pt
+        rho_shared: rho_shared
+        rho_new: rho_new
+
+    Source: ptft_theory.symbolic.rich_limits.weighted_l1_dimension
+    """
+    x0 = t**2
+    x1 = r**2
+    x2 = x0*x1
+    x3 = A.sqrt(2)*t
+    x4 = (A.mpf(1)/A.mpf(2))*x3
+    x5 = A.erf(x4)
+    x6 = x3/A.sqrt(A.pi())
+    x7 = A.erf(r*x4)
+    return rho_new*(x2 + 1) + rho_shared*(x0 + 1) + (rho_pt - rho_shared)*(-x0*x5 + x0 - x5 - x6*A.exp(-A.mpf(1)/A.mpf(2)*x0) + 1) + (-rho_new - rho_pt + 1)*(-r*x6*A.exp(-A.mpf(1)/A.mpf(2)*x2) + x0*x1 - x2*x7 - x7 + 1)
+
+
+def weighted_l1_stationarity(t, r, rho_pt, rho_shared, rho_new):
+    """d/dt of the weighted-l1 statistical dimension (convex: its root is the minimiser).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        t: threshold t >= 0
+        r: weight ratio r > 0
+        rho_pt: rho_pt
+        rho_shared: rho_shared
+        rho_new: rho_new
+
+    Source: ptft_theory.symbolic.rich_limits.weighted_l1_stationarity
+    """
+    x0 = 2*t
+    x1 = r**2
+    x2 = x0*x1
+    x3 = A.sqrt(2)
+    x4 = (A.mpf(1)/A.mpf(2))*t*x3
+    x5 = (A.mpf(1)/A.mpf(2))*t**2
+    x6 = 2*x3/A.sqrt(A.pi())
+    return rho_new*x2 + rho_shared*x0 + (rho_pt - rho_shared)*(2*t - x0*A.erf(x4) - x6*A.exp(-x5)) + (-rho_new - rho_pt + 1)*(-r*x6*A.exp(-x1*x5) + 2*t*x1 - x2*A.erf(r*x4))
+
+
+def paper_l_order(z):
+    """the authors' l-order (MTL_FT lorder_fd_plots.py) at z = A/k: p(z/2).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+
+    Source: ptft_theory.symbolic.paper_descriptors.paper_l_order
+    """
+    x0 = (A.mpf(1)/A.mpf(2))*z
+    x1 = A.asinh(x0)
+    x2 = (A.mpf(1)/A.mpf(4))*z**2
+    return x0*x1/((A.mpf(1)/A.mpf(2))*x1*z - x2/(A.sqrt(x2 + 1) + 1))
+
+
+def paper_feature_dependence(z, e_k):
+    """the authors' feature dependence (1 - p_paper(z)) e = d log Q / d log beta_PT of their potential.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+        e_k: elasticity e = d log k / d log beta_PT
+
+    Source: ptft_theory.symbolic.paper_descriptors.paper_feature_dependence
+    """
+    x0 = (A.mpf(1)/A.mpf(2))*z
+    x1 = A.asinh(x0)
+    x2 = (A.mpf(1)/A.mpf(4))*z**2
+    return e_k*(-x0*x1/((A.mpf(1)/A.mpf(2))*x1*z - x2/(A.sqrt(x2 + 1) + 1)) + 1)

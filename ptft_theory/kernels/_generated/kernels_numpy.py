@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
+__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'paper_feature_dependence', 'paper_l_order', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'rich_weight_ratio', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
 
 
 def potential(b, k):
@@ -601,6 +601,48 @@ def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
     x22 = (1/8)*x2*x20*x8 + (1/8)*x21
     x23 = (1/8)*x19*x2*x3*x8 - 1/8*x21
     return (1/2)*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))
+
+
+def rich_weight_ratio(A, k_pt, k_new):
+    """weighted-l1 weight ratio r = asinh(A/k_new)/asinh(A/k_pt) (first-order form).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        A: FT amplitude A > 0
+        k_pt: k of a PT feature > 0
+        k_new: k of a new feature > 0
+
+    Source: ptft_theory.symbolic.rich_limits.weight_ratio_first_order
+    """
+    return np.arcsinh(A/k_new)/np.arcsinh(A/k_pt)
+
+
+def paper_l_order(z):
+    """the authors' l-order (MTL_FT lorder_fd_plots.py) at z = A/k: p(z/2).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+
+    Source: ptft_theory.symbolic.paper_descriptors.paper_l_order
+    """
+    x0 = (1/2)*z
+    x1 = np.arcsinh(x0)
+    x2 = (1/4)*z**2
+    return x0*x1/((1/2)*x1*z - x2/(np.sqrt(x2 + 1) + 1))
+
+
+def paper_feature_dependence(z, e_k):
+    """the authors' feature dependence (1 - p_paper(z)) e = d log Q / d log beta_PT of their potential.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        z: scaled amplitude z = A / k >= 0
+        e_k: elasticity e = d log k / d log beta_PT
+
+    Source: ptft_theory.symbolic.paper_descriptors.paper_feature_dependence
+    """
+    x0 = (1/2)*z
+    x1 = np.arcsinh(x0)
+    x2 = (1/4)*z**2
+    return e_k*(-x0*x1/((1/2)*x1*z - x2/(np.sqrt(x2 + 1) + 1)) + 1)
 
 
 def trajectory_rate(beta_star, k):

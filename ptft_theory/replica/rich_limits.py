@@ -1,0 +1,124 @@
+"""Closed-form rich and mixed limits of the FT error's exact-recovery thresholds
+(derivations/06_rich_limits.md; :mod:`ptft_theory.symbolic.rich_limits`; issue 23, item 3).
+
+* :func:`weighted_l1_threshold` -- ``alpha_c`` of weighted l1 with weight 1 on PT features and ``r``
+  on new ones (the statistical dimension of its descent cone; r = 1: Donoho-Tanner);
+* :func:`weight_ratio` -- the first-order weight ratio ``r = asinh(A/k_new) / asinh(A/k_pt)`` of an init;
+* :func:`rich_limit_alphas` -- ``(alpha_c_shared, alpha_c_new)`` of an init: the thresholds of the pair
+  of tasks behind ``delta_S`` (:func:`pair_tasks`; :mod:`ptft_theory.regime_samples`) at the init's r;
+* :func:`mixed_limit_alphas` -- the c -> 0, fixed lambda/c limit: ``(rho_pt, rho_pt + (1 - rho_pt)
+  alpha_DT(rho_ft / (1 - rho_pt)))``.
+
+Where they hold: as every k -> 0 at a fixed ratio of logarithms (c -> 0 with 1 + lambda/c = c^beta;
+lambda/c -> -1 at fixed c gives r -> 1), approached only logarithmically in k; the mixed limit as
+c -> 0 at fixed lambda/c > -1 (E ~ c^2 above it).  Tests: tests/replica/test_rich_limits.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+
+from .. import _validate as V
+from .. import kernels
+from ..config import DEFAULT_SCHEME, Init, Task, as_scheme
+from ..errors import ParameterError, ParameterTypeError
+from .classes import check_task_and_inits
+from .limits import rich_limit_threshold
+
+
+def pair_tasks(task: Task) -> tuple[Task, Task]:
+    """``(task_shared, task_new)`` of ``task`` (module docstring), with the task's amplitudes."""
+    rho_ft = min(task.rho_ft, task.rho_pt, 1 - task.rho_pt)
+    if not rho_ft > 0:
+        raise ParameterError(f"rho_pt={task.rho_pt!r}: a PT support of the whole space (or none) leaves no room for "
+                             "the shared/new pair; valid range for PT dependence in samples: 0 < rho_pt < 1")
+    kw = dict(amp_pt=task.a_pt, amp_ft=task.a_ft)
+    return Task(task.rho_pt, rho_ft, 0.0, **kw), Task(task.rho_pt, 0.0, rho_ft, **kw)
+
+
+def weighted_l1_threshold(rho_pt: float, rho_shared: float, rho_new: float, r: float) -> float:
+    """``alpha_c = min_t rho_sh (1 + t^2) + rho_new (1 + r^2 t^2) + (rho_pt - rho_sh) psi(t)
+    + (1 - rho_pt - rho_new) psi(r t)`` (generated kernels ``weighted_l1_dimension`` / ``_stationarity``;
+    convex in t: bisection on the stationarity, then secant), float64 result of a 30-digit evaluation.
+
+    ``r = inf`` is its limit (t fixed, or t = s/r): ``rho_pt alpha_DT(rho_sh/rho_pt)`` when rho_new = 0
+    (l1 on the PT support); else ``rho_pt + (1 - rho_pt) alpha_DT(rho_new/(1 - rho_pt))`` (every PT
+    feature free, l1 on the rest: psi(0) = 1)."""
+    rp, rs, rn = (V.unit_interval(n, v) for n, v in (("rho_pt", rho_pt), ("rho_shared", rho_shared),
+                                                      ("rho_new", rho_new)))
+    if isinstance(r, bool) or not isinstance(r, (int, float, np.integer, np.floating)):
+        raise ParameterTypeError(f"r must be a number > 0 (or inf); got {type(r).__name__}")
+    r = float(r)
+    if not r > 0 or math.isnan(r):
+        raise ParameterError(f"r={r!r} is invalid; valid range: r > 0 (or inf)")
+    if rs > rp or rp + rn > 1 or rs + rn <= 0:
+        raise ParameterError(f"(rho_pt, rho_shared, rho_new)=({rp!r}, {rs!r}, {rn!r}) is invalid; valid: "
+                             "rho_shared <= rho_pt, rho_pt + rho_new <= 1, rho_shared + rho_new > 0")
+    if math.isinf(r):
+        if rn > 0:
+            return rp + (1 - rp) * rich_limit_threshold(rn / (1 - rp)) if rp + rn < 1 else 1.0
+        return rp * rich_limit_threshold(rs / rp) if rs < rp else rp
+    K = kernels.mp
+    with mpmath.workdps(30):
+        args = [mpmath.mpf(v) for v in (r, rp, rs, rn)]
+
+        def g(t):
+            return K.weighted_l1_stationarity(t, *args)
+        lo, hi = mpmath.mpf(0), mpmath.mpf(1)
+        while g(hi) < 0:  # negative at 0 (psi'(0) < 0), positive for large t (the support terms)
+            lo, hi = hi, 2 * hi
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if g(mid) < 0 else (lo, mid)
+        t_star = (lo + hi) / 2
+        return float(K.weighted_l1_dimension(t_star, *args))
+
+
+def weight_ratio(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> float:
+    """First-order weight ratio ``r = asinh(A/k_new) / asinh(A/k_pt)`` (kernel ``rich_weight_ratio``),
+    A = amp_ft, k_pt = k(beta_pt = amp_pt), k_new = k(0); inf when new features are frozen (k_new = 0)."""
+    from ..scales import ft_scales
+    check_task_and_inits(task, init)
+    scheme = as_scheme(scheme)
+    k, _ = ft_scales(np.array([task.a_pt, 0.0]), init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
+    k_pt, k_new = float(k[0]), float(k[1])
+    if k_pt == 0:
+        raise ParameterError("k_pt = 0: PT features are frozen, no weighted-l1 limit; use gamma_ft > 0 or "
+                             "lambda_pt > -c_pt")
+    if k_new == 0:
+        return math.inf
+    with mpmath.workdps(30):
+        return float(kernels.mp.rich_weight_ratio(mpmath.mpf(task.a_ft), mpmath.mpf(k_pt), mpmath.mpf(k_new)))
+
+
+def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[float, float]:
+    """``(alpha_c_shared, alpha_c_new)``: weighted-l1 recovery thresholds at the init's first-order r
+    for ``Task(rho_pt, rho_ft, 0)`` and ``Task(rho_pt, 0, rho_ft)`` (:func:`pair_tasks`).
+
+    Examples
+    --------
+    >>> from ptft_theory import Init, Task
+    >>> a = rich_limit_alphas(Task(0.1, 0.05, 0.05), Init(1e-3, -1e-3, 0.1))   # k = gamma^2 everywhere: r = 1
+    >>> [round(x, 9) for x in a]                                               # Donoho-Tanner for both
+    [0.328793505, 0.328793505]
+    """
+    check_task_and_inits(task, init)
+    shared, new = pair_tasks(task)
+    r = weight_ratio(task, init, scheme)
+    rf = shared.rho_shared
+    return (weighted_l1_threshold(task.rho_pt, rf, 0.0, r), weighted_l1_threshold(task.rho_pt, 0.0, rf, r))
+
+
+def mixed_limit_alphas(task: Task) -> tuple[float, float]:
+    """c -> 0 at fixed lambda/c > -1 (merged, gamma = 0): ``(rho_pt, rho_pt + (1 - rho_pt)
+    alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4)."""
+    check_task_and_inits(task)
+    shared, _ = pair_tasks(task)
+    rf, rp = shared.rho_shared, task.rho_pt
+    return rp, rp + (1 - rp) * rich_limit_threshold(rf / (1 - rp))
+
+
+__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]
