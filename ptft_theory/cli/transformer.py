@@ -36,6 +36,8 @@ def register_transformer(sub):
     c.add_argument("--cache-dir", default=None, help="per-seed cache (default OUT/cache/transformer_clean)")
     from .common import device_arg  # noqa: PLC0415
     c.add_argument("--device", type=device_arg, default="cpu", help="cpu (default), auto (CUDA when present), cuda")
+    c.add_argument("--cached-only", action="store_true",
+                   help="compute nothing: write the CSVs and figure from the runs already cached (partial results)")
     c.add_argument("--no-progress", action="store_true")
     c.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
     c.set_defaults(func=_cmd_clean)
@@ -63,7 +65,8 @@ def _cmd_clean(args):
         writable_dir("--cache-dir", args.cache_dir)
     from ..experiments.resnet.protocol import resolve_device  # noqa: PLC0415
     res = run_study(args.config, quick=args.quick, out=args.out, cache_dir=args.cache_dir,
-                    progress=not args.no_progress, device=resolve_device(args.device))
+                    progress=not args.no_progress, device=resolve_device(args.device),
+                    cached_only=args.cached_only)
     if args.json:
         from .common import dump_json  # noqa: PLC0415
         print(dump_json(res))
@@ -72,7 +75,8 @@ def _cmd_clean(args):
             print(res[key])
         for p in res["figures"]:
             print(p)
-        print(f"{res['n_runs']} rows; verdicts {res['verdict_counts']}", file=sys.stderr)
+        print(f"{res['n_runs']} rows; verdicts {res['verdict_counts']}"
+              + (f"; not computed: {', '.join(res['missing'])}" if res["missing"] else ""), file=sys.stderr)
 
 
 def _cmd_figure(args):

@@ -50,7 +50,7 @@ def verdict_rows(rows, predicted_sign) -> list[dict]:
     """
     cells = defaultdict(lambda: defaultdict(dict))
     for r in rows:
-        if r.get("test_error") is None:
+        if r.get("test_error") in (None, ""):  # a run that did not happen (None; an empty CSV cell)
             continue
         key = (r["study"], r["task_type"], r["lever"], r["arm"], int(r["n_ft"]))
         cells[key][float(r["value"])][int(r["seed"])] = float(r["test_error"])

@@ -207,9 +207,14 @@ def test_quick_study_end_to_end_and_resume(tmp_path):
     assert tuple(ver[0]) == VERDICT_COLUMNS
     assert Path(res["figures"][0]).stat().st_size > 10_000
     raw = Path(res["raw"]).read_bytes()
-    rc2, out2, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path, "--json",
-                           "--no-progress")
-    assert rc2 == 0 and Path(json.loads(out2)["raw"]).read_bytes() == raw  # resumed from the per-seed cache
+    # from the (seed, phase) cache alone: the same raw file, nothing computed
+    rc2, out2, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "again", "--json",
+                           "--no-progress", "--cached-only", "--cache-dir", tmp_path / "cache" / "transformer_clean")
+    res2 = json.loads(out2)
+    assert rc2 == 0 and Path(res2["raw"]).read_bytes() == raw and res2["missing"] == []
+    rc3, out3, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "empty", "--json",
+                           "--no-progress", "--cached-only")
+    assert rc3 == 0 and json.loads(out3)["n_runs"] == 0 and len(json.loads(out3)["missing"]) == 2  # two seeds
 
 
 def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):

@@ -7,8 +7,9 @@ Per seed:
    part, both orders in each.
 2. **PT** (:func:`pretrain`): a :class:`~.model.TinyTransformer` from a per-(seed, draw) init, every
    parameter times ``pt_init_scale`` (the ``init`` arm: times ``c`` too, and the embeddings and first
-   block times ``kappa``), trained full-batch with AdamW (weight decay) on ``(a + b) mod p`` over the
-   train part, until the accuracy on the held-out pairs reaches ``pt_target`` (checked every
+   block times ``kappa``), trained full-batch with AdamW (weight decay; optionally Grokfast's
+   amplification of the slow gradient component, ``grokfast_alpha``, ``grokfast_lambda``) on
+   ``(a + b) mod p`` over the train part, until the accuracy on the held-out pairs reaches ``pt_target`` (checked every
    ``pt_check_every`` steps) or ``pt_steps``.  A draw that does not reach it is discarded and the
    init re-drawn, at most ``max_draws`` times; every draw is counted (:func:`pretrain` returns them).
 3. **What PT learned**: the held-out accuracy, the key frequencies of the token embedding
@@ -20,7 +21,10 @@ Per seed:
    function-preserving rescalings; the readout is re-initialised with the task's classes times
    ``gamma`` (:func:`~.levers.new_readout`); full-batch plain gradient descent on the first ``n_ft``
    sequences of a per-seed order of the train part, for ``ft_steps`` steps or until the train loss is
-   below ``ft_loss_threshold``.
+   below ``ft_loss_threshold``.  The step is ``lr_ft / E||f||^2``, ``f`` the PT network's readout
+   inputs on the held-out pairs *before* the levers (the readout's curvature scale): one step size per
+   seed for every lever value, so a lever that enlarges the features also speeds up the dynamics, as
+   in gradient flow on a rescaled network.
 5. **Probes**: ``test_error`` on the held-out pairs; ``richness`` = 1 - linear CKA between the
    readout inputs at the start and the end of FT on the held-out inputs (how much the
    representation moved; CKA is invariant to a rescaling of the features, so ``c`` and ``kappa`` do
@@ -59,6 +63,8 @@ class CleanProtocol:
     pt_init_scale: float = 0.125
     lr_pt: float = 1e-2
     weight_decay_pt: float = 0.3
+    grokfast_alpha: float = 0.0
+    grokfast_lambda: float = 0.0
     pt_steps: int = 2000
     pt_check_every: int = 50
     pt_target: float = 0.95
@@ -80,7 +86,9 @@ class CleanProtocol:
                                  "valid: a divisor of d_model")
         for name in ("pt_init_scale", "lr_pt", "lr_ft"):
             V.positive(name, getattr(self, name))
-        for name in ("weight_decay_pt", "ft_loss_threshold"):
+        if not 0 <= V.finite_scalar("grokfast_alpha", self.grokfast_alpha) < 1:
+            raise ParameterError(f"grokfast_alpha={self.grokfast_alpha!r} is invalid; valid range: [0, 1)")
+        for name in ("weight_decay_pt", "ft_loss_threshold", "grokfast_lambda"):
             V.nonnegative(name, getattr(self, name))
         if not 0 <= V.finite_scalar("pt_target", self.pt_target) <= 1:
             raise ParameterError(f"pt_target={self.pt_target!r} is invalid; valid range: [0, 1] (0: any PT network)")
@@ -151,7 +159,7 @@ def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: 
     xh, yh = _tensors(data["heldout"], np.mod(data["heldout"].sum(1), p), p, device)
     opt = torch.optim.AdamW(model.parameters(), lr=protocol.lr_pt, betas=(0.9, 0.98),
                             weight_decay=protocol.weight_decay_pt)
-    acc = 0.0
+    acc, ema = 0.0, {}
     for step in range(protocol.pt_steps + 1):
         if step % protocol.pt_check_every == 0 or step == protocol.pt_steps:
             acc = accuracy(model, xh, yh)
@@ -163,8 +171,21 @@ def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: 
             return model, accuracy(model, xh, yh), step
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if protocol.grokfast_lambda:
+            _grokfast(model, ema, protocol.grokfast_alpha, protocol.grokfast_lambda)
         opt.step()
     return model, acc, protocol.pt_steps  # pragma: no cover (the loop returns)
+
+
+def _grokfast(model, ema: dict, alpha: float, lam: float):
+    """Grokfast-EMA (Lee et al. 2024, arXiv 2405.20233): add ``lam`` times an exponential moving
+    average (factor ``alpha``) of the past gradients to each gradient, amplifying its slow part."""
+    for name, q in model.named_parameters():
+        if q.grad is None:
+            continue
+        m = ema.get(name)
+        ema[name] = m = q.grad.detach().clone() if m is None else m.mul_(alpha).add_(q.grad, alpha=1 - alpha)
+        q.grad.add_(m, alpha=lam)
 
 
 def pretrain(protocol: CleanProtocol, data: dict, seed: int, c: float = 1.0, kappa: float = 1.0, device="cpu"):
@@ -247,18 +268,20 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     t0 = time.perf_counter()
     p = protocol.p
     model = copy.deepcopy(pt_model)
+    dev = model.unembed.weight.device
+    xh = _tensors(data["heldout"], np.zeros(len(data["heldout"])), p, dev)[0]
+    lr = protocol.lr_ft / float((features(pt_model, xh) ** 2).sum(1).mean())  # in units of the PT features' scale
     if arm == "rebalance":
         rescale_stream(model, c)
         rebalance_blocks(model, kappa)
     new_readout(model, P.n_classes(task, p), gamma, derive_seed({"purpose": "clean_readout", "seed": int(seed)}))
     k1 = keys[0] if task_k1 is None else int(task_k1)
     tr = data["ft_order"][:n_ft]
-    dev = model.unembed.weight.device
     x, y = _tensors(tr, P.ft_labels(tr, task, p, k1), p, dev)
     xh, yh = _tensors(data["heldout"], P.ft_labels(data["heldout"], task, p, k1), p, dev)
     f0 = features(model, xh)
     e0 = model.embed.tok.weight.detach().double().cpu().numpy()[:p].copy()
-    opt = torch.optim.SGD(model.parameters(), lr=protocol.lr_ft, momentum=0.0)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.0)
     steps, loss, diverged = 0, math.inf, False
     model.train()
     for steps in range(protocol.ft_steps + 1):
@@ -274,8 +297,8 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
         opt.step()
     if diverged:
         return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
-                "ft_loss": None, "ft_diverged": True, "seconds": time.perf_counter() - t0}
+                "ft_loss": None, "ft_diverged": True, "ft_lr": lr, "seconds": time.perf_counter() - t0}
     delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - e0
     return {"test_error": 1 - accuracy(model, xh, yh), "richness": 1 - linear_cka(f0, features(model, xh)),
             "pt_dependence": subspace_share(delta, key_basis(p, keys)), "train_error": 1 - accuracy(model, x, y),
-            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "seconds": time.perf_counter() - t0}
+            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_lr": lr, "seconds": time.perf_counter() - t0}

@@ -6,11 +6,12 @@ A config (``validation/configs/transformer_clean_*.toml``) holds ``name`` (one s
 ``[protocol]`` (:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of
 :mod:`.predictions`) and an optional ``[quick]`` table merged over the rest.
 
-Per seed (:func:`seed_rows`): PT once at the base (re-drawn until it generalises, :func:`~.clean.pretrain`);
-the ``rebalance`` arm fine-tunes that one network at every lever point; the ``init`` arm pretrains
-again with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the
-base.  A seed's rows are cached as one JSON file keyed by everything they depend on (the config's
-fields and the package's code hash), so an interrupted study resumes at the seed it was in.
+Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until it generalises,
+:func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
+Phase 2, per seed (:func:`init_rows`), after phase 1 of every seed: the ``init`` arm pretrains again
+with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the base.
+Each (seed, phase) is cached as one JSON file keyed by everything it depends on (the config's fields
+and the package's code hash), so an interrupted study resumes where it was.
 
 Outputs under ``<out>/results/nonlinear/``: ``<study>.csv`` (raw runs, :data:`RAW_COLUMNS` first),
 ``<study>_pt.csv`` (one row per PT network: draws, failed draws, held-out accuracy, key frequencies,
@@ -40,7 +41,8 @@ from .predictions import LEVER_ARMS, PREDICTION_COLUMNS, predict
 
 RAW_COLUMNS = ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
                "pt_dependence", "pt_heldout_accuracy")
-EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "pt_draws", "key_frequencies", "seconds")
+EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_lr", "pt_draws", "key_frequencies",
+                 "seconds")
 PT_COLUMNS = ("study", "seed", "arm", "lever", "value", "used", "draws", "failed_draws", "pt_heldout_accuracy",
               "failed_accuracies", "pt_steps", "key_frequencies", "key_power_share",
               *(f"{q}_{t}" for t in FT_TASKS for q in ("fourier_share", "probe_accuracy")), "seconds")
@@ -118,8 +120,10 @@ def _pt_row(cfg, seed, arm, lever, value, model, rec, summary) -> dict:
     return row
 
 
-def seed_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
-    """Every run of one seed: ``{"rows": [...], "pt": [...]}`` (module docstring)."""
+def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
+    """Phase 1 of a seed: PT at the base (re-drawn until it generalises) and every ``rebalance`` run
+    (plus the ``init`` arm's base rows, the same runs); ``{"rows", "pt", "k1"}`` (k1: the subset task's
+    frequency, None when PT failed)."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
     data = C.seed_data(proto, seed)
     model, rec = C.pretrain(proto, data, seed, device=device)
@@ -130,40 +134,68 @@ def seed_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
             f"{rec['pt_steps']} steps, {rec['seconds']:.0f} s" + (f", key frequencies {summary['key_frequencies']}"
                                                                    if summary else ", FAILED: seed not used"))
     if model is None:
-        return {"rows": [], "pt": pts}
+        return {"rows": [], "pt": pts, "k1": None}
     keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
     rows = _ft_rows(cfg, model, data, keys, seed, "rebalance",
                     [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"])
-    init_base = [(lv, base[lv]) for lv in ("c", "kappa") if lv in vary]
-    rows += [{**r, "arm": "init"} for r in rows if r["lever"] in dict(init_base)]
+    init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
+    rows += [{**r, "arm": "init"} for r in rows if r["lever"] in init_levers]
     for lever in LEVERS:
         for value in vary.get(lever, []):
+            if value != base[lever]:
+                rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], {**base, lever: value},
+                                 acc, rec["draws"])
+    return {"rows": rows, "pt": pts, "k1": keys[0]}
+
+
+def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu") -> dict:
+    """Phase 2 of a seed: the ``init`` arm, one PT per non-base value of c and kappa applied at PT init
+    (re-drawn until it generalises), fine-tuned at the base; the subset task keeps the seed's ``k1``."""
+    proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
+    data = C.seed_data(proto, seed)
+    rows, pts = [], []
+    for lever in (lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]):
+        for value in vary[lever]:
             if value == base[lever]:
                 continue
             point = {**base, lever: value}
-            rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], point, acc, rec["draws"])
-            if "init" not in LEVER_ARMS[lever]:
-                continue
             m2, rec2 = C.pretrain(proto, data, seed, c=point["c"], kappa=point["kappa"], device=device)
             s2 = C.pt_summary(proto, m2, cfg["tasks"]) if m2 is not None else None
             pts.append(_pt_row(cfg, seed, "init", lever, value, m2, rec2, s2))
-            if m2 is not None:  # the task stays the seed's (base PT's k1); the probe uses this network's keys
+            if log:
+                log(f"seed {seed}, init arm {lever} = {value:g}: PT {rec2['draws']} draw(s), held-out accuracy "
+                    f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
+            if m2 is not None:  # the probe uses this network's own key frequencies
                 rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [(lever, value)], point,
-                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=keys[0])
+                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1)
     return {"rows": rows, "pt": pts}
 
 
-def _cache_file(cfg: dict, cache_dir: Path, seed: int) -> Path:
+def _cache_file(cfg: dict, cache_dir: Path, seed: int, phase: str) -> Path:
     from .protocol import code_hash  # noqa: PLC0415
     import dataclasses  # noqa: PLC0415
     key = {k: cfg[k] for k in ("study", "n_ft", "tasks", "base", "vary")}
-    key.update(protocol=dataclasses.asdict(cfg["protocol"]), seed=int(seed), code=code_hash())
-    return cache_dir / f"{cfg['name']}-s{seed}-{config_key(key, CACHE_VERSION)[:16]}.json"
+    key.update(protocol=dataclasses.asdict(cfg["protocol"]), seed=int(seed), code=code_hash(), phase=phase)
+    return cache_dir / f"{cfg['name']}-{phase}-s{seed}-{config_key(key, CACHE_VERSION)[:16]}.json"
+
+
+def _cached(path: Path, compute, cached_only: bool = False) -> dict | None:
+    if path.is_file():
+        return json.loads(path.read_text())
+    if cached_only:
+        return None
+    res = compute()
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(res))
+    return res
 
 
 def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=None, progress: bool = True,
-              device: str = "cpu") -> dict:
-    """Run (or resume) a study; write its CSVs, verdicts and figure; return the paths and counts."""
+              device: str = "cpu", cached_only: bool = False) -> dict:
+    """Run (or resume) a study: phase 1 (PT and the rebalance arm) for every seed, then phase 2 (the
+    init arm); write its CSVs, verdicts and figure; return the paths and counts.  ``cached_only``:
+    compute nothing, write the outputs from the (seed, phase) results already cached (an interrupted
+    study's partial results; the missing ones are counted in ``missing``)."""
     import torch  # noqa: PLC0415
     torch.set_num_threads(1)
     cfg = load_study_config(config_path, quick)
@@ -171,20 +203,30 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     cache_dir = Path(cache_dir) if cache_dir is not None else out / "cache" / "transformer_clean"
     cache_dir.mkdir(parents=True, exist_ok=True)
     log = (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
-    rows, pts, t0 = [], [], time.perf_counter()
+    t0 = time.perf_counter()
+    phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
-        f = _cache_file(cfg, cache_dir, seed)
-        if f.is_file():
-            res = json.loads(f.read_text())
-        else:
-            res = seed_rows(cfg, seed, log, device)
-            with atomic_path(f) as tmp:
-                tmp.write_text(json.dumps(res))
+        phase1[seed] = _cached(_cache_file(cfg, cache_dir, seed, "rebalance"),
+                               lambda: rebalance_rows(cfg, seed, log, device), cached_only)
+        if phase1[seed] is None:
+            missing.append(("rebalance", seed))
+            phase1.pop(seed)
+        elif log:
+            log(f"phase 1 (PT, rebalance arm): seed {seed} done ({i + 1}/{len(cfg['seeds'])}), "
+                f"{time.perf_counter() - t0:.0f} s so far")
+    rows = [r for res in phase1.values() for r in res["rows"]]
+    pts = [r for res in phase1.values() for r in res["pt"]]
+    for seed in (s for s in phase1 if phase1[s]["k1"] is not None):
+        res = _cached(_cache_file(cfg, cache_dir, seed, "init"), lambda: init_rows(cfg, seed, phase1[seed]["k1"], log,
+                                                                                   device), cached_only)
+        if res is None:
+            missing.append(("init", seed))
+            continue
         rows += res["rows"]
         pts += res["pt"]
         if log:
-            log(f"seed {seed} done ({i + 1}/{len(cfg['seeds'])}), {time.perf_counter() - t0:.0f} s so far")
-    return write_outputs(cfg, rows, pts, out)
+            log(f"phase 2 (init arm): seed {seed} done, {time.perf_counter() - t0:.0f} s so far")
+    return {**write_outputs(cfg, rows, pts, out), "missing": [f"{ph} seed {s}" for ph, s in missing]}
 
 
 def write_outputs(cfg: dict, rows: list[dict], pts: list[dict], out: Path) -> dict:
