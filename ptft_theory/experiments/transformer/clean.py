@@ -21,10 +21,11 @@ Per seed:
    function-preserving rescalings; the readout is re-initialised with the task's classes times
    ``gamma`` (:func:`~.levers.new_readout`); full-batch plain gradient descent on the first ``n_ft``
    sequences of a per-seed order of the train part, for ``ft_steps`` steps or until the train loss is
-   below ``ft_loss_threshold``.  The step is ``lr_ft / E||f||^2``, ``f`` the PT network's readout
-   inputs on the held-out pairs *before* the levers (the readout's curvature scale): one step size per
-   seed for every lever value, so a lever that enlarges the features also speeds up the dynamics, as
-   in gradient flow on a rescaled network.
+   below ``ft_loss_threshold``.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
+   held-out pairs at the start of FT (after the levers): the readout's curvature scale, so the readout
+   fits at the same speed whatever ``c`` (a fixed step would make ``c`` a learning-rate lever: with a
+   fixed step budget, larger features fit faster), while the body's relative speed moves with the
+   levers as intended.
 5. **Probes**: ``test_error`` on the held-out pairs; ``richness`` = 1 - linear CKA between the
    readout inputs at the start and the end of FT on the held-out inputs (how much the
    representation moved; CKA is invariant to a rescaling of the features, so ``c`` and ``kappa`` do
@@ -269,11 +270,11 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     p = protocol.p
     model = copy.deepcopy(pt_model)
     dev = model.unembed.weight.device
-    xh = _tensors(data["heldout"], np.zeros(len(data["heldout"])), p, dev)[0]
-    lr = protocol.lr_ft / float((features(pt_model, xh) ** 2).sum(1).mean())  # in units of the PT features' scale
     if arm == "rebalance":
         rescale_stream(model, c)
         rebalance_blocks(model, kappa)
+    xh = _tensors(data["heldout"], np.zeros(len(data["heldout"])), p, dev)[0]
+    lr = protocol.lr_ft / float((features(model, xh) ** 2).sum(1).mean())  # in units of the FT-start features' scale
     new_readout(model, P.n_classes(task, p), gamma, derive_seed({"purpose": "clean_readout", "seed": int(seed)}))
     k1 = keys[0] if task_k1 is None else int(task_k1)
     tr = data["ft_order"][:n_ft]
