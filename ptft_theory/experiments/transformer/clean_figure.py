@@ -4,7 +4,8 @@ Rows: the levers ``c``, ``kappa``, ``gamma``; columns: the FT tasks (subset, sam
 shows held-out FT error against ``n_ft``, mean over seeds +-2 SE, one colour per lever value, solid
 for the ``rebalance`` arm (levers at a fixed PT function) and dashed for the ``init`` arm (the
 paper's: at PT init).  Under each n_FT the verdict of the low-vs-high comparison is written per arm
-(``+`` agrees, ``x`` disagrees, ``.`` unresolved) and the title gives the predicted direction.
+(``+`` agrees, ``x`` disagrees, ``.`` unresolved; at the top of the panel) and the title gives the
+predicted direction.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
                     cell[(r["arm"], float(r["value"]), int(r["n_ft"]))].append(float(r["test_error"]))
             values = sorted({v for _, v, _ in cell})
             for arm, ls in (("rebalance", "-"), ("init", "--")):
+                if len({vv for a, vv, _ in cell if a == arm}) < 2:  # an arm with only the base point (not run)
+                    continue
                 for t, v in enumerate(values):
                     ns = sorted(n for a, vv, n in cell if a == arm and vv == v)
                     if not ns:
@@ -59,9 +62,10 @@ def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
                                 label=f"{lever} = {v:g} ({arm})")
             vs = [v for v in verdicts if v["task_type"] == task and v["lever"] == lever]
             for v in vs:
-                y = -0.06 if v["arm"] == "rebalance" else -0.12
+                y = 0.95 if v["arm"] == "rebalance" else 0.88
                 ax.annotate(f"{v['arm'][0]}{MARK[v['verdict']]}", (int(v["n_ft"]), y),
-                            xycoords=("data", "axes fraction"), ha="center", fontsize=7, annotation_clip=False)
+                            xycoords=("data", "axes fraction"), ha="center", va="top", fontsize=8,
+                            fontweight="bold", color={"agrees": "green", "disagrees": "red"}.get(v["verdict"], "grey"))
             pred = {int(v["predicted_sign"]) for v in vs}
             arrow = ", ".join({1: "higher -> more error", -1: "higher -> less error", 0: "no prediction"}[s]
                               for s in sorted(pred))
@@ -75,12 +79,12 @@ def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
             if j == 0:
                 ax.set_ylabel("held-out FT error")
             if i == len(levers) - 1:
-                ax.set_xlabel("n_FT (FT training sequences)", labelpad=14)
+                ax.set_xlabel("n_FT (FT training sequences)")
             if j == len(tasks) - 1:
                 ax.legend(fontsize=6, loc="best")
-    fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over "
-                 "seeds; under each n_FT the verdict (r/i: rebalance/init arm; + agrees, x disagrees, . unresolved)",
-                 fontsize=9)
+    fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over seeds\n"
+                 "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
+                 "+ agrees, x disagrees, . unresolved)", fontsize=9)
     fig.tight_layout()
     path = savefig_atomic(fig, Path(f"{out_stem}.png"), dpi=110)
     plt.close(fig)
