@@ -17,7 +17,7 @@ import numpy as np
 
 from ptft_theory import Init, Task, generalization_error
 from ptft_theory.experiments.sweep import limit_blas_threads
-from ptft_theory.two_stage_sim import two_stage_convex
+from ptft_theory.simulate import two_stage_convex
 
 TASK = Task(0.1, 0.05, 0.05)
 INIT = Init(1e-2, 0.0, 0.1)

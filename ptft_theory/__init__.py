@@ -10,15 +10,14 @@ scale ``k`` set by what PT learned.
 
 Every formula is a sympy expression in :mod:`ptft_theory.symbolic`; numeric kernels are generated
 from it (:mod:`ptft_theory.codegen`).  The layout, one stage per folder: ``symbolic/`` -> ``codegen/``
--> ``_generated/`` -> ``scales``, ``solver``, ``tasks``, ``regime``, ``simulate`` -> ``replica/`` ->
+-> ``kernels/`` -> ``scales``, ``solver``, ``regime``, ``simulate/`` -> ``replica/`` ->
 ``experiments/`` -> ``cli/``.
 """
 
-from ._schemes import DEFAULT_SCHEME, Scheme
 from .advisor import Advice, best_init
 from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
                       level_crossing_alpha)
-from .config import Init, Task
+from .config import DEFAULT_SCHEME, Init, Scheme, Task
 from .errors import ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
 from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sweep, generalization_error,
@@ -26,7 +25,7 @@ from .replica import (HighPrecisionResult, ReplicaError, ReplicaResult, error_sw
 from .scales import ft_scales
 from .simulate import AccurateOptions, GDOptions, GFResult, Mode, SimulationError, simulate_gradient_flow
 from .solver import ConvergenceError, InfeasibleError, SolverResult, implicit_bias_solution, implicit_bias_solve
-from .tasks import Teachers, make_teachers, relative_error, sample_data
+from .simulate import Teachers, make_teachers, relative_error, sample_data
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from ._schemes import DEFAULT_SCHEME, as_scheme
+from .config import DEFAULT_SCHEME, as_scheme
 from .config import Init, Task
 from .errors import ParameterError, ParameterTypeError
 from .scales import ft_scales
@@ -82,6 +82,12 @@ class RegimeResult:
     k_pt: float
     k_new: float
     regime: Regime
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict; ``regime`` as its label ("I".."IV")."""
+        from .results import plain
+        return plain({"l_order": self.l_order, "pt_dependence": self.pt_dependence, "k_pt": self.k_pt,
+                      "k_new": self.k_new, "regime": self.regime.value})
 
 
 #: Digits of the mpmath evaluation used where float64 over- or underflows (module docstring).

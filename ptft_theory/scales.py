@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
-from ._schemes import DEFAULT_SCHEME, as_scheme
+from .config import DEFAULT_SCHEME, as_scheme
 from .errors import ParameterError
 
 

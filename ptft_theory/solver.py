@@ -71,6 +71,11 @@ class SolverResult:
     converged: bool
     message: str
 
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from .results import plain
+        return plain(dataclasses.asdict(self))
+
 
 def _check_inputs(X, y, k, b0):
     X = V.finite_array("X", X, ndim=2)

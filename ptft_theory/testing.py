@@ -190,7 +190,7 @@ def check_against_ptft(quantity: str, candidate, *, rtol: float, atol: float = 0
         Unknown quantity, or missing / invalid inputs (the package's own validation).
     """
     from . import _validate as V
-    from ._schemes import DEFAULT_SCHEME
+    from .config import DEFAULT_SCHEME
     from .errors import ParameterError
     from .replica import generalization_error
     from .scales import ft_scales

@@ -38,7 +38,7 @@ def cases():
     X35 = rng.standard_normal((3, 5))
     X63 = rng.standard_normal((6, 3))
     b_true = rng.standard_normal(3)
-    from ptft_theory.tasks import class_counts, PT_ONLY, SHARED, NEW, UNUSED
+    from ptft_theory.simulate import class_counts, PT_ONLY, SHARED, NEW, UNUSED
 
     def solves(X, y, b0, k=1.0):
         def run():

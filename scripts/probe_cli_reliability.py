@@ -121,7 +121,7 @@ print(json.dumps(keys))
 
     base = keys()
     edits = [("_csrc/replica_moments.c", "out[1] = mse;", "out[1] = mse * (1 + 1e-3);"),
-             ("_generated/kernels_c.h", None, "\n/* probe */\n"), ("replica/panels.py", None, "\n# probe\n"),
+             ("kernels/_generated/kernels_c.h", None, "\n/* probe */\n"), ("replica/panels.py", None, "\n# probe\n"),
              ("replica/mp.py", None, "\n# probe\n"), ("replica/compiled.py", None, "\n# probe\n"),
              ("solver.py", None, "\n# probe\n"), ("tasks.py", None, "\n# probe\n")]
     for rel, old, new in edits:

@@ -13,7 +13,7 @@
     E_runner_up - E_recommended is positive by more than 2 SE; each simulated mean is also compared
     with its replica value (within +-2 SE of the mean, finite-D bias aside).
 (c) **Fig. 5**: the regime of the best init agrees with Fig. 5's expected best at Fig. 5's tasks
-    (validation/configs/fig5.toml), (i) with Fig. 5's ranking metric, the mean E over its alpha range
+    (ptft_theory/configs/fig5.toml), (i) with Fig. 5's ranking metric, the mean E over its alpha range
     (an alpha-interval advice), and (ii) cell by cell on the regime-advantage map's alphas at the two
     Fig. 5 tasks on the map's line (overlap 0 and 1; the subset task has rho_FT = 0.01, off the map's
     rho_FT = 0.1, and is evaluated by the same cell function).
@@ -32,6 +32,7 @@ import numpy as np
 
 from ptft_theory import Init, Task, error_sweep, ft_scales, implicit_bias_solution, make_teachers, relative_error, sample_data
 from ptft_theory.experiments.advantage_map import advice_cell, cell_task
+from ptft_theory.experiments.points import CONFIG_DIR
 from ptft_theory.advisor import DEFAULT_BOUNDS, best_init
 from ptft_theory.errors import PTFTError
 from ptft_theory import generalization_error
@@ -158,8 +159,8 @@ def part_b(quick):
 
 
 def part_c(quick):
-    cfg5 = tomllib.loads((ROOT / "configs" / "fig5.toml").read_text())
-    cmap = tomllib.loads((ROOT / "configs" / "advantage_map.toml").read_text())
+    cfg5 = tomllib.loads((CONFIG_DIR / "fig5.toml").read_text())
+    cmap = tomllib.loads((CONFIG_DIR / "advantage_map.toml").read_text())
     rows = []
     a_lo, a_hi = float(cfg5["replica"]["alpha_min"]), float(cfg5["replica"]["alpha_max"])
     on_map = {"no_overlap": 0.0, "identical": 1.0}

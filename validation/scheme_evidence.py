@@ -19,7 +19,7 @@ PT-dependent bias shows as a large share, a low error on ``subset`` and a high o
 PT uses N_PT = 0.8 D samples (it recovers its sparse teacher) and FT N_FT = 0.3 D.  End points are
 the implicit-bias solutions of PT (min Q_c from 0) and FT (the Bregman problem with
 (k, b0) = ft_scales of the learned beta_PT): rung 2 of the validation ladder checks them against
-gradient flow to <= 1e-6 relative on both schemes (tests/test_gf_vs_implicit_bias.py), and a D = 200
+gradient flow to <= 1e-6 relative on both schemes (tests/simulate/test_gf_vs_implicit_bias.py), and a D = 200
 gradient flow costs minutes a run on this machine, so the end points are solved directly.
 """
 

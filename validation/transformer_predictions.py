@@ -1,6 +1,6 @@
 """Pre-registered predictions of the clean transformer study (issue 22), derived from the diagonal theory.
 
-    python validation/transformer_predictions.py [--config validation/configs/transformer_clean_cpu.toml]
+    python validation/transformer_predictions.py [--config ptft_theory/configs/transformer_clean_cpu.toml]
 
 Writes ``validation/results/nonlinear/<study>_predictions.csv``: per FT task, lever, arm and n_FT the
 replica FT error at the lever's lowest and highest value on the task statistics the config's
@@ -17,7 +17,7 @@ from ptft_theory.experiments.transformer.study import load_study_config
 from ptft_theory.fileio import write_csv_atomic
 
 HERE = Path(__file__).resolve().parent
-DEFAULT = HERE / "configs" / "transformer_clean_cpu.toml"
+DEFAULT = HERE.parent / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
 
 
 def main(argv=None):

@@ -18,7 +18,7 @@ from pathlib import Path
 from ptft_theory import Init, Task, generalization_error, relative_error
 from ptft_theory.experiments.sweep import limit_blas_threads
 from ptft_theory.fileio import write_csv_atomic
-from ptft_theory.two_stage_sim import draw_data, mean_se, pt_end_point
+from ptft_theory.simulate import draw_data, mean_se, pt_end_point
 
 TASK, C_PT, ALPHA_PT = Task(0.1, 0.1, 0.0), 1e-3, 0.25
 SIZES = ((500, 400), (1000, 200), (2000, 100))  # (D, draws): about 70 s in all on one core

@@ -7,7 +7,7 @@
 Default: for each setting, draw teachers, PT data (N_PT = alpha_pt D, label noise sigma_y_pt) and FT
 data (seeded), PT end point = the min-Q_c interpolator from 0 (least squares when N_PT > D), FT
 end point = ``implicit_bias_solution`` with ``ft_scales`` of the learned beta_PT
-(:func:`ptft_theory.two_stage_sim.two_stage_convex`).  Reports the mean FT and PT errors over seeds,
+(:func:`ptft_theory.simulate.two_stage_convex`).  Reports the mean FT and PT errors over seeds,
 their standard errors, the two-stage replica (``generalization_error(..., alpha_pt=...)``, noise in
 state-evolution units sigma = sigma_y / sqrt(N)) and the deviation in standard errors.
 
@@ -28,7 +28,7 @@ import numpy as np
 from ptft_theory import Init, Task, generalization_error, rich_limit_threshold
 from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 from ptft_theory.experiments.sweep import limit_blas_threads
-from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradient_flow
+from ptft_theory.simulate import mean_se, two_stage_convex, two_stage_gradient_flow
 
 NO_OVERLAP = Task(0.1, 0.0, 0.1)
 IDENTICAL = Task(0.1, 0.1, 0.0)

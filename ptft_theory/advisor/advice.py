@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 from ..config import Init, Task
 from ..regime import RegimeResult
@@ -16,8 +17,13 @@ class RegimeBest:
     init: Init
     E: float
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
         return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E)}
+
+    def to_dict(self) -> dict:
+        """Deprecated alias of :meth:`as_dict`."""
+        warnings.warn("to_dict() is deprecated; use as_dict()", DeprecationWarning, stacklevel=2)
+        return self.as_dict()
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -72,13 +78,18 @@ class Advice:
                 f"evaluations={self.evaluations}, converged={self.converged})")
 
     def to_dict(self) -> dict:
+        """Deprecated alias of :meth:`as_dict`."""
+        warnings.warn("to_dict() is deprecated; use as_dict()", DeprecationWarning, stacklevel=2)
+        return self.as_dict()
+
+    def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict (non-finite numbers become None)."""
         r = self.regime
         return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E),
                 "E_dB": _finite_or_none(10 * math.log10(self.E)) if self.E > 0 else None,
                 "regime": r.regime.value, "regime_description": r.regime.description,
                 "l_order": r.l_order, "pt_dependence": r.pt_dependence,
-                "best_by_regime": {k: v.to_dict() for k, v in self.best_by_regime.items()},
+                "best_by_regime": {k: v.as_dict() for k, v in self.best_by_regime.items()},
                 "reference": dataclasses.asdict(self.reference), "E_default": _finite_or_none(self.E_default),
                 "gain_dB": _finite_or_none(self.gain_dB), "evaluations": self.evaluations, "failures": self.failures,
                 "infeasible": self.infeasible, "converged": self.converged, "message": self.message,

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
@@ -97,6 +97,70 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
                                                "initial_simplex": np.array(sim)})
     x = space.full(np.clip(res.x, space.lo[free], space.hi[free]))
     return x, obj.at(x), res
+
+
+def _global_grid(obj, space, grid, fix, bounds):
+    """Stage 1: the coarse grid, along lines of lambda (warm-started sweeps); returns the finite
+    ``(E, x)`` points sorted by E and the grid step per coordinate."""
+    axes = _grid(space, grid)
+    step = np.array([(a[1] - a[0]) if a.size > 1 else 1.0 for a in axes])
+    if space.lambda_abs is not None:
+        step[1] = 0.5
+    points = []
+    for lc, g in itertools.product(axes[0], axes[2]):
+        xs = [np.array([lc, r, g]) for r in axes[1][::-1]]  # from a larger first layer down to lambda = -c
+        for x, E in zip(xs, obj.line(xs)):
+            points.append((E, x))
+    finite = [(E, x) for E, x in points if math.isfinite(E)]
+    if not finite:
+        cls = InfeasibleError if obj.infeasible == obj.failures else ReplicaError
+        raise cls(f"every one of {obj.evaluations} grid inits failed ({obj.infeasible} infeasible: every coordinate "
+                  f"frozen; last: {obj.last_error}); fix={fix!r}, bounds={bounds!r}: widen the box or unpin a lever")
+    finite.sort(key=lambda t: t[0])
+    return finite, step
+
+
+def _polish_best(obj, space, finite, step):
+    """Stage 2: polish from the POLISH_STARTS best grid points; returns the best ``(E, x, result)`` and
+    every polish's ``(E, x, result)``."""
+    found = []
+    for E0, x0 in finite[:POLISH_STARTS]:
+        x, E, res = _polish_free(obj, space, x0, step)
+        found.append((E, x, res))
+    E_opt, x_opt, res_opt = min(found, key=lambda t: t[0])
+    if E_opt > finite[0][0]:  # the polish never ends above its start; keep the grid point if it did
+        E_opt, x_opt, res_opt = finite[0][0], finite[0][1], scipy.optimize.OptimizeResult(success=False, message="polish did not improve on the grid point")
+    return E_opt, x_opt, res_opt, found
+
+
+def _polish_per_regime(obj, space, finite, found, step, thresholds):
+    """Stage 3: per regime, the best grid or polished point of its region, polished inside it; returns
+    ``{label: RegimeBest}`` and ``{label: OptimizeResult}``."""
+    def label(x):
+        try:
+            return regime(space.init(x), obj.task, obj.scheme, thresholds).regime.value
+        except PTFTError:
+            return None
+
+    by_regime: dict[str, RegimeBest] = {}
+    labelled: dict[str, tuple] = {}
+    for E, x in finite:
+        lab = label(x)
+        if lab is not None and lab not in labelled:
+            labelled[lab] = (E, x)
+    for E, x, _ in found:
+        lab = label(x)
+        if lab is not None and (lab not in labelled or E < labelled[lab][0]):
+            labelled[lab] = (E, x)
+    results = {}
+    for lab in sorted(labelled, key=lambda s: [r.value for r in Regime].index(s)):
+        E0, x0 = labelled[lab]
+        x, E, res = _polish_free(obj, space, x0, step, region=lab, thresholds=thresholds)
+        if not (E < E0 and label(x) == lab):
+            x, E = x0, E0
+        by_regime[lab] = RegimeBest(space.init(x), float(E))
+        results[lab] = res
+    return by_regime, results
 
 
 def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alpha_pt=None, fix=None, bounds=None, *,
@@ -179,56 +243,9 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     except PTFTError:
         E_def = None
 
-    # 1. global grid, along lines of lambda (warm-started sweeps)
-    axes = _grid(space, grid)
-    step = np.array([(a[1] - a[0]) if a.size > 1 else 1.0 for a in axes])
-    if space.lambda_abs is not None:
-        step[1] = 0.5
-    points = []
-    for lc, g in itertools.product(axes[0], axes[2]):
-        xs = [np.array([lc, r, g]) for r in axes[1][::-1]]  # from a larger first layer down to lambda = -c
-        for x, E in zip(xs, obj.line(xs)):
-            points.append((E, x))
-    finite = [(E, x) for E, x in points if math.isfinite(E)]
-    if not finite:
-        cls = InfeasibleError if obj.infeasible == obj.failures else ReplicaError
-        raise cls(f"every one of {obj.evaluations} grid inits failed ({obj.infeasible} infeasible: every coordinate "
-                  f"frozen; last: {obj.last_error}); fix={fix!r}, bounds={bounds!r}: widen the box or unpin a lever")
-
-    def label(x):
-        try:
-            return regime(space.init(x), task, scheme, thresholds).regime.value
-        except PTFTError:
-            return None
-
-    finite.sort(key=lambda t: t[0])
-    # 2. polish from the best grid points
-    found = []
-    for E0, x0 in finite[:POLISH_STARTS]:
-        x, E, res = _polish_free(obj, space, x0, step)
-        found.append((E, x, res))
-    E_opt, x_opt, res_opt = min(found, key=lambda t: t[0])
-    if E_opt > finite[0][0]:  # the polish never ends above its start; keep the grid point if it did
-        E_opt, x_opt, res_opt = finite[0][0], finite[0][1], scipy.optimize.OptimizeResult(success=False, message="polish did not improve on the grid point")
-    # 3. per regime: best grid point of each region, polished inside it
-    by_regime: dict[str, RegimeBest] = {}
-    labelled: dict[str, tuple] = {}
-    for E, x in finite:
-        lab = label(x)
-        if lab is not None and lab not in labelled:
-            labelled[lab] = (E, x)
-    for E, x, _ in found:
-        lab = label(x)
-        if lab is not None and (lab not in labelled or E < labelled[lab][0]):
-            labelled[lab] = (E, x)
-    results = {}
-    for lab in sorted(labelled, key=lambda s: [r.value for r in Regime].index(s)):
-        E0, x0 = labelled[lab]
-        x, E, res = _polish_free(obj, space, x0, step, region=lab, thresholds=thresholds)
-        if not (E < E0 and label(x) == lab):
-            x, E = x0, E0
-        by_regime[lab] = RegimeBest(space.init(x), float(E))
-        results[lab] = res
+    finite, step = _global_grid(obj, space, grid, fix, bounds)
+    E_opt, x_opt, res_opt, found = _polish_best(obj, space, finite, step)
+    by_regime, results = _polish_per_regime(obj, space, finite, found, step, thresholds)
     best_lab = min(by_regime, key=lambda k: by_regime[k].E)
     init_opt = space.init(x_opt)
     if by_regime[best_lab].E < E_opt:  # a regime polish went lower than the overall polish

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .common import dump_json
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -93,7 +93,7 @@ def _cmd_advise(args):
     alpha = args.alpha[0] if len(args.alpha) == 1 else tuple(args.alpha)
     adv = best_init(task, alpha, args.scheme, args.sigma, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt,
                     fix=_pairs("--fix", args.fix, 1) or None, bounds=_pairs("--bound", args.bound, 2) or None)
-    payload = adv.to_dict()
+    payload = adv.as_dict()
     if plot is not None:
         from ..advisor.plot import plot_advice
         payload["plot"] = str(plot_advice(adv, plot))

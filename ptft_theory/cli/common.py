@@ -9,7 +9,8 @@ import re
 
 import numpy as np
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
+from ..results import plain
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -39,21 +40,7 @@ def emit(args, payload: dict, text: str):
 
 def json_safe(x):
     """``x`` with numpy values made plain and every non-finite float replaced by None (JSON null)."""
-    if isinstance(x, dict):
-        return {str(k): json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [json_safe(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return json_safe(x.tolist())
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return float(x) if math.isfinite(x) else None
-    if x is None or isinstance(x, str):
-        return x
-    return str(x)  # mpmath numbers, paths, ...
+    return plain(x)
 
 
 def dump_json(payload) -> str:

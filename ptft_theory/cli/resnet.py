@@ -21,10 +21,10 @@ def register_resnet(sub):
     p = sub.add_parser("resnet", help="ResNet validation on real images (the paper's Fig. 4)",
                        description="Pretrain a scaled resnet18 on some classes, fine-tune on held-out classes; "
                                    "test error and regime probes vs n_FT per (c_PT, kappa, gamma_FT).",
-                       epilog="example: ptft resnet run --config validation/configs/resnet_fig4_fashion_cpu.toml")
+                       epilog="example: ptft resnet run --config ptft_theory/configs/resnet_fig4_fashion_cpu.toml")
     rsub = p.add_subparsers(dest="resnet_command", required=True, parser_class=type(p))
     r = rsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
-                        epilog="example: ptft resnet run --config validation/configs/resnet_fig4_cifar100_gpu.toml "
+                        epilog="example: ptft resnet run --config ptft_theory/configs/resnet_fig4_cifar100_gpu.toml "
                                "--data-root ~/data --device auto")
     add_run_args(r, "resnet")
     r.add_argument("--data-root", default=None, help="data folder (CIFAR-100: holds cifar-100-python/; "
@@ -39,7 +39,7 @@ def add_run_args(r, kind: str):
     """The options every ``ptft <kind> run`` shares (config, device, output, cache, processes, output format)."""
     from .common import device_arg  # noqa: PLC0415
     r.add_argument("--config", required=True,
-                   help=f"TOML config: a path, or the name of a shipped one (validation/configs/{kind}_*.toml)")
+                   help=f"TOML config: a path, or the name of a shipped one (ptft_theory/configs/{kind}_*.toml)")
     r.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     r.add_argument("--device", type=device_arg, default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
     r.add_argument("--out", default=str(DEFAULT_OUT),

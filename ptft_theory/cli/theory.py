@@ -6,7 +6,7 @@ import argparse
 
 import numpy as np
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .common import (Parser, add_init, add_scheme, add_task, device_arg, emit, init_from_args, mpmath_str,
                      nonneg_int, task_from_args)
 
@@ -112,7 +112,7 @@ def _cmd_simulate(args):
     from ..scales import ft_scales
     from ..simulate import simulate_gradient_flow
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     from .. import _validate as V
     V.positive_int("dim", args.dim)
     if args.alpha_pt is not None:
@@ -169,45 +169,27 @@ def register_curve(sub):
     p.set_defaults(func=_cmd_curve)
 
 
-def _path_ran(r) -> dict:
-    """Which path evaluated a replica result: the moments ``backend`` and the quadrature ``rule``
-    (per alpha for float64, one name for ``--dps``)."""
-    rule = r.rule if r.rule is None or isinstance(r.rule, str) else [str(x) for x in r.rule]
-    return {"backend": r.backend, "rule": rule}
-
-
 def _cmd_curve(args):
+    """One call of the API (it picks the path: two-stage, certified, mpmath or float64); the reply is the
+    result's ``as_dict()`` with the scheme."""
     from ..replica import generalization_error
-    if args.alpha_pt is not None or args.sigma_pt != 0.0:  # finite PT data (ptft_theory.replica.two_stage)
-        r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma,
-                                 dps=args.dps, certify=args.certify, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt)
-        payload = {"scheme": args.scheme, "alpha_pt": r.alpha_pt, "sigma_pt": r.sigma_pt, "E_pt": r.E_pt,
-                   "tau_pt": r.tau_pt, "zeta_pt": r.zeta_pt, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB,
-                   "tau": r.tau, "zeta": r.zeta, "quad_error": r.quad_error, **_path_ran(r)}
+    r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma,
+                             dps=args.dps, certify=args.certify, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt)
+    if isinstance(r, (list, tuple)):  # certified points: E as a proved interval, with the (tau, zeta) box
+        emit(args, {"scheme": args.scheme, "certified": True, "points": [p.as_dict() for p in r]},
+             "\n".join(f"alpha={p.alpha:<8g} E in {p.E}  (certified; relative width "
+                       f"{p.E.as_dict()['relative_width']})" for p in r))
+        return
+    payload = {"scheme": args.scheme, **r.as_dict()}
+    if hasattr(r, "E_pt"):  # finite PT data (ptft_theory.replica.two_stage)
         text = f"PT (alpha_pt={r.alpha_pt:g}): E_pt={r.E_pt:.6g}\n" + "\n".join(
             f"alpha={a:<8g} E={e:.8g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
-        emit(args, payload, text)
-        return
-    if args.certify:  # ptft_theory.replica.certify: E as a proved interval, with the (tau, zeta) box
-        pts = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma, dps=args.dps,
-                                   certify=True)
-        payload = {"scheme": args.scheme, "certified": True, "points": [p.as_dict() for p in pts]}
-        emit(args, payload, "\n".join(f"alpha={p.alpha:<8g} E in {p.E}  (certified; relative width "
-                                       f"{p.E.as_dict()['relative_width']})" for p in pts))
-        return
-    r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma, dps=args.dps)
-    if args.dps is not None:
+    elif args.dps is not None:
         import mpmath
-        s = lambda a: [mpmath.nstr(x, args.dps) for x in a]  # noqa: E731
-        payload = {"scheme": args.scheme, "dps": args.dps, "alpha": r.alpha, "E": s(r.E),
-                   "E_error": [mpmath.nstr(x, 3) for x in r.error], "E_dB": r.E_dB, "tau": s(r.tau), "zeta": s(r.zeta),
-                   **_path_ran(r)}
-        text = "\n".join(f"alpha={a:<8g} E={e}  (+- {mpmath.nstr(err, 2)})" for a, e, err in zip(r.alpha, s(r.E), r.error))
-        emit(args, payload, text)
-        return
-    payload = {"scheme": args.scheme, "alpha": r.alpha, "E": r.E, "E_dB": r.E_dB, "tau": r.tau, "zeta": r.zeta,
-               **_path_ran(r)}
-    text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
+        text = "\n".join(f"alpha={a:<8g} E={e}  (+- {mpmath.nstr(err, 2)})"
+                         for a, e, err in zip(r.alpha, payload["E"], r.error))
+    else:
+        text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
     emit(args, payload, text)
 
 
@@ -288,8 +270,7 @@ def _cmd_boundary(args):
         cur = boundary_curve(args.kind, args.over, args.values, task=task, init=init_a, init_b=init_b, scheme=scheme_a,
                              scheme_b=scheme_b, level=getattr(args, "level", None), bracket=tuple(args.bracket),
                              sigma=args.sigma, dps=args.dps)
-        points = [dict(p.as_dict(), **{args.over: v}) for p, v in zip(cur.points, cur.values.tolist())]
-        payload = {"kind": args.kind, "param": args.over, "points": points}
+        payload = cur.as_dict()
         text = "\n".join(f"{args.over}={v:<12g} alpha={p.alpha_str}  (+- {mpmath_str(p.error)})"
                          for v, p in zip(cur.values.tolist(), cur.points))
         emit(args, payload, text)

@@ -16,10 +16,10 @@ def register_transformer(sub):
                        description="Pretrain a scaled transformer on (a + b) mod p, fine-tune on a related and an "
                                    "unrelated operation; FT test accuracy and regime probes vs n_FT per "
                                    "(c_PT, kappa, gamma_FT).",
-                       epilog="example: ptft transformer run --config validation/configs/transformer_modp_cpu.toml")
+                       epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_cpu.toml")
     tsub = p.add_subparsers(dest="transformer_command", required=True, parser_class=type(p))
     r = tsub.add_parser("run", help="run a sweep from a TOML config (cached, resumable), write CSV and figure",
-                        epilog="example: ptft transformer run --config validation/configs/transformer_modp_gpu.toml "
+                        epilog="example: ptft transformer run --config ptft_theory/configs/transformer_modp_gpu.toml "
                                "--device auto")
     add_run_args(r, "transformer")
     r.set_defaults(func=_cmd_run)
@@ -27,9 +27,9 @@ def register_transformer(sub):
                       _cmd_figure)
     c = tsub.add_parser("clean", help="the clean test (issue 22): generalising PT, levers at a fixed PT function, "
                                       "subset/same/new FT tasks; raw runs, verdicts, figure",
-                        epilog="example: ptft transformer clean --config validation/configs/transformer_clean_cpu.toml")
+                        epilog="example: ptft transformer clean --config ptft_theory/configs/transformer_clean_cpu.toml")
     c.add_argument("--config", required=True, help="TOML config: a path, or the name of a shipped one "
-                                                   "(validation/configs/transformer_clean_*.toml)")
+                                                   "(ptft_theory/configs/transformer_clean_*.toml)")
     c.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
     c.add_argument("--out", default="validation", help="folder receiving results/nonlinear/ and figures/ "
                                                        "(default: ./validation)")

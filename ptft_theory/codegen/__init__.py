@@ -5,7 +5,7 @@ The stages: :mod:`.registry` (what is generated), :mod:`.printers` (how),
 
 Usage::
 
-    python -m ptft_theory.codegen --update   # rewrite ptft_theory/_generated/*.py and derivations/*.md
+    python -m ptft_theory.codegen --update   # rewrite ptft_theory/kernels/_generated/*.py and derivations/*.md
     python -m ptft_theory.codegen --check    # exit 1 with a unified diff when a committed file is stale
 
 Every kernel is one sympy expression returned by a function of :mod:`ptft_theory.symbolic`; the
@@ -60,7 +60,7 @@ def update() -> list[Path]:
             _write_atomic(path, text)
             written.append(path)
             if backend not in ("torch", "arb"):  # torch is imported lazily; nothing holds it yet
-                importlib.reload(importlib.import_module(f"ptft_theory._generated.kernels_{backend}"))
+                importlib.reload(importlib.import_module(f"ptft_theory.kernels._generated.kernels_{backend}"))
     for path, text in generated_files().items():
         if path in written:
             continue

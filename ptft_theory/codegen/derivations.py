@@ -76,7 +76,7 @@ def _dynamics_doc() -> str:
            "the KKT conditions of\n\n",
            _m(f"\\min_b \\sum_d D_{{k_d}}(b_d, b_{{0,d}})\\ \\text{{s.t.}}\\ Xb = y,\\qquad "
               f"D_k(b, b_0) = {sp.latex(potential.bregman_divergence())}"),
-           "(**verified** against gradient-flow simulation in `tests/test_gf_vs_implicit_bias.py`).\n",
+           "(**verified** against gradient-flow simulation in `tests/simulate/test_gf_vs_implicit_bias.py`).\n",
            "\n## 1.7 The dual used by the solver\n\nWith $w = (X^\\top\\nu)_d$ the primal coordinate is "
            "$\\beta(s = w)$, finite also at $k = 0$:\n\n",
            _m(f"b(w) = {sp.latex(potential.dual_primal_map())},\\qquad b'(w) = "

@@ -39,7 +39,7 @@ class _MpmathKernelPrinter(MpmathPrinter):
 
 class _ArbKernelPrinter(MpmathPrinter):
     """arb backend (python-flint ball arithmetic, :mod:`ptft_theory.replica.certify`): the mpmath printer with
-    the function table :mod:`ptft_theory._arb_ops` (``A.exp``, ``A.mpf`` exact rationals, ``A.pi()``)."""
+    the function table :mod:`ptft_theory.kernels._arb_ops` (``A.exp``, ``A.mpf`` exact rationals, ``A.pi()``)."""
 
     def _module_format(self, fqn, register=True):
         return super()._module_format(fqn, register).replace("mpmath.", "A.")

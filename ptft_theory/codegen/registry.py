@@ -18,7 +18,7 @@ from ..symbolic import two_stage as TS
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 REPO_DIR = PACKAGE_DIR.parent
-GENERATED_DIR = PACKAGE_DIR / "_generated"
+GENERATED_DIR = PACKAGE_DIR / "kernels" / "_generated"
 DERIVATIONS_DIR = REPO_DIR / "derivations"
 REGENERATE = "make generate  (python -m ptft_theory.codegen --update)"
 

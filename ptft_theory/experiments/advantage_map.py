@@ -37,7 +37,7 @@ def advice_cell(cfg: dict) -> dict:
     """One cell: the advisor's optimum and best E per regime (a sweep point; JSON in, JSON out)."""
     from ..advisor import best_init
     adv = best_init(Task(**cfg["task"]), cfg["alpha"], cfg["scheme"], grid=cfg.get("grid"))
-    d = adv.to_dict()
+    d = adv.as_dict()
     return {"E": d["E"], "regime": d["regime"], "init": d["init"], "evaluations": adv.evaluations,
             "failures": adv.failures, "converged": adv.converged,
             "E_by_regime": {k: v["E"] for k, v in d["best_by_regime"].items()}}

@@ -338,7 +338,7 @@ def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
             got = regime(init, task, scheme).regime.value
             if check and got != it["regime"]:
                 raise ParameterError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
-                                 f"{scheme!r}, not {it['regime']}: fix validation/configs/{name}.toml")
+                                 f"{scheme!r}, not {it['regime']}: fix ptft_theory/configs/{name}.toml")
             label = it["label"] if check else f"{it['label']}: regime {got}"
             curves.append({"panel": ti, "label": label, "regime": it["regime"], "regime_found": got,
                            "task_name": t["name"], "init": dict(it["init"]), "task": dict(t["task"]), "scheme": scheme})
@@ -393,7 +393,7 @@ def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]
 
 
 def _advantage_map(opts, config_dir=None):
-    from .advantage_map import figure  # the advisor's regime-advantage map (issue 15)
+    from .advantage_map import figure  # the advisor's regime-advantage map
     return figure(opts, config_dir)
 
 

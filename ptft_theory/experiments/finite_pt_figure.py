@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Task
 from ..fileio import savefig_atomic, write_csv_atomic
 from ..replica import rich_limit_threshold
-from ..two_stage_sim import mean_se
+from ..simulate import mean_se
 from . import points as F
 
 NAME = "fig_finite_pt"

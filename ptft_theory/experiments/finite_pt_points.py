@@ -25,17 +25,7 @@ def two_stage_curve(cfg: dict) -> dict:
 def two_stage_sim(cfg: dict) -> dict:
     """One seed of the cut: teachers and PT data at ``alpha_pt``, PT end point, then the FT error at
     every alpha of ``cfg["alphas"]`` (FT data of each alpha drawn from the same seed)."""
-    from ..scales import ft_scales
-    from ..solver import implicit_bias_solution
-    from ..tasks import relative_error, sample_data
-    from ..two_stage_sim import draw_data, pt_end_point
-    task, init = Task(**cfg["task"]), Init(**cfg["init"])
-    D, seed = int(cfg["D"]), int(cfg["seed"])
-    T, (Xp, yp), _ = draw_data(D, task, cfg["alpha_pt"], 1.0, seed=seed)
-    bpt = pt_end_point(Xp, yp, init.c_pt)
-    k, b0 = ft_scales(bpt, init.c_pt, init.lambda_pt, init.gamma_ft, cfg["scheme"])
-    out = []
-    for i, a in enumerate(cfg["alphas"]):
-        X, y = sample_data(max(1, int(round(a * D))), T.beta_ft, seed=[seed, D, 7, i])
-        out.append(float(relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)))
-    return {"E": out, "E_pt": float(relative_error(bpt, T.beta_pt))}
+    from ..simulate import two_stage_cut
+    E_pt, E = two_stage_cut(int(cfg["D"]), Task(**cfg["task"]), Init(**cfg["init"]), cfg["scheme"],
+                            alpha_pt=cfg["alpha_pt"], alphas=cfg["alphas"], seed=int(cfg["seed"]))
+    return {"E": E, "E_pt": E_pt}

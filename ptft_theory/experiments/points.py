@@ -5,7 +5,7 @@ needs (so a worker process imports only this).
 
 ``ptft figures [--quick] [--out DIR] [--configs DIR] [--workers N] [--backend local|ray]`` reads
 ``fig{2,3,5}.toml`` (shipped with the package as ``ptft_theory/configs/``, a link to the checkout's
-``validation/configs/``), evaluates every point through :func:`ptft_theory.experiments.sweep.run_sweep` (cached
+``ptft_theory/configs/``), evaluates every point through :func:`ptft_theory.experiments.sweep.run_sweep` (cached
 by config hash under ``OUT/cache/``, so a rerun or an interrupted run only computes what is
 missing), writes the data as CSV to ``OUT/results/`` and the figures as PNG and PDF to
 ``OUT/figures/``.  ``OUT`` defaults to ``./validation`` relative to the current directory (in a
@@ -40,7 +40,7 @@ from .sweep import code_fingerprint
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/
 ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-packages for a wheel: never written)
-#: The recorded figure configs, shipped with the package (a link to the checkout's validation/configs).
+#: The recorded figure and network configs, shipped with the package (the only copy).
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
@@ -111,7 +111,7 @@ def sim_error(cfg: dict) -> dict:
     """Relative FT error of one seeded problem (implicit-bias end point, beta_PT = PT teacher)."""
     from ..scales import ft_scales
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     T = make_teachers(cfg["D"], task, cfg["seed_teacher"])
     X, y = sample_data(cfg["N"], T.beta_ft, cfg.get("sigma", 0.0), seed=cfg["seed_data"])
@@ -131,7 +131,7 @@ def gd_error(cfg: dict) -> dict:
     from ..scales import ft_scales
     from ..simulate import simulate_gradient_flow
     from ..solver import implicit_bias_solution
-    from ..tasks import make_teachers, relative_error, sample_data
+    from ..simulate import make_teachers, relative_error, sample_data
     torch.set_num_threads(1)
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     Xp, yp, Xf, yf, Ts = [], [], [], [], []

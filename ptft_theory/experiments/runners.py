@@ -1,8 +1,9 @@
 """``ptft validate`` and ``ptft bench``: run the checkout's validation scripts and benchmarks.
 
 Both live outside the package (``validation/*.py``, ``benchmarks/*_bench.py`` of a source checkout),
-so these subcommands need one; each script runs in its own Python process and the command's exit
-code is non-zero when any script fails.
+so these subcommands need one: they run only when the package's parent folder is a checkout of
+ptft-theory (:func:`is_checkout`, an editable install), never from an installed wheel.  Each script
+runs in its own Python process and the command's exit code is non-zero when any script fails.
 """
 
 from __future__ import annotations
@@ -14,13 +15,27 @@ from pathlib import Path
 
 from ..errors import ParameterError
 
-ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (editable install)
+ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (editable install); site-packages for a wheel
+#: The project name a checkout's pyproject.toml declares.
+PROJECT = 'name = "ptft-theory"'
+
+
+def is_checkout(root: Path) -> bool:
+    """Whether ``root`` is a source checkout of ptft-theory: its pyproject.toml names the project and the
+    package sits beside it.  An installed wheel's parent folder (site-packages) is not one, so its
+    scripts folders are never looked for, let alone run, there."""
+    pyproject = Path(root) / "pyproject.toml"
+    try:
+        text = pyproject.read_text()
+    except OSError:
+        return False
+    return PROJECT in text.splitlines() and (Path(root) / "ptft_theory" / "__init__.py").is_file()
 
 
 def _scripts(folder: Path, pattern: str) -> list[Path]:
-    if not folder.is_dir():
-        raise ParameterError(f"folder={str(folder)!r} does not exist; these subcommands need a source checkout "
-                         "of ptft-theory (git clone, then pip install -e .)")
+    if not is_checkout(folder.parent) or not folder.is_dir():
+        raise ParameterError(f"folder={str(folder)!r} is not a folder of a source checkout; these subcommands "
+                             "need one (git clone, then pip install -e .)")
     return sorted(p for p in folder.glob(pattern) if not p.name.startswith("_"))
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import enum
-import hashlib
 import json
 import math
 import os
@@ -42,11 +41,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .. import _validate as V
+from ..errors import BackendUnavailableError, ParameterError  # noqa: F401  (BackendUnavailableError re-exported)
 from ..fileio import atomic_path
+# the keys, seeds and fingerprints of points, and where they run: re-exported (callers import them from here)
+from .hashing import (CODE_DISTRIBUTIONS, CODE_SUFFIXES, CODE_VERSION, canonical_json, code_files,  # noqa: F401
+                      code_fingerprint, config_key, derive_seed)
+from .workers import evaluate_ray, limit_blas_threads, ray_module, watch_parent  # noqa: F401
 
-#: Salt mixed into every cache key.  Bump it whenever the computation behind a cached point changes
-#: (a solver fix, a new replica scheme), so stale results are recomputed rather than reused.
-CODE_VERSION = "ptft-sweep-1"
 
 class SweepBackend(enum.StrEnum):
     """Where :func:`run_sweep` evaluates points (the plain strings work too)."""
@@ -58,177 +59,9 @@ class SweepBackend(enum.StrEnum):
 BACKENDS = tuple(b.value for b in SweepBackend)
 
 
-from ..errors import BackendUnavailableError, ParameterError  # noqa: E402  (BackendUnavailableError re-exported)
-
-
-# ------------------------------------------------------------------------------------- hashing
-def canonical_json(config) -> str:
-    """The canonical JSON text of a config: sorted keys, no whitespace, floats by ``repr``.
-
-    Raises ValueError for values JSON cannot represent exactly (NaN, infinity, arbitrary objects),
-    so two different configs can never share a key by accident.
-    """
-    try:
-        return json.dumps(config, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise ParameterError(f"config={config!r} is not a JSON config (dict of str, int, float, bool, None, "
-                         f"lists, dicts; finite floats): {e}") from None
-
-
-def config_key(config, salt: str = CODE_VERSION) -> str:
-    """Hex SHA-256 of ``salt`` and the canonical JSON of ``config``: the point's cache key."""
-    return hashlib.sha256((salt + "\n" + canonical_json(config)).encode()).hexdigest()
-
-
-def source_hash(folder, names) -> str:
-    """Short SHA-256 of the named files under ``folder`` (a missing file counts as empty).
-
-    Prefer :func:`code_fingerprint`, which finds the files itself: a hand-written list misses the
-    code a point reaches indirectly (issue 12: edits of the C moments reused stale replica points).
-    """
-    h = hashlib.sha256()
-    for rel in names:
-        f = Path(folder) / rel
-        h.update(rel.encode() + b"\0" + (f.read_bytes() if f.exists() else b"") + b"\0")
-    return h.hexdigest()[:16]
-
-
-#: Suffixes of the package files a point can execute (Python sources, the C moments and their header).
-CODE_SUFFIXES = (".py", ".c", ".h")
-#: Distributions whose version is part of :func:`code_fingerprint` (read from metadata, never imported).
-CODE_DISTRIBUTIONS = ("numpy", "scipy", "mpmath", "sympy", "torch", "gmpy2", "python-flint")
-
-
-def code_files(folder) -> list[Path]:
-    """Every source file (:data:`CODE_SUFFIXES`) under ``folder``, sorted, ``__pycache__`` excluded."""
-    folder = Path(folder)
-    return sorted(p for p in folder.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()
-                  and "__pycache__" not in p.relative_to(folder).parts)
-
-
-def _versions(names) -> str:
-    from importlib import metadata
-    import platform
-    out = [f"python={platform.python_version()}", f"machine={platform.machine()}"]
-    for n in names:
-        try:
-            out.append(f"{n}={metadata.version(n)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{n}=absent")
-    return ";".join(out)
-
-
-def code_fingerprint(folder, extra: Sequence[str] = (), distributions: Sequence[str] = CODE_DISTRIBUTIONS) -> str:
-    """Short SHA-256 of all code under ``folder`` that a point can run, computed, not listed by hand.
-
-    Covers every ``*.py``, ``*.c`` and ``*.h`` file under ``folder`` (path and bytes), the versions of
-    Python and of ``distributions``, and the strings in ``extra`` (e.g. the hash of a library
-    compiled at run time).  The whole package rather than an import graph: importing any module runs
-    the package's ``__init__`` (which imports most of it), and kernels are also imported by name.  Put in a point's config, any edit of the package, a new dependency
-    version or a rebuilt library changes every key, so no cached result (or cached failure)
-    outlives the code that made it.
-    """
-    folder = Path(folder).resolve()
-    h = hashlib.sha256()
-    for f in code_files(folder):
-        h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    h.update(_versions(distributions).encode() + b"\0")
-    for e in extra:
-        h.update(str(e).encode() + b"\0")
-    return h.hexdigest()[:16]
-
-
-def derive_seed(config) -> int:
-    """A 63-bit seed derived from a config (independent of the code-version salt).
-
-    Examples
-    --------
-    >>> derive_seed({"rep": 0, "D": 1000}) == derive_seed({"D": 1000, "rep": 0})
-    True
-    """
-    return int(hashlib.sha256(("seed\n" + canonical_json(config)).encode()).hexdigest()[:16], 16) >> 1
-
-
-# ---------------------------------------------------------------------------------- BLAS threads
-_BLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-                 "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
-
-
-def limit_blas_threads(n: int = 1) -> int:
-    """Set the thread count of every OpenBLAS/MKL already loaded in this process; returns how many were set.
-
-    Sweeps run one point per process, so BLAS threads only oversubscribe the cores: on a shared
-    2-core machine 18 D = 1000 implicit-bias solves took 29 s with OpenBLAS's default threads and
-    0.5 s with one (measured once, while other jobs ran).  Uses the libraries' own C entry points (no new dependency);
-    Linux only (reads /proc/self/maps), a no-op elsewhere.
-    """
-    import ctypes
-    n = V.positive_int("n", n)
-    try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f
-                           if ("openblas" in line.lower() or "mkl_rt" in line.lower()) and "/" in line})
-    except OSError:
-        return 0
-    count = 0
-    for path in libs:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in _BLAS_SETTERS:
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                fn(ctypes.c_int(n))
-                count += 1
-    return count
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _watch_parent(parent_pid: int, period: float = 0.5):
-    """End this worker process as soon as the sweep's driving process is gone.
-
-    On Linux the kernel sends SIGKILL when the parent exits (``prctl(PR_SET_PDEATHSIG)``); a daemon
-    thread also polls the parent's pid (other systems, or a worker whose direct parent is a fork
-    server).  Without this, a SIGKILLed ``ptft figures --workers N`` left its workers computing for
-    minutes (issue 12).
-    """
-    import signal
-    import threading
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    start_ppid = os.getppid()
-
-    def alive(pid):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
-    def loop():
-        while True:
-            if os.getppid() != start_ppid or not alive(parent_pid):
-                os._exit(1)
-            time.sleep(period)
-
-    if os.getppid() != start_ppid or not alive(parent_pid):
-        os._exit(1)
-    threading.Thread(target=loop, name="ptft-parent-watch", daemon=True).start()
-
-
 def _worker_init(blas_threads, parent_pid=None):
     if parent_pid is not None:
-        _watch_parent(parent_pid)
+        watch_parent(parent_pid)
     if blas_threads:
         limit_blas_threads(blas_threads)
 
@@ -399,7 +232,7 @@ def _evaluate(fn, todo: dict, workers: int, backend: str, blas_threads=None) -> 
     if not todo:
         return
     if backend == "ray":
-        yield from _evaluate_ray(fn, todo)
+        yield from evaluate_ray(fn, todo)
     elif workers == 1:
         for key, cfg in todo.items():
             yield key, fn(cfg)
@@ -414,33 +247,3 @@ def _evaluate(fn, todo: dict, workers: int, backend: str, blas_threads=None) -> 
                 for fut in futures:
                     fut.cancel()
                 raise
-
-
-def ray_module():
-    """Import Ray, or raise :class:`BackendUnavailableError` telling how to install it."""
-    try:
-        import ray  # noqa: PLC0415
-    except ImportError:
-        raise BackendUnavailableError("backend='ray' needs Ray, which is not installed: "
-                                      "pip install 'ptft-theory[ray]' (or use --backend local)") from None
-    return ray
-
-
-def _evaluate_ray(fn, todo: dict):
-    """Run the points as Ray tasks (``RAY_ADDRESS`` picks a cluster; otherwise a local instance)."""
-    ray = ray_module()
-    if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS") or None, ignore_reinit_error=True,
-                 log_to_driver=False)
-    remote = ray.remote(fn)
-    refs = {remote.remote(cfg): key for key, cfg in todo.items()}
-    pending = list(refs)
-    try:
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1)
-            for ref in done:
-                yield refs[ref], ray.get(ref)
-    except BaseException:
-        for ref in pending:
-            ray.cancel(ref)
-        raise

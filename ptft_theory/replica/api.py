@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Union
 import numpy as np
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import ParameterError
 from .classes import ALPHA_MIN, check_task_and_inits, coordinate_classes

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate as V
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import BracketError, ParameterError, ParameterTypeError, ReplicaError
 from .api import generalization_error
@@ -101,6 +101,11 @@ class BoundaryCurve:
     @property
     def error(self) -> list:
         return [p.error for p in self.points]
+
+    def as_dict(self) -> dict:
+        """JSON-ready: each point's :meth:`BoundaryResult.as_dict` with its ``param`` value."""
+        return {"kind": self.kind, "param": self.param,
+                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())]}
 
 
 # --------------------------------------------------------------------------------- evaluators

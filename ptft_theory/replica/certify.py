@@ -3,7 +3,7 @@
 Every number here is an arb ball (midpoint, radius) and every operation returns a ball that
 provably contains the exact result for every point of its input balls, so a final ball is a proof
 that the exact value lies inside it -- of the *equations* evaluated (the generated arb kernels,
-:mod:`ptft_theory._generated.kernels_arb`, printed from the same sympy expressions as every other
+:mod:`ptft_theory.kernels._generated.kernels_arb`, printed from the same sympy expressions as every other
 backend).  What is and is not proved is stated with each function and in docs/certified.md.
 
 * :func:`certified_rich_limit_threshold` -- the Donoho-Tanner threshold
@@ -28,11 +28,11 @@ import dataclasses
 import flint
 import mpmath
 
-from .. import _arb_ops as A
+from ..kernels import _arb_ops as A
 from .. import _validate as V
 from .. import kernels
 from ..errors import CertificationError, ParameterError
-from .._generated import kernels_arb as KA
+from ..kernels._generated import kernels_arb as KA
 
 __all__ = ["CertificationError", "CertifiedInterval", "certified_rich_limit_threshold"]
 

@@ -15,10 +15,10 @@ import dataclasses
 import flint
 import mpmath
 
-from .. import _arb_ops as A
+from ..kernels import _arb_ops as A
 from .. import _validate as V
-from .._generated import kernels_arb as KA
-from .._schemes import as_scheme
+from ..kernels._generated import kernels_arb as KA
+from ..config import as_scheme
 from ..errors import CertificationError, InfeasibleError, ParameterError
 from .certify import CertifiedInterval, ball_interval, check_width, working_bits, working_digits
 from .classes import P_EQUAL_SIGN, CoordinateClass, class_layout

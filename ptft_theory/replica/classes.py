@@ -26,7 +26,7 @@ import mpmath
 import numpy as np
 
 from .. import kernels
-from .._schemes import DEFAULT_SCHEME, as_scheme
+from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import ParameterError, ParameterTypeError
 from ..scales import ft_scales

@@ -1,4 +1,4 @@
-"""Compiled replica moments: ``_csrc/replica_moments.c`` + the generated ``_generated/kernels_c.h``.
+"""Compiled replica moments: ``_csrc/replica_moments.c`` + the generated ``kernels/_generated/kernels_c.h``.
 
 The C file holds the same algorithms as the numpy/Python path of :mod:`ptft_theory.replica`
 (safeguarded Newton prox, quadrature sums, analytic Jacobian, damped Newton on the fixed point) and
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/ (the sources live in _csrc/ and _generated/)
-SOURCES = (PACKAGE_DIR / "_csrc" / "replica_moments.c", PACKAGE_DIR / "_generated" / "kernels_c.h")
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # ptft_theory/ (the sources live in _csrc/ and kernels/_generated/)
+SOURCES = (PACKAGE_DIR / "_csrc" / "replica_moments.c", PACKAGE_DIR / "kernels" / "_generated" / "kernels_c.h")
 # No -ffast-math: the prox convergence test and the overflow guards rely on IEEE semantics.
 CFLAGS = ("-O2", "-fno-math-errno", "-std=c99", "-shared", "-fPIC")
 

@@ -43,7 +43,7 @@ import mpmath
 import numpy as np
 
 from .. import kernels
-from .._schemes import as_scheme
+from ..config import as_scheme
 from ..errors import InfeasibleError, ReplicaError
 from .classes import classes_mp, coordinate_classes
 from .fixed_point import fixed_point_equations

@@ -2,7 +2,7 @@
 
 Both are :class:`~ptft_theory.replica.moments.Moments` (cached at the last (tau, zeta)):
 :class:`ArbMoments` evaluates the generated arb kernels (python-flint) at the working precision;
-:class:`MpmathMoments` is the evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``), kept as the
+:class:`MpmathMoments` is the pure-mpmath evaluator (``PTFT_HP_MOMENTS=mpmath``), kept as the
 "before" of benchmarks/replica_bench.py and an independent evaluation in the tests.
 """
 
@@ -15,12 +15,12 @@ import os
 import flint
 import mpmath
 
-from .. import _arb_ops as A
+from ..kernels import _arb_ops as A
 from .. import kernels
 from .moments import CachedMoments
 
-#: Moment evaluator: "arb" (python-flint ball arithmetic, the default) or "mpmath" (the evaluator
-#: before issue 16, pure mpmath: the "before" of the benchmark and an independent check in the tests).
+#: Moment evaluator: "arb" (python-flint ball arithmetic, the default) or "mpmath" (pure mpmath: the
+#: "before" of the benchmark and an independent check in the tests).
 MOMENTS = os.environ.get("PTFT_HP_MOMENTS", "arb")
 
 
@@ -47,7 +47,7 @@ class ArbMoments(CachedMoments):
     converted exactly."""
 
     def __init__(self, classes, panel_sets, n, wp):
-        from .._generated import kernels_arb as KA  # lazily: ~0.5 s to import
+        from ..kernels._generated import kernels_arb as KA  # lazily: ~0.5 s to import
         self.wp = wp
         with mpmath.workdps(wp):
             self.prec = mpmath.mp.prec
@@ -65,7 +65,7 @@ class ArbMoments(CachedMoments):
                         s = c + h * x
                         # everything that does not depend on (tau, zeta): b(s), b'(s) and the residual
                         # at zeta = 0 (the residual is affine in zeta: zeta s + b(s) - x, checked
-                        # symbolically by tests/test_certify.py)
+                        # symbolically by tests/replica/test_certify.py)
                         # r(s; 0) = b(s) - beta* (checked symbolically too): b(s) evaluated once
                         hw, r0 = h * w, KA.beta_of_s_stable(s, m, b0) - bs
                         hwbp, hwsq = hw * KA.prox_residual_derivative(s, 0, m, b0), hw * r0 * r0
@@ -122,7 +122,7 @@ def nodes_for_legacy(dps):
 
 
 class MpmathMoments(CachedMoments):
-    """The evaluator before issue 16 (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
+    """The pure-mpmath evaluator (``PTFT_HP_MOMENTS=mpmath``): E[eta'] and E[(eta - beta*)^2] at
     (tau, zeta) with ``mpmath.mpf`` kernels, mpmath's 3 * 2^j-node tables and a 2n-node check; kept
     as the "before" of benchmarks/replica_bench.py and as an independent evaluation in the tests."""
 

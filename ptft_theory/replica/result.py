@@ -8,6 +8,8 @@ import mpmath
 import numpy as np
 
 from ..errors import ParameterTypeError
+from ..results import plain
+
 
 @dataclasses.dataclass(frozen=True)
 class ReplicaResult:
@@ -41,6 +43,12 @@ class ReplicaResult:
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.E, dtype=dtype)
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict: the arrays as lists, ``backend`` and ``rule`` (the path that ran)."""
+        rule = self.rule if self.rule is None or isinstance(self.rule, str) else [str(x) for x in self.rule]
+        return plain({"alpha": self.alpha, "E": self.E, "E_dB": self.E_dB, "tau": self.tau, "zeta": self.zeta,
+                      "quad_error": self.quad_error, "backend": self.backend, "rule": rule})
 
     def __float__(self):
         if self.E.size != 1:
@@ -89,6 +97,15 @@ class HighPrecisionResult:
 
     def __array__(self, dtype=None, copy=None):
         return np.array([float(e) for e in self.E], dtype=dtype or float)
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict: E, tau, zeta as decimal strings with ``dps`` digits, E_error
+        (the total error estimate) with 3."""
+        def s(a):
+            return [mpmath.nstr(x, self.dps) for x in a]
+        return plain({"dps": self.dps, "alpha": self.alpha, "E": s(self.E), "E_error": [mpmath.nstr(x, 3) for x in self.error],
+                      "E_dB": self.E_dB, "tau": s(self.tau), "zeta": s(self.zeta), "backend": self.backend,
+                      "rule": self.rule})
 
     def __float__(self):
         if self.E.size != 1:

@@ -43,10 +43,10 @@ import numpy as np
 
 from .. import _validate as V
 from .. import kernels
-from .._schemes import DEFAULT_SCHEME, as_scheme
-from ..config import Init, Task
+from ..config import DEFAULT_SCHEME, Init, Task, as_scheme
 from ..errors import ParameterError, ReplicaError
 from ..scales import ft_scales
+from ..results import plain
 from ..solver import minor_coefficient
 from .classes import ALPHA_MIN, K_MAX, P_EQUAL_SIGN, ClassModel, check_task_and_inits, class_layout, coordinate_classes
 from .curve import solve_curve
@@ -106,6 +106,11 @@ class TwoStageResult(ReplicaResult):
     tau_pt: float = math.nan
     zeta_pt: float = math.nan
     E_pt_quad_error: float = math.nan
+
+    def as_dict(self) -> dict:
+        """:meth:`ReplicaResult.as_dict` and the PT side."""
+        return plain({"alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt, "E_pt": self.E_pt, "tau_pt": self.tau_pt,
+                      "zeta_pt": self.zeta_pt, "E_pt_quad_error": self.E_pt_quad_error, **super().as_dict()})
 
 
 def check_alpha_pt(alpha_pt, sigma_pt):

@@ -22,10 +22,6 @@ from . import potential
 from . import replica as R
 
 
-def _w():
-    return next(v for v in R.prox_residual_in_mirror_variable().free_symbols if v.name == "w")
-
-
 @functools.lru_cache(maxsize=None)
 def moment_integrands():
     """``(f_d1, f_mse)``: the s-integrands of E[eta'] and E[(eta - beta*)^2] (x = beta*)."""

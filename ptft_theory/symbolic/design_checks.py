@@ -1,7 +1,7 @@
 """Verification of the derived FT maps against docs/design.md's closed forms (section 2.3).
 
 Not used by any solver: the derivation documents (:mod:`ptft_theory.codegen.derivations`) quote these
-verdicts, and tests/test_symbolic.py checks them.  :func:`design_expected` types in the document's
+verdicts, and tests/symbolic/test_symbolic.py checks them.  :func:`design_expected` types in the document's
 closed forms *only* to compare them with the derivation of :mod:`.ft_maps`; :func:`wrong_readout_k`
 computes the incorrect readout k the document warns about, to show where it differs.
 """
@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .._schemes import Scheme
+from ..config import Scheme
 from .ft_maps import ft_first_layers, ft_P_M_generic, ft_scale_and_start
 from .potential import M_sym, P_sym, scale_and_start_from_PM
 from .symbols import a_minus, a_plus, beta_pt, c_pt, gamma_ft, lambda_pt

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .._schemes import DEFAULT_SCHEME, Scheme
+from ..config import DEFAULT_SCHEME, Scheme
 from .dynamics import network_beta, pt_first_layers, pt_integrated_gradient
 from .potential import M_sym, P_sym, scale_and_start_from_PM
 from .symbols import a_minus, a_plus, gamma_ft, lambda_pt

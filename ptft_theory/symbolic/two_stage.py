@@ -22,7 +22,7 @@ import sympy as sp
 from . import ft_maps, potential
 from . import replica as R
 from .dynamics import pt_beta_of_s
-from .symbols import b0, beta_pt, c_pt, gamma_ft, lambda_pt, s, w
+from .symbols import b, b0, beta_pt, c_pt, gamma_ft, lambda_pt, s, w
 
 s1 = sp.Symbol("s1", real=True)
 beta_star_pt = sp.Symbol("beta_star_pt", real=True)
@@ -96,7 +96,7 @@ def limits():
     # least-squares PT: zeta_pt -> 0 makes the prox the identity (eta_pt(x) = x) ...
     x1 = sp.Symbol("x1", real=True)
     b_id = sp.solve(sp.Eq(pt_prox_residual().subs(beta_star_pt, x1).subs(zeta_pt, 0).subs(
-        s1, sp.asinh(sp.Symbol("b", real=True) / c_pt) / 2), 0), sp.Symbol("b", real=True))
+        s1, sp.asinh(b / c_pt) / 2), 0), b)
     if b_id != [x1]:
         raise AssertionError(f"zeta_pt = 0 should give eta_pt(x) = x, got {b_id}")
     out["least_squares_tau_pt_sq"] = R.least_squares_limit().subs(R.alpha, alpha_pt).subs(R.sigma, sp.Symbol("sigma_pt"))

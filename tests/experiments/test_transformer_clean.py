@@ -21,8 +21,8 @@ from ptft_theory.experiments.transformer.study import RAW_COLUMNS, load_study_co
 from ptft_theory.experiments.verdicts import VERDICT_COLUMNS, paired_difference, verdict, verdict_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-CPU = ROOT / "validation" / "configs" / "transformer_clean_cpu.toml"
-GPU = ROOT / "validation" / "configs" / "transformer_clean_gpu.toml"
+CPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
+GPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_gpu.toml"
 
 
 # ------------------------------------------------------------------------------------ pairs, tasks

@@ -1,6 +1,6 @@
 """The ResNet sweep (``ptft resnet run``): runs of a config, one PT+FT run, the CSV rows.
 
-A config (``validation/configs/resnet_*.toml``) names the data set, the seeds, the ``n_ft`` grid, the
+A config (``ptft_theory/configs/resnet_*.toml``) names the data set, the seeds, the ``n_ft`` grid, the
 levers ``[base]`` / ``[vary]`` and the :class:`~.protocol.Protocol` in ``[protocol]``; the engine
 (cache, resume, CSV, figure) is :mod:`ptft_theory.experiments.network_sweep`.  PT networks are cached
 too (``<cache>/pt``).  The CSV has one row per run (:data:`COLUMNS`).  torch is imported only when a

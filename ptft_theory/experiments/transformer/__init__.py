@@ -1,4 +1,4 @@
-"""Transformer validation of the PT+FT theory on modular arithmetic (issue 17; the paper's newer
+"""Transformer validation of the PT+FT theory on modular arithmetic (the paper's newer
 version reports the same levers on transformers trained on modular arithmetic).
 
 A small decoder-only transformer is pretrained (PT) on ``(a + b) mod p`` and fine-tuned (FT) on a

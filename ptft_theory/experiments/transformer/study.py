@@ -1,6 +1,6 @@
 """The clean transformer study (``ptft transformer clean``): config, resumable runs, CSVs, verdicts.
 
-A config (``validation/configs/transformer_clean_*.toml``) holds ``name`` (one safe path component),
+A config (``ptft_theory/configs/transformer_clean_*.toml``) holds ``name`` (one safe path component),
 ``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of
 :data:`~.pairs.FT_TASKS`), ``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``,
 ``[protocol]`` (:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of

@@ -1,6 +1,6 @@
 """The transformer sweep (``ptft transformer run``): runs of a config, one PT+FT run or no-PT baseline, rows.
 
-A config (``validation/configs/transformer_*.toml``) holds ``name``, ``seeds``, ``n_ft`` (FT
+A config (``ptft_theory/configs/transformer_*.toml``) holds ``name``, ``seeds``, ``n_ft`` (FT
 training pairs), ``ft_ops`` (the FT operations, e.g. ``["sub", "mul"]``), ``[base]`` and ``[vary]``
 (each lever varied with the other two at the base, as in the ResNet sweep), the
 :class:`~.protocol.Protocol` in ``[protocol]``, and an optional ``[quick]`` table merged over the rest.

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from ptft_theory import Init, Task, codegen, kernels
-from ptft_theory._generated import kernels_arb
+from ptft_theory.kernels._generated import kernels_arb
 from ptft_theory.symbolic import replica as R
 
 

@@ -279,7 +279,7 @@ def test_cli_run_resume_figure_and_errors(cifar_root, tmp_path):
 
 def test_shipped_configs_are_valid():
     from ptft_theory.experiments.resnet.sweep import load_config, run_configs
-    folder = Path(__file__).resolve().parent.parent / "validation" / "configs"
+    folder = Path(__file__).resolve().parents[2] / "ptft_theory" / "configs"
     names = sorted(p.name for p in folder.glob("resnet_*.toml"))
     assert "resnet_fig4_fashion_cpu.toml" in names and "resnet_fig4_cifar100_gpu.toml" in names
     for n in names:

@@ -34,14 +34,14 @@ import dataclasses
 
 import numpy as np
 
-from . import _validate as V
-from ._schemes import DEFAULT_SCHEME, Scheme, as_scheme
+from .. import _validate as V
+from ..config import DEFAULT_SCHEME, Scheme, as_scheme
 from .flow import (FINISH_RTOL, MSE_TOL, ODE_ATOL, ODE_RTOL, RESIDUAL_TOL, AccurateOptions, GDOptions,  # noqa: F401
                    Mode, Phase, default_learning_rate, loss_and_beta, run_accurate, run_gd, torch_module)
 
 
 
-from .errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
+from ..errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 
 
 @dataclasses.dataclass
@@ -67,6 +67,14 @@ class GFResult:
     @property
     def converged(self) -> np.ndarray:
         return self.pt.converged & self.ft.converged
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready summary: end points, convergence, residuals, steps and seconds."""
+        from ..results import plain
+        return plain({"scheme": self.scheme.value, "beta_pt": self.beta_pt, "beta_ft": self.beta_ft,
+                      "converged": self.converged, **{f"{k}_{name}": getattr(ph, k) for name, ph in
+                                                      (("pt", self.pt), ("ft", self.ft)) for k in
+                                                      ("final_residual", "final_mse", "steps", "seconds")}})
 
 
 def _resolve_device(device):

@@ -18,9 +18,9 @@ import math
 
 import numpy as np
 
-from . import _validate as V
-from .config import Task
-from .errors import ParameterError, ParameterTypeError
+from .. import _validate as V
+from ..config import Task
+from ..errors import ParameterError, ParameterTypeError
 
 #: Coordinate classes, as stored in :attr:`Teachers.classes`.
 UNUSED, PT_ONLY, SHARED, NEW = 0, 1, 2, 3
@@ -40,6 +40,11 @@ class Teachers:
     beta_pt: np.ndarray
     beta_ft: np.ndarray
     classes: np.ndarray
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from ..results import plain
+        return plain(dataclasses.asdict(self))
 
 
 #: A class whose fraction of D is at most this counts as not requested (the fractions carry the
@@ -138,3 +143,9 @@ def relative_error(beta_hat, beta_star) -> np.ndarray:
     if np.any(np.sum(beta_star**2, axis=-1) == 0):
         raise ParameterError("beta_star is zero: the relative error is undefined; valid range: ||beta_star|| > 0")
     return np.sum((beta_hat - beta_star) ** 2, axis=-1) / np.sum(beta_star**2, axis=-1)
+
+
+def mean_se(values) -> tuple[float, float]:
+    """Mean and standard error (ddof 1) of a sample of at least two values."""
+    v = np.asarray(values, dtype=float)
+    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(v.size))

@@ -76,7 +76,7 @@ def test_invariants_and_strict_json():
     assert regime(adv.init, task).regime == adv.regime.regime
     assert adv.E_default == pytest.approx(float(generalization_error(0.25, task, REFERENCE_INIT)), rel=1e-9)
     assert adv.evaluations > 0 and adv.failures >= adv.infeasible > 0  # the default box holds the corner
-    text = json.dumps(adv.to_dict(), allow_nan=False)
+    text = json.dumps(adv.as_dict(), allow_nan=False)
     assert json.loads(text)["regime"] == adv.regime.regime.value
     assert "Advice(init=Init(" in repr(adv)
 
@@ -179,7 +179,7 @@ def test_finite_pt_data_advice_beats_a_direct_scan():
     noiseless alpha_pt >= 1 (exact PT, docs/design.md 3.1) must give the perfect-PT advice."""
     task, alpha, fix = Task(0.1, 0.05, 0.05), 0.3, {"c_pt": 1e-2, "gamma_ft": 0.1}
     adv = best_init(task, alpha, alpha_pt=0.35, fix=fix, grid={"lambda_ratio": 5})
-    assert adv.alpha_pt == 0.35 and adv.to_dict()["alpha_pt"] == 0.35
+    assert adv.alpha_pt == 0.35 and adv.as_dict()["alpha_pt"] == 0.35
     scan = []
     for r in np.linspace(-1.0, 1.0, 41)[1:]:  # r = -1 with gamma > 0 is feasible but k = gamma^2: kept by the grid
         scan.append(float(generalization_error(alpha, task, Init(1e-2, r * 1e-2, 0.1), alpha_pt=0.35)))

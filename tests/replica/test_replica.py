@@ -106,7 +106,7 @@ def test_joint_rescaling_invariance(logc, lam_frac, gamma, scale, alpha):
 def test_error_can_exceed_one_and_simulation_agrees():
     """A PT-dependent readout init on a task needing new features: the interpolator loads PT features,
     E > 1 (worse than predicting 0).  Checked against convex solves (6 seeds, D = 400)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "validation"))
     import replica_vs_convex as V
     row = V.run_setting("t", "readout", Init(1e-3), Task(0.1, 0.0, 0.1), 0.1, D=400, seeds=6)
     assert row["replica"] > 1
@@ -118,7 +118,7 @@ def test_replica_vs_convex_reduced():
     """Rung 3 at reduced size (full: python validation/replica_vs_convex.py, D = 2000, 10 seeds).
     Each sim mean must be within 3 standard errors of the replica (finite-size corrections at
     D = 400 are well below the SE, as the D = 500 and 2000 tables show)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "validation"))
     import replica_vs_convex as V
     settings_ = V.SETTINGS if FULL else [V.SETTINGS[i] for i in (2, 4, 5, 9, 12)]  # 12: noisy
     D, seeds = (2000, 10) if FULL else (400, 6)

@@ -7,7 +7,7 @@ imports them (torch lazily, so the numpy path never pays for it).
 import enum
 import importlib
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 from ._generated import kernels_mpmath as mp  # noqa: F401  (re-exported)
 from ._generated import kernels_numpy as np  # noqa: F401
@@ -27,4 +27,4 @@ def backend(name: KernelBackend | str):
     """The generated kernel module for ``name``; ValueError naming the valid backends otherwise."""
     if name not in BACKENDS:
         raise ParameterError(f"backend={name!r} is not a kernel backend; valid: {', '.join(BACKENDS)}")
-    return importlib.import_module(f"ptft_theory._generated.kernels_{name}")
+    return importlib.import_module(f"ptft_theory.kernels._generated.kernels_{name}")

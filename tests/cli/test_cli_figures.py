@@ -329,7 +329,7 @@ def test_simulate_json_round_trip_matches_python_api():
     T = make_teachers(8, task, seeds[0])
     Xf, yf = sample_data(4, T.beta_ft, seed=seeds[2])
     # the JSON's own theory end point must be the implicit-bias solution at the GF's beta_PT; the GF
-    # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/test_gf_vs_implicit_bias.py)
+    # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/simulate/test_gf_vs_implicit_bias.py)
     assert got["gf_vs_theory_relative_deviation"] < 1e-6
     assert got["error_theory"] == pytest.approx(float(relative_error(np.array(got["beta_theory"]), T.beta_ft)),
                                                 rel=1e-12)
@@ -366,3 +366,19 @@ def test_fig5_ordering_from_simulations(tmp_path, monkeypatch):
     best = {r["task"]: (r["best"], r["expected_best"]) for r in rows}
     assert set(best) == {"no_overlap", "identical", "subset"}
     assert all(b == e for b, e in best.values()), best
+
+
+def test_scripts_run_only_from_a_checkout(tmp_path):
+    """``ptft validate|bench`` never look for scripts beside an installed package: a folder like
+    site-packages (no pyproject.toml of ptft-theory) is refused with a one-line error, even when it has
+    a validation/ folder of scripts."""
+    from ptft_theory.errors import ParameterError
+    from ptft_theory.experiments import runners
+    (tmp_path / "validation").mkdir()
+    (tmp_path / "validation" / "evil.py").write_text("raise SystemExit(3)\n")
+    with pytest.raises(ParameterError, match="not a folder of a source checkout"):
+        runners.validation_scripts(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    with pytest.raises(ParameterError, match="source checkout"):
+        runners.validation_scripts(tmp_path)
+    assert runners.is_checkout(runners.ROOT)  # the tests run from a checkout (editable install)

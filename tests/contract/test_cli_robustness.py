@@ -206,7 +206,7 @@ def test_simulate(draws):
             "--rho-new": "0.25", "--scheme": "readout"}
     flags = {**base, **{k: v for k, v in draws.items() if v is not None}}
     if _would_simulate(flags):
-        # a valid call runs seconds to a minute (tests/test_cli_figures.py checks one end to end); the
+        # a valid call runs seconds to a minute (tests/cli/test_cli_figures.py checks one end to end); the
         # default run keeps the bad ones, PTFT_FULL=1 runs the valid ones too (small sizes only)
         if not FULL or max(int(flags[k]) for k in ("--dim", "--n-pt", "--n-ft")) > 12:
             return

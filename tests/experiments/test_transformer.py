@@ -20,8 +20,8 @@ from ptft_theory.experiments.transformer.protocol import Protocol, pools, run_on
 
 from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = ROOT / "validation" / "configs"
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGS = ROOT / "ptft_theory" / "configs"
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from . import _validate as V
-from .errors import SimulationError
+from .. import _validate as V
+from ..errors import SimulationError
 
 #: Default stop of the accurate mode: relative residual ``||X beta - y|| / ||y||``.
 RESIDUAL_TOL = 1e-11

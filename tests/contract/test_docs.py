@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REL_TOL = 1e-9
 TINY = 1e-15
 ORDER_FACTOR = 30.0

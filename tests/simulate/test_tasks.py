@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ptft_theory import Init, Task, ft_scales, make_teachers, regime, sample_data, simulate_gradient_flow
-from ptft_theory.tasks import NEW, PT_ONLY, SHARED, UNUSED, class_counts
+from ptft_theory.simulate import NEW, PT_ONLY, SHARED, UNUSED, class_counts
 
 
 def test_teacher_counts_amplitudes_and_seed():

@@ -21,12 +21,11 @@ import dataclasses
 
 import numpy as np
 
-from . import _validate as V
-from ._schemes import DEFAULT_SCHEME, as_scheme
-from .config import Init, Task
-from .errors import ParameterError
-from .scales import ft_scales
-from .solver import implicit_bias_solution
+from .. import _validate as V
+from ..config import DEFAULT_SCHEME, Init, Task, as_scheme
+from ..errors import ParameterError
+from ..scales import ft_scales
+from ..solver import implicit_bias_solution
 from .tasks import make_teachers, relative_error, sample_data
 
 
@@ -38,6 +37,11 @@ class TwoStageDraw:
     E: float
     beta_pt: np.ndarray
     beta_ft: np.ndarray
+
+    def as_dict(self) -> dict:
+        """Plain, strict-JSON-ready dict of the fields."""
+        from ..results import plain
+        return plain(dataclasses.asdict(self))
 
 
 def draw_data(D: int, task: Task, alpha_pt: float, alpha: float, sigma_y_pt: float = 0.0, sigma_y: float = 0.0,
@@ -61,6 +65,14 @@ def pt_end_point(X, y, c_pt):
     return implicit_bias_solution(X, y, np.full(X.shape[1], float(c_pt)))
 
 
+def ft_end_point(X, y, k, b0):
+    """Where FT gradient flow goes from the scales ``k`` and start ``b0``: the minimiser of the Bregman
+    divergence of Q_k from ``b0`` among interpolators, or least squares when N > D."""
+    if X.shape[0] > X.shape[1]:
+        return np.linalg.lstsq(X, y, rcond=None)[0]
+    return implicit_bias_solution(X, y, k, b0)
+
+
 def two_stage_convex(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, alpha_pt: float, alpha: float,
                      sigma_y_pt: float = 0.0, sigma_y: float = 0.0, seed=0) -> TwoStageDraw:
     """One draw of the convex path (module docstring)."""
@@ -68,10 +80,7 @@ def two_stage_convex(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, a
     T, (Xp, yp), (Xf, yf) = draw_data(D, task, alpha_pt, alpha, sigma_y_pt, sigma_y, seed)
     bpt = pt_end_point(Xp, yp, init.c_pt)
     k, b0 = ft_scales(bpt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
-    if Xf.shape[0] > Xf.shape[1]:
-        bft = np.linalg.lstsq(Xf, yf, rcond=None)[0]
-    else:
-        bft = implicit_bias_solution(Xf, yf, k, b0)
+    bft = ft_end_point(Xf, yf, k, b0)
     return TwoStageDraw(E_pt=float(relative_error(bpt, T.beta_pt)), E=float(relative_error(bft, T.beta_ft)),
                         beta_pt=bpt, beta_ft=bft)
 
@@ -80,7 +89,7 @@ def two_stage_gradient_flow(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEM
                             sigma_y_pt: float = 0.0, sigma_y: float = 0.0, seed=0, **gf_options) -> TwoStageDraw:
     """The same draw as :func:`two_stage_convex` through gradient flow on the network
     (:func:`ptft_theory.simulate_gradient_flow`, accurate mode unless ``gf_options`` say otherwise)."""
-    from .simulate import simulate_gradient_flow
+    from .gradient_flow import simulate_gradient_flow
     T, (Xp, yp), (Xf, yf) = draw_data(D, task, alpha_pt, alpha, sigma_y_pt, sigma_y, seed)
     r = simulate_gradient_flow(Xp, yp, Xf, yf, init.c_pt, init.lambda_pt, init.gamma_ft, as_scheme(scheme),
                                **gf_options)
@@ -88,7 +97,17 @@ def two_stage_gradient_flow(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEM
                         beta_pt=np.asarray(r.beta_pt), beta_ft=np.asarray(r.beta_ft))
 
 
-def mean_se(values) -> tuple[float, float]:
-    """Mean and standard error (ddof 1) of a sample of at least two values."""
-    v = np.asarray(values, dtype=float)
-    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(v.size))
+def two_stage_cut(D: int, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, alpha_pt: float, alphas,
+                  seed=0) -> tuple[float, list[float]]:
+    """``(E_pt, [E at each alpha])``: one PT draw and solve at ``alpha_pt`` (teachers and PT data as
+    :func:`draw_data` draws them), then the convex FT end point at every alpha of ``alphas``, each on
+    its own noiseless FT sample seeded ``[seed, D, 7, i]`` (i the alpha's index), so one alpha's draw
+    does not depend on the others."""
+    T, (Xp, yp), _ = draw_data(D, task, alpha_pt, 1.0, seed=seed)
+    bpt = pt_end_point(Xp, yp, init.c_pt)
+    k, b0 = ft_scales(bpt, init.c_pt, init.lambda_pt, init.gamma_ft, as_scheme(scheme))
+    E = []
+    for i, a in enumerate(alphas):
+        X, y = sample_data(max(1, int(round(a * D))), T.beta_ft, seed=[seed, D, 7, i])
+        E.append(float(relative_error(ft_end_point(X, y, k, b0), T.beta_ft)))
+    return float(relative_error(bpt, T.beta_pt)), E

@@ -18,6 +18,13 @@ def test_generated_files_are_fresh():
     assert not stale, msg
 
 
+def test_generated_files_live_in_the_kernels_package():
+    """codegen writes where the runtime imports from: ``ptft_theory/kernels/_generated/``."""
+    from pathlib import Path
+    assert codegen.GENERATED_DIR == Path(kernels.__file__).resolve().parent / "_generated"
+    assert kernels.backend("numpy").__name__ == "ptft_theory.kernels._generated.kernels_numpy"
+
+
 def test_generated_headers_name_source():
     for backend in kernels.BACKENDS:
         text = (codegen.GENERATED_DIR / f"kernels_{backend}.py").read_text()
@@ -61,7 +68,7 @@ def test_backends_agree_with_sympy_oracle(c, lam_frac, g, bp, k, b, b0, w, z):
     """
     worst = 0.0
     for spec in codegen.KERNELS:
-        if "mpmath" not in spec.backends:  # arb-only (certified path): tests/test_certify.py checks them
+        if "mpmath" not in spec.backends:  # arb-only (certified path): tests/replica/test_certify.py checks them
             continue
         args = _args(spec, c, lam_frac, g, bp, k, b, b0, w, z)
         with mpmath.workdps(50):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import flint
 
-from .errors import CertificationError  # noqa: F401  (raised by sign; re-exported)
+from ..errors import CertificationError  # noqa: F401  (raised by sign; re-exported)
 
 
 arb = flint.arb

@@ -10,7 +10,7 @@ import ptft_theory.replica.two_stage as TS
 from ptft_theory import Init, ParameterError, Task, generalization_error
 from ptft_theory.symbolic import two_stage as ST
 from ptft_theory.replica.two_stage import alpha_pt_sweep
-from ptft_theory.two_stage_sim import mean_se, two_stage_convex, two_stage_gradient_flow
+from ptft_theory.simulate import mean_se, two_stage_convex, two_stage_gradient_flow
 
 from conftest import FULL
 
@@ -191,7 +191,7 @@ def test_two_stage_replica_vs_convex_simulation_full():
     """validation/two_stage_vs_convex.py at D = 2000, 20 seeds, three of its settings: inside +-3 SE."""
     import sys
     from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "validation"))
     from two_stage_vs_convex import SETTINGS, run_setting
     for s in SETTINGS[2:5]:
         row = run_setting(*s, D=2000, seeds=20)
@@ -201,7 +201,7 @@ def test_two_stage_replica_vs_convex_simulation_full():
 def test_gradient_flow_matches_convex_path_two_stage():
     """Rung 2 for the two-stage pipeline: the network trained by GF on the real PT data, re-initialised
     and fine-tuned, lands on the convex path's PT and FT end points (1e-6 relative, as
-    tests/test_gf_vs_implicit_bias.py: ODE rtol 1e-9, residual 1e-10 measured to give ~1e-8)."""
+    tests/simulate/test_gf_vs_implicit_bias.py: ODE rtol 1e-9, residual 1e-10 measured to give ~1e-8)."""
     cases = (("merged", Init(1e-2, -0.5e-2, 0.05), 0.4, 20), ("readout", Init(0.1, 0.05, 0.2), 0.5, 20))
     if not FULL:  # reduced: one scheme per run of the default suite is enough to catch a wrong map
         cases = (("readout", Init(0.1, 0.05, 0.2), 0.5, 20),)

@@ -301,6 +301,26 @@ def test_the_checks_catch_the_old_layout(tmp_path):
     assert script_private_imports(root) == ["check.py:1", "check.py:2"]
 
 
-@pytest.mark.parametrize("name", ["replica", "experiments", "cli", "codegen"])
+@pytest.mark.parametrize("name", ["symbolic", "codegen", "kernels", "simulate", "replica", "advisor", "experiments",
+                                  "cli"])
 def test_pipeline_stages_are_packages(name):
     assert (PKG / name / "__init__.py").is_file()
+
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def test_tests_mirror_the_package():
+    """Each folder of tests/ is a stage of the package (or ``contract/``, the cross-cutting suites), and
+    every test file's name is unique across the tree (pytest imports them by base name)."""
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    assert folders - {"contract"} <= {p.name for p in PKG.iterdir() if (p / "__init__.py").is_file()}
+    names = [p.name for p in TESTS.rglob("test_*.py")]
+    assert len(names) == len(set(names))
+
+
+def test_configs_are_package_data():
+    """The recorded configs are real files inside the package (a wheel ships them), not a link."""
+    folder = PKG / "configs"
+    assert folder.is_dir() and not folder.is_symlink()
+    assert {"fig2.toml", "fig3.toml", "fig5.toml"} <= {p.name for p in folder.glob("*.toml")}
