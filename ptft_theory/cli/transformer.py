@@ -30,6 +30,22 @@ def register_transformer(sub):
     add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv "
                             "--out transformer",
                       _cmd_figure)
+    c = tsub.add_parser("clean", help="the clean test (issue 22): generalising PT, levers at a fixed PT function, "
+                                      "subset/same/new FT tasks; raw runs, verdicts, figure",
+                        epilog="example: ptft transformer clean --config ptft_theory/configs/transformer_clean_cpu.toml")
+    c.add_argument("--config", required=True, help="TOML config: a path, or the name of a shipped one "
+                                                   "(ptft_theory/configs/transformer_clean_*.toml)")
+    c.add_argument("--quick", action="store_true", help="merge the config's [quick] table (a smoke-size run)")
+    c.add_argument("--out", default="validation", help="folder receiving results/nonlinear/ and figures/ "
+                                                       "(default: ./validation)")
+    c.add_argument("--cache-dir", default=None, help="per-seed cache (default OUT/cache/transformer_clean)")
+    from .common import device_arg  # noqa: PLC0415
+    c.add_argument("--device", type=device_arg, default="cpu", help="cpu (default), auto (CUDA when present), cuda")
+    c.add_argument("--cached-only", action="store_true",
+                   help="compute nothing: write the CSVs and figure from the runs already cached (partial results)")
+    c.add_argument("--no-progress", action="store_true")
+    c.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
+    c.set_defaults(func=_cmd_clean)
 
 
 def _cmd_run(args):
@@ -42,6 +58,30 @@ def _cmd_run(args):
     except FileNotFoundError as e:  # a missing config: a user error (one line, exit 2)
         raise ParameterError(str(e)) from None
     print_run(res, args.json)
+
+
+def _cmd_clean(args):
+    import sys  # noqa: PLC0415
+    from ..experiments.transformer.study import load_study_config, run_study  # noqa: PLC0415
+    from .figures import writable_dir  # noqa: PLC0415
+    load_study_config(args.config, args.quick)
+    writable_dir("--out", args.out)
+    if args.cache_dir is not None:
+        writable_dir("--cache-dir", args.cache_dir)
+    from ..experiments.resnet.protocol import resolve_device  # noqa: PLC0415
+    res = run_study(args.config, quick=args.quick, out=args.out, cache_dir=args.cache_dir,
+                    progress=not args.no_progress, device=resolve_device(args.device),
+                    cached_only=args.cached_only)
+    if args.json:
+        from .common import dump_json  # noqa: PLC0415
+        print(dump_json(res))
+    else:
+        for key in ("raw", "verdicts", "pt", "predictions"):
+            print(res[key])
+        for p in res["figures"]:
+            print(p)
+        print(f"{res['n_runs']} rows; verdicts {res['verdict_counts']}"
+              + (f"; not computed: {', '.join(res['missing'])}" if res["missing"] else ""), file=sys.stderr)
 
 
 def _cmd_figure(args):

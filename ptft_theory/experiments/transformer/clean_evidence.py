@@ -1,0 +1,90 @@
+"""Tables of the clean transformer study from its CSVs: the verdict table, PT statistics, and the
+correlation of the FT outcome with PT quality under the old protocol (issue 17's recorded CSV) and
+the clean one.
+
+* Old protocol: over the PT+FT rows of ``sub`` (a - b) at the largest ``n_ft``, Pearson's r between
+  FT test accuracy and the PT network's accuracy on the test pairs whose swap was not trained
+  (``pt_test_accuracy_unseen``).
+* Clean protocol: per task at the largest ``n_ft``, r between FT held-out error at the base point
+  (``rebalance`` arm) and ``pt_heldout_accuracy`` over seeds; and r between each seed's lever effect
+  (``test_error(high) - test_error(low)``, rebalance arm) and its PT held-out accuracy, pooled over
+  levers and tasks: whether PT quality explains the lever effects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+
+def pearson(x, y) -> float | None:
+    """Pearson's r, or None for fewer than 3 points or a constant variable."""
+    n = len(x)
+    if n < 3:
+        return None
+    mx, my = sum(x) / n, sum(y) / n
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    if sxx == 0 or syy == 0:
+        return None
+    return sum((a - mx) * (b - my) for a, b in zip(x, y)) / math.sqrt(sxx * syy)
+
+
+def old_protocol_correlation(rows) -> dict:
+    """r(FT accuracy on a - b, PT accuracy on swap-unseen test pairs) at the largest n_ft of the old CSV."""
+    rows = [r for r in rows if r.get("pretrained") == "True" and r["ft_op"] == "sub"]
+    n = max(int(r["n_ft"]) for r in rows)
+    rows = [r for r in rows if int(r["n_ft"]) == n]
+    x = [float(r["pt_test_accuracy_unseen"]) for r in rows]
+    y = [float(r["test_accuracy"]) for r in rows]
+    return {"n_ft": n, "n_runs": len(rows), "r": pearson(x, y)}
+
+
+def clean_correlations(rows) -> list[dict]:
+    """The clean study's correlations (module docstring), one dict per (what, task)."""
+    rows = [r for r in rows if r["test_error"] not in ("", None)]
+    n = max(int(r["n_ft"]) for r in rows)
+    out = []
+    for task in sorted({r["task_type"] for r in rows}):
+        base = {int(r["seed"]): (float(r["pt_heldout_accuracy"]), float(r["test_error"])) for r in rows
+                if r["task_type"] == task and r["arm"] == "rebalance" and r["lever"] == "c"
+                and float(r["value"]) == 1.0 and int(r["n_ft"]) == n}
+        out.append({"what": "base FT error vs PT held-out accuracy", "task_type": task, "n_ft": n,
+                    "n": len(base), "r": pearson([a for a, _ in base.values()], [e for _, e in base.values()])})
+    cells = defaultdict(dict)
+    for r in rows:
+        if r["arm"] == "rebalance" and int(r["n_ft"]) == n:
+            cells[(r["task_type"], r["lever"])].setdefault(float(r["value"]), {})[int(r["seed"])] = (
+                float(r["pt_heldout_accuracy"]), float(r["test_error"]))
+    xs, ys = [], []
+    for by_value in cells.values():
+        lo, hi = by_value[min(by_value)], by_value[max(by_value)]
+        for s in set(lo) & set(hi):
+            xs.append(lo[s][0])
+            ys.append(hi[s][1] - lo[s][1])
+    out.append({"what": "lever effect vs PT held-out accuracy (pooled)", "task_type": "all", "n_ft": n, "n": len(xs),
+                "r": pearson(xs, ys)})
+    return out
+
+
+def pt_statistics(pt_rows) -> dict:
+    """Success rate of PT draws, held-out accuracy range and the key frequencies of the used networks."""
+    draws = sum(int(r["draws"]) for r in pt_rows)
+    failed = sum(int(r["failed_draws"]) for r in pt_rows)
+    used = [r for r in pt_rows if r["used"] == "True"]
+    accs = [float(r["pt_heldout_accuracy"]) for r in used]
+    return {"networks": len(pt_rows), "used": len(used), "draws": draws, "failed_draws": failed,
+            "success_rate": (draws - failed) / draws if draws else None,
+            "heldout_min": min(accs) if accs else None, "heldout_mean": sum(accs) / len(accs) if accs else None,
+            "key_frequencies": {(r["seed"], r["arm"], r["lever"], r["value"]): r["key_frequencies"] for r in used}}
+
+
+def verdict_markdown(verdicts) -> str:
+    """The verdict table as Markdown."""
+    lines = ["| task | lever | arm | n_FT | low -> high | predicted | diff (SE) | pairs | verdict |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for v in verdicts:
+        d = "" if v["diff_mean"] == "" else f"{float(v['diff_mean']):+.3f} ({float(v['diff_se'] or 0):.3f})"
+        lines.append(f"| {v['task_type']} | {v['lever']} | {v['arm']} | {v['n_ft']} | {float(v['low']):g} -> "
+                     f"{float(v['high']):g} | {int(v['predicted_sign']):+d} | {d} | {v['n_pairs']} | {v['verdict']} |")
+    return "\n".join(lines)

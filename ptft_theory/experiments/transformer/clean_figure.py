@@ -1,0 +1,91 @@
+"""The clean transformer study's figure, from its raw and verdict CSVs alone.
+
+Rows: the levers ``c``, ``kappa``, ``gamma``; columns: the FT tasks (subset, same, new).  Each panel
+shows held-out FT error against ``n_ft``, mean over seeds +-2 SE, one colour per lever value, solid
+for the ``rebalance`` arm (levers at a fixed PT function) and dashed for the ``init`` arm (the
+paper's: at PT init).  Under each n_FT the verdict of the low-vs-high comparison is written per arm
+(``+`` agrees, ``x`` disagrees, ``.`` unresolved; at the top of the panel) and the title gives the
+predicted direction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from ...fileio import read_csv_rows, savefig_atomic
+
+TASKS = ("subset", "same", "new")
+LEVERS = ("c", "kappa", "gamma")
+MARK = {"agrees": "+", "disagrees": "x", "unresolved": "."}
+
+
+def _mean_se(values):
+    n = len(values)
+    m = sum(values) / n
+    se = math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1) / n) if n > 1 else 0.0
+    return m, se
+
+
+def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
+    """Draw the 3 x 3 figure; writes ``<out_stem>.png`` and returns its path in a list."""
+    import matplotlib  # noqa: PLC0415
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    rows = [r for r in read_csv_rows(raw_csv) if r["test_error"] != ""]
+    verdicts = read_csv_rows(verdict_csv)
+    tasks = [t for t in TASKS if any(r["task_type"] == t for r in rows)]
+    levers = [lv for lv in LEVERS if any(r["lever"] == lv for r in rows)]
+    fig, axes = plt.subplots(max(1, len(levers)), max(1, len(tasks)), figsize=(4.2 * max(1, len(tasks)),
+                                                                                3.4 * max(1, len(levers))),
+                             squeeze=False)
+    cmap = plt.get_cmap("viridis")
+    for i, lever in enumerate(levers):
+        for j, task in enumerate(tasks):
+            ax = axes[i][j]
+            cell = defaultdict(list)
+            for r in rows:
+                if r["lever"] == lever and r["task_type"] == task:
+                    cell[(r["arm"], float(r["value"]), int(r["n_ft"]))].append(float(r["test_error"]))
+            values = sorted({v for _, v, _ in cell})
+            for arm, ls in (("rebalance", "-"), ("init", "--")):
+                if len({vv for a, vv, _ in cell if a == arm}) < 2:  # an arm with only the base point (not run)
+                    continue
+                for t, v in enumerate(values):
+                    ns = sorted(n for a, vv, n in cell if a == arm and vv == v)
+                    if not ns:
+                        continue
+                    ms = [_mean_se(cell[(arm, v, n)]) for n in ns]
+                    ax.errorbar(ns, [m for m, _ in ms], yerr=[2 * s for _, s in ms], ls=ls, marker="o", ms=3,
+                                capsize=2, color=cmap(t / max(1, len(values) - 1)),
+                                label=f"{lever} = {v:g} ({arm})")
+            vs = [v for v in verdicts if v["task_type"] == task and v["lever"] == lever]
+            for v in vs:
+                y = 0.95 if v["arm"] == "rebalance" else 0.88
+                ax.annotate(f"{v['arm'][0]}{MARK[v['verdict']]}", (int(v["n_ft"]), y),
+                            xycoords=("data", "axes fraction"), ha="center", va="top", fontsize=8,
+                            fontweight="bold", color={"agrees": "green", "disagrees": "red"}.get(v["verdict"], "grey"))
+            pred = {int(v["predicted_sign"]) for v in vs}
+            arrow = ", ".join({1: "higher -> more error", -1: "higher -> less error", 0: "no prediction"}[s]
+                              for s in sorted(pred))
+            ax.set_title(f"{task}: vary {lever}\npredicted: {arrow}", fontsize=9)
+            ax.set_xscale("log")
+            ns_all = sorted({n for *_, n in cell})
+            if ns_all:
+                ax.set_xticks(ns_all)
+                ax.set_xticklabels([str(n) for n in ns_all])
+                ax.minorticks_off()
+            if j == 0:
+                ax.set_ylabel("held-out FT error")
+            if i == len(levers) - 1:
+                ax.set_xlabel("n_FT (FT training sequences)")
+            if j == len(tasks) - 1:
+                ax.legend(fontsize=6, loc="best")
+    fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over seeds\n"
+                 "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
+                 "+ agrees, x disagrees, . unresolved)", fontsize=9)
+    fig.tight_layout()
+    path = savefig_atomic(fig, Path(f"{out_stem}.png"), dpi=110)
+    plt.close(fig)
+    return [path]

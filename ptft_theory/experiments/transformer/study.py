@@ -1,0 +1,250 @@
+"""The clean transformer study (``ptft transformer clean``): config, resumable runs, CSVs, verdicts.
+
+A config (``ptft_theory/configs/transformer_clean_*.toml``) holds ``name`` (one safe path component),
+``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of
+:data:`~.pairs.FT_TASKS`), ``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``,
+``[protocol]`` (:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of
+:mod:`.predictions`) and an optional ``[quick]`` table merged over the rest.
+
+Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until it generalises,
+:func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
+Phase 2, per seed (:func:`init_rows`), after phase 1 of every seed: the ``init`` arm pretrains again
+with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the base.
+Each (seed, phase) is cached as one JSON file keyed by everything it depends on (the config's fields
+and the package's code hash), so an interrupted study resumes where it was.
+
+Outputs under ``<out>/results/nonlinear/``: ``<study>.csv`` (raw runs, :data:`RAW_COLUMNS` first),
+``<study>_pt.csv`` (one row per PT network: draws, failed draws, held-out accuracy, key frequencies,
+what each task shares with it), ``<study>_predictions.csv`` (derived by :mod:`.predictions` when
+absent; the committed file is used when present), ``<study>_verdicts.csv``
+(:mod:`ptft_theory.experiments.verdicts`), and the figure ``<out>/figures/<study>.png``.  ``--quick``
+appends ``_quick`` to every file name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from ... import _validate as V
+from ...errors import ParameterError
+from ...fileio import atomic_path, read_csv_rows, read_toml_config, write_csv_atomic
+from ..network_sweep import resolve_config
+from ..sweep import config_key
+from ..verdicts import VERDICT_COLUMNS, verdict_rows
+from . import clean as C
+from .pairs import FT_TASKS
+from .predictions import LEVER_ARMS, PREDICTION_COLUMNS, predict
+
+RAW_COLUMNS = ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
+               "pt_dependence", "pt_heldout_accuracy")
+EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_lr", "pt_draws", "key_frequencies",
+                 "seconds")
+PT_COLUMNS = ("study", "seed", "arm", "lever", "value", "used", "draws", "failed_draws", "pt_heldout_accuracy",
+              "failed_accuracies", "pt_steps", "key_frequencies", "key_power_share",
+              *(f"{q}_{t}" for t in FT_TASKS for q in ("fourier_share", "probe_accuracy")), "seconds")
+LEVERS = ("c", "kappa", "gamma")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+CACHE_VERSION = "transformer-clean-1"
+
+
+def _safe_name(key: str, value) -> str:
+    if not (isinstance(value, str) and _SAFE_NAME.fullmatch(value) and ".." not in value):
+        raise ParameterError(f"{key}={value!r} is invalid; valid: one path component of letters, digits, '_', '-', '.'")
+    return value
+
+
+def load_study_config(path, quick: bool = False) -> dict:
+    """Read and validate a study config (module docstring)."""
+    path = resolve_config(path)
+    cfg = read_toml_config(path, quick)
+    for key in ("name", "study", "seeds", "n_ft", "tasks", "base", "vary", "protocol", "theory"):
+        if key not in cfg:
+            raise ParameterError(f"config {path}: key {key!r} is missing")
+    _safe_name("name", cfg["name"])
+    _safe_name("study", cfg["study"])
+    proto = C.CleanProtocol.from_dict(cfg["protocol"])
+    if sorted(cfg["base"]) != sorted(LEVERS) or not set(cfg["vary"]) <= set(LEVERS):
+        raise ParameterError(f"config {path}: [base] needs exactly, and [vary] may hold, {', '.join(LEVERS)}")
+    for lever, values in cfg["vary"].items():
+        if not (isinstance(values, list) and len(values) >= 2 and cfg["base"][lever] in values):
+            raise ParameterError(f"config {path}: vary.{lever}={values!r} is invalid; valid: >= 2 values including "
+                                 f"the base {cfg['base'][lever]!r}")
+        for v in values:
+            (V.nonnegative if lever == "gamma" else V.positive)(lever, v)
+    for t in cfg["tasks"]:
+        if t not in FT_TASKS:
+            raise ParameterError(f"config {path}: task {t!r} is invalid; valid: {', '.join(FT_TASKS)}")
+    n_train = len(C.seed_data(proto, 0)["train"])
+    for n in cfg["n_ft"]:
+        if not (isinstance(n, int) and 1 <= n <= n_train):
+            raise ParameterError(f"config {path}: n_ft={n!r} is invalid; valid range: 1 <= n_ft <= {n_train}")
+    for s in cfg["seeds"]:
+        if not (isinstance(s, int) and s >= 0):
+            raise ParameterError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
+    if not (isinstance(cfg["seeds"], list) and len(cfg["seeds"]) <= 1000 and len(cfg["n_ft"]) <= 100):
+        raise ParameterError(f"config {path}: seeds/n_ft are invalid; valid: lists of at most 1000 / 100 entries")
+    return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
+
+
+def _ft_rows(cfg, pt_model, data, keys, seed, arm, lever_values, point, pt_acc, draws, task_k1=None) -> list[dict]:
+    """FT runs of one (arm, lever point) over tasks and n_ft; one row per lever in ``lever_values``
+    (``keys``: the PT network's key frequencies; ``task_k1``: the frequency of the subset task, default
+    ``keys[0]``)."""
+    out = []
+    for task in cfg["tasks"]:
+        for n in cfg["n_ft"]:
+            r = C.fine_tune_run(cfg["protocol"], pt_model, data, keys, task, n, arm=arm, seed=seed, task_k1=task_k1,
+                                **(point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}))
+            for lever, value in lever_values:
+                out.append({"study": cfg["study"], "task_type": task, "lever": lever, "value": float(value), "arm": arm,
+                            "seed": seed, "n_ft": n, **r, "pt_heldout_accuracy": pt_acc, "pt_draws": draws,
+                            "key_frequencies": " ".join(map(str, keys))})
+    return out
+
+
+def _pt_row(cfg, seed, arm, lever, value, model, rec, summary) -> dict:
+    row = {"study": cfg["study"], "seed": seed, "arm": arm, "lever": lever, "value": float(value),
+           "used": model is not None, **{k: rec[k] for k in ("draws", "failed_draws", "pt_heldout_accuracy", "pt_steps",
+                                                              "seconds")},
+           "failed_accuracies": " ".join(f"{a:.3f}" for a in rec["failed_accuracies"])}
+    if summary:
+        row["key_frequencies"] = " ".join(map(str, summary["key_frequencies"]))
+        row["key_power_share"] = summary["key_power_share"]
+        for t in cfg["tasks"]:
+            row[f"fourier_share_{t}"] = summary[t]["fourier_share"]
+            row[f"probe_accuracy_{t}"] = summary[t]["probe_accuracy"]
+    return row
+
+
+def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
+    """Phase 1 of a seed: PT at the base (re-drawn until it generalises) and every ``rebalance`` run
+    (plus the ``init`` arm's base rows, the same runs); ``{"rows", "pt", "k1"}`` (k1: the subset task's
+    frequency, None when PT failed)."""
+    proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
+    data = C.seed_data(proto, seed)
+    model, rec = C.pretrain(proto, data, seed, device=device)
+    summary = C.pt_summary(proto, model, cfg["tasks"]) if model is not None else None
+    pts = [_pt_row(cfg, seed, "base", "", 0.0, model, rec, summary)]
+    if log:
+        log(f"seed {seed}: PT {rec['draws']} draw(s), held-out accuracy {rec['pt_heldout_accuracy']:.3f}, "
+            f"{rec['pt_steps']} steps, {rec['seconds']:.0f} s" + (f", key frequencies {summary['key_frequencies']}"
+                                                                   if summary else ", FAILED: seed not used"))
+    if model is None:
+        return {"rows": [], "pt": pts, "k1": None}
+    keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
+    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance",
+                    [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"])
+    init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
+    rows += [{**r, "arm": "init"} for r in rows if r["lever"] in init_levers]
+    for lever in LEVERS:
+        for value in vary.get(lever, []):
+            if value != base[lever]:
+                rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], {**base, lever: value},
+                                 acc, rec["draws"])
+    return {"rows": rows, "pt": pts, "k1": keys[0]}
+
+
+def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu") -> dict:
+    """Phase 2 of a seed: the ``init`` arm, one PT per non-base value of c and kappa applied at PT init
+    (re-drawn until it generalises), fine-tuned at the base; the subset task keeps the seed's ``k1``."""
+    proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
+    data = C.seed_data(proto, seed)
+    rows, pts = [], []
+    for lever in (lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]):
+        for value in vary[lever]:
+            if value == base[lever]:
+                continue
+            point = {**base, lever: value}
+            m2, rec2 = C.pretrain(proto, data, seed, c=point["c"], kappa=point["kappa"], device=device)
+            s2 = C.pt_summary(proto, m2, cfg["tasks"]) if m2 is not None else None
+            pts.append(_pt_row(cfg, seed, "init", lever, value, m2, rec2, s2))
+            if log:
+                log(f"seed {seed}, init arm {lever} = {value:g}: PT {rec2['draws']} draw(s), held-out accuracy "
+                    f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
+            if m2 is not None:  # the probe uses this network's own key frequencies
+                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [(lever, value)], point,
+                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1)
+    return {"rows": rows, "pt": pts}
+
+
+def _cache_file(cfg: dict, cache_dir: Path, seed: int, phase: str) -> Path:
+    from .protocol import code_hash  # noqa: PLC0415
+    import dataclasses  # noqa: PLC0415
+    key = {k: cfg[k] for k in ("study", "n_ft", "tasks", "base", "vary")}
+    key.update(protocol=dataclasses.asdict(cfg["protocol"]), seed=int(seed), code=code_hash(), phase=phase)
+    return cache_dir / f"{cfg['name']}-{phase}-s{seed}-{config_key(key, CACHE_VERSION)[:16]}.json"
+
+
+def _cached(path: Path, compute, cached_only: bool = False) -> dict | None:
+    if path.is_file():
+        return json.loads(path.read_text())
+    if cached_only:
+        return None
+    res = compute()
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(res))
+    return res
+
+
+def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=None, progress: bool = True,
+              device: str = "cpu", cached_only: bool = False) -> dict:
+    """Run (or resume) a study: phase 1 (PT and the rebalance arm) for every seed, then phase 2 (the
+    init arm); write its CSVs, verdicts and figure; return the paths and counts.  ``cached_only``:
+    compute nothing, write the outputs from the (seed, phase) results already cached (an interrupted
+    study's partial results; the missing ones are counted in ``missing``)."""
+    import torch  # noqa: PLC0415
+    torch.set_num_threads(1)
+    cfg = load_study_config(config_path, quick)
+    out = Path(out)
+    cache_dir = Path(cache_dir) if cache_dir is not None else out / "cache" / "transformer_clean"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    log = (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
+    t0 = time.perf_counter()
+    phase1, missing = {}, []
+    for i, seed in enumerate(cfg["seeds"]):
+        phase1[seed] = _cached(_cache_file(cfg, cache_dir, seed, "rebalance"),
+                               lambda: rebalance_rows(cfg, seed, log, device), cached_only)
+        if phase1[seed] is None:
+            missing.append(("rebalance", seed))
+            phase1.pop(seed)
+        elif log:
+            log(f"phase 1 (PT, rebalance arm): seed {seed} done ({i + 1}/{len(cfg['seeds'])}), "
+                f"{time.perf_counter() - t0:.0f} s so far")
+    rows = [r for res in phase1.values() for r in res["rows"]]
+    pts = [r for res in phase1.values() for r in res["pt"]]
+    for seed in (s for s in phase1 if phase1[s]["k1"] is not None):
+        res = _cached(_cache_file(cfg, cache_dir, seed, "init"), lambda: init_rows(cfg, seed, phase1[seed]["k1"], log,
+                                                                                   device), cached_only)
+        if res is None:
+            missing.append(("init", seed))
+            continue
+        rows += res["rows"]
+        pts += res["pt"]
+        if log:
+            log(f"phase 2 (init arm): seed {seed} done, {time.perf_counter() - t0:.0f} s so far")
+    return {**write_outputs(cfg, rows, pts, out), "missing": [f"{ph} seed {s}" for ph, s in missing]}
+
+
+def write_outputs(cfg: dict, rows: list[dict], pts: list[dict], out: Path) -> dict:
+    """The raw CSV, the PT CSV, the predictions (derived when absent), the verdicts and the figure."""
+    from .clean_figure import plot_clean  # noqa: PLC0415
+    sfx = "_quick" if cfg["quick"] else ""
+    res = out / "results" / "nonlinear"
+    stem = cfg["study"] + sfx
+    raw = write_csv_atomic(res / f"{stem}.csv", RAW_COLUMNS + EXTRA_COLUMNS, rows)
+    ptf = write_csv_atomic(res / f"{stem}_pt.csv", PT_COLUMNS, [{k: r.get(k) for k in PT_COLUMNS} for r in pts])
+    pred_path = res / f"{stem}_predictions.csv"
+    if not pred_path.is_file():
+        write_csv_atomic(pred_path, PREDICTION_COLUMNS, predict(cfg))
+    signs = {(r["task_type"], r["lever"], r["arm"], int(r["n_ft"])): int(r["predicted_sign"])
+             for r in read_csv_rows(pred_path)}
+    verdicts = verdict_rows(read_csv_rows(raw), lambda s, t, lv, arm, n, lo, hi: signs.get((t, lv, arm, n), 0))
+    ver = write_csv_atomic(res / f"{stem}_verdicts.csv", VERDICT_COLUMNS, verdicts)
+    figs = plot_clean(raw, ver, out / "figures" / stem)
+    counts = {v: sum(r["verdict"] == v for r in verdicts) for v in ("agrees", "disagrees", "unresolved")}
+    return {"raw": str(raw), "pt": str(ptf), "predictions": str(pred_path), "verdicts": str(ver),
+            "figures": [str(p) for p in figs], "n_runs": len(rows), "verdict_counts": counts}

@@ -1,0 +1,231 @@
+"""The clean transformer test (issue 22): swap-closed split, FT tasks, key frequencies, the
+function-preserving levers, the probes, the verdict rule, the predictions and the quick study."""
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ptft_theory.errors import ParameterError  # noqa: E402
+from ptft_theory.experiments.transformer import clean as C  # noqa: E402
+from ptft_theory.experiments.transformer import pairs as P  # noqa: E402
+from ptft_theory.experiments.transformer.levers import new_readout, rebalance_blocks, rescale_stream  # noqa: E402
+from ptft_theory.experiments.transformer.model import build_transformer  # noqa: E402
+from ptft_theory.experiments.transformer.predictions import predict, task_statistics, theory_init  # noqa: E402
+from ptft_theory.experiments.transformer.study import RAW_COLUMNS, load_study_config, run_study  # noqa: E402
+from ptft_theory.experiments.verdicts import VERDICT_COLUMNS, paired_difference, verdict, verdict_rows  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
+GPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_gpu.toml"
+
+
+# ------------------------------------------------------------------------------------ pairs, tasks
+@pytest.mark.parametrize("p,frac,seed", [(7, 0.5, 0), (31, 0.8, 3), (13, 0.2, 1)])
+def test_swap_closed_split(p, frac, seed):
+    tr, ho = P.swap_closed_split(p, frac, seed)
+    s_tr, s_ho = {tuple(x) for x in tr}, {tuple(x) for x in ho}
+    assert not s_tr & s_ho and len(s_tr | s_ho) == p * p  # a partition of every ordered pair
+    assert all((b, a) in s_tr for a, b in s_tr) and all((b, a) in s_ho for a, b in s_ho)  # closed under swap
+    assert len({frozenset(x) for x in s_tr}) == round(frac * p * (p + 1) / 2)
+    assert np.array_equal(tr, P.swap_closed_split(p, frac, seed)[0])
+
+
+def test_ft_labels_against_python():
+    p, k1 = 11, 3
+    pairs = np.array([(a, b) for a in range(p) for b in range(p)])
+    for (a, b), s, d, n in zip(pairs, P.ft_labels(pairs, "subset", p, k1), P.ft_labels(pairs, "same", p, k1),
+                               P.ft_labels(pairs, "new", p, k1)):
+        assert s == int(4 * ((k1 * (a + b)) % p) / p) and d == (a - b) % p and n == int(4 * ((a * b) % p) / p)
+    with pytest.raises(ParameterError, match="task"):
+        P.ft_labels(pairs, "div", p, 1)
+
+
+def test_key_frequencies_find_planted_ones():
+    p, rng = 31, np.random.default_rng(0)
+    a = np.arange(p)[:, None]
+    emb = (3 * np.cos(2 * np.pi * 5 * a / p) @ rng.normal(size=(1, 8)) + 2 * np.sin(2 * np.pi * 11 * a / p)
+           @ rng.normal(size=(1, 8)) + 0.01 * rng.normal(size=(p, 8)))
+    assert set(P.key_frequencies(emb, p, 0.9)) == {5, 11}
+    assert P.key_frequencies(emb, p, 0.01) in ((5,), (11,))
+
+
+def test_fourier_share_of_a_sum_label_is_closed_form():
+    # one-hot of (a + b) mod p has its energy equally on the p diagonal modes (k, k); centring removes
+    # k = 0, so frequencies K hold 2|K| / (p - 1) of it exactly (tolerance: float64 FFT rounding)
+    p = 13
+    pairs = np.array([(a, b) for a in range(p) for b in range(p)])
+    lab = np.mod(pairs.sum(1), p)
+    assert P.fourier_share(lab, p, p, [2, 5]) == pytest.approx(4 / 12, abs=1e-12)
+    assert P.fourier_share(lab, p, p, range(1, 7)) == pytest.approx(1.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------------------------ levers
+def _model(n_layers=1, norm="none"):
+    torch.manual_seed(0)
+    return build_transformer(11, d_model=16, n_heads=4, d_mlp=32, n_layers=n_layers, norm=norm, seed=3,
+                             dtype=torch.float64)
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+@pytest.mark.parametrize("c,kappa", [(0.5, 2.0), (3.0, 0.3), (1.0, 1.7)])
+def test_levers_preserve_the_function_exactly(n_layers, c, kappa):
+    m = _model(n_layers)
+    x = torch.as_tensor(np.concatenate([np.array([(a, b) for a in range(11) for b in range(11)]),
+                                        np.full((121, 1), 11)], 1))
+    before, norms = m(x), {n: q.norm().item() for n, q in m.named_parameters()}
+    rebalance_blocks(rescale_stream(m, c), kappa)
+    # float64, O(1) logits: exact up to rounding (observed ~1e-15)
+    assert torch.allclose(m(x), before, rtol=0, atol=1e-12)
+    got = {n: q.norm().item() for n, q in m.named_parameters()}
+    assert got["embed.tok.weight"] == pytest.approx(c * norms["embed.tok.weight"])
+    assert got["blocks.0.mlp_out.weight"] == pytest.approx(norms["blocks.0.mlp_out.weight"] / kappa)
+    assert got["unembed.weight"] == pytest.approx(norms["unembed.weight"] / c)
+
+
+def test_rebalance_is_exact_with_layernorm_and_stream_rescale_refuses_it():
+    m = _model(1, "layernorm")
+    x = torch.tensor([[1, 2, 11], [4, 0, 11]])
+    before = m(x)
+    assert torch.allclose(rebalance_blocks(m, 2.5)(x), before, rtol=0, atol=1e-12)
+    with pytest.raises(ParameterError, match="norm"):
+        rescale_stream(m, 2.0)
+
+
+def test_scaling_the_embeddings_alone_is_not_function_preserving():
+    m = _model()
+    x = torch.tensor([[1, 2, 11], [4, 0, 11], [7, 7, 11]])
+    before = m(x)
+    with torch.no_grad():
+        m.embed.tok.weight.mul_(2.0)
+        m.embed.pos.mul_(2.0)
+        m.unembed.weight.div_(2.0)
+    assert (m(x) - before).abs().max() > 1e-3  # what rescale_stream's q, k and bias factors repair
+
+
+def test_new_readout():
+    m = _model()
+    body = m.blocks[0].mlp_in.weight.clone()
+    new_readout(m, 4, 0.5, seed=1)
+    ref = torch.nn.Linear(16, 4)
+    torch.manual_seed(1)
+    ref = torch.nn.Linear(16, 4).double()
+    assert m.unembed.out_features == 4 and torch.allclose(m.unembed.weight, 0.5 * ref.weight)
+    assert torch.equal(m.blocks[0].mlp_in.weight, body)
+    assert float(new_readout(m, 4, 0.0, seed=1).unembed.weight.abs().sum()) == 0.0
+
+
+# ------------------------------------------------------------------------------------ probes
+def test_probe_helpers():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 6))
+    assert C.linear_cka(x, 3.0 * x) == pytest.approx(1.0, abs=1e-12)  # scale-invariant
+    assert C.linear_cka(x, rng.normal(size=(50, 6))) < 0.6
+    b = C.key_basis(31, [3, 7])
+    assert np.allclose(b.T @ b, np.eye(4), atol=1e-12)
+    assert C.subspace_share(b @ rng.normal(size=(4, 5)), b) == pytest.approx(1.0, abs=1e-12)
+    other = C.key_basis(31, [4])
+    assert C.subspace_share(other @ rng.normal(size=(2, 5)), b) == pytest.approx(0.0, abs=1e-12)
+    lab = rng.integers(0, 3, size=50)
+    assert C.linear_probe_accuracy(np.eye(3)[lab], lab, 3) == 1.0
+
+
+def test_pt_redraws_and_counts_a_failing_seed():
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=5, pt_check_every=5, pt_target=1.0,
+                            max_draws=2)
+    data = C.seed_data(proto, 0)
+    model, rec = C.pretrain(proto, data, 0)
+    assert model is None and rec["draws"] == 2 and rec["failed_draws"] == 2 and len(rec["failed_accuracies"]) == 2
+
+
+def test_fine_tune_run_reports_bounded_probes():
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_target=0.0, ft_steps=20)
+    data = C.seed_data(proto, 0)
+    model, _ = C.pretrain(proto, data, 0)
+    keys = C.pt_summary(proto, model, ["subset"])["key_frequencies"]
+    r = C.fine_tune_run(proto, model, data, keys, "same", 20, arm="rebalance", c=2.0, kappa=0.5, gamma=1.0, seed=0)
+    assert 0 <= r["test_error"] <= 1 and 0 <= r["pt_dependence"] <= 1 + 1e-12 and -1e-12 <= r["richness"] <= 1
+    with pytest.raises(ParameterError, match="n_ft"):
+        C.fine_tune_run(proto, model, data, keys, "same", 10 ** 6, arm="rebalance", c=1, kappa=1, gamma=1, seed=0)
+
+
+# ------------------------------------------------------------------------------------ verdicts
+def test_verdict_rule():
+    assert verdict(0.3, 0.1, +1) == "agrees" and verdict(0.2, 0.1, +1) == "agrees"
+    assert verdict(-0.3, 0.1, +1) == "disagrees" and verdict(0.19, 0.1, -1) == "unresolved"
+    assert verdict(0.3, 0.1, 0) == "unresolved" and verdict(0.3, None, 1) == "unresolved"
+    m, se, n = paired_difference({0: 1.0, 1: 2.0, 2: 0.0}, {0: 2.0, 1: 2.5, 3: 9.0})
+    assert (m, n) == (0.75, 2) and se == pytest.approx(np.std([1.0, 0.5], ddof=1) / math.sqrt(2))
+
+
+def test_verdict_rows_from_planted_effects():
+    rng = np.random.default_rng(1)
+    rows = [{"study": "s", "task_type": t, "lever": "c", "value": v, "arm": "rebalance", "seed": s, "n_ft": 8,
+             "test_error": 0.5 + (0.2 * v if t == "subset" else 0.0) + 0.01 * rng.normal()}
+            for t in ("subset", "new") for v in (0.5, 1.0, 2.0) for s in range(10)]
+    out = {r["task_type"]: r for r in verdict_rows(rows, lambda *k: +1)}
+    assert out["subset"]["verdict"] == "agrees" and out["subset"]["diff_mean"] == pytest.approx(0.3, abs=0.02)
+    assert out["new"]["verdict"] == "unresolved" and set(out["new"]) == set(VERDICT_COLUMNS)
+
+
+# ------------------------------------------------------------------------------------ predictions
+def test_prediction_mapping_and_the_lazy_limit():
+    assert theory_init("kappa", 1.0, {"c": 1, "kappa": 1, "gamma": 1}, 2.0, 1.0).lambda_pt == 0
+    i = theory_init("kappa", 0.5, {"c": 1, "kappa": 1, "gamma": 1}, 1.0, 1.0)
+    assert i.lambda_pt < 0 and i.c_pt == pytest.approx((0.25 + 4) / 2)
+    t = task_statistics("subset", 31, 4)
+    assert (t.rho_pt, t.rho_shared, t.rho_new) == (4 / 15, 1 / 15, 0.0)
+    cfg = {"study": "s", "p": 31, "tasks": ["subset", "new"], "n_ft": [48, 192], "base": {"c": 1, "kappa": 1,
+           "gamma": 1}, "vary": {"c": [0.5, 1, 2], "gamma": [0.25, 1, 4]},
+           "theory": {"c0": 1e8, "g0": 1.0, "n_key": 4, "scheme": "merged", "min_effect": 1e-3}}
+    rows = predict(cfg)
+    assert len(rows) == 2 * 2 * (2 + 1)  # tasks x n_ft x (c: two arms, gamma: one)
+    # lazy limit (c_pt -> infinity): E = 1 - alpha whatever the levers, so no sign is predicted
+    for r in rows:
+        assert r["E_low"] == pytest.approx(1 - r["n_ft"] / 31 ** 2, abs=1e-3) and r["predicted_sign"] == 0
+
+
+# ------------------------------------------------------------------------------------ the study
+def test_quick_study_end_to_end_and_resume(tmp_path):
+    from _cli import run_cli  # tests/ is on sys.path under pytest
+    rc, out, err = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path, "--json",
+                           "--no-progress")
+    assert rc == 0, err
+    res = json.loads(out)
+    with open(res["raw"]) as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0])[:len(RAW_COLUMNS)] == RAW_COLUMNS
+    assert {r["task_type"] for r in rows} == {"subset", "same", "new"} and {r["arm"] for r in rows} == {"rebalance",
+                                                                                                       "init"}
+    with open(res["verdicts"]) as f:
+        ver = list(csv.DictReader(f))
+    assert tuple(ver[0]) == VERDICT_COLUMNS
+    assert Path(res["figures"][0]).stat().st_size > 10_000
+    raw = Path(res["raw"]).read_bytes()
+    # from the (seed, phase) cache alone: the same raw file, nothing computed
+    rc2, out2, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "again", "--json",
+                           "--no-progress", "--cached-only", "--cache-dir", tmp_path / "cache" / "transformer_clean")
+    res2 = json.loads(out2)
+    assert rc2 == 0 and Path(res2["raw"]).read_bytes() == raw and res2["missing"] == []
+    rc3, out3, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "empty", "--json",
+                           "--no-progress", "--cached-only")
+    assert rc3 == 0 and json.loads(out3)["n_runs"] == 0 and len(json.loads(out3)["missing"]) == 2  # two seeds
+
+
+def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
+    cfg = load_study_config(GPU)
+    assert cfg["protocol"].n_layers == 2 and cfg["p"] > 31 and len(cfg["seeds"]) >= 10
+    res = run_study(GPU, quick=True, out=tmp_path, progress=False)  # the 2-layer pipeline at toy size, on the CPU
+    assert res["n_runs"] > 0 and Path(res["verdicts"]).is_file()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(CPU.read_text().replace('name = "transformer_clean_cpu"', 'name = "../x"'))
+    with pytest.raises(ParameterError, match="name"):
+        load_study_config(bad)
+    from _cli import run_cli
+    rc, _, err = run_cli("transformer", "clean", "--config", tmp_path / "missing.toml")
+    assert rc == 2 and len(err.strip().splitlines()) == 1
