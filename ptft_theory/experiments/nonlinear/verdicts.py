@@ -24,6 +24,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..verdicts import N_SE, paired_difference, verdict
+
 VERDICT_COLUMNS = ("study", "task_type", "lever", "arm", "n_ft", "low", "high", "predicted_sign", "diff_mean",
                    "diff_se", "n_pairs", "verdict", "resolved")
 REGIME_VERDICT_COLUMNS = ("study", "task_type", "n_ft", "regime", "mean_error", "se", "n", "observed_rank",
@@ -39,10 +41,6 @@ def paper_best() -> dict:
     from ...fileio import read_toml_config  # noqa: PLC0415
     return {FIG5_TASKS[t["name"]]: t["expected_best"] for t in read_toml_config(CONFIG_DIR / "fig5.toml")["tasks"]
             if t["name"] in FIG5_TASKS}
-#: Resolution threshold: |paired mean difference| >= Z * its standard error.
-Z = 2.0
-
-
 def _f(x) -> float:
     try:
         return float(x)
@@ -50,21 +48,22 @@ def _f(x) -> float:
         return math.nan
 
 
+#: Resolution threshold: |paired mean difference| >= Z * its standard error (the shared rule's).
+Z = N_SE
+
+
 def paired(a: dict, b: dict) -> tuple[float, float, int]:
-    """(mean, SE, n) of ``b[s] - a[s]`` over the seeds with finite values in both."""
-    d = np.array([b[s] - a[s] for s in a if s in b and math.isfinite(a[s]) and math.isfinite(b[s])])
-    if len(d) < 2:
-        return (float(d.mean()) if len(d) else math.nan), math.nan, len(d)
-    return float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d))), len(d)
+    """(mean, SE, n) of ``b[s] - a[s]`` over the seeds with finite values in both (NaN where undefined)."""
+    fa = {s: v for s, v in a.items() if math.isfinite(v)}
+    fb = {s: v for s, v in b.items() if math.isfinite(v)}
+    m, se, n = paired_difference(fa, fb)
+    return (math.nan if m is None else m), (math.nan if se is None else se), n
 
 
 def rule(diff_mean: float, diff_se: float, predicted_sign: int) -> str:
-    """The issue's verdict rule."""
-    if not (math.isfinite(diff_mean) and math.isfinite(diff_se)) or abs(diff_mean) < Z * diff_se:
-        return "unresolved"
-    if predicted_sign == 0:
-        return "unresolved"
-    return "agrees" if np.sign(diff_mean) == predicted_sign else "disagrees"
+    """The issue's verdict rule (:func:`ptft_theory.experiments.verdicts.verdict`; NaN = undefined)."""
+    finite = math.isfinite(diff_mean) and math.isfinite(diff_se)
+    return verdict(diff_mean if finite else None, diff_se if finite else None, predicted_sign)
 
 
 def predicted_signs(rows) -> dict:
