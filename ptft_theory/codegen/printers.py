@@ -39,20 +39,22 @@ class _MpmathKernelPrinter(MpmathPrinter):
 
 class _ArbKernelPrinter(MpmathPrinter):
     """arb backend (python-flint ball arithmetic, :mod:`ptft_theory.replica.certify`): the mpmath printer with
-    the function table :mod:`ptft_theory.kernels._arb_ops` (``A.exp``, ``A.mpf`` exact rationals, ``A.pi()``)."""
+    the function table :mod:`ptft_theory.kernels._arb_ops` (``arbops.exp``, ``arbops.mpf`` exact rationals,
+    ``arbops.pi()``).  The table's name is one no kernel argument takes (a symbol named ``A``, the FT
+    amplitude, shadowed the former alias ``A`` inside its kernel)."""
 
     def _module_format(self, fqn, register=True):
-        return super()._module_format(fqn, register).replace("mpmath.", "A.")
+        return super()._module_format(fqn, register).replace("mpmath.", "arbops.")
 
     def _print_Pi(self, expr):
-        return "A.pi()"
+        return "arbops.pi()"
 
 
 BACKENDS = {
     "numpy": (_NumpyKernelPrinter, "import numpy as np"),
     "torch": (_TorchKernelPrinter, "import torch"),
     "mpmath": (_MpmathKernelPrinter, "import mpmath"),
-    "arb": (_ArbKernelPrinter, "from .. import _arb_ops as A"),
+    "arb": (_ArbKernelPrinter, "from .. import _arb_ops as arbops"),
 }
 
 

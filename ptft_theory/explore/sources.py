@@ -74,6 +74,9 @@ def info_html(state, result: dict) -> str:
                     f"<tr><td>PT dependence</td><td>{_g(d['pt_dependence'])}</td></tr>"
                     f"<tr><td>k<sub>PT</sub>, k<sub>new</sub></td><td>{_g(d['k_pt'])}, {_g(d['k_new'])}</td></tr>"
                     "</table>")
+        if "calibrated_regime" in d:
+            rows.append(f"<div class='ptft-calibrated'>calibrated label (δ<sub>S</sub> = "
+                        f"{_g(d['pt_dependence_samples'])}): <b>regime {d['calibrated_regime']}</b></div>")
     if result["crossing"] is not None:
         rows.append(f"<div class='ptft-crossing'>E = {_g(float(state['level']), 3)} at α = "
                     f"<b>{_g(result['crossing'], 6)}</b></div>")

@@ -38,6 +38,10 @@ DEFAULT_STATE = {
 #: The regime map's grid: cell centres in log10 c_PT over [-4, 2] (Fig. 2's range) and lambda_PT / c_PT
 #: over (-1, 1) (cell-centred: the frozen corner lambda_PT = -c_PT is never evaluated exactly).
 MAP_LOG10_C = (-4.0, 2.0)
+#: The map, the reference curves' own label and the label drawn with each slider move use the potential-ratio
+#: definition (no replica solve; Fig. 2's); the calibrated delta_S label (two replica crossings, 0.1-1 s) is
+#: added to the descriptors panel after the curve is drawn (:func:`add_crossing`).
+FAST_DEFINITION = "potential"
 MAP_SHAPE = (49, 32)  # (n_c, n_ratio): 1568 regime() calls, ~0.2 s, once per task/gamma/scheme
 #: Label and colour of a map cell where regime() raises (every coordinate frozen).
 UNDEFINED = "undefined"
@@ -93,7 +97,7 @@ def reference_curves(state) -> dict:
     scheme, noise, PT data and alpha grid: ``{"I": {"alpha", "E", "init"}, ...}``; a reference whose
     evaluation fails is left out.  Cached on what it depends on (not on the init's sliders)."""
     try:
-        own = regime(init_of(state), task_of(state), state["scheme"]).regime.value
+        own = regime(init_of(state), task_of(state), state["scheme"], definition=FAST_DEFINITION).regime.value
     except PTFTError:
         own = None
     refs = _reference_curves(task_of(state), state["scheme"], float(state["sigma"]), state["alpha_pt"],
@@ -113,9 +117,9 @@ def _reference_curves(task, scheme, sigma, alpha_pt, alphas) -> dict:
 
 
 def descriptors(state) -> dict:
-    """:func:`~ptft_theory.regime` of the state's init and task: l-order, PT dependence, k_pt, k_new,
-    the label and its description."""
-    r = regime(init_of(state), task_of(state), state["scheme"])
+    """:func:`~ptft_theory.regime` of the state's init and task (the fast potential-ratio definition, as
+    the map): l-order, PT dependence, k_pt, k_new, the label and its description."""
+    r = regime(init_of(state), task_of(state), state["scheme"], definition=FAST_DEFINITION)
     return {"l_order": r.l_order, "pt_dependence": r.pt_dependence, "k_pt": r.k_pt, "k_new": r.k_new,
             "regime": r.regime.value, "description": r.regime.description}
 
@@ -165,7 +169,7 @@ def _regime_map(task, gamma, scheme) -> dict:
         c = 10.0 ** float(x)
         for y in ys:
             try:
-                lab = regime(Init(c, float(y) * c, gamma), task, scheme).regime.value
+                lab = regime(Init(c, float(y) * c, gamma), task, scheme, definition=FAST_DEFINITION).regime.value
             except PTFTError:
                 lab = UNDEFINED
             cells.append((float(x), float(y), lab))
@@ -194,6 +198,13 @@ def view(state, with_crossing: bool = True) -> dict:
 
 def add_crossing(state, result: dict) -> dict:
     """``result`` (of :func:`view`) with its ``crossing`` filled in, or the reason in ``errors["crossing"]``."""
+    if result["descriptors"] is not None:  # the calibrated label: two replica crossings, after the curve
+        try:
+            r = regime(init_of(state), task_of(state), state["scheme"])
+            result["descriptors"].update(calibrated_regime=r.regime.value,
+                                         pt_dependence_samples=r.pt_dependence_samples)
+        except PTFTError as e:
+            result["errors"]["calibrated label"] = " ".join(str(e).split())
     if result["curve"] is None:
         return result
     try:

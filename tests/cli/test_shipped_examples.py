@@ -105,11 +105,14 @@ EXAMPLES = _unique(help_examples() + doc_examples())
 
 
 def is_long(argv) -> bool:
-    """Training sweeps and the full figure set (minutes to hours: docs/figures.md, docs/networks.md), and
+    """Training sweeps and studies, the full figure set (minutes to hours: docs/figures.md, docs/networks.md),
+    ``explore`` (a web server that runs until stopped), and
     ``simulate`` (an accurate Radau gradient flow: ~20 s alone, 60-90 s on the shared 2-core machine; the
     default run trains the same path in tests/cli/test_cli_figures.py and the simulate tests)."""
-    if argv[:1] == ["simulate"]:
+    if argv[:1] in (["simulate"], ["explore"]):  # explore: a server that runs until stopped (its own browser test)
         return True
+    if argv[:2] in (["nonlinear", "run"], ["transformer", "clean"]):  # the pre-registered studies (tens of minutes)
+        return "--quick" not in argv
     if argv[:1] == ["figures"]:
         return not ("--quick" in argv and "--only" in argv)  # a quick single figure takes seconds
     return argv[:2] in (["resnet", "run"], ["transformer", "run"]) or (argv[:1] == ["validate"] and "--list" not in argv)

@@ -56,10 +56,21 @@ def test_shipped_network_configs_fit():
     """The bound is a lower bound: every shipped config (full and --quick) passes it."""
     from ptft_theory.experiments.network_sweep import CONFIG_DIR
     from ptft_theory.experiments.resnet.sweep import load_config as load_resnet
+    from ptft_theory.experiments.nonlinear.study import load_config as load_nonlinear
+    from ptft_theory.experiments.transformer.study import load_study_config as load_clean
     from ptft_theory.experiments.transformer.sweep import load_config as load_transformer
     for path in sorted(CONFIG_DIR.glob("*.toml")):
-        load = load_resnet if path.name.startswith("resnet") else load_transformer if path.name.startswith(
-            "transformer") else None
+        load = (load_resnet if path.name.startswith("resnet") else load_clean if path.name.startswith(
+            "transformer_clean") else load_transformer if path.name.startswith("transformer") else
+            load_nonlinear if path.name.startswith("nonlinear") else None)
         if load is not None:
             for quick in (False, True):
                 load(path, quick)
+
+
+def test_clean_transformer_model_size_is_bounded_before_allocating():
+    """The clean study's protocol bounds its model by this machine's memory (issue 24's rule for sizes)."""
+    from ptft_theory.errors import ParameterError
+    from ptft_theory.experiments.transformer.clean import CleanProtocol
+    with pytest.raises(ParameterError, match="d_model"):
+        CleanProtocol(d_model=2**20, n_heads=1)

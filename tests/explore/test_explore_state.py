@@ -64,10 +64,16 @@ def test_descriptors_and_crossing_are_the_public_functions():
     s = st(log10_c_pt=-3.0, lambda_ratio=-0.9, gamma_ft=0.0, level=0.5)
     c = 10.0 ** -3.0  # the state's map: c_pt = 10**log10_c_pt, lambda_pt = ratio * c_pt
     task, init = Task(0.1, 0.05, 0.05), Init(c, -0.9 * c, 0.0)
-    r = regime(init, task, "merged")
+    r = regime(init, task, "merged", definition=S.FAST_DEFINITION)
     d = S.descriptors(s)
     assert (d["l_order"], d["pt_dependence"], d["k_pt"], d["k_new"], d["regime"]) == \
         (r.l_order, r.pt_dependence, r.k_pt, r.k_new, r.regime.value)
+    # after the curve, the panel gets the calibrated label (regime()'s default definition, delta_S)
+    full = S.add_crossing(s, S.view(s, with_crossing=False))
+    rc = regime(init, task, "merged")
+    assert (full["descriptors"]["calibrated_regime"], full["descriptors"]["pt_dependence_samples"]) == \
+        (rc.regime.value, rc.pt_dependence_samples)
+    assert f"regime {rc.regime.value}" in sources.info_html(s, full)
     want = float(level_crossing_alpha(0.5, task, init, "merged", bracket=(0.01, 0.5)).alpha)
     assert S.crossing(s) == want
     # the page's bracket, narrowed to the curve points around the crossing: the same root (both solved by
@@ -101,7 +107,7 @@ def test_reference_curves_are_fig5_inits_other_than_the_current_regime():
     assert set(refs) == {"I", "II", "III"}
     reps = S.representative_inits()
     for lab, ref in refs.items():
-        assert regime(reps[lab], S.task_of(s)).regime.value == lab  # Fig. 5's label holds on this task
+        assert regime(reps[lab], S.task_of(s), definition=S.FAST_DEFINITION).regime.value == lab  # Fig. 5's label
         np.testing.assert_array_equal(ref["E"], np.asarray(generalization_error(ref["alpha"], S.task_of(s), reps[lab])))
     srcs = sources.reference_sources(refs)
     assert srcs["IV"] == {"alpha": [], "E": []} and srcs["I"]["E"] == refs["I"]["E"]
@@ -116,7 +122,7 @@ def test_regime_map_cells_are_regime_at_their_centre():
     task = Task(0.2, 0.1, 0.1)
     for j in rng.choice(n_c * n_r, 40, replace=False):
         c = 10 ** m["x"][j]
-        assert m["label"][j] == regime(Init(c, m["y"][j] * c, 0.1), task).regime.value
+        assert m["label"][j] == regime(Init(c, m["y"][j] * c, 0.1), task, definition=S.FAST_DEFINITION).regime.value
         assert m["color"][j] == REGIME_COLORS[m["label"][j]]
     assert -1 < min(m["y"]) and max(m["y"]) < 1  # cell-centred: the frozen corner is never evaluated
     assert S.regime_map(s) is m  # cached per (task, gamma, scheme)

@@ -47,6 +47,7 @@ from ... import _validate as V
 from ...errors import ParameterError
 from ..sweep import derive_seed
 from . import pairs as P
+from .protocol import check_memory
 
 ARMS = ("rebalance", "init")
 
@@ -97,6 +98,7 @@ class CleanProtocol:
             raise ParameterError(f"key_share={self.key_share!r} is invalid; valid range: (0, 1]")
         if self.dtype not in ("float32", "float64"):
             raise ParameterError(f"dtype={self.dtype!r} is invalid; valid: float32, float64")
+        check_memory(self)  # the model's sizes, bounded by this machine's memory before anything is allocated
 
     @classmethod
     def from_dict(cls, d: dict) -> "CleanProtocol":

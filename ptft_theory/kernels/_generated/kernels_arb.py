@@ -6,7 +6,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 
 # fmt: off
 # flake8: noqa
-from .. import _arb_ops as A
+from .. import _arb_ops as arbops
 
 __all__ = ['beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'bregman_divergence', 'donoho_tanner_curvature', 'donoho_tanner_objective', 'donoho_tanner_stationarity', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'moment_integrand_d1', 'moment_integrand_d1_dtau', 'moment_integrand_d1_dzeta', 'moment_integrand_mse', 'moment_integrand_mse_dtau', 'moment_integrand_mse_dzeta', 'normalised_cost', 'paper_feature_dependence', 'paper_l_order', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_readout_minus', 'pt_readout_plus', 'rich_weight_ratio', 'weighted_l1_dimension', 'weighted_l1_stationarity']
 
@@ -21,7 +21,7 @@ def potential(b, k):
     Source: ptft_theory.symbolic.potential.potential_stable
     """
     x0 = b**2
-    return (A.mpf(1)/A.mpf(2))*b*A.asinh(b/k) - A.mpf(1)/A.mpf(2)*x0/(k + A.sqrt(k**2 + x0))
+    return (arbops.mpf(1)/arbops.mpf(2))*b*arbops.asinh(b/k) - arbops.mpf(1)/arbops.mpf(2)*x0/(k + arbops.sqrt(k**2 + x0))
 
 
 def potential_derivative(b, k):
@@ -33,7 +33,7 @@ def potential_derivative(b, k):
 
     Source: ptft_theory.symbolic.potential.potential_derivative
     """
-    return (A.mpf(1)/A.mpf(2))*A.asinh(b/k)
+    return (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(b/k)
 
 
 def bregman_divergence(b, b0, k):
@@ -47,11 +47,11 @@ def bregman_divergence(b, b0, k):
     Source: ptft_theory.symbolic.potential.bregman_divergence
     """
     x0 = 1/k
-    x1 = (A.mpf(1)/A.mpf(2))*A.asinh(b0*x0)
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(b0*x0)
     x2 = b**2
     x3 = k**2
     x4 = b0**2
-    return (A.mpf(1)/A.mpf(2))*b*A.asinh(b*x0) - b0*x1 - x1*(b - b0) - A.mpf(1)/A.mpf(2)*x2/(k + A.sqrt(x2 + x3)) + (A.mpf(1)/A.mpf(2))*x4/(k + A.sqrt(x3 + x4))
+    return (arbops.mpf(1)/arbops.mpf(2))*b*arbops.asinh(b*x0) - b0*x1 - x1*(b - b0) - arbops.mpf(1)/arbops.mpf(2)*x2/(k + arbops.sqrt(x2 + x3)) + (arbops.mpf(1)/arbops.mpf(2))*x4/(k + arbops.sqrt(x3 + x4))
 
 
 def mirror_map(b, b0, k):
@@ -65,7 +65,7 @@ def mirror_map(b, b0, k):
     Source: ptft_theory.symbolic.potential.mirror_map
     """
     x0 = 1/k
-    return (A.mpf(1)/A.mpf(2))*A.asinh(b*x0) - A.mpf(1)/A.mpf(2)*A.asinh(b0*x0)
+    return (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(b*x0) - arbops.mpf(1)/arbops.mpf(2)*arbops.asinh(b0*x0)
 
 
 def beta_of_s(w, k, b0):
@@ -79,7 +79,7 @@ def beta_of_s(w, k, b0):
     Source: ptft_theory.symbolic.potential.dual_primal_map
     """
     x0 = 2*w
-    return b0*A.cosh(x0) + A.sqrt(b0**2 + k**2)*A.sinh(x0)
+    return b0*arbops.cosh(x0) + arbops.sqrt(b0**2 + k**2)*arbops.sinh(x0)
 
 
 def beta_of_s_derivative(w, k, b0):
@@ -93,7 +93,7 @@ def beta_of_s_derivative(w, k, b0):
     Source: ptft_theory.symbolic.potential.dual_primal_map_derivative
     """
     x0 = 2*w
-    return 2*b0*A.sinh(x0) + 2*A.sqrt(b0**2 + k**2)*A.cosh(x0)
+    return 2*b0*arbops.sinh(x0) + 2*arbops.sqrt(b0**2 + k**2)*arbops.cosh(x0)
 
 
 def dual_potential(w, k, b0):
@@ -106,7 +106,7 @@ def dual_potential(w, k, b0):
 
     Source: ptft_theory.symbolic.potential.dual_potential
     """
-    return (A.mpf(1)/A.mpf(2))*b0*A.sinh(2*w) + A.sqrt(b0**2 + k**2)*A.sinh(w)**2
+    return (arbops.mpf(1)/arbops.mpf(2))*b0*arbops.sinh(2*w) + arbops.sqrt(b0**2 + k**2)*arbops.sinh(w)**2
 
 
 def minor_coefficient(k, b0):
@@ -119,7 +119,7 @@ def minor_coefficient(k, b0):
     Source: ptft_theory.symbolic.potential.minor_coefficient
     """
     x0 = k**2
-    return x0/(2*A.sqrt(b0**2 + x0) + 2*abs(b0))
+    return x0/(2*arbops.sqrt(b0**2 + x0) + 2*abs(b0))
 
 
 def beta_of_s_stable(w, m, b0):
@@ -133,7 +133,7 @@ def beta_of_s_stable(w, m, b0):
     Source: ptft_theory.symbolic.potential.beta_of_s_stable
     """
     x0 = 2*w
-    return b0*A.exp(x0*A.sign(b0)) + 2*m*A.sinh(x0)
+    return b0*arbops.exp(x0*arbops.sign(b0)) + 2*m*arbops.sinh(x0)
 
 
 def beta_of_s_stable_derivative(w, m, b0):
@@ -147,7 +147,7 @@ def beta_of_s_stable_derivative(w, m, b0):
     Source: ptft_theory.symbolic.potential.beta_of_s_stable_derivative
     """
     x0 = 2*w
-    return 4*m*A.cosh(x0) + 2*A.exp(x0*A.sign(b0))*abs(b0)
+    return 4*m*arbops.cosh(x0) + 2*arbops.exp(x0*arbops.sign(b0))*abs(b0)
 
 
 def dual_potential_stable(w, m, b0):
@@ -160,8 +160,8 @@ def dual_potential_stable(w, m, b0):
 
     Source: ptft_theory.symbolic.potential.dual_potential_stable
     """
-    x0 = w*A.sign(b0)
-    return 2*m*A.sinh(w)**2 + A.exp(x0)*A.sinh(x0)*abs(b0)
+    x0 = w*arbops.sign(b0)
+    return 2*m*arbops.sinh(w)**2 + arbops.exp(x0)*arbops.sinh(x0)*abs(b0)
 
 
 def prox_residual(w, x, zeta, m, b0):
@@ -177,7 +177,7 @@ def prox_residual(w, x, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.prox_residual_in_mirror_variable
     """
     x0 = 2*w
-    return b0*A.exp(x0*A.sign(b0)) + 2*m*A.sinh(x0) + w*zeta - x
+    return b0*arbops.exp(x0*arbops.sign(b0)) + 2*m*arbops.sinh(x0) + w*zeta - x
 
 
 def prox_residual_derivative(w, zeta, m, b0):
@@ -192,7 +192,7 @@ def prox_residual_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.prox_residual_derivative
     """
     x0 = 2*w
-    return 4*m*A.cosh(x0) + zeta + 2*A.exp(x0*A.sign(b0))*abs(b0)
+    return 4*m*arbops.cosh(x0) + zeta + 2*arbops.exp(x0*arbops.sign(b0))*abs(b0)
 
 
 def prox_point_x_derivative(w, zeta, m, b0):
@@ -207,7 +207,7 @@ def prox_point_x_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.prox_point_sensitivities()[0]
     """
     x0 = 2*w
-    return 1/(4*m*A.cosh(x0) + zeta + 2*A.exp(x0*A.sign(b0))*abs(b0))
+    return 1/(4*m*arbops.cosh(x0) + zeta + 2*arbops.exp(x0*arbops.sign(b0))*abs(b0))
 
 
 def prox_point_zeta_derivative(w, zeta, m, b0):
@@ -222,7 +222,7 @@ def prox_point_zeta_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.prox_point_sensitivities()[1]
     """
     x0 = 2*w
-    return -w/(4*m*A.cosh(x0) + zeta + 2*A.exp(x0*A.sign(b0))*abs(b0))
+    return -w/(4*m*arbops.cosh(x0) + zeta + 2*arbops.exp(x0*arbops.sign(b0))*abs(b0))
 
 
 def eta_prime(w, zeta, m, b0):
@@ -237,7 +237,7 @@ def eta_prime(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.eta_prime
     """
     x0 = 2*w
-    x1 = 4*m*A.cosh(x0) + 2*A.exp(x0*A.sign(b0))*abs(b0)
+    x1 = 4*m*arbops.cosh(x0) + 2*arbops.exp(x0*arbops.sign(b0))*abs(b0)
     return x1/(x1 + zeta)
 
 
@@ -253,12 +253,12 @@ def eta_second_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.eta_second_derivative
     """
     x0 = 2*w
-    x1 = A.sign(b0)
-    x2 = A.exp(x0*x1)*abs(b0)
-    x3 = 4*m*A.cosh(x0) + 2*x2
+    x1 = arbops.sign(b0)
+    x2 = arbops.exp(x0*x1)*abs(b0)
+    x3 = 4*m*arbops.cosh(x0) + 2*x2
     x4 = x3 + zeta
     x5 = 1/x4
-    x6 = 8*m*A.sinh(x0) + 4*x1*x2
+    x6 = 8*m*arbops.sinh(x0) + 4*x1*x2
     return x5*(-x3*x6/x4**2 + x5*x6)
 
 
@@ -274,13 +274,13 @@ def eta_prime_zeta_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.eta_prime_zeta_derivative
     """
     x0 = 2*w
-    x1 = A.sign(b0)
-    x2 = A.exp(x0*x1)*abs(b0)
-    x3 = 4*m*A.cosh(x0) + 2*x2
+    x1 = arbops.sign(b0)
+    x2 = arbops.exp(x0*x1)*abs(b0)
+    x3 = 4*m*arbops.cosh(x0) + 2*x2
     x4 = x3 + zeta
     x5 = x3/x4**2
     x6 = 1/x4
-    x7 = 8*m*A.sinh(x0) + 4*x1*x2
+    x7 = 8*m*arbops.sinh(x0) + 4*x1*x2
     return -w*x6*(-x5*x7 + x6*x7) - x5
 
 
@@ -296,9 +296,9 @@ def eta_zeta_derivative(w, zeta, m, b0):
     Source: ptft_theory.symbolic.replica.eta_zeta_derivative
     """
     x0 = 2*w
-    x1 = 4*m*A.cosh(x0)
-    x2 = A.sign(b0)
-    x3 = 2*A.exp(x0*x2)
+    x1 = 4*m*arbops.cosh(x0)
+    x2 = arbops.sign(b0)
+    x3 = 2*arbops.exp(x0*x2)
     return -w*(b0*x2*x3 + x1)/(x1 + x3*abs(b0) + zeta)
 
 
@@ -325,8 +325,8 @@ def donoho_tanner_objective(t, rho):
     """
     x0 = t**2
     x1 = x0 + 1
-    x2 = (A.mpf(1)/A.mpf(2))*A.sqrt(2)*t
-    return rho*x1 + (2 - 2*rho)*((A.mpf(1)/A.mpf(2))*x1*A.erfc(x2) - x2*A.exp(-A.mpf(1)/A.mpf(2)*x0)/A.sqrt(A.pi()))
+    x2 = (arbops.mpf(1)/arbops.mpf(2))*arbops.sqrt(2)*t
+    return rho*x1 + (2 - 2*rho)*((arbops.mpf(1)/arbops.mpf(2))*x1*arbops.erfc(x2) - x2*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*x0)/arbops.sqrt(arbops.pi()))
 
 
 def donoho_tanner_stationarity(t, rho):
@@ -340,9 +340,9 @@ def donoho_tanner_stationarity(t, rho):
     """
     x0 = 2*t
     x1 = rho*x0
-    x2 = A.sqrt(2)
-    x3 = A.erfc((A.mpf(1)/A.mpf(2))*t*x2)
-    x4 = 2*x2*A.exp(-A.mpf(1)/A.mpf(2)*t**2)/A.sqrt(A.pi())
+    x2 = arbops.sqrt(2)
+    x3 = arbops.erfc((arbops.mpf(1)/arbops.mpf(2))*t*x2)
+    x4 = 2*x2*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*t**2)/arbops.sqrt(arbops.pi())
     return rho*x4 + x0*x3 - x1*x3 + x1 - x4
 
 
@@ -356,7 +356,7 @@ def donoho_tanner_curvature(t, rho):
     Source: ptft_theory.symbolic.replica.donoho_tanner_stationarity (d/dt)
     """
     x0 = 2*rho
-    x1 = A.erfc((A.mpf(1)/A.mpf(2))*A.sqrt(2)*t)
+    x1 = arbops.erfc((arbops.mpf(1)/arbops.mpf(2))*arbops.sqrt(2)*t)
     return -x0*x1 + x0 + 2*x1
 
 
@@ -374,8 +374,8 @@ def moment_integrand_d1(w, x, tau, zeta, m, b0):
     Source: ptft_theory.symbolic.certified.moment_integrands()[0]
     """
     x0 = 2*w
-    x1 = A.exp(x0*A.sign(b0))
-    return (A.mpf(1)/A.mpf(2))*A.sqrt(2)*(4*m*A.cosh(x0) + 2*x1*abs(b0))*A.exp(-A.mpf(1)/A.mpf(2)*(b0*x1 + 2*m*A.sinh(x0) + w*zeta - x)**2/tau**2)/(A.sqrt(A.pi())*tau)
+    x1 = arbops.exp(x0*arbops.sign(b0))
+    return (arbops.mpf(1)/arbops.mpf(2))*arbops.sqrt(2)*(4*m*arbops.cosh(x0) + 2*x1*abs(b0))*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*(b0*x1 + 2*m*arbops.sinh(x0) + w*zeta - x)**2/tau**2)/(arbops.sqrt(arbops.pi())*tau)
 
 
 def moment_integrand_mse(w, x, tau, zeta, m, b0):
@@ -392,9 +392,9 @@ def moment_integrand_mse(w, x, tau, zeta, m, b0):
     Source: ptft_theory.symbolic.certified.moment_integrands()[1]
     """
     x0 = 2*w
-    x1 = A.exp(x0*A.sign(b0))
-    x2 = b0*x1 + 2*m*A.sinh(x0) - x
-    return (A.mpf(1)/A.mpf(2))*A.sqrt(2)*x2**2*(4*m*A.cosh(x0) + 2*x1*abs(b0) + zeta)*A.exp(-A.mpf(1)/A.mpf(2)*(w*zeta + x2)**2/tau**2)/(A.sqrt(A.pi())*tau)
+    x1 = arbops.exp(x0*arbops.sign(b0))
+    x2 = b0*x1 + 2*m*arbops.sinh(x0) - x
+    return (arbops.mpf(1)/arbops.mpf(2))*arbops.sqrt(2)*x2**2*(4*m*arbops.cosh(x0) + 2*x1*abs(b0) + zeta)*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*(w*zeta + x2)**2/tau**2)/(arbops.sqrt(arbops.pi())*tau)
 
 
 def moment_integrand_d1_dtau(w, x, tau, zeta, m, b0):
@@ -410,15 +410,15 @@ def moment_integrand_d1_dtau(w, x, tau, zeta, m, b0):
 
     Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[0]
     """
-    x0 = (A.mpf(1)/A.mpf(2))/tau**2
-    x1 = A.sqrt(2)
-    x2 = 1/A.sqrt(A.pi())
+    x0 = (arbops.mpf(1)/arbops.mpf(2))/tau**2
+    x1 = arbops.sqrt(2)
+    x2 = 1/arbops.sqrt(arbops.pi())
     x3 = 2*w
-    x4 = A.exp(x3*A.sign(b0))
-    x5 = 4*m*A.cosh(x3) + 2*x4*abs(b0)
-    x6 = (b0*x4 + 2*m*A.sinh(x3) + w*zeta - x)**2
-    x7 = A.exp(-x0*x6)
-    return -x0*x1*x2*x5*x7 + (A.mpf(1)/A.mpf(2))*x1*x2*x5*x6*x7/tau**4
+    x4 = arbops.exp(x3*arbops.sign(b0))
+    x5 = 4*m*arbops.cosh(x3) + 2*x4*abs(b0)
+    x6 = (b0*x4 + 2*m*arbops.sinh(x3) + w*zeta - x)**2
+    x7 = arbops.exp(-x0*x6)
+    return -x0*x1*x2*x5*x7 + (arbops.mpf(1)/arbops.mpf(2))*x1*x2*x5*x6*x7/tau**4
 
 
 def moment_integrand_d1_dzeta(w, x, tau, zeta, m, b0):
@@ -435,9 +435,9 @@ def moment_integrand_d1_dzeta(w, x, tau, zeta, m, b0):
     Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[1]
     """
     x0 = 2*w
-    x1 = A.exp(x0*A.sign(b0))
-    x2 = b0*x1 + 2*m*A.sinh(x0) + w*zeta - x
-    return -A.mpf(1)/A.mpf(2)*A.sqrt(2)*w*x2*(4*m*A.cosh(x0) + 2*x1*abs(b0))*A.exp(-A.mpf(1)/A.mpf(2)*x2**2/tau**2)/(A.sqrt(A.pi())*tau**3)
+    x1 = arbops.exp(x0*arbops.sign(b0))
+    x2 = b0*x1 + 2*m*arbops.sinh(x0) + w*zeta - x
+    return -arbops.mpf(1)/arbops.mpf(2)*arbops.sqrt(2)*w*x2*(4*m*arbops.cosh(x0) + 2*x1*abs(b0))*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*x2**2/tau**2)/(arbops.sqrt(arbops.pi())*tau**3)
 
 
 def moment_integrand_mse_dtau(w, x, tau, zeta, m, b0):
@@ -453,17 +453,17 @@ def moment_integrand_mse_dtau(w, x, tau, zeta, m, b0):
 
     Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[2]
     """
-    x0 = (A.mpf(1)/A.mpf(2))/tau**2
-    x1 = A.sqrt(2)
-    x2 = 1/A.sqrt(A.pi())
+    x0 = (arbops.mpf(1)/arbops.mpf(2))/tau**2
+    x1 = arbops.sqrt(2)
+    x2 = 1/arbops.sqrt(arbops.pi())
     x3 = 2*w
-    x4 = A.exp(x3*A.sign(b0))
-    x5 = b0*x4 + 2*m*A.sinh(x3) - x
+    x4 = arbops.exp(x3*arbops.sign(b0))
+    x5 = b0*x4 + 2*m*arbops.sinh(x3) - x
     x6 = x5**2
-    x7 = 4*m*A.cosh(x3) + 2*x4*abs(b0) + zeta
+    x7 = 4*m*arbops.cosh(x3) + 2*x4*abs(b0) + zeta
     x8 = (w*zeta + x5)**2
-    x9 = A.exp(-x0*x8)
-    return -x0*x1*x2*x6*x7*x9 + (A.mpf(1)/A.mpf(2))*x1*x2*x6*x7*x8*x9/tau**4
+    x9 = arbops.exp(-x0*x8)
+    return -x0*x1*x2*x6*x7*x9 + (arbops.mpf(1)/arbops.mpf(2))*x1*x2*x6*x7*x8*x9/tau**4
 
 
 def moment_integrand_mse_dzeta(w, x, tau, zeta, m, b0):
@@ -480,11 +480,11 @@ def moment_integrand_mse_dzeta(w, x, tau, zeta, m, b0):
     Source: ptft_theory.symbolic.certified.moment_integrand_derivatives()[3]
     """
     x0 = 2*w
-    x1 = A.exp(x0*A.sign(b0))
-    x2 = b0*x1 + 2*m*A.sinh(x0) - x
+    x1 = arbops.exp(x0*arbops.sign(b0))
+    x2 = b0*x1 + 2*m*arbops.sinh(x0) - x
     x3 = w*zeta + x2
-    x4 = (A.mpf(1)/A.mpf(2))*A.sqrt(2)*x2**2*A.exp(-A.mpf(1)/A.mpf(2)*x3**2/tau**2)/A.sqrt(A.pi())
-    return x4/tau - w*x3*x4*(4*m*A.cosh(x0) + 2*x1*abs(b0) + zeta)/tau**3
+    x4 = (arbops.mpf(1)/arbops.mpf(2))*arbops.sqrt(2)*x2**2*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*x3**2/tau**2)/arbops.sqrt(arbops.pi())
+    return x4/tau - w*x3*x4*(4*m*arbops.cosh(x0) + 2*x1*abs(b0) + zeta)/tau**3
 
 
 def h(z):
@@ -496,7 +496,7 @@ def h(z):
     Source: ptft_theory.symbolic.potential.h_function_stable
     """
     x0 = z**2
-    return -x0/(A.sqrt(x0 + 1) + 1) + z*A.asinh(z)
+    return -x0/(arbops.sqrt(x0 + 1) + 1) + z*arbops.asinh(z)
 
 
 def pt_beta_of_s(s, c_pt):
@@ -508,7 +508,7 @@ def pt_beta_of_s(s, c_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_beta_of_s
     """
-    return c_pt*A.sinh(2*s)
+    return c_pt*arbops.sinh(2*s)
 
 
 def pt_integrated_gradient(beta_pt, c_pt):
@@ -520,7 +520,7 @@ def pt_integrated_gradient(beta_pt, c_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_integrated_gradient
     """
-    return (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
+    return (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
 
 
 def pt_first_layer_plus(beta_pt, c_pt, lambda_pt):
@@ -533,10 +533,10 @@ def pt_first_layer_plus(beta_pt, c_pt, lambda_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_first_layers()[0]
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    return A.sqrt(x0 - x1)*A.sinh(x2) + A.sqrt(x0 + x1)*A.cosh(x2)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    return arbops.sqrt(x0 - x1)*arbops.sinh(x2) + arbops.sqrt(x0 + x1)*arbops.cosh(x2)
 
 
 def pt_first_layer_minus(beta_pt, c_pt, lambda_pt):
@@ -549,10 +549,10 @@ def pt_first_layer_minus(beta_pt, c_pt, lambda_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_first_layers()[1]
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    return -A.sqrt(x0 - x1)*A.sinh(x2) + A.sqrt(x0 + x1)*A.cosh(x2)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    return -arbops.sqrt(x0 - x1)*arbops.sinh(x2) + arbops.sqrt(x0 + x1)*arbops.cosh(x2)
 
 
 def pt_readout_plus(beta_pt, c_pt, lambda_pt):
@@ -565,10 +565,10 @@ def pt_readout_plus(beta_pt, c_pt, lambda_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_readouts()[0]
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    return A.sqrt(x0 - x1)*A.cosh(x2) + A.sqrt(x0 + x1)*A.sinh(x2)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    return arbops.sqrt(x0 - x1)*arbops.cosh(x2) + arbops.sqrt(x0 + x1)*arbops.sinh(x2)
 
 
 def pt_readout_minus(beta_pt, c_pt, lambda_pt):
@@ -581,10 +581,10 @@ def pt_readout_minus(beta_pt, c_pt, lambda_pt):
 
     Source: ptft_theory.symbolic.dynamics.pt_readouts()[1]
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    return A.sqrt(x0 - x1)*A.cosh(x2) - A.sqrt(x0 + x1)*A.sinh(x2)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    return arbops.sqrt(x0 - x1)*arbops.cosh(x2) - arbops.sqrt(x0 + x1)*arbops.sinh(x2)
 
 
 def ft_scale_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
@@ -598,7 +598,7 @@ def ft_scale_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
 
     Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("merged")[0]
     """
-    return gamma_ft**2 + 2*(c_pt + lambda_pt)*A.cosh((A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt))**2
+    return gamma_ft**2 + 2*(c_pt + lambda_pt)*arbops.cosh((arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt))**2
 
 
 def ft_start_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
@@ -626,15 +626,15 @@ def ft_scale_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
 
     Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("readout")[0]
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = A.sqrt(x0 + x1)
-    x3 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    x4 = A.cosh(x3)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = arbops.sqrt(x0 + x1)
+    x3 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    x4 = arbops.cosh(x3)
     x5 = x2*x4
-    x6 = A.sqrt(x0 - x1)*A.sinh(x3)
+    x6 = arbops.sqrt(x0 - x1)*arbops.sinh(x3)
     x7 = gamma_ft + x6
-    return 2*A.sqrt((A.mpf(1)/A.mpf(4))*(x5 + x7)**2 + (A.mpf(1)/A.mpf(4))*(x2*x4 - x7)**2)*A.sqrt((A.mpf(1)/A.mpf(4))*(-gamma_ft + x5 + x6)**2 + (A.mpf(1)/A.mpf(4))*(gamma_ft + x5 - x6)**2)
+    return 2*arbops.sqrt((arbops.mpf(1)/arbops.mpf(4))*(x5 + x7)**2 + (arbops.mpf(1)/arbops.mpf(4))*(x2*x4 - x7)**2)*arbops.sqrt((arbops.mpf(1)/arbops.mpf(4))*(-gamma_ft + x5 + x6)**2 + (arbops.mpf(1)/arbops.mpf(4))*(gamma_ft + x5 - x6)**2)
 
 
 def ft_start_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
@@ -648,7 +648,7 @@ def ft_start_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
 
     Source: ptft_theory.symbolic.ft_maps.ft_scale_and_start("readout")[1]
     """
-    return gamma_ft*A.sqrt(2*c_pt - 2*lambda_pt)*A.sinh((A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt))
+    return gamma_ft*arbops.sqrt(2*c_pt - 2*lambda_pt)*arbops.sinh((arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt))
 
 
 def l_order(z):
@@ -659,9 +659,9 @@ def l_order(z):
 
     Source: ptft_theory.symbolic.regimes.l_order
     """
-    x0 = A.asinh(z)
+    x0 = arbops.asinh(z)
     x1 = z**2
-    return x0*z/(x0*z - x1/(A.sqrt(x1 + 1) + 1))
+    return x0*z/(x0*z - x1/(arbops.sqrt(x1 + 1) + 1))
 
 
 def normalised_cost(z):
@@ -673,7 +673,7 @@ def normalised_cost(z):
     Source: ptft_theory.symbolic.regimes.normalised_cost
     """
     x0 = z**2
-    return (-x0/(A.sqrt(x0 + 1) + 1) + z*A.asinh(z))/z
+    return (-x0/(arbops.sqrt(x0 + 1) + 1) + z*arbops.asinh(z))/z
 
 
 def pt_dependence(z_pt, z_new):
@@ -686,10 +686,10 @@ def pt_dependence(z_pt, z_new):
     Source: ptft_theory.symbolic.regimes.pt_dependence
     """
     x0 = z_pt**2
-    x1 = (-x0/(A.sqrt(x0 + 1) + 1) + z_pt*A.asinh(z_pt))/z_pt
+    x1 = (-x0/(arbops.sqrt(x0 + 1) + 1) + z_pt*arbops.asinh(z_pt))/z_pt
     x2 = 1/z_new
     x3 = z_new**2
-    x4 = -x3/(A.sqrt(x3 + 1) + 1) + z_new*A.asinh(z_new)
+    x4 = -x3/(arbops.sqrt(x3 + 1) + 1) + z_new*arbops.asinh(z_new)
     return (-x1 + x2*x4)/(x1 + x2*x4)
 
 
@@ -704,10 +704,10 @@ def elasticity_merged(beta_pt, c_pt, lambda_pt, gamma_ft):
 
     Source: ptft_theory.symbolic.regimes.elasticity("merged")
     """
-    x0 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt/c_pt)
-    x1 = A.cosh(x0)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt/c_pt)
+    x1 = arbops.cosh(x0)
     x2 = 2*c_pt + 2*lambda_pt
-    return beta_pt*x1*x2*A.sinh(x0)/(A.sqrt(beta_pt**2 + c_pt**2)*(gamma_ft**2 + x1**2*x2))
+    return beta_pt*x1*x2*arbops.sinh(x0)/(arbops.sqrt(beta_pt**2 + c_pt**2)*(gamma_ft**2 + x1**2*x2))
 
 
 def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
@@ -721,31 +721,31 @@ def elasticity_readout(beta_pt, c_pt, lambda_pt, gamma_ft):
 
     Source: ptft_theory.symbolic.regimes.elasticity("readout")
     """
-    x0 = (A.mpf(1)/A.mpf(2))*c_pt
-    x1 = (A.mpf(1)/A.mpf(2))*lambda_pt
-    x2 = A.sqrt(x0 + x1)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*c_pt
+    x1 = (arbops.mpf(1)/arbops.mpf(2))*lambda_pt
+    x2 = arbops.sqrt(x0 + x1)
     x3 = 1/c_pt
-    x4 = (A.mpf(1)/A.mpf(2))*A.asinh(beta_pt*x3)
-    x5 = A.cosh(x4)
+    x4 = (arbops.mpf(1)/arbops.mpf(2))*arbops.asinh(beta_pt*x3)
+    x5 = arbops.cosh(x4)
     x6 = x2*x5
-    x7 = A.sqrt(x0 - x1)
-    x8 = A.sinh(x4)
+    x7 = arbops.sqrt(x0 - x1)
+    x8 = arbops.sinh(x4)
     x9 = x7*x8
     x10 = gamma_ft + x9
     x11 = x10 + x6
     x12 = -x10 + x2*x5
-    x13 = A.sqrt((A.mpf(1)/A.mpf(4))*x11**2 + (A.mpf(1)/A.mpf(4))*x12**2)
+    x13 = arbops.sqrt((arbops.mpf(1)/arbops.mpf(4))*x11**2 + (arbops.mpf(1)/arbops.mpf(4))*x12**2)
     x14 = 1/x13
     x15 = gamma_ft + x6 - x9
     x16 = -gamma_ft + x6 + x9
-    x17 = A.sqrt((A.mpf(1)/A.mpf(4))*x15**2 + (A.mpf(1)/A.mpf(4))*x16**2)
+    x17 = arbops.sqrt((arbops.mpf(1)/arbops.mpf(4))*x15**2 + (arbops.mpf(1)/arbops.mpf(4))*x16**2)
     x18 = 1/x17
-    x19 = 1/A.sqrt(beta_pt**2/c_pt**2 + 1)
+    x19 = 1/arbops.sqrt(beta_pt**2/c_pt**2 + 1)
     x20 = x19*x3
     x21 = x20*x5*x7
-    x22 = (A.mpf(1)/A.mpf(8))*x2*x20*x8 + (A.mpf(1)/A.mpf(8))*x21
-    x23 = (A.mpf(1)/A.mpf(8))*x19*x2*x3*x8 - A.mpf(1)/A.mpf(8)*x21
-    return (A.mpf(1)/A.mpf(2))*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))
+    x22 = (arbops.mpf(1)/arbops.mpf(8))*x2*x20*x8 + (arbops.mpf(1)/arbops.mpf(8))*x21
+    x23 = (arbops.mpf(1)/arbops.mpf(8))*x19*x2*x3*x8 - arbops.mpf(1)/arbops.mpf(8)*x21
+    return (arbops.mpf(1)/arbops.mpf(2))*beta_pt*x14*x18*(2*x13*x18*(x15*x23 + x16*x22) + 2*x14*x17*(x11*x22 + x12*x23))
 
 
 def rich_weight_ratio(A, k_pt, k_new):
@@ -758,7 +758,7 @@ def rich_weight_ratio(A, k_pt, k_new):
 
     Source: ptft_theory.symbolic.rich_limits.weight_ratio_first_order
     """
-    return A.asinh(A/k_new)/A.asinh(A/k_pt)
+    return arbops.asinh(A/k_new)/arbops.asinh(A/k_pt)
 
 
 def weighted_l1_dimension(t, r, rho_pt, rho_shared, rho_new):
@@ -774,14 +774,13 @@ def weighted_l1_dimension(t, r, rho_pt, rho_shared, rho_new):
     Source: ptft_theory.symbolic.rich_limits.weighted_l1_dimension
     """
     x0 = t**2
-    x1 = r**2
-    x2 = x0*x1
-    x3 = A.sqrt(2)*t
-    x4 = (A.mpf(1)/A.mpf(2))*x3
-    x5 = A.erf(x4)
-    x6 = x3/A.sqrt(A.pi())
-    x7 = A.erf(r*x4)
-    return rho_new*(x2 + 1) + rho_shared*(x0 + 1) + (rho_pt - rho_shared)*(-x0*x5 + x0 - x5 - x6*A.exp(-A.mpf(1)/A.mpf(2)*x0) + 1) + (-rho_new - rho_pt + 1)*(-r*x6*A.exp(-A.mpf(1)/A.mpf(2)*x2) + x0*x1 - x2*x7 - x7 + 1)
+    x1 = r**2*x0
+    x2 = arbops.sqrt(2)*t
+    x3 = (arbops.mpf(1)/arbops.mpf(2))*x2
+    x4 = arbops.erfc(x3)
+    x5 = x2/arbops.sqrt(arbops.pi())
+    x6 = arbops.erfc(r*x3)
+    return rho_new*(x1 + 1) + rho_shared*(x0 + 1) + (rho_pt - rho_shared)*(x0*x4 + x4 - x5*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*x0)) + (-rho_new - rho_pt + 1)*(-r*x5*arbops.exp(-arbops.mpf(1)/arbops.mpf(2)*x1) + x1*x6 + x6)
 
 
 def weighted_l1_stationarity(t, r, rho_pt, rho_shared, rho_new):
@@ -799,11 +798,11 @@ def weighted_l1_stationarity(t, r, rho_pt, rho_shared, rho_new):
     x0 = 2*t
     x1 = r**2
     x2 = x0*x1
-    x3 = A.sqrt(2)
-    x4 = (A.mpf(1)/A.mpf(2))*t*x3
-    x5 = (A.mpf(1)/A.mpf(2))*t**2
-    x6 = 2*x3/A.sqrt(A.pi())
-    return rho_new*x2 + rho_shared*x0 + (rho_pt - rho_shared)*(2*t - x0*A.erf(x4) - x6*A.exp(-x5)) + (-rho_new - rho_pt + 1)*(-r*x6*A.exp(-x1*x5) + 2*t*x1 - x2*A.erf(r*x4))
+    x3 = arbops.sqrt(2)
+    x4 = (arbops.mpf(1)/arbops.mpf(2))*t*x3
+    x5 = (arbops.mpf(1)/arbops.mpf(2))*t**2
+    x6 = 2*x3/arbops.sqrt(arbops.pi())
+    return rho_new*x2 + rho_shared*x0 + (rho_pt - rho_shared)*(x0*arbops.erfc(x4) - x6*arbops.exp(-x5)) + (-r*x6*arbops.exp(-x1*x5) + x2*arbops.erfc(r*x4))*(-rho_new - rho_pt + 1)
 
 
 def paper_l_order(z):
@@ -814,10 +813,10 @@ def paper_l_order(z):
 
     Source: ptft_theory.symbolic.paper_descriptors.paper_l_order
     """
-    x0 = (A.mpf(1)/A.mpf(2))*z
-    x1 = A.asinh(x0)
-    x2 = (A.mpf(1)/A.mpf(4))*z**2
-    return x0*x1/((A.mpf(1)/A.mpf(2))*x1*z - x2/(A.sqrt(x2 + 1) + 1))
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*z
+    x1 = arbops.asinh(x0)
+    x2 = (arbops.mpf(1)/arbops.mpf(4))*z**2
+    return x0*x1/((arbops.mpf(1)/arbops.mpf(2))*x1*z - x2/(arbops.sqrt(x2 + 1) + 1))
 
 
 def paper_feature_dependence(z, e_k):
@@ -829,7 +828,7 @@ def paper_feature_dependence(z, e_k):
 
     Source: ptft_theory.symbolic.paper_descriptors.paper_feature_dependence
     """
-    x0 = (A.mpf(1)/A.mpf(2))*z
-    x1 = A.asinh(x0)
-    x2 = (A.mpf(1)/A.mpf(4))*z**2
-    return e_k*(-x0*x1/((A.mpf(1)/A.mpf(2))*x1*z - x2/(A.sqrt(x2 + 1) + 1)) + 1)
+    x0 = (arbops.mpf(1)/arbops.mpf(2))*z
+    x1 = arbops.asinh(x0)
+    x2 = (arbops.mpf(1)/arbops.mpf(4))*z**2
+    return e_k*(-x0*x1/((arbops.mpf(1)/arbops.mpf(2))*x1*z - x2/(arbops.sqrt(x2 + 1) + 1)) + 1)

@@ -647,14 +647,13 @@ def weighted_l1_dimension(t, r, rho_pt, rho_shared, rho_new):
     Source: ptft_theory.symbolic.rich_limits.weighted_l1_dimension
     """
     x0 = t**2
-    x1 = r**2
-    x2 = x0*x1
-    x3 = mpmath.sqrt(2)*t
-    x4 = (mpmath.mpf(1)/mpmath.mpf(2))*x3
-    x5 = mpmath.erf(x4)
-    x6 = x3/mpmath.sqrt(mpmath.pi)
-    x7 = mpmath.erf(r*x4)
-    return rho_new*(x2 + 1) + rho_shared*(x0 + 1) + (rho_pt - rho_shared)*(-x0*x5 + x0 - x5 - x6*mpmath.exp(-mpmath.mpf(1)/mpmath.mpf(2)*x0) + 1) + (-rho_new - rho_pt + 1)*(-r*x6*mpmath.exp(-mpmath.mpf(1)/mpmath.mpf(2)*x2) + x0*x1 - x2*x7 - x7 + 1)
+    x1 = r**2*x0
+    x2 = mpmath.sqrt(2)*t
+    x3 = (mpmath.mpf(1)/mpmath.mpf(2))*x2
+    x4 = mpmath.erfc(x3)
+    x5 = x2/mpmath.sqrt(mpmath.pi)
+    x6 = mpmath.erfc(r*x3)
+    return rho_new*(x1 + 1) + rho_shared*(x0 + 1) + (rho_pt - rho_shared)*(x0*x4 + x4 - x5*mpmath.exp(-mpmath.mpf(1)/mpmath.mpf(2)*x0)) + (-rho_new - rho_pt + 1)*(-r*x5*mpmath.exp(-mpmath.mpf(1)/mpmath.mpf(2)*x1) + x1*x6 + x6)
 
 
 def weighted_l1_stationarity(t, r, rho_pt, rho_shared, rho_new):
@@ -676,7 +675,7 @@ def weighted_l1_stationarity(t, r, rho_pt, rho_shared, rho_new):
     x4 = (mpmath.mpf(1)/mpmath.mpf(2))*t*x3
     x5 = (mpmath.mpf(1)/mpmath.mpf(2))*t**2
     x6 = 2*x3/mpmath.sqrt(mpmath.pi)
-    return rho_new*x2 + rho_shared*x0 + (rho_pt - rho_shared)*(2*t - x0*mpmath.erf(x4) - x6*mpmath.exp(-x5)) + (-rho_new - rho_pt + 1)*(-r*x6*mpmath.exp(-x1*x5) + 2*t*x1 - x2*mpmath.erf(r*x4))
+    return rho_new*x2 + rho_shared*x0 + (rho_pt - rho_shared)*(x0*mpmath.erfc(x4) - x6*mpmath.exp(-x5)) + (-r*x6*mpmath.exp(-x1*x5) + x2*mpmath.erfc(r*x4))*(-rho_new - rho_pt + 1)
 
 
 def paper_l_order(z):
