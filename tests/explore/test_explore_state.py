@@ -18,23 +18,13 @@ import numpy as np
 import pytest
 
 from ptft_theory import Init, PTFTError, Task, generalization_error, level_crossing_alpha, regime
+from _cli import run_cli
 from ptft_theory.experiments.style import REGIME_COLORS
 from ptft_theory.explore import export, sources, state as S
 
 
 def st(**kw):
     return dict(S.DEFAULT_STATE, **kw)
-
-
-def run_cli(args):
-    from ptft_theory import cli
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = cli.main([str(a) for a in args])
-        except SystemExit as e:
-            rc = e.code
-    return rc, out.getvalue(), err.getvalue()
 
 
 def test_curve_is_generalization_error_of_the_state():
@@ -142,24 +132,24 @@ def test_export_command_and_python_reproduce_the_view(extra):
     np.testing.assert_array_equal(ns["E"], want)
     args = shlex.split(export.command(s))
     assert args[:2] == ["ptft", "curve"]
-    rc, out, err = run_cli(args[1:])
+    rc, out, err = run_cli(*args[1:])
     assert rc == 0, err
     np.testing.assert_array_equal(json.loads(out)["E"], want)
 
 
 def test_explore_cli_errors_are_one_line_exit_2(monkeypatch):
-    rc, out, err = run_cli(["explore", "--port", "70000", "--no-browser"])
+    rc, out, err = run_cli("explore", "--port", "70000", "--no-browser")
     assert rc == 2 and "--port" in err and len(err.strip().splitlines()) == 1
-    rc, out, err = run_cli(["explore", "--host", "203.0.113.1", "--port", "0", "--no-browser"])  # TEST-NET-3: not ours
+    rc, out, err = run_cli("explore", "--host", "203.0.113.1", "--port", "0", "--no-browser")  # TEST-NET-3: not ours
     assert rc == 2 and "--host" in err and len(err.strip().splitlines()) == 1
     import socket
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        rc, out, err = run_cli(["explore", "--port", busy.getsockname()[1], "--no-browser"])
+        rc, out, err = run_cli("explore", "--port", busy.getsockname()[1], "--no-browser")
     assert rc == 2 and "in use" in err and len(err.strip().splitlines()) == 1
     monkeypatch.setitem(sys.modules, "bokeh", None)  # as if bokeh were not installed
-    rc, out, err = run_cli(["explore", "--no-browser"])
+    rc, out, err = run_cli("explore", "--no-browser")
     assert rc == 2 and "ptft-theory[explore]" in err and len(err.strip().splitlines()) == 1
 
 
