@@ -229,3 +229,13 @@ def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
     from _cli import run_cli
     rc, _, err = run_cli("transformer", "clean", "--config", tmp_path / "missing.toml")
     assert rc == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_corrupt_cache_entry_is_recomputed_not_served(tmp_path):
+    """A truncated or non-object cache file is recomputed (the trust model of docs/security.md)."""
+    from ptft_theory.experiments.transformer.study import _cached
+    for text in ('{"rows": [1, 2', '[1, 2]'):
+        path = tmp_path / "entry.json"
+        path.write_text(text)
+        assert _cached(path, lambda: {"rows": [3]}) == {"rows": [3]}
+        assert json.loads(path.read_text()) == {"rows": [3]}

@@ -180,8 +180,15 @@ def _cache_file(cfg: dict, cache_dir: Path, seed: int, phase: str) -> Path:
 
 
 def _cached(path: Path, compute, cached_only: bool = False) -> dict | None:
+    """The result stored at ``path``, else ``compute()`` stored there atomically; a file that does not parse
+    as a JSON object (corrupt, truncated) is recomputed, never served (docs/security.md)."""
     if path.is_file():
-        return json.loads(path.read_text())
+        try:
+            stored = json.loads(path.read_text())
+        except ValueError:
+            stored = None
+        if isinstance(stored, dict):
+            return stored
     if cached_only:
         return None
     res = compute()
