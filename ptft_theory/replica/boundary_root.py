@@ -68,14 +68,17 @@ class BoundaryResult:
                 "E": [s(e) for e in self.E], "dps": self.dps, "evaluations": self.evaluations}
 
 
-def validate_bracket(bracket, lo_min=0.0, hi_max=1.0, name="bracket"):
-    """``(lo, hi)`` with ``lo_min < lo < hi < hi_max``, or a ParameterError naming ``name``."""
-    rng = f"{lo_min:g} < lo < hi < {hi_max:g}"
+def validate_bracket(bracket, lo_min=0.0, hi_max=1.0, name="bracket", closed=False):
+    """``(lo, hi)`` with ``lo_min < lo < hi < hi_max`` (``closed``: ``<=`` at the two outer ends), or a
+    ParameterError naming ``name``."""
+    le = "<=" if closed else "<"
+    rng = f"{lo_min:g} {le} lo < hi {le} {hi_max:g}"
     try:
         lo, hi = (V.finite_scalar(name, b) for b in bracket)
-    except TypeError:
+    except (TypeError, ValueError):
         raise ParameterError(f"{name}={bracket!r} is invalid; valid range: a pair (lo, hi) with {rng}") from None
-    if not lo_min < lo < hi < hi_max:
+    inside = (lo_min <= lo and hi <= hi_max) if closed else (lo_min < lo and hi < hi_max)
+    if not (inside and lo < hi):
         raise ParameterError(f"{name}={bracket!r} is invalid; valid range: {rng}")
     return lo, hi
 
