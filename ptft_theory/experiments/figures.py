@@ -97,78 +97,10 @@ def _mean_se(values):
 
 # ---------------------------------------------------------------------------------------- Fig. 2
 def figure2(opts: RunOptions, config_dir=None) -> list[Path]:
-    """Regime map over (c_PT, lambda_PT, gamma_FT) at rho_FT = 0.1, per scheme."""
-    from ..regime import DEFAULT_THRESHOLDS as TH
-    cfg = load_config("fig2", opts.quick, config_dir)
-    g = cfg["grid"]
-    points = [{"kind": "regime_slice", "code": code_hash("regime_slice"), "scheme": s, "gamma_ft": float(gam), "task": cfg["task"],
-               "c_pt_log10": g["c_pt_log10"], "n_c": g["n_c"], "n_ratio": g["n_ratio"]}
-              for s in cfg["schemes"] for gam in g["gamma_ft"]]
-    results = opts.sweep(points, "fig2 regime map")
-    header = ["scheme", "gamma_ft", "c_pt", "lambda_over_c", "lambda_pt", "l_order", "pt_dependence", "k_pt",
-              "k_new", "regime"]
-    rows = [[p["scheme"], p["gamma_ft"], r[0], r[1], r[0] * r[1], *r[2:]] for p, res in zip(points, results)
-            for r in res["rows"]]
-    _write_csv(Path(opts.out) / "results" / "fig2_regime_map.csv", header, rows)
-
-    plt = _plt()
-    from matplotlib.colors import ListedColormap
-    labels = ["I", "II", "III", "IV"]
-    cmap = ListedColormap([REGIME_COLORS[k] for k in labels]).with_extremes(bad="#bbbbbb")
-    schemes, gammas = cfg["schemes"], g["gamma_ft"]
-    fig, axes = plt.subplots(len(schemes), 1 + len(gammas), figsize=(4.2 * (1 + len(gammas)), 3.8 * len(schemes)),
-                             squeeze=False)
-    it = iter(zip(points, results))
-    for i, scheme in enumerate(schemes):
-        ax0 = axes[i, 0]
-        for j, gam in enumerate(gammas):
-            p, res = next(it)
-            arr = res["rows"]
-            n_c, n_r = int(p["n_c"]), int(p["n_ratio"])
-            lab = np.array([labels.index(r[6]) if r[6] in labels else np.nan for r in arr], float).reshape(n_c, n_r)
-            lo_ = np.array([np.nan if r[2] is None else r[2] for r in arr], float).reshape(n_c, n_r)
-            de_ = np.array([np.nan if r[3] is None else r[3] for r in arr], float).reshape(n_c, n_r)
-            log_c = np.log10([arr[a * n_r][0] for a in range(n_c)])
-            ratio = np.array([arr[b][1] for b in range(n_r)])
-            ax = axes[i, 1 + j]
-            ax.pcolormesh(log_c, ratio, np.ma.masked_invalid(lab).T, cmap=cmap, vmin=-0.5, vmax=3.5, shading="nearest")
-            if np.nanmin(lo_) < TH.l_order < np.nanmax(lo_):
-                ax.contour(log_c, ratio, lo_.T, [TH.l_order], colors="k", linestyles="--", linewidths=1)
-            if np.nanmin(de_) < TH.pt_dependence < np.nanmax(de_):
-                ax.contour(log_c, ratio, de_.T, [TH.pt_dependence], colors="k", linestyles=":", linewidths=1.2)
-            for k_, name in enumerate(labels):
-                m = lab == k_
-                if m.sum() > 0.02 * m.size:
-                    ci, ri = np.argwhere(m)[len(np.argwhere(m)) // 2]
-                    ax.text(log_c[ci], ratio[ri], name, ha="center", va="center", fontsize=12, weight="bold",
-                            color="k" if name == "I" else "white")  # white on the paper's yellow is unreadable
-            if scheme == "merged" and j == 0:
-                transition_arrows(ax, log_c)  # the paper's Fig. 2b: the levers' transitions
-            ax.set_xlabel(r"$\log_{10} c_{PT}$")
-            ax.set_ylabel(r"$\lambda_{PT} / c_{PT}$")
-            ax.set_title(f"{scheme}: regime label, $\\gamma_{{FT}}$ = {gam:g}", fontsize=10)
-            ok = ~np.isnan(lab.ravel())
-            ax0.scatter(lo_.ravel()[ok], de_.ravel()[ok], s=6, alpha=0.5,
-                        c=[REGIME_COLORS[labels[int(x)]] for x in lab.ravel()[ok]],
-                        marker=["o", "s", "^", "D"][j % 4])
-        ax0.axvline(TH.l_order, color="k", ls="--", lw=1)
-        ax0.axhline(TH.pt_dependence, color="k", ls=":", lw=1.2)
-        ax0.set_xlim(0.95, 2.02)
-        ax0.set_ylim(-1.02, 1.02)
-        for name, (x, y) in {"I": (1.05, -0.9), "II": (1.93, 0.9), "III": (1.93, -0.9), "IV": (1.05, 0.9)}.items():
-            ax0.text(x, y, name, fontsize=13, weight="bold", color=REGIME_COLORS[name], ha="center", va="center")
-        ax0.set_xlabel("l-order p at a PT feature (1 rich, 2 lazy)")
-        ax0.set_ylabel(r"PT dependence $\delta$ (potential ratio)")
-        ax0.set_title(f"{scheme}: descriptor plane (all grid points)", fontsize=10)
-    handles = [plt.Line2D([], [], ls="", marker="s", ms=9, color=REGIME_COLORS[k], label=REGIME_NAMES[k]) for k in labels]
-    handles += [plt.Line2D([], [], ls="--", color="k", label=f"l-order threshold {TH.l_order:g}"),
-                plt.Line2D([], [], ls=":", color="k", label=f"PT-dependence threshold {TH.pt_dependence:g}")]
-    fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False, bbox_to_anchor=(0.5, -0.03))
-    fig.suptitle(cfg["title"] + f" (rho_shared = {cfg['task']['rho_shared']:g}, rho_new = {cfg['task']['rho_new']:g})")
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    paths = _save(fig, opts.out, "fig2_regime_map")
-    plt.close(fig)
-    return paths + [Path(opts.out) / "results" / "fig2_regime_map.csv"]
+    """Regime map over (c_PT, lambda_PT, gamma_FT) at rho_FT = 0.1, per scheme, drawn from the regime
+    boundaries (:mod:`ptft_theory.experiments.fig2_regimes`)."""
+    from .fig2_regimes import figure
+    return figure(opts, config_dir)
 
 
 # -------------------------------------------------------------------------------- Figs. 3 and 5
