@@ -11,6 +11,8 @@ import csv
 import numpy as np
 import pytest
 
+from conftest import FULL
+
 from ptft_theory import Init, Task, regime
 from ptft_theory.experiments import fig2_regimes as F
 from ptft_theory.experiments.figures import RunOptions
@@ -71,7 +73,8 @@ def test_quick_fill_agrees_with_independent_regime_calls(quick):
     assert checked >= 60
 
 
-@pytest.mark.slow  # matplotlib: ~5 s idle, ~18 s at load 15 (the plot path also runs in tests/contract's fig2 --quick)
+@pytest.mark.slow
+@pytest.mark.skipif(not FULL, reason="matplotlib, ~18 s at load 15: PTFT_FULL=1 (the plot also runs in tests/contract's fig2 --quick)")
 def test_quick_figure_files_and_csv(quick):
     cfg, opts, _ = quick
     paths = F.figure(opts)  # the sweep is cached by the fixture: this is the plot alone
