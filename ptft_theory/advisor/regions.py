@@ -14,8 +14,10 @@ from __future__ import annotations
 from ..errors import PTFTError
 from ..regime import regime
 
-#: New calibrated (delta_S) labels one advice may compute (~0.05-0.3 s each); beyond it the potential ratio.
-LABEL_BUDGET = 40
+#: New calibrated (delta_S) labels one advice may compute (~0.05-0.3 s each, up to ~1 s near the frozen
+#: corner); beyond it the potential ratio.  12 (3 per regime's walk) keeps an advice within ~1.5x its
+#: cost with potential-ratio regions (docs/performance.md); the advantage map runs one advice per cell.
+LABEL_BUDGET = 12
 #: A candidate whose potential ratio delta lies below SCREEN[0] is not looked at for a PT-dependent
 #: regime, above SCREEN[1] not for a PT-independent one (no replica solve spent on it).  Measured
 #: delta_S / delta is 0.5-0.85 where both are away from 0 (Fig. 5's inits, a c_PT scan at rho_FT = 0.1),
@@ -46,15 +48,15 @@ class Labeller:
         r = self.potential(init)
         return None if r is None else r.l_order < self.th.l_order
 
-    def label(self, init) -> tuple[str | None, str]:
-        """``(label, definition)``: the calibrated label when cached or within the budget, else the
-        potential-ratio one."""
+    def label(self, init, spend: bool = True) -> tuple[str | None, str]:
+        """``(label, definition)``: the calibrated label when cached or (``spend``) within the budget,
+        else the potential-ratio one."""
         if init in self._cal:
             return self._cal[init], "samples"
         r = self.potential(init)
         if r is None:
             return None, "potential"
-        if self.calibrated_used < self.budget:
+        if spend and self.calibrated_used < self.budget:
             self.calibrated_used += 1
             try:
                 res = regime(init, self.task, self.scheme, self.th)

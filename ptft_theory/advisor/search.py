@@ -214,7 +214,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         ``resolution``, the advice keeps ``1 + lambda_pt / c_pt >= corner_margin`` (default 1e-3) and
         ``Advice.corner_limit`` holds the lowest E found approaching the corner.
     label_budget : int
-        New calibrated (delta_S) labels the per-regime search may compute (default LABEL_BUDGET = 40,
+        New calibrated (delta_S) labels the per-regime search may compute (default LABEL_BUDGET = 12,
         ~0.05-0.3 s each); past it, regions are told by the potential ratio
         (``RegimeBest.definition`` says which placed each regime's best; :mod:`ptft_theory.advisor.regions`).
 
@@ -295,8 +295,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     # 4. exact recovery / the frozen corner (advisor.resolve): never answer with a frozen network
     E_lowest, corner_limit, note = float(E_opt), None, ""
 
-    def label_of(init):
-        return labeller.label(init)[0]
+    def label_of(init):  # many calls (every candidate of the floor / corner searches): no new replica labels
+        return labeller.label(init, spend=False)[0]
 
     if E_opt <= resolution:
         got = least_extreme(obj, space, resolution, step)
