@@ -26,6 +26,28 @@ within the replica's own accuracy.  The rich (weighted l1) and mixed limits are 
 """
 
 
+ORDERINGS = """
+## Orderings in the limits (which regime wins where)
+
+Statements with their conditions; each is property-tested against the replica with hypothesis
+(tests/replica/test_lazy_ordering.py) and follows from the closed forms above.
+
+- **S1, lazy and PT-independent (regime III)**: as every `z = A/k -> 0` with `r -> 1` (merged network, `c` or
+  `gamma_FT` large), `E -> 1 - alpha` on every task: the levers and the task's overlap with PT stop mattering.
+- **S2, lazy and PT-dependent (regime II)**: with every `z` small and `r = k_pt/k_new > 1` (needs
+  `A_pt >> c >> A`), a task inside the PT support (`rho_new = 0`) has `E < 1 - alpha` and a task of new features
+  only (`rho_shared = 0`) has `E > 1 - alpha`: II beats III on subset tasks and loses to it on new-feature tasks
+  (Fig. 5: II never wins on new features).
+- **S3, frozen new features** (readout, `lambda = -c`, `gamma = 0`, lazy PT features, `alpha < rho_PT`):
+  `E = 1 - alpha/rho_PT < 1 - alpha` on a subset task; `E = 1/(1 - alpha/rho_PT) > 1` on a new-feature task (never
+  learned).
+- **Rich limit** (derivations/06_rich_limits.md): weighted l1 with `r > 1` lowers the recovery threshold of the
+  subset task below Donoho-Tanner's and raises the new-feature task's: IV (rich, PT-dependent) wins on subset tasks
+  (checked on the replica's level crossings as `c -> 0`, issue notes); on new-feature tasks the ordering of I and
+  IV is a limit statement only (a 0.025 difference in alpha_c that no reachable k resolves).
+"""
+
+
 def fmt_gap(g: float) -> str:
     return f"< {GAP_FLOOR:g}" if abs(g) < GAP_FLOOR else f"{g:.2e}"
 
@@ -33,7 +55,7 @@ def fmt_gap(g: float) -> str:
 def render(rows=None) -> str:
     from ..replica.lazy_limits import lazy_limit_table
     rows = lazy_limit_table() if rows is None else rows
-    out = [HEAD.format(floor=GAP_FLOOR)]
+    out = [HEAD.format(floor=GAP_FLOOR), ORDERINGS]
     path = None
     for r in rows:
         if r["path"] != path:
