@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "tests"))
+from _configs import resnet_config, transformer_config  # noqa: E402  (the tests' shared configs)
 TASK = ["--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]
 
 
@@ -330,24 +332,6 @@ def item9_errors(p: Probe):
     p.cli_case(9, "figures --workers 0", ["figures", "--workers", "0"], names=("workers",))
 
 
-TRANSFORMER_TINY = """name = {name}
-seeds = {seeds}
-n_ft = [5]
-ft_ops = ["sub"]
-[base]
-c_pt = 0.25
-kappa = 1.0
-gamma_ft = 1.0
-[protocol]
-p = {p}
-d_model = 8
-n_heads = 2
-d_mlp = 8
-pt_steps = 2
-ft_steps = 2
-n_probe = 4
-"""
-
 PLANT = r"""
 import hashlib, pathlib, subprocess, sys
 from ptft_theory.replica import compiled as C
@@ -371,7 +355,7 @@ def item24_security(p: Probe):
     """Issue 24: writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
     def tcfg(fname, name='"tiny"', seeds="[0]", prime=5):
         f = p.scratch / fname
-        f.write_text(TRANSFORMER_TINY.format(name=name, seeds=seeds, p=prime))
+        f.write_text(transformer_config(name=name, seeds=seeds, p=prime))
         return f
     out = p.scratch / "o24"
     for name in ('"../../escaped"', '"/tmp/ptft-probe-escaped"'):
@@ -394,8 +378,7 @@ def item24_security(p: Probe):
          f"(pathlib.Path({str(marker)!r}),))\nfor n in ('train', 'test', 'meta'):\n    pickle.dump({{'data': E()}}, "
          f"open({str(data)!r} + '/' + n, 'wb'))\n")
     rcfg = p.scratch / "r.toml"
-    rcfg.write_text('name = "r"\ndataset = "cifar100"\nseeds = [0]\nn_ft = [4]\n[base]\nc_pt = 1.0\nkappa = 1.0\n'
-                    'gamma_ft = 1.0\n')
+    rcfg.write_text(resnet_config())
     p.cli_case(24, "resnet run --data-root crafted pickle", ["resnet", "run", "--config", rcfg, "--data-root",
                                                              data.parent, "--out", out, "--no-progress", "--device",
                                                              "cpu"], names=("refused to unpickle",), want_rc=2,
