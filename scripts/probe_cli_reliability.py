@@ -1,4 +1,5 @@
-"""Probe the CLI / figures / installs / concurrency items of issue 12 (items 1, 3, 6, 7, 9) on a source tree.
+"""Probe the CLI contract on a source tree: cache keys (item 1), strict JSON (3), installs (6), concurrency (7),
+error lines (9), security (24); items numbered as in the table this prints.
 
     python scripts/probe_cli_reliability.py [TREE]        # TREE: a checkout (default: this one)
 
@@ -352,7 +353,7 @@ print(pathlib.Path(sys.argv[1], "planted-loaded").exists())
 
 
 def item24_security(p: Probe):
-    """Issue 24: writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
+    """Writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
     def tcfg(fname, name='"tiny"', seeds="[0]", prime=5):
         f = p.scratch / fname
         f.write_text(transformer_config(name=name, seeds=seeds, p=prime))
