@@ -1,4 +1,4 @@
-"""The initialisation advisor vs the grid search it replaces (issue 15), measured in one run.
+"""The initialisation advisor vs the grid search it replaces, measured in one run.
 
     python benchmarks/advisor_bench.py [--json] [--grid 49 41 21]
 

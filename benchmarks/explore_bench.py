@@ -1,4 +1,4 @@
-"""The explorer's redraw on a slider move (issue 27: <= 150 ms server-side for the curve), measured in one run.
+"""The explorer's redraw on a slider move (target: <= 150 ms server-side for the curve), measured in one run.
 
     python benchmarks/explore_bench.py [--moves 120] [--json]
 

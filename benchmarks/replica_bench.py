@@ -11,7 +11,7 @@ done; (b) one direct convex solve at D = 2000 of the problem the replica predict
 Timings are medians of repeated runs (the machine is noisy), reported as ratios; ``--hp-only`` runs
 only the high-precision part.  The high-precision part is measured twice in the same run: "after"
 (this process: arb-evaluated moments, GMP-backed mpmath) and "before" (a subprocess with
-``MPMATH_NOGMPY=1 PTFT_HP_MOMENTS=mpmath``: pure-Python mpmath and the evaluator before issue 16),
+``MPMATH_NOGMPY=1 PTFT_HP_MOMENTS=mpmath``: pure-Python mpmath and the mpmath moments evaluator),
 each over its own float64 point, and the 30-digit E and boundary of the two must agree digit for
 digit (``--no-before`` skips the subprocess).
 """
