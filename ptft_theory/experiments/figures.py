@@ -348,7 +348,7 @@ def fig5_curves(cfg: dict, name: str = "fig5") -> list[dict]:
         task = Task(**t["task"])
         for it in cfg["inits"]:
             init = Init(**it["init"])
-            got = regime(init, task, scheme).regime.value
+            got = regime(task, init, scheme).regime.value
             if check and got != it["regime"]:
                 raise ParameterError(f"{name} init {it['label']!r} is regime {got} on task {t['name']!r} under "
                                  f"{scheme!r}, not {it['regime']}: fix ptft_theory/configs/{name}.toml")

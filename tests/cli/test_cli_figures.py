@@ -219,7 +219,7 @@ def test_sim_point_matches_direct_computation():
                                {"c_pt": 1e-2, "lambda_pt": 0.0, "gamma_ft": 0.0}, "readout", [0.4], 2, 7)
     assert pts[0]["seed_teacher"] != pts[1]["seed_teacher"]
     p = pts[1]
-    T = make_teachers(120, Task(0.1, 0.05, 0.05), p["seed_teacher"])
+    T = make_teachers(Task(0.1, 0.05, 0.05), 120, p["seed_teacher"])
     X, y = sample_data(48, T.beta_ft, seed=p["seed_data"])
     k, b0 = ft_scales(T.beta_pt, 1e-2, 0.0, 0.0, "readout")
     assert figures.sim_error(p)["E"] == relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)
@@ -229,7 +229,7 @@ def test_fig5_inits_have_their_labels_on_every_task():
     for quick in (False, True):
         curves = figures.fig5_curves(figures.load_config("fig5", quick=quick))
         for c in curves:
-            assert regime(Init(**c["init"]), Task(**c["task"]), c["scheme"]).regime.value == c["regime"]
+            assert regime(Task(**c["task"]), Init(**c["init"]), c["scheme"]).regime.value == c["regime"]
 
 
 def test_paper_figures_use_one_network_the_default_scheme():
@@ -273,7 +273,7 @@ def test_fig5_ordering_from_replica_numbers():
         alphas = alphas[::5]  # every 5th alpha of the figure's grid (10 of 50): same ranking, a fifth of the time
     curves = figures.fig5_curves(cfg)
     for c in curves:
-        c["replica_E"] = list(np.asarray(generalization_error(alphas, Task(**c["task"]), Init(**c["init"]),
+        c["replica_E"] = list(np.asarray(generalization_error(Task(**c["task"]), Init(**c["init"]), alphas,
                                                                scheme=c["scheme"]).E, dtype=float))
     table = figures.fig5_ordering(curves)
     for t in cfg["tasks"]:
@@ -326,7 +326,7 @@ def test_simulate_json_round_trip_matches_python_api():
     got = json.loads(out)
     seeds = np.random.SeedSequence(3).spawn(3)
     task = Task(0.25, 0.125, 0.125)
-    T = make_teachers(8, task, seeds[0])
+    T = make_teachers(task, 8, seeds[0])
     Xf, yf = sample_data(4, T.beta_ft, seed=seeds[2])
     # the JSON's own theory end point must be the implicit-bias solution at the GF's beta_PT; the GF
     # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/simulate/test_gf_vs_implicit_bias.py)

@@ -467,7 +467,7 @@ def test_curve_json_names_the_path_that_ran():
             "--alpha", "0.2", "1.5", "--json")
     rc, out, err = run_cli(*args)
     got = json.loads(out)
-    r = generalization_error([0.2, 1.5], Task(0.1, 0.05, 0.05), Init(1e-3))
+    r = generalization_error(Task(0.1, 0.05, 0.05), Init(1e-3), [0.2, 1.5])
     assert rc == 0 and got["backend"] == r.backend and got["rule"] == [str(x) for x in r.rule]
     assert got["rule"][1] == "closed_form"
     rc, out, err = run_cli(*args, "--dps", "20")

@@ -27,7 +27,7 @@ from ptft_theory.testing import tasks
 def test_make_teachers_raises_when_a_requested_class_gets_no_coordinate():
     """Old code: beta_ft all zeros (rho_shared * 8 = 0.4 and rho_new * 8 = 0.4 both rounded to 0)."""
     with pytest.raises(ParameterError, match=r"D=8 is invalid.*(shared|new).*no coordinate"):
-        make_teachers(8, Task(0.1, 0.05, 0.05), 0)
+        make_teachers(Task(0.1, 0.05, 0.05), 8, 0)
 
 
 def test_class_counts_sum_to_D():
@@ -99,7 +99,7 @@ def test_accurate_gf_with_more_pt_samples_than_coordinates():
     numpy's lstsq; FT against the implicit-bias solution (rung 2, 1e-6); the branch invariants
     u^2 - v^2 = lambda of the flow hold at the end (to 1e-12: the exact finish keeps them)."""
     D, c, lam, gamma = 3, 1.0, -0.5, 0.2  # c = 1: the plateau of a richer flow would triple the cost
-    T = make_teachers(D, Task(0.67, 0.34, 0.33), 0)
+    T = make_teachers(Task(0.67, 0.34, 0.33), D, 0)
     Xp0, yp0 = sample_data(5, T.beta_pt, seed=1)
     Xp1, yp1 = sample_data(5, T.beta_pt, sigma=0.3, seed=2)
     Xf, yf = sample_data(2, T.beta_ft, seed=3)
@@ -161,15 +161,15 @@ def test_curve_does_not_depend_on_the_grid(scheme):
     """Old code (readout): 'could not bracket tau at alpha=0.999999' on the curve, though each point
     solves alone."""
     task, init = Task(0.25, 0.125, 0.125), Init(1e-2)
-    r = generalization_error([1e-6, 0.999999], task, init, scheme)
-    alone = [float(generalization_error(a, task, init, scheme)) for a in (1e-6, 0.999999)]
+    r = generalization_error(task, init, [1e-6, 0.999999], scheme)
+    alone = [float(generalization_error(task, init, a, scheme)) for a in (1e-6, 0.999999)]
     np.testing.assert_allclose(r.E, alone, rtol=1e-12)
     assert abs(r.E[0] - (1 - 1e-6)) < 1e-5  # alpha -> 0: nothing learned, E -> 1
 
 
 # --------------------------------------------------------------------- item 10: simulator options
 
-_T = make_teachers(6, Task(0.5, 0.25, 0.25), 0)
+_T = make_teachers(Task(0.5, 0.25, 0.25), 6, 0)
 _XP, _YP = sample_data(4, _T.beta_pt, seed=1)
 _XF, _YF = sample_data(3, _T.beta_ft, seed=2)
 
@@ -215,8 +215,8 @@ def test_rich_limit_threshold_at_tiny_rho(rho):
 @pytest.mark.parametrize("make,name", [
     (lambda: Init(True), "c_pt"), (lambda: Init("1e-2"), "c_pt"), (lambda: Init(1e-2, 0.0, False), "gamma_ft"),
     (lambda: Task("0.1", 0.05, 0.05), "rho_pt"), (lambda: sample_data(3, [1.0, 0.0], sigma=True), "sigma"),
-    (lambda: generalization_error(True, Task(0.1, 0.05, 0.05), Init(1e-2)), "alpha"),
-    (lambda: make_teachers("8", Task(0.5, 0.25, 0.25), 0), "D")])
+    (lambda: generalization_error(Task(0.1, 0.05, 0.05), Init(1e-2), True), "alpha"),
+    (lambda: make_teachers(Task(0.5, 0.25, 0.25), "8", 0), "D")])
 def test_bools_and_strings_are_not_numbers(make, name):
     """Old code: Init(True) was c_pt = 1.0, Init('1e-2') was c_pt = 0.01."""
     with pytest.raises(ParameterTypeError, match=name):
@@ -228,8 +228,8 @@ def test_readme_sweep_example_runs():
     """Old README: error_sweep over lambda_pt in [-c, c] with gamma_ft = 0 raised at lambda = -c."""
     rs = generalization_error  # noqa: F841  (the block itself runs in test_docs; here its content, fast)
     from ptft_theory import error_sweep
-    out = error_sweep("lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4], Task(0.1, 0.05, 0.05),
-                      Init(1e-3, gamma_ft=0.05))
+    out = error_sweep(Task(0.1, 0.05, 0.05), Init(1e-3, gamma_ft=0.05), "lambda_pt", np.linspace(-1e-3, 1e-3, 21),
+                      [0.2, 0.4])
     assert len(out) == 21 and all(np.all(np.isfinite(r.E)) and np.all(r.E > 0) for r in out)
     assert math.isfinite(float(out[0].E[0]))
 
@@ -241,8 +241,8 @@ def test_replica_extreme_lazy_scale_is_a_clear_error_or_the_l2_limit():
     from ptft_theory import ParameterError
     task = Task(0.1, 0.05, 0.05)
     with pytest.raises(ParameterError, match="c_pt=1e.200.*valid range: k <="):
-        generalization_error(0.3, task, Init(1e200))
-    np.testing.assert_allclose(generalization_error([0.05, 0.3], task, Init(1e150)).E, [0.95, 0.7], rtol=1e-12)
+        generalization_error(task, Init(1e200), 0.3)
+    np.testing.assert_allclose(generalization_error(task, Init(1e150), [0.05, 0.3]).E, [0.95, 0.7], rtol=1e-12)
 
 
 def test_unbounded_precision_is_refused_not_a_hang():
@@ -251,8 +251,8 @@ def test_unbounded_precision_is_refused_not_a_hang():
     from ptft_theory import level_crossing_alpha
     task, init = Task(0.1, 0.05, 0.05), Init(1e-2)
     t0 = time.perf_counter()
-    for call in (lambda: generalization_error(0.3, task, init, dps=10**5),
-                 lambda: level_crossing_alpha(0.25, task, init, dps=301),
+    for call in (lambda: generalization_error(task, init, 0.3, dps=10**5),
+                 lambda: level_crossing_alpha(task, init, 0.25, dps=301),
                  lambda: ft_scales([1.0], 1e-2, 0.0, 0.0, dps=10**5),
                  lambda: rich_limit_threshold(0.1, dps=10**5)):
         with pytest.raises(ParameterError, match=r"dps=\d+ is invalid; valid range: 1 <= dps <= 300"):
@@ -266,5 +266,5 @@ def test_vanishing_alpha_is_a_clear_error_and_e_tends_to_one():
     interpolator of no samples is b0 = 0 (merged), i.e. E = ||beta*||^2 / ||beta*||^2 = 1."""
     task = Task(0.1, 0.05, 0.05)
     with pytest.raises(ParameterError, match="alpha=1e-300 is invalid; valid range: alpha >= 1e-100"):
-        generalization_error(1e-300, task, Init(1e-2))
-    assert float(generalization_error(1e-100, task, Init(1e-2))) == pytest.approx(1.0, rel=1e-12)
+        generalization_error(task, Init(1e-2), 1e-300)
+    assert float(generalization_error(task, Init(1e-2), 1e-100)) == pytest.approx(1.0, rel=1e-12)

@@ -33,7 +33,7 @@ INIT = Init(1e-2, 0.0, 0.1)
 _rng = np.random.default_rng(0)
 X23 = _rng.standard_normal((2, 3))
 Y2 = X23 @ np.array([1.0, 0.0, -0.5])
-_T = P.make_teachers(6, Task(0.5, 0.25, 0.25), 0)
+_T = P.make_teachers(Task(0.5, 0.25, 0.25), 6, 0)
 XP, YP = P.sample_data(4, _T.beta_pt, seed=1)
 XF, YF = P.sample_data(3, _T.beta_ft, seed=2)
 
@@ -211,9 +211,9 @@ def test_invalid_inits_alphas_and_noise(kw, alpha, sigma):
     with pytest.raises(PTFTError, match=name):
         Init(**kwargs)
     with pytest.raises(PTFTError, match="alpha"):
-        P.generalization_error(alpha, TASK, INIT)
+        P.generalization_error(TASK, INIT, alpha)
     with pytest.raises(PTFTError, match="sigma"):
-        P.generalization_error(0.3, TASK, INIT, sigma=sigma)
+        P.generalization_error(TASK, INIT, 0.3, sigma=sigma)
 
 
 def _finite(x):
@@ -227,7 +227,7 @@ def test_valid_extremes_give_finite_answers_or_our_error(init, task, beta):
     """Scales, regime and the Donoho-Tanner threshold over the whole float64 range of the levers."""
     for f in (lambda: P.ft_scales([0.0, beta], init.c_pt, init.lambda_pt, init.gamma_ft),
               lambda: P.ft_scales([0.0, beta], init.c_pt, init.lambda_pt, init.gamma_ft, "merged"),
-              lambda: P.regime(init, task) if task.rho_pt > 0 else None,
+              lambda: P.regime(task, init) if task.rho_pt > 0 else None,
               lambda: P.rich_limit_threshold(task.rho_ft) if task.rho_ft < 1 else None):
         try:
             out = f()
@@ -249,7 +249,7 @@ def test_valid_extremes_give_finite_answers_or_our_error(init, task, beta):
        alpha=st.floats(1e-4, 3.0), sigma=st.sampled_from([0.0, 1e-3, 0.1]))
 def test_replica_over_the_domain_is_finite_or_our_error(init, task, alpha, sigma):
     try:
-        r = P.generalization_error([alpha], task, init, sigma=sigma)
+        r = P.generalization_error(task, init, [alpha], sigma=sigma)
     except PTFTError as exc:
         assert str(exc)
         return

@@ -18,9 +18,9 @@ def test_booleans_are_booleans(call, bad):
     certify=0 or None as False, silently."""
     X = np.eye(2)
     calls = {
-        "generalization_error": lambda: generalization_error(0.5, TASK, INIT, certify=bad),
+        "generalization_error": lambda: generalization_error(TASK, INIT, 0.5, certify=bad),
         "equal_error_alpha": lambda: equal_error_alpha(TASK, INIT, Init(1.0), certify=bad),
-        "level_crossing_alpha": lambda: level_crossing_alpha(0.5, TASK, INIT, certify=bad),
+        "level_crossing_alpha": lambda: level_crossing_alpha(TASK, INIT, 0.5, certify=bad),
         "rich_limit_threshold": lambda: rich_limit_threshold(0.1, certify=bad),
         "implicit_bias_solve": lambda: implicit_bias_solve(X, np.ones(2), 1.0, raise_on_failure=bad),
         "simulate_gradient_flow": lambda: simulate_gradient_flow(X, np.ones(2), X, np.ones(2), 1.0, 0.0, 1.0,
@@ -35,10 +35,10 @@ def test_booleans_are_booleans(call, bad):
 def test_empty_alpha_grid_is_an_error(call):
     """alpha=[] is a ParameterError naming alpha.  Before: empty results came back (one-stage,
     error_sweep, two-stage), as if there were nothing to compute."""
-    calls = {"one_stage": lambda: generalization_error([], TASK, INIT),
-             "two_stage": lambda: generalization_error([], TASK, INIT, alpha_pt=0.5),
-             "error_sweep": lambda: error_sweep("gamma_ft", [0.1, 0.2], [], TASK, INIT),
-             "alpha_pt_sweep": lambda: error_sweep("alpha_pt", [0.5], [], TASK, INIT)}
+    calls = {"one_stage": lambda: generalization_error(TASK, INIT, []),
+             "two_stage": lambda: generalization_error(TASK, INIT, [], alpha_pt=0.5),
+             "error_sweep": lambda: error_sweep(TASK, INIT, "gamma_ft", [0.1, 0.2], []),
+             "alpha_pt_sweep": lambda: error_sweep(TASK, INIT, "alpha_pt", [0.5], [])}
     with pytest.raises(ParameterError, match=r"^alpha=\[\] is invalid; valid range: .*non-empty"):
         calls[call]()
 
@@ -49,10 +49,10 @@ def test_make_teachers_too_small_D_is_one_error(task):
     Task(1e-12, 1e-12, 1e-12) returned all-zero teachers (its classes fell under the rounding
     threshold meant for 1 - rho_pt - rho_new)."""
     with pytest.raises(ParameterError, match=r"^D=8 is invalid for this task: .* get no coordinate .*D >= \d+ suffices"):
-        make_teachers(8, task, 0)
+        make_teachers(task, 8, 0)
 
 
 def test_make_teachers_keeps_tiny_requested_classes():
     """A tiny but requested class gets its coordinate once D is large enough (never silently dropped)."""
-    T = make_teachers(2_000_000, Task(1e-6, 1e-6, 1e-6), 0)
+    T = make_teachers(Task(1e-6, 1e-6, 1e-6), 2_000_000, 0)
     assert np.count_nonzero(T.beta_pt) == 2 and np.count_nonzero(T.beta_ft) == 4
