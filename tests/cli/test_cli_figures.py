@@ -13,7 +13,7 @@ import pytest
 
 from ptft_theory import DEFAULT_SCHEME, Init, Task, ft_scales, regime
 from ptft_theory import cli
-from ptft_theory.experiments import figures, sweep
+from ptft_theory.experiments import error_curves, figures, sweep
 
 FULL = os.environ.get("PTFT_FULL") == "1"
 
@@ -156,7 +156,7 @@ def test_figures_quick_produces_every_file(tmp_path):
 
 def _count_sim_calls(monkeypatch, fail_after=None):
     # these tests are about the cache: leave the (slower) replica lines out
-    monkeypatch.setattr(figures, "replica_available", lambda: False)
+    monkeypatch.setattr(error_curves, "replica_available", lambda: False)
     calls = []
     real = figures.sim_error
 
@@ -355,11 +355,11 @@ def test_fig5_ordering_from_simulations(tmp_path, monkeypatch):
     """The paper's Fig. 5 claim from direct simulations of the one network (implicit-bias end points
     of FT, validated against gradient flow in rung 2), independent of the replica theory.  Default
     run: D = 400, 4 seeds, 3 alphas (about 150 solves); PTFT_FULL=1: the figure's own sizes."""
-    monkeypatch.setattr(figures, "replica_available", lambda: False)  # simulations only
+    monkeypatch.setattr(error_curves, "replica_available", lambda: False)  # simulations only
     cfg = figures.load_config("fig5")
     if not FULL:
         cfg["sim"].update(D=400, seeds=4, alphas=[0.05, 0.12, 0.3])
-    monkeypatch.setattr(figures, "load_config", lambda name, quick=False, config_dir=None: cfg)
+    monkeypatch.setattr(error_curves, "load_config", lambda name, quick=False, config_dir=None: cfg)
     figures.figure5(figures.RunOptions(out=tmp_path, progress=False))
     with open(tmp_path / "results" / "fig5_ordering.csv") as f:
         rows = [r for r in csv.DictReader(f) if r["source"] == "sim"]
