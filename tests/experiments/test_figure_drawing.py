@@ -17,6 +17,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ptft_theory.experiments import advantage_map, error_curves, ft_dynamics  # noqa: E402
 from ptft_theory.experiments.style import QUICK_TEXT, tex  # noqa: E402
+from ptft_theory.experiments.nonlinear.figure import draw_study  # noqa: E402
+from ptft_theory.experiments.transformer.clean_figure import draw_clean  # noqa: E402
 from ptft_theory.experiments.transformer.figure import draw_transformer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +75,22 @@ def _transformer():
     return (csv,), {}
 
 
-DRAWERS = {"fig5": (error_curves.draw_fig5, _fig5), "fig3": (error_curves.draw_fig3, _fig3),
+def _nonlinear():
+    csv = ROOT / "validation" / "results" / "nonlinear" / "teacher.csv"
+    if not csv.exists():
+        pytest.skip("the committed nonlinear CSV is not in this checkout")
+    return (csv,), {"predictions": csv.with_name("predictions.csv")}
+
+
+def _clean():
+    folder = ROOT / "validation" / "results" / "nonlinear"
+    if not (folder / "transformer.csv").exists():
+        pytest.skip("the committed clean transformer CSVs are not in this checkout")
+    return (folder / "transformer.csv", folder / "transformer_verdicts.csv"), {}
+
+
+DRAWERS = {"nonlinear": (draw_study, _nonlinear), "transformer_clean": (draw_clean, _clean),
+           "fig5": (error_curves.draw_fig5, _fig5), "fig3": (error_curves.draw_fig3, _fig3),
            "advantage_map": (advantage_map.draw, _advantage), "ft_dynamics": (ft_dynamics.draw, _dynamics),
            "transformer": (draw_transformer, _transformer)}
 
@@ -94,7 +111,7 @@ def test_draw_returns_a_figure_saves_nothing_and_reuses_fig(name, tmp_path, monk
     assert plt.get_fignums() == open_before               # and leaves no pyplot figure open
     mine = Figure()
     assert draw(*args, **kw, fig=mine) is mine and mine.axes
-    if name != "transformer":                             # the figures of `ptft figures --quick`
+    if name in ("fig3", "fig5", "advantage_map", "ft_dynamics"):   # figures of `ptft figures --quick`
         assert QUICK_TEXT not in _texts(fig)
         assert QUICK_TEXT in _texts(draw(*args, **kw, quick=True))
 
