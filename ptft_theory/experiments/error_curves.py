@@ -144,8 +144,7 @@ def draw_fig3(cfg, curves, gd=(), have_replica=True, *, quick=False, fig=None):
     n = len(cfg["panels"])
     ncol = 3
     nrow = -(-n // ncol)
-    height = 4.0 * nrow + 0.8
-    fig = new_figure(fig, (5.2 * ncol, height))
+    fig = new_figure(fig, (5.2 * ncol, 4.0 * nrow + 0.8))
     axes = fig.subplots(nrow, ncol, squeeze=False)
     for pi, panel in enumerate(cfg["panels"]):
         ax = axes.flat[pi]
@@ -165,7 +164,7 @@ def draw_fig3(cfg, curves, gd=(), have_replica=True, *, quick=False, fig=None):
            f"{'' if have_replica else ' (NOT AVAILABLE: ptft_theory.replica missing)'}{_line_panels(cfg, n)}; "
            f"points: simulations, D = {cfg['sim']['D']}, {cfg['sim']['seeds']} seeds, +-2 SE")
     fig.suptitle(tex(cfg["title"]) + "\n" + tex(sub), fontsize=10.5)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.75 / height))
+    fig.tight_layout()   # leaves room for the suptitle itself
     if quick:
         mark_quick(fig)
     return fig
@@ -305,7 +304,7 @@ def draw_fig5(cfg, curves, have_replica=True, *, quick=False, fig=None):
                        label=tex(f"points: simulations, D = {cfg['sim']['D']}, {cfg['sim']['seeds']} seeds, +-2 SE"))]
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=10, frameon=False)
     fig.suptitle(tex(cfg["title"]), fontsize=12.5)
-    fig.tight_layout(rect=(0, 0.15, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.15, 1, 1))
     if quick:
         mark_quick(fig)
     return fig

@@ -136,7 +136,7 @@ def draw(cfg, alphas, curves, rc, cuts, hm_aps, hm_alphas, *, quick=False, fig=N
     ax.legend(fontsize=7)
     fig.suptitle(tex(cfg["title"] + f" (lines: two-stage replica; points: PT + FT convex solves, D = {cfg['sim']['D']}, "
                      f"{cfg['sim']['seeds']} seeds, +-2 SE)"), fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.tight_layout()   # leaves room for the suptitle itself
     if quick:
         mark_quick(fig)
     return fig

@@ -135,7 +135,7 @@ def draw(cfg, source, times, curves, *, quick=False, fig=None):
             if j == 0:
                 ax.legend(fontsize=8)
     fig.suptitle(tex(cfg["title"]) + " (scheme " + source.get("scheme", "merged") + ")", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.tight_layout()   # leaves room for the suptitle itself
     if quick:
         mark_quick(fig)
     return fig
