@@ -41,6 +41,7 @@ MAKERS = {
     "TwoStageResult": lambda: P.generalization_error(TASK, RICH, [0.2, 0.3], alpha_pt=0.5),
     "HighPrecisionResult": lambda: P.generalization_error(TASK, Init(1e14), [0.3, 0.5], dps=20),
     "CertifiedPoint": lambda: P.generalization_error(TASK, Init(1e14), 0.5, certify=True, dps=15),
+    "CertifiedInterval": lambda: P.rich_limit_threshold(0.1, certify=True, dps=15),
     "BoundaryResult": lambda: P.level_crossing_alpha(TASK, LAZY, 0.5),
     "BoundaryCurve": lambda: P.boundary_curve(TASK, LAZY, "level", "c_pt", [1e6, 1e7, 1e8, 1e9], level=0.25),
     "RegimeResult": lambda: P.regime(TASK, RICH, definition="potential"),
