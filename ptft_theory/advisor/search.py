@@ -76,7 +76,7 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
         x = space.full(z)
         if region is not None:
             try:
-                if regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION
+                if regime(obj.task, space.init(x), obj.scheme, thresholds, definition=SEARCH_DEFINITION
                           ).regime.value != region:
                     return math.inf
             except PTFTError:
@@ -144,7 +144,7 @@ def _polish_per_regime(obj, space, finite, found, step, thresholds):
     ``{label: RegimeBest}`` and ``{label: OptimizeResult}``."""
     def label(x):
         try:
-            return regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
+            return regime(obj.task, space.init(x), obj.scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
         except PTFTError:
             return None
 
@@ -288,7 +288,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     E_lowest, corner_limit, note = float(E_opt), None, ""
 
     def label_of(init):
-        return regime(init, task, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
+        return regime(task, init, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
 
     if E_opt <= resolution:
         got = least_extreme(obj, space, resolution, step)
@@ -327,7 +327,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                 else:
                     del by_regime[lab]
         by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
-    reg = regime(init_opt, task, scheme, thresholds)  # the answer's label: the calibrated definition
+    reg = regime(task, init_opt, scheme, thresholds)  # the answer's label: the calibrated definition
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
     at_lo = space.free & (xo <= space.lo + tol)

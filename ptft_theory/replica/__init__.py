@@ -1,6 +1,6 @@
 """Replica prediction of the fine-tuning generalization error (docs/design.md section 3).
 
-``generalization_error(alpha, task, init, scheme)`` solves the replica fixed point
+``generalization_error(task, init, alpha, scheme)`` solves the replica fixed point
 
     tau^2 = sigma^2 + E[(eta - beta*)^2] / alpha,      alpha = E[eta'],
 

@@ -26,6 +26,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate as V
+from .._argorder import found_at, legacy_order
 from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import BracketError, ParameterError, ParameterTypeError, ReplicaError
@@ -77,12 +78,30 @@ class BoundaryResult:
             return repr(float(self.alpha))
         return mpmath.nstr(self.alpha, self.dps, strip_zeros=False)  # nstr of the mpf itself: no rounding to 53 bits
 
+    success = True  #: scipy's name: a root that cannot be bracketed or resolved raises instead
+
+    @property
+    def nfev(self) -> int:
+        """scipy's name for :attr:`evaluations`."""
+        return self.evaluations
+
+    @property
+    def message(self) -> str:
+        what = "E_a = E_b" if self.kind == "equal" else "E = level"
+        return (f"{what} at alpha={self.alpha_str} (error estimate {mpmath.nstr(mpmath.mpf(self.error), 3)}), "
+                f"{self.evaluations} replica evaluations")
+
     def as_dict(self) -> dict:
         """JSON-ready: numbers as strings with all their digits."""
         def s(x):
             return mpmath.nstr(x, self.dps + 5) if self.dps else repr(float(x))
         return {"kind": self.kind, "alpha": self.alpha_str, "error": mpmath.nstr(mpmath.mpf(self.error), 3),
-                "E": [s(e) for e in self.E], "dps": self.dps, "evaluations": self.evaluations}
+                "E": [s(e) for e in self.E], "dps": self.dps, "evaluations": self.evaluations,
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:
+        return (f"BoundaryResult(kind={self.kind!r}, alpha={self.alpha_str}, error="
+                f"{mpmath.nstr(mpmath.mpf(self.error), 3)}, dps={self.dps}, nfev={self.evaluations})")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,10 +121,28 @@ class BoundaryCurve:
     def error(self) -> list:
         return [p.error for p in self.points]
 
+    @property
+    def success(self) -> bool:
+        return all(p.success for p in self.points)
+
+    @property
+    def nfev(self) -> int:
+        return sum(p.evaluations for p in self.points)
+
+    @property
+    def message(self) -> str:
+        return f"{len(self.points)} {self.kind} point(s) over {self.param}, {self.nfev} replica evaluations"
+
     def as_dict(self) -> dict:
         """JSON-ready: each point's :meth:`BoundaryResult.as_dict` with its ``param`` value."""
         return {"kind": self.kind, "param": self.param,
-                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())]}
+                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())],
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:  # short: the first few points
+        shown = ", ".join(f"{float(v):g}: {float(a):.6g}" for v, a in list(zip(self.values, self.alpha))[:3])
+        more = f", ... ({len(self.points)} points)" if len(self.points) > 3 else ""
+        return f"BoundaryCurve(kind={self.kind!r}, param={self.param!r}, alpha={{{shown}{more}}})"
 
 
 # --------------------------------------------------------------------------------- evaluators
@@ -119,7 +156,7 @@ class _Side:
 
     def E64(self, alpha):
         self.n64 += 1
-        return float(generalization_error(float(alpha), self.task, self.init, self.scheme, self.sigma).E[0])
+        return float(generalization_error(self.task, self.init, float(alpha), self.scheme, self.sigma).E[0])
 
     def Emp(self, alpha):
         """(E, error estimate without quadrature check) at mpf alpha."""
@@ -276,7 +313,9 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     return BoundaryResult(alpha, err, "equal", E, dps, A.evaluations + B.evaluations)
 
 
-def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, bracket=(0.05, 0.95),
+@legacy_order(("level", "task", "init", "scheme"),
+              lambda a, k: not isinstance(a[0], Task) and found_at(a, k, 1, "task", Task))
+def level_crossing_alpha(task: Task, init: Init, level: float, scheme=DEFAULT_SCHEME, *, bracket=(0.05, 0.95),
                          sigma: float = 0.0, dps=None, certify: bool = False) -> BoundaryResult:
     """The alpha in ``bracket`` where the replica E crosses ``level`` (e.g. E = 0.5, or -3 dB).
 
@@ -297,7 +336,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> r = level_crossing_alpha(0.5, Task(0.1, 0.05, 0.05), Init(1e8))   # lazy: E = 1 - alpha
+    >>> r = level_crossing_alpha(Task(0.1, 0.05, 0.05), Init(1e8), 0.5)   # lazy: E = 1 - alpha
     >>> round(float(r), 9)
     0.5
     """
@@ -310,7 +349,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
         from .certify import working_digits
         from .certify_point import certify_root
         dps, wdps = working_digits(30 if dps is None else dps, None)
-        r = level_crossing_alpha(level, task, init, scheme, bracket=(lo, hi), sigma=sigma, dps=wdps)
+        r = level_crossing_alpha(task, init, level, scheme, bracket=(lo, hi), sigma=sigma, dps=wdps)
         return certify_root([(task, init, scheme, sigma)], r.alpha, dps, wdps, f"E - {level!r}", level=level)
     S = _Side(task, init, scheme, sigma, dps)
 
@@ -345,7 +384,8 @@ def _substitute(param, value, task, init_a, init_b):
     return task, ia, ib
 
 
-def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, init: Init, init_b: Init | None = None,
+@legacy_order(("kind", "param", "values"), lambda a, k: isinstance(a[0], (str, BoundaryKind)))
+def boundary_curve(task: Task, init: Init, kind: BoundaryKind | str, param: str, values, *, init_b: Init | None = None,
                    scheme=DEFAULT_SCHEME, scheme_b=None, level: float | None = None, bracket=(0.05, 0.95),
                    sigma: float = 0.0, dps=None) -> BoundaryCurve:
     """Trace a boundary over ``param``: ``kind="level"`` (needs ``level``) or ``kind="equal"``
@@ -359,7 +399,7 @@ def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, 
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> cur = boundary_curve("level", "c_pt", [1e7, 1e8], task=Task(0.1, 0.05, 0.05), init=Init(1e8),
+    >>> cur = boundary_curve(Task(0.1, 0.05, 0.05), Init(1e8), "level", "c_pt", [1e7, 1e8],
     ...                      level=0.25)
     >>> [round(float(a), 9) for a in cur.alpha]
     [0.75, 0.75]
@@ -388,7 +428,7 @@ def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, 
         for k, br in enumerate(tries):
             try:
                 if kind == "level":
-                    r = level_crossing_alpha(level, t, ia, scheme, bracket=br, sigma=sigma, dps=dps)
+                    r = level_crossing_alpha(t, ia, level, scheme, bracket=br, sigma=sigma, dps=dps)
                 else:
                     r = equal_error_alpha(t, ia, ib, scheme_a=scheme, scheme_b=scheme_b, bracket=br, sigma=sigma,
                                           dps=dps)

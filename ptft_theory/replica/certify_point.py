@@ -107,8 +107,19 @@ class CertifiedPoint:
     zeta: CertifiedInterval
     seconds: float
 
+    success = True  #: scipy's name: a point whose proof fails raises CertificationError instead
+
+    @property
+    def message(self) -> str:
+        return f"certified: E in {self.E} (relative width {mpmath.nstr(self.E.relative_width, 2)}) at alpha={self.alpha!r}"
+
     def as_dict(self) -> dict:
-        return {"alpha": self.alpha, "E": self.E.as_dict(), "tau": self.tau.as_dict(), "zeta": self.zeta.as_dict()}
+        return {"alpha": self.alpha, "E": self.E.as_dict(), "tau": self.tau.as_dict(), "zeta": self.zeta.as_dict(),
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:  # short: E as an interval, not the box's digits
+        return (f"CertifiedPoint(alpha={self.alpha!r}, E~{float(self.E):.12g}, relative_width="
+                f"{mpmath.nstr(self.E.relative_width, 2)}, seconds={self.seconds:.3g})")
 
 
 def _classes_arb(task, init, scheme):

@@ -32,7 +32,7 @@ def test_resnet_sizes_are_bounded_before_allocating(kw, name):
 
 def test_simulation_sizes_are_bounded_before_allocating():
     with pytest.raises(ParameterError, match=r"^D=1000000000000 .*needs at least"):
-        make_teachers(10**12, Task(0.1, 0.05, 0.05), 0)
+        make_teachers(Task(0.1, 0.05, 0.05), 10**12, 0)
     with pytest.raises(ParameterError, match=r"^N=10000000000 .*needs at least"):
         sample_data(10**10, [1.0] * 1000)
     rc, out, err = run_cli("simulate", "--dim", 10**7, "--n-pt", 10**6, "--n-ft", 10, "--c-pt", 1, "--rho-pt", 0.1,

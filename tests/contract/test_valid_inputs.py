@@ -13,7 +13,7 @@ def test_simulate_frozen_fine_tuning_is_infeasible_at_once():
     """merged, lambda_pt = -c_pt, gamma_ft = 0 freezes every FT coordinate (k = 0, b0 = 0: the solver and the
     replica raise InfeasibleError); the simulator now says so before fine-tuning.  Before: it ran FT into
     its limit and raised SimulationError (11 s in the probe, exit 1)."""
-    T = make_teachers(20, Task(0.1, 0.05, 0.05), 0)
+    T = make_teachers(Task(0.1, 0.05, 0.05), 20, 0)
     Xp, yp = sample_data(10, T.beta_pt, seed=1)
     Xf, yf = sample_data(6, T.beta_ft, seed=2)
     t0 = time.perf_counter()
@@ -28,8 +28,8 @@ def test_two_stage_with_a_zero_pt_teacher_is_exact_pt():
     two-stage replica).  Before: ReplicaError "tau=nan" (log(tau_pt) of tau_pt = 0)."""
     from ptft_theory import Init, generalization_error, implicit_bias_solution
     task, init = Task(0.0, 0.0, 0.05), Init(1e-3)
-    two = generalization_error([0.3, 0.5], task, init, alpha_pt=0.5)
-    one = generalization_error([0.3, 0.5], task, init)
+    two = generalization_error(task, init, [0.3, 0.5], alpha_pt=0.5)
+    one = generalization_error(task, init, [0.3, 0.5])
     assert np.array_equal(two.E, one.E) and two.tau_pt == 0.0 and two.E_pt == 0.0
     # the fact used, checked by the solver: zero labels from b0 = 0 leave b = 0
     X = np.random.default_rng(0).standard_normal((5, 10))
@@ -43,8 +43,8 @@ def test_dps30_at_fig5_regime_iv_init_answers():
     independent 45-digit evaluation within its own error estimate, and with float64."""
     from ptft_theory import Init, generalization_error
     task, init = Task(0.1, 0.05, 0.05), Init(1e-3, -9e-4)
-    r30 = generalization_error(0.8, task, init, dps=30)
-    r45 = generalization_error(0.8, task, init, dps=45)
-    r64 = generalization_error(0.8, task, init)
+    r30 = generalization_error(task, init, 0.8, dps=30)
+    r45 = generalization_error(task, init, 0.8, dps=45)
+    r64 = generalization_error(task, init, 0.8)
     assert abs(r30.E[0] - r45.E[0]) <= r30.error[0] <= 1e-30 * r30.E[0]
     assert abs(float(r30.E[0]) - r64.E[0]) <= r64.quad_error[0]  # float64 within its own estimate (2e-7 relative)

@@ -17,7 +17,7 @@ from ptft_theory.testing import tasks
 
 def test_teacher_counts_amplitudes_and_seed():
     task = Task(rho_pt=0.1, rho_shared=0.04, rho_new=0.06)
-    T = make_teachers(1000, task, seed=3)
+    T = make_teachers(task, 1000, seed=3)
     counts = class_counts(1000, task)
     for cls in (UNUSED, PT_ONLY, SHARED, NEW):
         assert np.sum(T.classes == cls) == counts[cls]
@@ -27,19 +27,19 @@ def test_teacher_counts_amplitudes_and_seed():
     assert set(np.flatnonzero(T.beta_ft)) == set(np.flatnonzero((T.classes == SHARED) | (T.classes == NEW)))
     # unit mean square per coordinate (docs/design.md section 1)
     assert np.mean(T.beta_pt**2) * 1000 / 100 == pytest.approx(1 / 0.1 * 0.1 * 10)
-    T2 = make_teachers(1000, task, seed=3)
-    assert np.array_equal(T.beta_ft, T2.beta_ft) and not np.array_equal(T.beta_ft, make_teachers(1000, task, 4).beta_ft)
+    T2 = make_teachers(task, 1000, seed=3)
+    assert np.array_equal(T.beta_ft, T2.beta_ft) and not np.array_equal(T.beta_ft, make_teachers(task, 1000, 4).beta_ft)
 
 
 @pytest.mark.parametrize("signs, relation", [("equal", 1), ("opposite", -1)])
 def test_shared_sign_relation(signs, relation):
-    T = make_teachers(500, Task(0.2, 0.1, 0.05, shared_signs=signs), seed=0)
+    T = make_teachers(Task(0.2, 0.1, 0.05, shared_signs=signs), 500, seed=0)
     sh = T.classes == SHARED
     assert np.all(np.sign(T.beta_ft[sh]) == relation * np.sign(T.beta_pt[sh]))
 
 
 def test_independent_signs_are_mixed():
-    T = make_teachers(2000, Task(0.2, 0.2, 0.0), seed=1)
+    T = make_teachers(Task(0.2, 0.2, 0.0), 2000, seed=1)
     sh = T.classes == SHARED
     frac = np.mean(np.sign(T.beta_ft[sh]) == np.sign(T.beta_pt[sh]))
     assert 0.4 < frac < 0.6  # 400 fair coins: 5 standard deviations is 0.125
@@ -144,9 +144,9 @@ def test_data_noise_scale():
     (lambda: ft_scales([1.0], 1.0, 0.0, 0.0, scheme="both"), r"scheme='both'.*'merged', 'readout'"),
     (lambda: ft_scales([1.0, np.inf], 1.0, 0.0, 0.0), r"beta_pt contains a non-finite value"),
     (lambda: ft_scales([1.0], 1.0, -2.0, 0.0), r"\|lambda_pt\| <= c_pt"),
-    (lambda: make_teachers(0, Task(0.1, 0.05, 0.05), 0), r"D=0 is invalid; valid range: an integer >= 1"),
+    (lambda: make_teachers(Task(0.1, 0.05, 0.05), 0, 0), r"D=0 is invalid; valid range: an integer >= 1"),
     (lambda: sample_data(5, [1.0, 2.0], sigma=-1.0), r"sigma=-1.0 is invalid; valid range: sigma >= 0"),
-    (lambda: regime(Init(1.0, -1.0), Task(0.1, 0.05, 0.05), "merged"), r"every coordinate is frozen"),
+    (lambda: regime(Task(0.1, 0.05, 0.05), Init(1.0, -1.0), "merged"), r"every coordinate is frozen"),
 ])
 def test_bad_input_names_parameter_and_range(make, match):
     with pytest.raises(ValueError, match=match):
@@ -195,7 +195,7 @@ def test_cli_json_round_trip_matches_python_api():
     assert out["k"] == pytest.approx(list(k), rel=1e-15) and out["b0"] == pytest.approx(list(b0), rel=1e-15)
     r = _cli("regime", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05", "--json")
     out = json.loads(r.stdout)
-    ref = regime(Init(1e-3), Task(0.1, 0.05, 0.05))
+    ref = regime(Task(0.1, 0.05, 0.05), Init(1e-3))
     assert out["regime"] == ref.regime.value and out["l_order"] == pytest.approx(ref.l_order, rel=1e-15)
 
 

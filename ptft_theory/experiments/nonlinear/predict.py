@@ -70,7 +70,7 @@ def diagonal_init(c0: float, c: float, kappa_init: float, kappa_rebalance: float
 
 def _errors(task, init, alphas) -> np.ndarray:
     from ...replica import generalization_error  # noqa: PLC0415
-    return np.asarray(generalization_error(np.asarray(alphas, dtype=float), task, init), dtype=float)
+    return np.asarray(generalization_error(task, init, np.asarray(alphas, dtype=float)), dtype=float)
 
 
 def lever_predictions(cfg) -> list[dict]:
@@ -113,7 +113,7 @@ def regime_predictions(cfg) -> list[dict]:
             errs = {}
             for r in REGIMES:
                 init = diagonal_init(c0, *regime_point(cfg, r))
-                errs[r] = (float(np.mean(_errors(task, init, th["alpha"]))), regime(init, task).regime)
+                errs[r] = (float(np.mean(_errors(task, init, th["alpha"]))), regime(task, init).regime)
             per_c0[c0] = errs
         bests = {min(e, key=lambda r: e[r][0]) for e in per_c0.values()}
         best = bests.pop() if len(bests) == 1 else ""
