@@ -12,13 +12,15 @@ from ..regime import RegimeResult
 
 @dataclasses.dataclass(frozen=True)
 class RegimeBest:
-    """The lowest E found inside one regime's region: its init and E."""
+    """The lowest E found inside one regime's region: its init and E, and the definition of the label
+    that placed it there ("samples": the calibrated delta_S; "potential": past the label budget)."""
 
     init: Init
     E: float
+    definition: str = "samples"
 
     def as_dict(self) -> dict:
-        return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E)}
+        return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E), "definition": self.definition}
 
     def to_dict(self) -> dict:
         """Deprecated alias of :meth:`as_dict`."""

@@ -236,16 +236,18 @@ def _cmd_curve(args):
 
 
 def register_boundary(sub):
-    p = sub.add_parser("boundary", help="phase boundaries in alpha: equal error of two inits/schemes, or a level crossing",
+    p = sub.add_parser("boundary", help="phase boundaries in alpha (equal error, level crossing) and regime boundaries in (c_PT, lambda_PT)",
                        description="The alpha where E crosses a level, or where two initialisations or schemes give "
                                    "equal E; optionally traced over a parameter (--over/--values) and refined to "
                                    "--dps digits with the mpmath replica path.",
                        epilog=examples("ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
                                        "--rho-new 0.05 --bracket 0.1 0.6",
+                                       "ptft boundary regime --axis l_order --values -4 -2 0 2 --rho-pt 0.1 "
+                                       "--rho-shared 0.05 --rho-new 0.05",
                                        "ptft boundary equal --c-pt-a 0.01 --c-pt-b 1 --rho-pt 0.1 --rho-shared 0.05 "
                                        "--rho-new 0.05 --bracket 0.1 0.9 --json",
-                                       note="`ptft boundary level --help` and `ptft boundary equal --help` list "
-                                            "each kind's options."))
+                                       note="`ptft boundary level --help`, `ptft boundary equal --help` and "
+                                            "`ptft boundary regime --help` list each kind's options."))
     bsub = p.add_subparsers(dest="kind", required=True, parser_class=Parser)
     lv = bsub.add_parser("level", help="alpha where E crosses --level",
                          description="The alpha = N_FT / D where the replica error E crosses --level (E falls with "
@@ -290,6 +292,8 @@ def register_boundary(sub):
         q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=_cmd_boundary)
+    from .regime_boundary import register as register_regime_boundary
+    register_regime_boundary(bsub, Parser)
 
 
 def _cmd_boundary(args):

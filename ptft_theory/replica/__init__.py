@@ -34,13 +34,15 @@ The package, one job per module (imports only point down this list):
 - ``rich_limits``: weighted-l1 and mixed-limit recovery thresholds (derivations/06_rich_limits.md);
 - ``curve``: curves over alpha (warm starts, node doubling, recovery);  ``result``: result types;
 - ``mp_moments``, ``mp``: the mpmath path;  ``api``: :func:`generalization_error`, :func:`error_sweep`;
-- ``boundaries``: alpha where E crosses a level or two settings tie;
+- ``boundary_root``: the boundary root finder;  ``boundaries``, ``boundary_curve``: alpha where E crosses a
+  level or two settings tie;  ``regime_axes``, ``regime_boundaries``: regime boundaries in (c_PT, lambda_PT);
 - ``certify``, ``certify_point``: ball-arithmetic proofs (``certify=True``).
 """
 
 from ..errors import ReplicaError
 from .api import SWEEP_PARAMETERS, error_sweep, generalization_error
 from .boundaries import BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
+from .regime_boundaries import RegimeBoundaryCurve, RegimeBoundaryPoint, regime_boundary
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
 from .limits import rich_limit_threshold
@@ -67,6 +69,9 @@ __all__ = [
     "ReplicaResult",
     "SWEEP_PARAMETERS",
     "boundary_curve",
+    "RegimeBoundaryCurve",
+    "RegimeBoundaryPoint",
+    "regime_boundary",
     "coordinate_classes",
     "equal_error_alpha",
     "error_sweep",

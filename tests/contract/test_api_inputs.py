@@ -119,6 +119,12 @@ CASES = {
     "boundary_curve": (dict(kind="level", param="lambda_pt", values=[0.0], task=TASK, init=INIT, level=0.5),
                        {"kind": ["bogus", None], "param": ["bogus", None], "values": ARRAY_BAD + [[]],
                         "task": OBJ_BAD, "init": OBJ_BAD, "level": NOT_NUMBERS[:3] + NOT_FINITE}),
+    "regime_boundary": (dict(axis="l_order", values=[-3.0], task=TASK, definition="potential"),
+                        {"axis": ["bogus", None], "values": ARRAY_BAD + [[]], "task": OBJ_BAD, "gamma_ft": NONNEG_BAD,
+                         "scheme": ["bogus"], "definition": ["bogus", 3], "along": ["bogus", None],
+                         "log10_c_range": [(2.0, -4.0), "ab", (NAN, 1.0), None], "ratio_range": [(-2.0, 1.0), (0.5, 0.2), None],
+                         "n_scan": INT_BAD + [2], "dps": INT_BAD[:4], "certify": ["yes", None], "thresholds": OBJ_BAD,
+                         "e_star": NOT_NUMBERS[:3] + NOT_FINITE + [0.0]}),
 }
 
 ALIASES = {("regime", "task"): ("task", "Task", "rho_pt"), ("make_teachers", "task"): ("task", "Task", "D="),
