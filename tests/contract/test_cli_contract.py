@@ -223,3 +223,38 @@ def test_ctrl_c_in_a_finaliser_is_not_lost(monkeypatch):
     rc, out, err = run_cli("regime", "--c-pt", 1, "--rho-pt", 0.1, "--rho-shared", 0.05, "--rho-new", 0.05)
     assert rc == 130 and "interrupted" in err
     assert len(progress) < 300  # stopped early, not at the end
+     assert len(progress) < 300  # stopped early, not at the end
+
+
+def _unwritable(tmp_path):
+    """Folders no file can be written in: /proc (not creatable), a path through a regular file, a file
+    where the folder should be.  (A chmod-ed read-only folder is no test under root; /proc stands for it.)"""
+    (tmp_path / "afile").write_text("x")
+    return {"proc": "/proc/ptft-x", "file": str(tmp_path / "afile"), "under_file": str(tmp_path / "afile" / "sub")}
+
+
+@pytest.mark.parametrize("where", ["proc", "file", "under_file"])
+@pytest.mark.parametrize("kind, csv_path", [("resnet", "validation/results/resnet/fig4_resnet_fashion_mnist.csv"),
+                                            ("transformer", "validation/results/transformer/transformer_modp_cpu.csv")])
+def test_network_figure_out_unwritable_names_the_flag(tmp_path, kind, csv_path, where):
+    """``ptft resnet|transformer figure --out STEM`` where STEM's folder cannot be written: exit 2, one line
+    naming --out and the value given.  Before: exit 1, "error: /proc/ptft-x: No such file or directory"
+    (an OSError naming a path, not the flag)."""
+    stem = _unwritable(tmp_path)[where] + "/fig"
+    rc, out, err = run_cli(kind, "figure", "--csv", csv_path, "--out", stem)
+    assert rc == 2 and f"--out={stem!r}" in err and len(err.strip().splitlines()) == 1, err
+    assert out == ""
+
+
+def test_nonlinear_figure_out_unwritable_names_the_flag(tmp_path):
+    """``ptft nonlinear figure --out OUT`` with the study's CSVs in OUT but a file named ``figures`` where
+    the figure folder goes: exit 2 naming --out.  Before: exit 1 on an OSError naming OUT/figures."""
+    import shutil
+    out = tmp_path / "out"
+    res = out / "results" / "nonlinear"
+    res.mkdir(parents=True)
+    for name in ("teacher.csv", "predictions.csv"):
+        shutil.copy(f"validation/results/nonlinear/{name}", res)
+    (out / "figures").write_text("not a folder")
+    rc, _, err = run_cli("nonlinear", "figure", "--study", "teacher", "--out", out)
+    assert rc == 2 and f"--out={str(out)!r}" in err and "figures" in err, err
