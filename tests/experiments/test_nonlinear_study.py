@@ -15,6 +15,7 @@ from ptft_theory.experiments.nonlinear.predict import diagonal_init, lever_predi
 from ptft_theory.experiments.nonlinear.protocol import PACKAGE, Protocol, import_closure
 from ptft_theory.experiments.nonlinear.study import config_name, load_config
 from ptft_theory.experiments.nonlinear.verdicts import VERDICT_COLUMNS, lever_verdicts, rule
+from ptft_theory.experiments.verdicts import predicted_sign_lookup, verdict_rows
 
 from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
 
@@ -230,7 +231,41 @@ def test_committed_verdicts_are_recomputed_from_the_raw_runs():
         got = lever_verdicts(list(csv.DictReader(open(RESULTS / f"{study}.csv"))),
                              list(csv.DictReader(open(RESULTS / "predictions.csv"))))
         assert [r["verdict"] for r in want] == [g["verdict"] for g in got]
-        assert len(got) == 72 and min(int(g["n_pairs"]) for g in got) >= 10
+        assert [float(r["diff_mean"]) for r in want] == pytest.approx([g["diff_mean"] for g in got], rel=1e-9)
+        # 3 task types x 4 lever arms x 3 n_FT, one lowest-vs-highest comparison each
+        assert len(got) == 36 and min(int(g["n_pairs"]) for g in got) >= 10
+    want = list(csv.DictReader(open(RESULTS / "transformer_verdicts.csv")))  # the same function serves it
+    got = verdict_rows(list(csv.DictReader(open(RESULTS / "transformer.csv"))),
+                       predicted_sign_lookup(list(csv.DictReader(open(RESULTS / "transformer_predictions.csv")))))
+    assert [(r["verdict"], int(r["predicted_sign"])) for r in want] == [(g["verdict"], g["predicted_sign"]) for g in got]
+
+
+def test_predicted_sign_of_the_lowest_vs_highest_pair():
+    """A pair predicted directly keeps its sign; adjacent predictions imply the end-to-end sign only
+    when every step has the same non-zero sign; a row with n_FT applies to that n_FT only."""
+    rows = [{"study": "s", "task_type": "t", "lever": "c", "arm": "init", "low": lo, "high": hi, "predicted_sign": g}
+            for lo, hi, g in (("0.5", "1", "1"), ("1", "2", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "kappa", "arm": "init", "low": lo, "high": hi,
+              "predicted_sign": g} for lo, hi, g in (("0.5", "1", "0"), ("1", "1.41", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "gamma", "arm": "ft", "low": lo, "high": hi,
+              "predicted_sign": g} for lo, hi, g in (("0", "0.5", "-1"), ("0.5", "1", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "c", "arm": "rebalance", "low": "0.5", "high": "2",
+              "predicted_sign": "-1", "n_ft": "48"}]
+    sign = predicted_sign_lookup(rows)
+    assert sign("s", "t", "c", "init", 8, 0.5, 2.0) == 1 and sign("s", "t", "c", "init", 8, 0.5, 1.0) == 1
+    assert sign("s", "t", "kappa", "init", 8, 0.5, 1.41) == 0 and sign("s", "t", "gamma", "ft", 8, 0.0, 1.0) == 0
+    assert sign("s", "t", "c", "init", 8, 0.5, 4.0) == 0  # no predicted step reaches 4
+    assert sign("s", "t", "c", "rebalance", 48, 0.5, 2.0) == -1 and sign("s", "t", "c", "rebalance", 96, 0.5, 2.0) == 0
+    assert sign("s", "new", "c", "init", 8, 0.5, 2.0) == 0
+
+
+def test_verdicts_compare_lowest_and_highest_and_skip_failed_runs():
+    rows = [{"study": "s", "task_type": "t", "lever": "c", "arm": "init", "value": v, "seed": s, "n_ft": 8,
+             "test_error": (0.1 * v + 0.001 * s * (v == 2.0)) if not (s == 0 and v == 2.0) else "nan"}
+            for v in (0.5, 1.0, 2.0) for s in range(5)]
+    (r,) = verdict_rows(rows, lambda *k: 1)
+    assert (r["low"], r["high"], r["n_pairs"]) == (0.5, 2.0, 4)  # seed 0's non-finite run is left out
+    assert r["diff_mean"] == pytest.approx(0.15 + 0.001 * 2.5) and r["verdict"] == "agrees" and r["resolved"]
 
 
 def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
