@@ -295,3 +295,21 @@ def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "out" / "results" / "resnet" / "resnet_cifar100_authors_quick.csv")))
     assert len(rows) == 2 and {r["dataset"] for r in rows} == {"cifar100"}
     assert all(0.0 <= float(r["test_error"]) <= 1.0 for r in rows)
+
+
+# ------------------------------------------------------------------------------------ power
+def test_power_plan_on_planted_paired_effects():
+    """Plug-in seeds are (2 sd / |mean|)^2; the bootstrap keeps a resolved comparison resolved, gives a
+    null comparison a small chance, and more seeds never lower the chance of reaching the target."""
+    from ptft_theory.experiments.nonlinear.power import plan_extension, plug_in_seeds, resolved_count
+    rng = np.random.default_rng(3)
+    big = 0.5 + 0.1 * rng.standard_normal(10)       # mean ~0.5, sd ~0.1: resolved at 10 seeds
+    small = 0.02 + 0.1 * rng.standard_normal(10)    # needs ~ (2 x 0.1 / 0.02)^2 = 100 seeds
+    d = np.vstack([big, small])
+    assert plug_in_seeds(d)[0] == pytest.approx((2 * big.std(ddof=1) / big.mean()) ** 2)
+    assert plug_in_seeds(np.zeros((1, 4)))[0] == math.inf
+    assert resolved_count(d) == 1
+    rows, chosen = plan_extension(d, (0, 10, 40), share=1.0, probability=0.99, draws=400)
+    p = [r["p_reach_target"] for r in rows]
+    assert rows[0]["median_resolved"] == 1 and p[0] == 0 and chosen is None and p == sorted(p)
+    assert rows[1]["detectable_effect"] == pytest.approx(2 * np.median(d.std(1, ddof=1)) / math.sqrt(20))
