@@ -313,3 +313,28 @@ def test_power_plan_on_planted_paired_effects():
     p = [r["p_reach_target"] for r in rows]
     assert rows[0]["median_resolved"] == 1 and p[0] == 0 and chosen is None and p == sorted(p)
     assert rows[1]["detectable_effect"] == pytest.approx(2 * np.median(d.std(1, ddof=1)) / math.sqrt(20))
+
+
+# ------------------------------------------------------------------------------------ docs
+def test_docs_verdict_tables_are_the_ones_the_committed_csvs_give(tmp_path):
+    """docs/networks.md's verdict block equals what the code renders from the committed verdict CSVs
+    (stale docs fail here: regenerate with `python validation/nonlinear_verdicts.py --docs`), and the
+    rendering follows the CSVs (a changed verdict changes the block)."""
+    import shutil
+
+    from ptft_theory.experiments.nonlinear.report import BEGIN, END, docs_section, replace_section
+    doc = (REPO / "docs" / "networks.md").read_text()
+    assert doc.count(BEGIN) == 1 and doc.count(END) == 1
+    assert doc[doc.index(BEGIN):doc.index(END) + len(END)] == docs_section(RESULTS)
+    for f in RESULTS.glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    rows = list(csv.DictReader(open(tmp_path / "teacher_verdicts.csv")))
+    i = next(k for k, r in enumerate(rows) if r["verdict"] == "agrees")
+    rows[i]["verdict"] = "disagrees"
+    with open(tmp_path / "teacher_verdicts.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert docs_section(tmp_path) != docs_section(RESULTS)
+    with pytest.raises(ValueError, match="markers"):
+        replace_section("no block here", docs_section(RESULTS))
