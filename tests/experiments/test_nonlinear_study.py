@@ -106,8 +106,9 @@ def test_teacher_task_types_have_the_stated_overlap():
     p = Protocol(d=12, n_pt_features=4, n_subset=2, n_new=3, n_pt=50, n_test=30)
     e, s_pt, rest = tasks.teacher_frame(p, 7)
     assert np.allclose(e.T @ e, np.eye(12), atol=1e-12)
-    sub, same, new = (set(tasks.teacher_ft_features(p, 7, t)) for t in tasks.TASK_TYPES)
+    sub, same, new, mix = (set(tasks.teacher_ft_features(p, 7, t)) for t in ("subset", "same", "new", "mix"))
     assert sub < set(s_pt) and len(sub) == 2 and same == set(s_pt) and not new & set(s_pt) and len(new) == 3
+    assert mix & set(s_pt) == sub and len(mix - set(s_pt)) == 2 and mix - set(s_pt) < set(rest)  # 2 shared, 2 new
     small, _ = tasks.teacher_ft(p, 7, "new", 5)
     big, test = tasks.teacher_ft(p, 7, "new", 20)
     assert np.array_equal(small.x, big.x[:5])  # nested in n_FT: the pairing across n_FT and levers
@@ -115,7 +116,11 @@ def test_teacher_task_types_have_the_stated_overlap():
     coef = np.linalg.lstsq(np.maximum(test.x @ e[:, idx], 0), test.y[:, 0], rcond=None)[0]
     assert np.allclose(np.abs(coef), 1 / np.sqrt(3))  # the target is exactly those features, +-1/sqrt(n)
     with pytest.raises(ParameterError, match="task_type"):
-        tasks.teacher_ft_features(p, 7, "mix")
+        tasks.teacher_ft_features(p, 7, "other")
+    with pytest.raises(ParameterError, match="n_subset"):
+        tasks.teacher_ft_features(Protocol(d=6, n_pt_features=4, n_subset=3, n_new=2), 7, "mix")
+    with pytest.raises(ParameterError, match="fashion"):
+        tasks.fashion_groups(Protocol(study="fashion"), 7, "mix")
 
 
 def test_bad_protocol_and_config_values_name_the_parameter(tmp_path):
@@ -127,6 +132,10 @@ def test_bad_protocol_and_config_values_name_the_parameter(tmp_path):
     text = (PACKAGE / "configs" / "nonlinear_teacher.toml").read_text()
     bad.write_text(text.replace('kappa_arms = ["init", "rebalance"]', 'kappa_arms = ["later"]'))
     with pytest.raises(ParameterError, match="kappa arm"):
+        load_config(bad)
+    text = (PACKAGE / "configs" / "nonlinear_fashion.toml").read_text()
+    bad.write_text(text.replace('task_types = ["subset", "same", "new"]', 'task_types = ["subset", "mix"]'))
+    with pytest.raises(ParameterError, match="mix"):
         load_config(bad)
 
 
@@ -207,7 +216,7 @@ def test_quick_study_end_to_end(study, tmp_path):
     for col in ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
                 "pt_dependence"):
         assert col in rows[0]
-    assert {r["task_type"] for r in rows} == set(tasks.TASK_TYPES)
+    assert {r["task_type"] for r in rows} == set(load_config(config_name(study), quick=True)["task_types"])
     assert {(r["lever"], r["arm"]) for r in rows} == {("c", "init"), ("kappa", "init"), ("kappa", "rebalance"),
                                                        ("gamma", "ft")}
     assert all(math.isfinite(float(r["test_error"])) for r in rows)
