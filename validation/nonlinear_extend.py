@@ -1,4 +1,4 @@
-"""Extend a nonlinear study by the seeds its config lists and its committed raw CSVs lack
+"""Extend a nonlinear study by the (seed, task type) units its config lists and its committed raw CSVs lack
 (:mod:`ptft_theory.experiments.nonlinear.extend`): run seed by seed (cached, resumable), then rewrite
 the raw CSVs (kept rows + new seeds), the verdicts and the figure.
 

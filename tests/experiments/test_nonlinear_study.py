@@ -347,3 +347,30 @@ def test_docs_verdict_tables_are_the_ones_the_committed_csvs_give(tmp_path):
     assert docs_section(tmp_path) != docs_section(RESULTS)
     with pytest.raises(ValueError, match="markers"):
         replace_section("no block here", docs_section(RESULTS))
+
+
+@pytest.mark.slow  # ~11 s of CPU: three small study runs
+def test_extension_adds_missing_units_and_equals_a_full_run(tmp_path):
+    """Extending a finished study by a seed and a task type keeps its rows and gives the rows a full run
+    of the extended config gives (same runs: the full run finds every one of them in the cache)."""
+    from ptft_theory.experiments.nonlinear.extend import extend_study
+    from ptft_theory.experiments.nonlinear.study import run_study
+    text = (PACKAGE / "configs" / "nonlinear_teacher.toml").read_text()
+    assert "seeds = [0, 1]\nn_ft = [8, 16]\nregime_n_ft = [16]" in text
+    small, big = tmp_path / "small.toml", tmp_path / "big.toml"
+    for f, seeds, types in ((small, "[0]", '["subset"]'), (big, "[0, 1]", '["subset", "mix"]')):
+        f.write_text(text.replace("seeds = [0, 1]\nn_ft = [8, 16]", f"seeds = {seeds}\nn_ft = [8]\ntask_types = {types}"))
+    cache = tmp_path / "cache"
+    run_study(config=small, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False)
+    raw = tmp_path / "a" / "results" / "nonlinear" / "teacher_quick.csv"
+    before = list(csv.DictReader(open(raw)))
+    res = extend_study(config=big, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False, log=lambda m: None)
+    assert res["new_units"] == [(0, "mix"), (1, "mix"), (1, "subset")]
+    after = list(csv.DictReader(open(raw)))
+    assert after[:len(before)] == before
+    assert run_study(config=big, quick=True, out=tmp_path / "b", cache_dir=cache, progress=False)["computed"] == 0
+    full = list(csv.DictReader(open(tmp_path / "b" / "results" / "nonlinear" / "teacher_quick.csv")))
+    key = lambda r: (r["seed"], r["task_type"], r["lever"], r["arm"], r["value"], r["n_ft"])  # noqa: E731
+    assert sorted(map(key, after)) == sorted(map(key, full))
+    assert {key(r): r["test_error"] for r in after} == {key(r): r["test_error"] for r in full}
+    assert extend_study(config=big, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False)["new_units"] == []
