@@ -54,6 +54,8 @@ def load_config(path, quick: bool = False) -> dict:
     for t in cfg["task_types"]:
         if t not in TASK_TYPES:
             raise ParameterError(f"config {path}: task_type={t!r} is invalid; valid: {', '.join(TASK_TYPES)}")
+    if "mix" in cfg["task_types"] and cfg["study"] != "teacher":
+        raise ParameterError(f"config {path}: task_type='mix' is invalid for study {cfg['study']!r}; valid: teacher only")
     for a in cfg["kappa_arms"]:
         if a not in ARMS:
             raise ParameterError(f"config {path}: kappa arm {a!r} is invalid; valid: {', '.join(ARMS)}")
