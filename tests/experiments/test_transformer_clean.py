@@ -108,6 +108,7 @@ def test_scaling_the_embeddings_alone_is_not_function_preserving():
     assert (m(x) - before).abs().max() > 1e-3  # what rescale_stream's q, k and bias factors repair
 
 
+@pytest.mark.filterwarnings("error")
 def test_new_readout():
     m = _model()
     body = m.blocks[0].mlp_in.weight.clone()
@@ -117,7 +118,7 @@ def test_new_readout():
     ref = torch.nn.Linear(16, 4).double()
     assert m.unembed.out_features == 4 and torch.allclose(m.unembed.weight, 0.5 * ref.weight)
     assert torch.equal(m.blocks[0].mlp_in.weight, body)
-    assert float(new_readout(m, 4, 0.0, seed=1).unembed.weight.abs().sum()) == 0.0
+    assert float(new_readout(m, 4, 0.0, seed=1).unembed.weight.detach().abs().sum()) == 0.0
 
 
 # ------------------------------------------------------------------------------------ probes
@@ -191,6 +192,7 @@ def test_prediction_mapping_and_the_lazy_limit():
 
 
 # ------------------------------------------------------------------------------------ the study
+@pytest.mark.filterwarnings("error")  # no warning from the run or the figure (e.g. an empty legend)
 def test_quick_study_end_to_end_and_resume(tmp_path):
     from _cli import run_cli  # tests/ is on sys.path under pytest
     rc, out, err = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path, "--json",
