@@ -233,11 +233,29 @@ def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
     assert rc == 2 and len(err.strip().splitlines()) == 1
 
 
-def test_corrupt_cache_entry_is_recomputed_not_served(tmp_path):
-    """A truncated or non-object cache file is recomputed (the trust model of docs/security.md)."""
-    from ptft_theory.experiments.transformer.study import _cached
-    for text in ('{"rows": [1, 2', '[1, 2]'):
-        path = tmp_path / "entry.json"
-        path.write_text(text)
-        assert _cached(path, lambda: {"rows": [3]}) == {"rows": [3]}
-        assert json.loads(path.read_text()) == {"rows": [3]}
+def test_edited_or_corrupt_cache_entries_are_recomputed_not_served(tmp_path):
+    """Every entry of the study's cache is the sweep cache's (config, result, digest): an edited, truncated
+    or non-object entry is recomputed, never served (the trust model of docs/security.md); a PT network
+    read back from the cache is the one trained (its logits bit for bit)."""
+    from ptft_theory.experiments.transformer import clean_cache as K
+    from ptft_theory.experiments.sweep import Cache
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_check_every=10, pt_target=0.0,
+                            max_draws=1, ft_steps=3)
+    data = C.seed_data(proto, 0)
+    cache = K.open_cache(tmp_path)
+    assert isinstance(cache, Cache)
+    model, acc, steps, _ = K.pt_draw_fn(cache, proto, data, 0, 1.0, 1.0)(0)
+    again, acc2, steps2, _ = K.pt_draw_fn(cache, proto, data, 0, 1.0, 1.0)(0)  # read back
+    x = C._tensors(data["heldout"], np.zeros(len(data["heldout"])), 7)[0]
+    with torch.no_grad():
+        assert torch.equal(model(x), again(x)) and (acc, steps) == (acc2, steps2)
+    key = {"kind": "probe", "x": 1}
+    assert K.cached(cache, key, lambda: {"y": 1.0, "z": float("nan")}) == {"y": 1.0, "z": None}  # strict JSON
+    entry = cache.path({**key, "code": K._code()})
+    record = json.loads(entry.read_text())
+    assert '"y": 1.0' in entry.read_text()
+    for text in (entry.read_text().replace('"y": 1.0', '"y": 2.0'), '{"salt": 1', '[1, 2]'):
+        entry.write_text(text)
+        assert K.cached(cache, key, lambda: None, cached_only=True) is None  # not served
+        assert K.cached(cache, key, lambda: {"y": 3.0}) == {"y": 3.0}  # recomputed
+    assert record["result"] == {"y": 1.0, "z": None}

@@ -141,7 +141,9 @@ def features(model, x) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------- PT
-def _build(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float, device="cpu"):
+def build_model(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float, device="cpu"):
+    """The PT init of (seed, draw): every parameter times ``pt_init_scale * c``, the embeddings and first block
+    times ``kappa`` too."""
     import torch  # noqa: PLC0415
     from .model import build_transformer, scale_network  # noqa: PLC0415
     m = build_transformer(protocol.p, d_model=protocol.d_model, n_heads=protocol.n_heads, d_mlp=protocol.d_mlp,
@@ -153,11 +155,12 @@ def _build(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float
 
 def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: float = 1.0, kappa: float = 1.0,
                   device="cpu"):
-    """One PT draw: (model, held-out accuracy, steps)."""
+    """One PT draw: (model, held-out accuracy, steps, seconds)."""
     import torch  # noqa: PLC0415
     import torch.nn.functional as F  # noqa: PLC0415
+    t0 = time.perf_counter()
     p = protocol.p
-    model = _build(protocol, seed, draw, c, kappa, device)
+    model = build_model(protocol, seed, draw, c, kappa, device)
     x, y = _tensors(data["train"], np.mod(data["train"].sum(1), p), p, device)
     xh, yh = _tensors(data["heldout"], np.mod(data["heldout"].sum(1), p), p, device)
     opt = torch.optim.AdamW(model.parameters(), lr=protocol.lr_pt, betas=(0.9, 0.98),
@@ -167,17 +170,17 @@ def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: 
         if step % protocol.pt_check_every == 0 or step == protocol.pt_steps:
             acc = accuracy(model, xh, yh)
             if acc >= protocol.pt_target or step == protocol.pt_steps:
-                return model, acc, step
+                return model, acc, step, time.perf_counter() - t0
         model.train()
         loss = F.cross_entropy(model(x), y)
         if not math.isfinite(float(loss.detach())):
-            return model, accuracy(model, xh, yh), step
+            return model, accuracy(model, xh, yh), step, time.perf_counter() - t0
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if protocol.grokfast_lambda:
             _grokfast(model, ema, protocol.grokfast_alpha, protocol.grokfast_lambda)
         opt.step()
-    return model, acc, protocol.pt_steps  # pragma: no cover (the loop returns)
+    return model, acc, protocol.pt_steps, time.perf_counter() - t0  # pragma: no cover (the loop returns)
 
 
 def _grokfast(model, ema: dict, alpha: float, lam: float):
@@ -191,21 +194,28 @@ def _grokfast(model, ema: dict, alpha: float, lam: float):
         q.grad.add_(m, alpha=lam)
 
 
-def pretrain(protocol: CleanProtocol, data: dict, seed: int, c: float = 1.0, kappa: float = 1.0, device="cpu"):
+def pretrain(protocol: CleanProtocol, data: dict, seed: int, c: float = 1.0, kappa: float = 1.0, device="cpu",
+             draw_fn=None):
     """Draw PT inits until one reaches ``pt_target`` on the held-out pairs (at most ``max_draws``).
 
     Returns ``(model or None, record)``; ``record`` holds ``draws`` (inits tried), ``failed_draws``,
-    ``pt_heldout_accuracy`` (the used draw's, or the last failed one's), ``pt_steps``, ``seconds``."""
-    t0 = time.perf_counter()
-    accs = []
+    ``pt_heldout_accuracy`` (the used draw's, or the last failed one's), ``pt_steps``, ``draw_used``
+    (None when every draw failed), ``seconds`` (the compute time of all the draws, failed ones included).
+    ``draw_fn(draw) -> (model, accuracy, steps, seconds)`` (default :func:`pretrain_draw`; the study's
+    cached one)."""
+    if draw_fn is None:
+        def draw_fn(draw):
+            return pretrain_draw(protocol, data, seed, draw, c, kappa, device)
+    accs, secs = [], 0.0
     for draw in range(protocol.max_draws):
-        model, acc, steps = pretrain_draw(protocol, data, seed, draw, c, kappa, device)
+        model, acc, steps, s = draw_fn(draw)
         accs.append(acc)
+        secs += s
         if acc >= protocol.pt_target:
             return model, {"draws": draw + 1, "failed_draws": draw, "pt_heldout_accuracy": acc, "pt_steps": steps,
-                           "failed_accuracies": accs[:-1], "seconds": time.perf_counter() - t0}
+                           "failed_accuracies": accs[:-1], "draw_used": draw, "seconds": secs}
     return None, {"draws": protocol.max_draws, "failed_draws": protocol.max_draws, "pt_heldout_accuracy": accs[-1],
-                  "pt_steps": steps, "failed_accuracies": accs, "seconds": time.perf_counter() - t0}
+                  "pt_steps": steps, "failed_accuracies": accs, "draw_used": None, "seconds": secs}
 
 
 def linear_probe_accuracy(feats: np.ndarray, labels: np.ndarray, n_labels: int) -> float:
