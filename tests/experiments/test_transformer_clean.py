@@ -155,6 +155,37 @@ def test_fine_tune_run_reports_bounded_probes():
         C.fine_tune_run(proto, model, data, keys, "same", 10 ** 6, arm="rebalance", c=1, kappa=1, gamma=1, seed=0)
 
 
+def test_fine_tune_stops_at_threshold_plateau_or_cap():
+    """The stop rule against the loss trajectory read from capped runs (GD is deterministic: the run capped
+    at k steps reports the loss after k steps): the plateau stop is the first step t >= w whose loss is
+    above (1 - rtol) times the loss w steps before."""
+    import dataclasses
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_target=0.0, ft_steps=30,
+                            ft_loss_threshold=0.0)
+    data = C.seed_data(proto, 0)
+    model, _ = C.pretrain(proto, data, 0)
+    keys = C.pt_summary(proto, model, ["subset"])["key_frequencies"]
+
+    def run(**kw):
+        return C.fine_tune_run(dataclasses.replace(proto, **kw), model, data, keys, "same", 20, arm="rebalance", c=1.0,
+                               kappa=1.0, gamma=1.0, seed=0)
+    first = run(ft_loss_threshold=1e9)  # stops before any step: the initial loss
+    assert (first["ft_stop"], first["ft_steps"]) == ("threshold", 0)
+    losses = [first["ft_loss"]] + [run(ft_steps=k)["ft_loss"] for k in range(1, 31)]
+    assert run()["ft_stop"] == "cap" and run()["ft_steps"] == 30
+    w, rtol = 4, 0.2
+    expect = next((t for t in range(w, 31) if losses[t] > (1 - rtol) * losses[t - w]), None)
+    assert expect is not None and expect < 30  # the tiny network's loss flattens within the cap
+    r = run(ft_plateau_window=w, ft_plateau_rtol=rtol)
+    assert (r["ft_stop"], r["ft_steps"], r["ft_loss"]) == ("plateau", expect, losses[expect])
+    r = run(ft_loss_threshold=losses[5] * (1 + 1e-9))
+    assert r["ft_stop"] == "threshold" and r["ft_steps"] == next(t for t in range(31)
+                                                                 if losses[t] < losses[5] * (1 + 1e-9))
+    for bad in ({"ft_plateau_window": -1}, {"ft_plateau_window": 1.5}, {"ft_plateau_rtol": 1.0}):
+        with pytest.raises(ParameterError, match=next(iter(bad))):
+            dataclasses.replace(proto, **bad)
+
+
 # ------------------------------------------------------------------------------------ verdicts
 def test_verdict_rule():
     assert verdict(0.3, 0.1, +1) == "agrees" and verdict(0.2, 0.1, +1) == "agrees"

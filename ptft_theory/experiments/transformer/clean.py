@@ -20,8 +20,10 @@ Per seed:
    (:func:`~.levers.rescale_stream`) and ``kappa`` (:func:`~.levers.rebalance_blocks`), both exact
    function-preserving rescalings; the readout is re-initialised with the task's classes times
    ``gamma`` (:func:`~.levers.new_readout`); full-batch plain gradient descent on the first ``n_ft``
-   sequences of a per-seed order of the train part, for ``ft_steps`` steps or until the train loss is
-   below ``ft_loss_threshold``.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
+   sequences of a per-seed order of the train part, until the train loss is below
+   ``ft_loss_threshold`` (``ft_stop = "threshold"``), or has converged: fallen by less than the fraction
+   ``ft_plateau_rtol`` over the last ``ft_plateau_window`` steps (``"plateau"``; window 0: never), or
+   for at most ``ft_steps`` steps (``"cap"``); the same rule for every task.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
    held-out pairs at the start of FT (after the levers): the readout's curvature scale, so the readout
    fits at the same speed whatever ``c`` (a fixed step would make ``c`` a learning-rate lever: with a
    fixed step budget, larger features fit faster), while the body's relative speed moves with the
@@ -75,6 +77,8 @@ class CleanProtocol:
     lr_ft: float = 0.1
     ft_steps: int = 100
     ft_loss_threshold: float = 1e-3
+    ft_plateau_window: int = 0
+    ft_plateau_rtol: float = 0.0
     dtype: str = "float32"
 
     def __post_init__(self):
@@ -90,6 +94,12 @@ class CleanProtocol:
             V.positive(name, getattr(self, name))
         if not 0 <= V.finite_scalar("grokfast_alpha", self.grokfast_alpha) < 1:
             raise ParameterError(f"grokfast_alpha={self.grokfast_alpha!r} is invalid; valid range: [0, 1)")
+        if not (isinstance(self.ft_plateau_window, int) and not isinstance(self.ft_plateau_window, bool)
+                and self.ft_plateau_window >= 0):
+            raise ParameterError(f"ft_plateau_window={self.ft_plateau_window!r} is invalid; valid: an integer >= 0 "
+                                 "(0: no plateau stop)")
+        if not 0 <= V.finite_scalar("ft_plateau_rtol", self.ft_plateau_rtol) < 1:
+            raise ParameterError(f"ft_plateau_rtol={self.ft_plateau_rtol!r} is invalid; valid range: [0, 1)")
         for name in ("weight_decay_pt", "ft_loss_threshold", "grokfast_lambda"):
             V.nonnegative(name, getattr(self, name))
         if not 0 <= V.finite_scalar("pt_target", self.pt_target) <= 1:
@@ -295,23 +305,32 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     f0 = features(model, xh)
     e0 = model.embed.tok.weight.detach().double().cpu().numpy()[:p].copy()
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.0)
-    steps, loss, diverged = 0, math.inf, False
+    steps, loss, diverged, stop, losses = 0, math.inf, False, "cap", []
+    w, rtol = protocol.ft_plateau_window, protocol.ft_plateau_rtol
     model.train()
     for steps in range(protocol.ft_steps + 1):
         out = F.cross_entropy(model(x), y)
         loss = float(out.detach())
+        losses.append(loss)
         if not math.isfinite(loss):
-            diverged = True
+            diverged, stop = True, "diverged"
             break
-        if loss < protocol.ft_loss_threshold or steps == protocol.ft_steps:
+        if loss < protocol.ft_loss_threshold:
+            stop = "threshold"
+            break
+        if w and steps >= w and loss > (1 - rtol) * losses[steps - w]:
+            stop = "plateau"  # converged: the train loss fell by less than rtol over the last w steps
+            break
+        if steps == protocol.ft_steps:
             break
         opt.zero_grad(set_to_none=True)
         out.backward()
         opt.step()
     if diverged:
         return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
-                "ft_loss": None, "ft_diverged": True, "ft_lr": lr, "seconds": time.perf_counter() - t0}
+                "ft_loss": None, "ft_diverged": True, "ft_stop": stop, "ft_lr": lr, "seconds": time.perf_counter() - t0}
     delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - e0
     return {"test_error": 1 - accuracy(model, xh, yh), "richness": 1 - linear_cka(f0, features(model, xh)),
             "pt_dependence": subspace_share(delta, key_basis(p, keys)), "train_error": 1 - accuracy(model, x, y),
-            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_lr": lr, "seconds": time.perf_counter() - t0}
+            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_stop": stop, "ft_lr": lr,
+            "seconds": time.perf_counter() - t0}

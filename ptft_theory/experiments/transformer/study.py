@@ -42,8 +42,8 @@ from .predictions import LEVER_ARMS, PREDICTION_COLUMNS, predict
 
 RAW_COLUMNS = ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
                "pt_dependence", "pt_heldout_accuracy")
-EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_lr", "pt_draws", "key_frequencies",
-                 "seconds")
+EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_stop", "ft_lr", "pt_draws",
+                 "key_frequencies", "seconds")
 PT_COLUMNS = ("study", "seed", "arm", "lever", "value", "used", "draws", "failed_draws", "pt_heldout_accuracy",
               "failed_accuracies", "pt_steps", "key_frequencies", "key_power_share",
               *(f"{q}_{t}" for t in FT_TASKS for q in ("fourier_share", "probe_accuracy")), "seconds")
