@@ -21,8 +21,9 @@ Per seed:
    function-preserving rescalings; the readout is re-initialised with the task's classes times
    ``gamma`` (:func:`~.levers.new_readout`); full-batch plain gradient descent on the first ``n_ft``
    sequences of a per-seed order of the train part, until the train loss is below
-   ``ft_loss_threshold`` (``ft_stop = "threshold"``), or has converged: fallen by less than the fraction
-   ``ft_plateau_rtol`` over the last ``ft_plateau_window`` steps (``"plateau"``; window 0: never), or
+   ``ft_loss_threshold`` (``ft_stop = "threshold"``), or has converged: its best value so far fell by less
+   than the fraction ``ft_plateau_rtol`` over the last ``ft_plateau_window`` steps (``"plateau"``; a loss
+   spike does not stop it; window 0: never), or
    for at most ``ft_steps`` steps (``"cap"``); the same rule for every task.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
    held-out pairs at the start of FT (after the levers): the readout's curvature scale, so the readout
    fits at the same speed whatever ``c`` (a fixed step would make ``c`` a learning-rate lever: with a
@@ -311,15 +312,15 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     for steps in range(protocol.ft_steps + 1):
         out = F.cross_entropy(model(x), y)
         loss = float(out.detach())
-        losses.append(loss)
+        losses.append(loss if not losses else min(loss, losses[-1]))  # the best train loss so far
         if not math.isfinite(loss):
             diverged, stop = True, "diverged"
             break
         if loss < protocol.ft_loss_threshold:
             stop = "threshold"
             break
-        if w and steps >= w and loss > (1 - rtol) * losses[steps - w]:
-            stop = "plateau"  # converged: the train loss fell by less than rtol over the last w steps
+        if w and steps >= w and losses[steps] > (1 - rtol) * losses[steps - w]:
+            stop = "plateau"  # converged: the best train loss fell by less than rtol over the last w steps
             break
         if steps == protocol.ft_steps:
             break
