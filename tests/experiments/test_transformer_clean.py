@@ -207,6 +207,23 @@ def test_verdict_rows_from_planted_effects():
 
 
 # ------------------------------------------------------------------------------------ predictions
+def test_init_arm_correlations_from_planted_rows():
+    """FT error planted as 2 (1 - PT accuracy): r = -1 exactly, and each lever effect is then -2 times the
+    PT accuracy difference: r = -1 too; without init rows beyond the base there is nothing to correlate."""
+    from ptft_theory.experiments.transformer.clean_evidence import init_arm_correlations
+    rows = []
+    for seed in range(4):
+        for lever, values in (("c", (0.5, 1.0, 2.0)), ("kappa", (0.5, 1.0, 2.0))):
+            for v in values:
+                acc = 0.95 + 0.01 * seed + 0.003 * v * (1 if lever == "c" else -1)
+                rows.append({"arm": "init", "n_ft": "192", "task_type": "subset", "seed": str(seed), "lever": lever,
+                             "value": str(v), "pt_heldout_accuracy": str(acc), "test_error": str(2 * (1 - acc))})
+    out = init_arm_correlations(rows, 192)
+    assert out[0]["r"] == pytest.approx(-1.0, abs=1e-12) and out[0]["n"] == 24
+    assert out[1]["r"] == pytest.approx(-1.0, abs=1e-12) and out[1]["n"] == 8
+    assert init_arm_correlations([r for r in rows if r["value"] == "1.0"], 192) == []
+
+
 def test_prediction_mapping_and_the_lazy_limit():
     assert theory_init("kappa", 1.0, {"c": 1, "kappa": 1, "gamma": 1}, 2.0, 1.0).lambda_pt == 0
     i = theory_init("kappa", 0.5, {"c": 1, "kappa": 1, "gamma": 1}, 1.0, 1.0)
