@@ -83,8 +83,9 @@ def draw_clean(raw_csv, verdict_csv, fig=None):
                 ax.set_ylabel("held-out FT error")
             if i == len(levers) - 1:
                 ax.set_xlabel("n_FT (FT training sequences)")
-            if j == len(tasks) - 1:
-                ax.legend(fontsize=6, loc="best")
+        labelled = [ax for ax in axes[i] if ax.get_legend_handles_labels()[0]]
+        if labelled:  # the row's legend on its last panel with lines (a row of unrun arms has none)
+            labelled[-1].legend(fontsize=6, loc="best")
     fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over seeds\n"
                  "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
                  "+ agrees, x disagrees, . unresolved)", fontsize=9)
