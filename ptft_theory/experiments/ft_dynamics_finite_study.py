@@ -24,11 +24,12 @@ def times(cfg: dict) -> list[float]:
 
 
 def points(cfg: dict, source: dict) -> list[dict]:
-    """One run config per (task, alpha, seed, init): paired draws (the seed and alpha fix the data)."""
+    """One run config per (task, alpha, seed, init): paired draws (the seed and alpha fix the data).  Seed
+    first: an interrupted sweep has every (task, alpha, init) at the seeds it finished."""
     out = []
-    for t in source["tasks"]:
-        for a in cfg["alphas"]:
-            for s in range(int(cfg["seeds"])):
+    for s in range(int(cfg["seeds"])):
+        for t in source["tasks"]:
+            for a in cfg["alphas"]:
                 for i in source["inits"]:
                     out.append({"kind": NAME, "code": F.code_hash(), "task_name": t["name"], "regime": i["regime"],
                                 "task": t["task"], "init": i["init"], "scheme": source.get("scheme", "merged"),
