@@ -223,7 +223,6 @@ def test_ctrl_c_in_a_finaliser_is_not_lost(monkeypatch):
     rc, out, err = run_cli("regime", "--c-pt", 1, "--rho-pt", 0.1, "--rho-shared", 0.05, "--rho-new", 0.05)
     assert rc == 130 and "interrupted" in err
     assert len(progress) < 300  # stopped early, not at the end
-     assert len(progress) < 300  # stopped early, not at the end
 
 
 def _unwritable(tmp_path):
