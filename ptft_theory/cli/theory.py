@@ -297,7 +297,7 @@ def register_boundary(sub):
 
 
 def _cmd_boundary(args):
-    from ..replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+    from ..replica import boundary_curve, equal_error_alpha, level_crossing_alpha
     from ..config import Init
     from ..errors import ParameterError
     task = task_from_args(args)

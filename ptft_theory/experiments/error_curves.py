@@ -25,7 +25,7 @@ def _write_csv(path: Path, header, rows):
     write_csv_atomic(path, header, rows)
 
 
-def _sim_configs(D, task: dict, init: dict, scheme: str, alphas, seeds: int, base_seed: int) -> list[dict]:
+def sim_configs(D, task: dict, init: dict, scheme: str, alphas, seeds: int, base_seed: int) -> list[dict]:
     """One ``sim_error`` config per (alpha, seed).  Teachers depend on (D, task, rep) only and data on
     (D, task, N, rep), so every init sees the same draws (common random numbers)."""
     out = []
@@ -53,7 +53,7 @@ def _curve_grid(cfg, opts, curves, stem, desc):
     have_replica = replica_available()
     sim_pts, owners = [], []
     for ci, c in enumerate(curves):
-        pts = _sim_configs(int(sim["D"]), c["task"], c["init"], c["scheme"], sim["alphas"], int(sim["seeds"]),
+        pts = sim_configs(int(sim["D"]), c["task"], c["init"], c["scheme"], sim["alphas"], int(sim["seeds"]),
                            int(sim["base_seed"]))
         sim_pts += pts
         owners += [ci] * len(pts)

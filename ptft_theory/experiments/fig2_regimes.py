@@ -41,8 +41,8 @@ LABELS = ("I", "II", "III", "IV")
 
 def boundary_line(cfg: dict) -> dict:
     """One line of one boundary (a sweep point; JSON in, JSON out)."""
-    from ..replica import regime_boundary
-    cur = regime_boundary(cfg["axis"], [cfg["value"]], task=Task(**cfg["task"]), gamma_ft=cfg["gamma_ft"],
+    from ..regime_boundaries import regime_boundary
+    cur = regime_boundary(Task(**cfg["task"]), cfg["axis"], [cfg["value"]], gamma_ft=cfg["gamma_ft"],
                           scheme=cfg["scheme"], definition=cfg["definition"], along=cfg["along"],
                           log10_c_range=tuple(cfg["log10_c_range"]), ratio_range=tuple(cfg["ratio_range"]),
                           n_scan=cfg["n_scan"])

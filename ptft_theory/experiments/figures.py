@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import _validate as V
 from ..errors import ParameterError
 from ..fileio import write_csv_atomic
-from .error_curves import (_sim_configs, draw_fig3, draw_fig5, fig5_curves, fig5_ordering, figure3,  # noqa: F401
+from .error_curves import (sim_configs, draw_fig3, draw_fig5, fig5_curves, fig5_ordering, figure3,  # noqa: F401
                            figure5)
 from .style import save_figure
 from .points import (CONFIG_DIR, DEFAULT_OUT, FIGURES, POINT_KINDS, REGIME_COLORS, REGIME_NAMES, ROOT,  # noqa: F401

@@ -168,7 +168,7 @@ def draw(D: int, task: Task, alpha: float, seed: int, base_seed: int):
     if N < 1 or N >= D:
         raise ParameterError(f"alpha={alpha!r} gives N={N} at D={D}; valid range: 1 <= alpha D < D (alpha < 1)")
     ss = np.random.SeedSequence([int(base_seed), int(seed), int(D)]).spawn(2)
-    T = make_teachers(D, task, ss[0])
+    T = make_teachers(task, D, ss[0])
     X, y = sample_data(N, T.beta_ft, seed=ss[1])
     return T, X, y
 

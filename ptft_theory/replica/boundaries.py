@@ -4,7 +4,7 @@
 * :func:`level_crossing_alpha` -- the alpha at which E crosses a level;
 * :func:`~ptft_theory.replica.boundary_curve.boundary_curve` -- either of these over a parameter
   (``lambda_pt``, ``c_pt``, ...), with warm starts;
-* :func:`~ptft_theory.replica.regime_boundaries.regime_boundary` -- the regime boundaries in
+* :func:`~ptft_theory.regime_boundaries.regime_boundary` -- the regime boundaries in
   (log10 c_PT, lambda_PT / c_PT), with the same root finder.
 
 Each root is found in float64 first (Brent's method on the float64 replica E), then, when ``dps``
@@ -210,7 +210,4 @@ def level_crossing_alpha(task: Task, init: Init, level: float, scheme=DEFAULT_SC
     return BoundaryResult(alpha, err, "level", E, dps, S.evaluations)
 
 
-from .boundary_curve import BoundaryCurve, BoundaryKind, boundary_curve  # noqa: E402  (re-exported: one import site)
-
-__all__ = ["BoundaryCurve", "BoundaryKind", "BoundaryResult", "E64_RTOL", "MAX_SECANT", "XTOL64", "boundary_curve",
-           "equal_error_alpha", "level_crossing_alpha"]
+__all__ = ["BoundaryResult", "E64_RTOL", "MAX_SECANT", "XTOL64", "equal_error_alpha", "level_crossing_alpha"]

@@ -233,10 +233,10 @@ def test_replica_failures_count_as_inf_not_a_crash(monkeypatch):
     from ptft_theory.errors import ReplicaError
     real = A.generalization_error
 
-    def flaky(alpha, task, init, *a, **k):
+    def flaky(task, init, alpha, *a, **k):
         if init.c_pt > 1.0:
             raise ReplicaError("injected failure")
-        return real(alpha, task, init, *a, **k)
+        return real(task, init, alpha, *a, **k)
 
     def no_sweep(*a, **k):
         raise ReplicaError("injected failure")

@@ -109,7 +109,7 @@ def test_ray_backend_matches_local(tmp_path):
     not a test-local function.  Seeds come from the configs, so results must be bit-identical."""
     pytest.importorskip("ray", reason="Ray is not installed (optional extra: pip install 'ptft-theory[ray]')")
     from ptft_theory.experiments import figures
-    configs = figures._sim_configs(40, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
+    configs = figures.sim_configs(40, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
                                    {"c_pt": 0.01, "lambda_pt": 0.0, "gamma_ft": 0.1}, "readout", [0.3, 0.6], 2, 0)
     local = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "a", progress=False)
     remote = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "b", backend="ray", progress=False)
@@ -215,7 +215,7 @@ def test_changed_config_recomputes_only_what_changed(tmp_path, monkeypatch):
 def test_sim_point_matches_direct_computation():
     """A sweep point is exactly the documented computation (teachers, data, ft_scales, solver)."""
     from ptft_theory import implicit_bias_solution, make_teachers, relative_error, sample_data
-    pts = figures._sim_configs(120, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
+    pts = figures.sim_configs(120, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
                                {"c_pt": 1e-2, "lambda_pt": 0.0, "gamma_ft": 0.0}, "readout", [0.4], 2, 7)
     assert pts[0]["seed_teacher"] != pts[1]["seed_teacher"]
     p = pts[1]

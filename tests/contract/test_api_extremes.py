@@ -39,7 +39,7 @@ def test_valid_extremes_give_finite_answers_or_our_error(init, task, beta):
     """Scales, regime and the Donoho-Tanner threshold over the whole float64 range of the levers."""
     for f in (lambda: P.ft_scales([0.0, beta], init.c_pt, init.lambda_pt, init.gamma_ft),
               lambda: P.ft_scales([0.0, beta], init.c_pt, init.lambda_pt, init.gamma_ft, "merged"),
-              lambda: P.regime(init, task) if task.rho_pt > 0 else None,
+              lambda: P.regime(task, init) if task.rho_pt > 0 else None,
               lambda: P.rich_limit_threshold(task.rho_ft) if task.rho_ft < 1 else None):
         try:
             out = f()
@@ -61,7 +61,7 @@ def test_valid_extremes_give_finite_answers_or_our_error(init, task, beta):
        alpha=st.floats(1e-4, 3.0), sigma=st.sampled_from([0.0, 1e-3, 0.1]))
 def test_replica_over_the_domain_is_finite_or_our_error(init, task, alpha, sigma):
     try:
-        r = P.generalization_error([alpha], task, init, sigma=sigma)
+        r = P.generalization_error(task, init, [alpha], sigma=sigma)
     except PTFTError as exc:
         assert str(exc)
         return
@@ -154,7 +154,7 @@ def test_accurate_gf_with_more_pt_samples_than_coordinates():
     numpy's lstsq; FT against the implicit-bias solution (rung 2, 1e-6); the branch invariants
     u^2 - v^2 = lambda of the flow hold at the end (to 1e-12: the exact finish keeps them)."""
     D, c, lam, gamma = 3, 1.0, -0.5, 0.2  # c = 1: the plateau of a richer flow would triple the cost
-    T = make_teachers(D, Task(0.67, 0.34, 0.33), 0)
+    T = make_teachers(Task(0.67, 0.34, 0.33), D, 0)
     Xp0, yp0 = sample_data(5, T.beta_pt, seed=1)
     Xp1, yp1 = sample_data(5, T.beta_pt, sigma=0.3, seed=2)
     Xf, yf = sample_data(2, T.beta_ft, seed=3)
@@ -177,8 +177,8 @@ def test_curve_does_not_depend_on_the_grid(scheme):
     """Old code (readout): 'could not bracket tau at alpha=0.999999' on the curve, though each point
     solves alone."""
     task, init = Task(0.25, 0.125, 0.125), Init(1e-2)
-    r = generalization_error([1e-6, 0.999999], task, init, scheme)
-    alone = [float(generalization_error(a, task, init, scheme)) for a in (1e-6, 0.999999)]
+    r = generalization_error(task, init, [1e-6, 0.999999], scheme)
+    alone = [float(generalization_error(task, init, a, scheme)) for a in (1e-6, 0.999999)]
     np.testing.assert_allclose(r.E, alone, rtol=1e-12)
     assert abs(r.E[0] - (1 - 1e-6)) < 1e-5  # alpha -> 0: nothing learned, E -> 1
 
@@ -204,8 +204,7 @@ def test_rich_limit_threshold_at_tiny_rho(rho):
 def test_readme_sweep_example_runs():
     """Old README: error_sweep over lambda_pt in [-c, c] with gamma_ft = 0 raised at lambda = -c."""
     # the README block itself runs in test_docs; here its content, fast
-    out = error_sweep("lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4], Task(0.1, 0.05, 0.05),
-                      Init(1e-3, gamma_ft=0.05))
+    out = error_sweep(Task(0.1, 0.05, 0.05), Init(1e-3, gamma_ft=0.05), "lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4])
     assert len(out) == 21 and all(np.all(np.isfinite(r.E)) and np.all(r.E > 0) for r in out)
     assert math.isfinite(float(out[0].E[0]))
 
@@ -216,8 +215,8 @@ def test_replica_extreme_lazy_scale_is_a_clear_error_or_the_l2_limit():
     l2 limit E = 1 - alpha (DESIGN 3), exact to rounding at this k."""
     task = Task(0.1, 0.05, 0.05)
     with pytest.raises(ParameterError, match="c_pt=1e.200.*valid range: k <="):
-        generalization_error(0.3, task, Init(1e200))
-    np.testing.assert_allclose(generalization_error([0.05, 0.3], task, Init(1e150)).E, [0.95, 0.7], rtol=1e-12)
+        generalization_error(task, Init(1e200), 0.3)
+    np.testing.assert_allclose(generalization_error(task, Init(1e150), [0.05, 0.3]).E, [0.95, 0.7], rtol=1e-12)
 
 
 def test_vanishing_alpha_is_a_clear_error_and_e_tends_to_one():
@@ -226,5 +225,5 @@ def test_vanishing_alpha_is_a_clear_error_and_e_tends_to_one():
     interpolator of no samples is b0 = 0 (merged), i.e. E = ||beta*||^2 / ||beta*||^2 = 1."""
     task = Task(0.1, 0.05, 0.05)
     with pytest.raises(ParameterError, match="alpha=1e-300 is invalid; valid range: alpha >= 1e-100"):
-        generalization_error(1e-300, task, Init(1e-2))
-    assert float(generalization_error(1e-100, task, Init(1e-2))) == pytest.approx(1.0, rel=1e-12)
+        generalization_error(task, Init(1e-2), 1e-300)
+    assert float(generalization_error(task, Init(1e-2), 1e-100)) == pytest.approx(1.0, rel=1e-12)

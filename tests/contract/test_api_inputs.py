@@ -31,7 +31,7 @@ INIT = Init(1e-2, 0.0, 0.1)
 _rng = np.random.default_rng(0)
 X23 = _rng.standard_normal((2, 3))
 Y2 = X23 @ np.array([1.0, 0.0, -0.5])
-_T = P.make_teachers(6, Task(0.5, 0.25, 0.25), 0)
+_T = P.make_teachers(Task(0.5, 0.25, 0.25), 6, 0)
 XP, YP = P.sample_data(4, _T.beta_pt, seed=1)
 XF, YF = P.sample_data(3, _T.beta_ft, seed=2)
 
@@ -206,9 +206,9 @@ def test_invalid_inits_alphas_and_noise(kw, alpha, sigma):
     with pytest.raises(PTFTError, match=name):
         Init(**kwargs)
     with pytest.raises(PTFTError, match="alpha"):
-        P.generalization_error(alpha, TASK, INIT)
+        P.generalization_error(TASK, INIT, alpha)
     with pytest.raises(PTFTError, match="sigma"):
-        P.generalization_error(0.3, TASK, INIT, sigma=sigma)
+        P.generalization_error(TASK, INIT, 0.3, sigma=sigma)
 
 
 # ------------------------------------------------------------------- reproducers, one per finding
@@ -221,9 +221,9 @@ def test_booleans_are_booleans(call, bad):
     certify=0 or None as False, silently."""
     X, init = np.eye(2), Init(1e-3)
     calls = {
-        "generalization_error": lambda: generalization_error(0.5, TASK, init, certify=bad),
+        "generalization_error": lambda: generalization_error(TASK, init, 0.5, certify=bad),
         "equal_error_alpha": lambda: equal_error_alpha(TASK, init, Init(1.0), certify=bad),
-        "level_crossing_alpha": lambda: level_crossing_alpha(0.5, TASK, init, certify=bad),
+        "level_crossing_alpha": lambda: level_crossing_alpha(TASK, init, 0.5, certify=bad),
         "rich_limit_threshold": lambda: rich_limit_threshold(0.1, certify=bad),
         "implicit_bias_solve": lambda: implicit_bias_solve(X, np.ones(2), 1.0, raise_on_failure=bad),
         "simulate_gradient_flow": lambda: simulate_gradient_flow(X, np.ones(2), X, np.ones(2), 1.0, 0.0, 1.0,
@@ -239,10 +239,10 @@ def test_empty_alpha_grid_is_an_error(call):
     """alpha=[] is a ParameterError naming alpha.  Before: empty results came back (one-stage,
     error_sweep, two-stage), as if there were nothing to compute."""
     init = Init(1e-3)
-    calls = {"one_stage": lambda: generalization_error([], TASK, init),
-             "two_stage": lambda: generalization_error([], TASK, init, alpha_pt=0.5),
-             "error_sweep": lambda: error_sweep("gamma_ft", [0.1, 0.2], [], TASK, init),
-             "alpha_pt_sweep": lambda: error_sweep("alpha_pt", [0.5], [], TASK, init)}
+    calls = {"one_stage": lambda: generalization_error(TASK, init, []),
+             "two_stage": lambda: generalization_error(TASK, init, [], alpha_pt=0.5),
+             "error_sweep": lambda: error_sweep(TASK, init, "gamma_ft", [0.1, 0.2], []),
+             "alpha_pt_sweep": lambda: error_sweep(TASK, init, "alpha_pt", [0.5], [])}
     with pytest.raises(ParameterError, match=r"^alpha=\[\] is invalid; valid range: .*non-empty"):
         calls[call]()
 
@@ -250,8 +250,8 @@ def test_empty_alpha_grid_is_an_error(call):
 @pytest.mark.parametrize("make,name", [
     (lambda: Init(True), "c_pt"), (lambda: Init("1e-2"), "c_pt"), (lambda: Init(1e-2, 0.0, False), "gamma_ft"),
     (lambda: Task("0.1", 0.05, 0.05), "rho_pt"), (lambda: sample_data(3, [1.0, 0.0], sigma=True), "sigma"),
-    (lambda: generalization_error(True, Task(0.1, 0.05, 0.05), Init(1e-2)), "alpha"),
-    (lambda: make_teachers("8", Task(0.5, 0.25, 0.25), 0), "D")])
+    (lambda: generalization_error(Task(0.1, 0.05, 0.05), Init(1e-2), True), "alpha"),
+    (lambda: make_teachers(Task(0.5, 0.25, 0.25), "8", 0), "D")])
 def test_bools_and_strings_are_not_numbers(make, name):
     """Old code: Init(True) was c_pt = 1.0, Init('1e-2') was c_pt = 0.01."""
     with pytest.raises(ParameterTypeError, match=name):
@@ -282,8 +282,8 @@ def test_unbounded_precision_is_refused_not_a_hang():
     finding: --dps 100000 was accepted and ran without end)."""
     task, init = Task(0.1, 0.05, 0.05), Init(1e-2)
     t0 = time.perf_counter()
-    for call in (lambda: generalization_error(0.3, task, init, dps=10**5),
-                 lambda: level_crossing_alpha(0.25, task, init, dps=301),
+    for call in (lambda: generalization_error(task, init, 0.3, dps=10**5),
+                 lambda: level_crossing_alpha(task, init, 0.25, dps=301),
                  lambda: ft_scales([1.0], 1e-2, 0.0, 0.0, dps=10**5),
                  lambda: rich_limit_threshold(0.1, dps=10**5)):
         with pytest.raises(ParameterError, match=r"dps=\d+ is invalid; valid range: 1 <= dps <= 300"):

@@ -65,7 +65,7 @@ def test_curve_json_names_the_path_that_ran():
             "--alpha", "0.2", "1.5", "--json")
     rc, out, err = run_cli(*args)
     got = json.loads(out)
-    r = generalization_error([0.2, 1.5], Task(0.1, 0.05, 0.05), Init(1e-3))
+    r = generalization_error(Task(0.1, 0.05, 0.05), Init(1e-3), [0.2, 1.5])
     assert rc == 0 and got["backend"] == r.backend and got["rule"] == [str(x) for x in r.rule]
     assert got["rule"][1] == "closed_form"
     rc, out, err = run_cli(*args, "--dps", "20")
@@ -225,6 +225,9 @@ def test_ctrl_c_in_a_finaliser_is_not_lost(monkeypatch):
     assert len(progress) < 300  # stopped early, not at the end
 
 
+_REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
 def _unwritable(tmp_path):
     """Folders no file can be written in: /proc (not creatable), a path through a regular file, a file
     where the folder should be.  (A chmod-ed read-only folder is no test under root; /proc stands for it.)"""
@@ -240,7 +243,7 @@ def test_network_figure_out_unwritable_names_the_flag(tmp_path, kind, csv_path, 
     naming --out and the value given.  Before: exit 1, "error: /proc/ptft-x: No such file or directory"
     (an OSError naming a path, not the flag)."""
     stem = _unwritable(tmp_path)[where] + "/fig"
-    rc, out, err = run_cli(kind, "figure", "--csv", csv_path, "--out", stem)
+    rc, out, err = run_cli(kind, "figure", "--csv", _REPO / csv_path, "--out", stem)
     assert rc == 2 and f"--out={stem!r}" in err and len(err.strip().splitlines()) == 1, err
     assert out == ""
 
@@ -253,7 +256,7 @@ def test_nonlinear_figure_out_unwritable_names_the_flag(tmp_path):
     res = out / "results" / "nonlinear"
     res.mkdir(parents=True)
     for name in ("teacher.csv", "predictions.csv"):
-        shutil.copy(f"validation/results/nonlinear/{name}", res)
+        shutil.copy(_REPO / "validation/results/nonlinear" / name, res)
     (out / "figures").write_text("not a folder")
     rc, _, err = run_cli("nonlinear", "figure", "--study", "teacher", "--out", out)
     assert rc == 2 and f"--out={str(out)!r}" in err and "figures" in err, err

@@ -45,12 +45,14 @@ MAKERS = {
     "BoundaryResult": lambda: P.level_crossing_alpha(TASK, LAZY, 0.5),
     "BoundaryCurve": lambda: P.boundary_curve(TASK, LAZY, "level", "c_pt", [1e6, 1e7, 1e8, 1e9], level=0.25),
     "RegimeResult": lambda: P.regime(TASK, RICH, definition="potential"),
+    "RegimeBoundaryCurve": lambda: P.regime_boundary(TASK, "l_order", [-2.0], definition="potential", n_scan=9),
     "SolverResult": _solver,
     "GFResult": _simulate,
     "Advice": _advice,
     "Teachers": lambda: P.make_teachers(TASK, 500, 0),
 }
-COUNTS = {"SolverResult": "nit", "GFResult": "nit", "BoundaryResult": "nfev", "BoundaryCurve": "nfev", "Advice": "nfev"}
+COUNTS = {"SolverResult": "nit", "GFResult": "nit", "BoundaryResult": "nfev", "BoundaryCurve": "nfev", "Advice": "nfev",
+          "RegimeBoundaryCurve": "nfev"}
 
 
 def test_every_public_result_class_is_covered():

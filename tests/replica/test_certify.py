@@ -34,7 +34,9 @@ def test_arb_kernels_enclose_mpmath_kernels(spec):
     relative: 100 bits leave ~30 digits after the kernels' few operations)."""
     f_mp, f_arb = getattr(kernels.mp, spec.name), getattr(kernels_arb, spec.name)
     checked = 0
-    for args in itertools.islice(itertools.product(ARG_VALUES, repeat=len(spec.args)), 9):
+    for args in itertools.product(ARG_VALUES, repeat=len(spec.args)):  # the first 9 inside the kernel's domain
+        if checked == 9:
+            break
         with mpmath.workdps(50):
             try:
                 ref = f_mp(*args)

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from ptft_theory import Init, Task
-from ptft_theory.replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+from ptft_theory.replica import boundary_curve, equal_error_alpha, level_crossing_alpha
 from ptft_theory.replica import ReplicaError, generalization_error, rich_limit_threshold
 
 FULL = os.environ.get("PTFT_FULL") == "1"

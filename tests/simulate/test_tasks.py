@@ -55,12 +55,12 @@ def test_make_teachers_too_small_D_is_one_error(task):
     teachers (its classes fell under the rounding threshold meant for 1 - rho_pt - rho_new)."""
     with pytest.raises(ParameterError, match=r"^D=8 is invalid for this task: .*(shared|new).* get no coordinate "
                                              r".*D >= \d+ suffices"):
-        make_teachers(8, task, 0)
+        make_teachers(task, 8, 0)
 
 
 def test_make_teachers_keeps_tiny_requested_classes():
     """A tiny but requested class gets its coordinate once D is large enough (never silently dropped)."""
-    T = make_teachers(2_000_000, Task(1e-6, 1e-6, 1e-6), 0)
+    T = make_teachers(Task(1e-6, 1e-6, 1e-6), 2_000_000, 0)
     assert np.count_nonzero(T.beta_pt) == 2 and np.count_nonzero(T.beta_ft) == 4
 
 
