@@ -102,7 +102,7 @@ def run_one(protocol: Protocol, seed: int, c_pt: float, kappa: float, gamma_ft: 
                      "n_test_per_class")
     xt, yt = to_tensors(test_split, ti, tl, protocol, stats, device)
     probe = np.random.default_rng(derive_seed({"purpose": "probe", "seed": seed})).permutation(len(xt))[:protocol.n_probe]
-    probe = torch.asto_tensors(probe, device=xt.device)
+    probe = torch.as_tensor(probe, device=xt.device)
 
     model, pt_metrics = pretrain(protocol, seed, c_pt, kappa, data_root=data_root, download=download,
                                  device=device, cache_dir=cache_dir)
