@@ -103,7 +103,7 @@ def register_regime(sub):
 def _cmd_regime(args):
     import dataclasses
 
-    from ..regime import DEFAULT_THRESHOLDS, Thresholds, regime
+    from ..regime import DEFAULT_THRESHOLDS, regime
     given = {"l_order": args.l_order_threshold, "pt_dependence": args.pt_dependence_threshold,
              "pt_dependence_samples": args.pt_dependence_samples_threshold}
     th = dataclasses.replace(DEFAULT_THRESHOLDS, **{k: v for k, v in given.items() if v is not None})

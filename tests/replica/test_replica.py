@@ -294,7 +294,7 @@ def test_cold_points_agree_with_the_curve(init, scheme, sigma):
 
 @pytest.mark.parametrize("sigma", [0.0, 0.05])
 def test_compiled_newton_matches_python(sigma):
-    """The compiled damped Newton on the fixed point (``HermiteMoments.newton``) and the Python one
+    """The compiled damped Newton on the fixed point (``newton_point_compiled``) and the Python one
     (``newton_point_py``) reach the same (tau, zeta, MSE) on the same moments, from a hint a factor
     1.5 off and from near the root.  Both stop at |F| < 1e-13 or a step below 1e-15 (log
     units); the prox warm starts differ (first-order moves), so agreement is to ~1e-12, not bitwise."""
@@ -309,8 +309,9 @@ def test_compiled_newton_matches_python(sigma):
         ref = generalization_error(MIXED, init, alpha, sigma=sigma)
         root = (float(ref.tau[0]), float(ref.zeta[0]))
         for hint in ((1.5 * root[0], root[1] / 1.5), (root[0] * (1 + 1e-6), root[1])):
-            c = hermite.HermiteMoments(cls, replica.QUAD_NODES).newton(alpha, sigma, hint, 60)
-            p = fixed_point.newton_point_py(hermite.HermiteMoments(cls, replica.QUAD_NODES), alpha, sigma, hint)
+            moments = [hermite.HermiteMoments(cls, replica.QUAD_NODES) for _ in range(2)]
+            c = fixed_point.newton_point_compiled(moments[0], alpha, sigma, hint)
+            p = fixed_point.newton_point_py(moments[1], alpha, sigma, hint)
             assert c is not None and p is not None
             np.testing.assert_allclose(c, p, rtol=1e-12)
 
