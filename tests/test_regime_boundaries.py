@@ -100,6 +100,14 @@ def test_certified_interval_holds_the_closed_form_root():
         assert iv.relative_width < mpmath.mpf(10) ** -30
 
 
+def test_certified_interval_along_log10_c_holds_the_independent_root():
+    p = regime_boundary("pt_dependence", [0.5], task=TASK, definition="potential", along="log10_c",
+                        certify=True).points[0]
+    with mpmath.workdps(60):
+        assert _delta_root(0.5, -0.3) in p.certified  # an interval of log10 c_PT
+        assert p.certified.relative_width < mpmath.mpf(10) ** -30
+
+
 # ------------------------------------------------------------------------------------- labels
 def _labels(point, h, definition):
     """regime() just below and above ``point`` along its solved coordinate (independent calls)."""

@@ -32,6 +32,7 @@ The package, one job per module (imports only point down this list):
 - ``fixed_point``: the fixed point at one alpha;  ``panels``: float64 panels in the mirror variable;
 - ``limits``: closed forms (alpha at/above the non-frozen fraction, the Donoho-Tanner threshold);
 - ``rich_limits``: weighted-l1 and mixed-limit recovery thresholds (derivations/06_rich_limits.md);
+- ``lazy_limits``: weighted minimum-norm l2 and frozen-coordinate errors (derivations/08_lazy_limits.md);
 - ``curve``: curves over alpha (warm starts, node doubling, recovery);  ``result``: result types;
 - ``mp_moments``, ``mp``: the mpmath path;  ``api``: :func:`generalization_error`, :func:`error_sweep`;
 - ``boundary_root``: the boundary root finder;  ``boundaries``, ``boundary_curve``: alpha where E crosses a
@@ -46,11 +47,14 @@ from .boundary_curve import BoundaryCurve, BoundaryKind, boundary_curve
 from .boundary_root import BoundaryResult
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
+from .lazy_limits import LazyLimit, lazy_limit_error
 from .limits import rich_limit_threshold
 from .rich_limits import mixed_limit_alphas, pair_tasks, rich_limit_alphas, weight_ratio, weighted_l1_threshold
 from .result import HighPrecisionResult, ReplicaResult
 
 __all__ = [
+    "LazyLimit",
+    "lazy_limit_error",
     "mixed_limit_alphas",
     "pair_tasks",
     "rich_limit_alphas",
