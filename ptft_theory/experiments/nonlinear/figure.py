@@ -89,9 +89,9 @@ def draw_study(csv, *, predictions=None, title=None, fig=None):
                      fontsize=9)
         if i == len(tasks) - 1:
             ax.set_xlabel("regime representative")
-    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over seeds (the verdicts use paired SEs); 'pred.': the "
-                 "theory's sign of the error change per adjacent value pair (+ grows, - falls, 0 none robust; the "
-                 "verdicts compare the lowest with the highest value); "
-                 "bars: regime representatives, predicted best outlined", fontsize=10)
+    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over seeds (the verdicts use paired "
+                 "SEs); bars: regime representatives, predicted best outlined\n'pred.': the theory's sign of the error "
+                 "change per adjacent value pair (+ grows, - falls, 0 none robust); the verdicts compare the lowest "
+                 "with the highest value", fontsize=10)
     fig.tight_layout()
     return fig
