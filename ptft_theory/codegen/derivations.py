@@ -12,6 +12,7 @@ import sympy as sp
 
 from ..symbolic import design_checks, dynamics, ft_maps, potential, regimes
 from ..symbolic import symbols as S
+from .early_time_doc import early_time_doc
 from .trajectory_doc import trajectory_doc
 
 HEADER = (
@@ -370,4 +371,5 @@ def render_derivations() -> dict[str, str]:
         "05_two_stage.md": _two_stage_doc(),
         "06_rich_limits.md": rich_limits_doc(HEADER),
         "07_trajectory.md": trajectory_doc(HEADER),
+        "08_early_time.md": early_time_doc(HEADER),
     }
