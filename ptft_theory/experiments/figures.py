@@ -83,9 +83,15 @@ def _ft_dynamics(opts, config_dir=None):
     return figure(opts, config_dir)
 
 
+def _ft_dynamics_finite(opts, config_dir=None):
+    from .ft_dynamics_finite_figure import figure  # the FT time course at alpha < 1 (exact flow, seeds)
+    return figure(opts, config_dir)
+
+
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
             "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map,
-            "fig_finite_pt": finite_pt_figure.figure, "ft_dynamics": _ft_dynamics}
+            "fig_finite_pt": finite_pt_figure.figure, "ft_dynamics": _ft_dynamics,
+            "ft_dynamics_finite": _ft_dynamics_finite}
 
 
 def make_figures(opts: RunOptions, which=FIGURES, config_dir=None) -> list[Path]:

@@ -131,7 +131,9 @@ EXPECTED = ["figures/fig2_regime_map.png", "figures/fig2_regime_map.pdf", "resul
             "figures/fig5_readout_regimes.png", "figures/fig5_readout_regimes.pdf",
             "results/fig5_readout_simulation.csv", "results/fig5_readout_ordering.csv",
             "figures/advantage_map.png", "figures/advantage_map.pdf", "results/advantage_map.csv"]
-EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv", "results/fig5_readout_replica.csv"]
+EXPECTED_REPLICA = ["results/fig3_replica.csv", "results/fig5_replica.csv", "results/fig5_readout_replica.csv",
+                    "figures/ft_dynamics_finite.png", "results/ft_dynamics_finite_summary.csv",
+                    "results/ft_dynamics_finite_verdicts.csv"]
 
 
 @pytest.mark.slow
