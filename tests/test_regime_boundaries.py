@@ -101,7 +101,7 @@ def test_certified_interval_holds_the_closed_form_root():
 
 
 def test_certified_interval_along_log10_c_holds_the_independent_root():
-    p = regime_boundary("pt_dependence", [0.5], task=TASK, definition="potential", along="log10_c",
+    p = regime_boundary(TASK, "pt_dependence", [0.5], definition="potential", along="log10_c",
                         certify=True).points[0]
     with mpmath.workdps(60):
         assert _delta_root(0.5, -0.3) in p.certified  # an interval of log10 c_PT

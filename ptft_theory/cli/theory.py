@@ -297,7 +297,8 @@ def register_boundary(sub):
 
 
 def _cmd_boundary(args):
-    from ..replica import boundary_curve, equal_error_alpha, level_crossing_alpha
+    from ..replica.boundaries import equal_error_alpha, level_crossing_alpha  # the module's names (tests patch them)
+    from ..replica.boundary_curve import boundary_curve
     from ..config import Init
     from ..errors import ParameterError
     task = task_from_args(args)

@@ -70,8 +70,8 @@ def test_certified_interval_where_it_failed_contains_a_50_digit_value(case, full
         pytest.skip("PTFT_FULL=1 runs every setting")
     from ptft_theory import Init, generalization_error
     alpha, task, init = CERTIFY_CASES[case]
-    cert = generalization_error(alpha, task, Init(*init), certify=True)
-    ref = generalization_error(alpha, task, Init(*init), dps=50)
+    cert = generalization_error(task, Init(*init), alpha, certify=True)
+    ref = generalization_error(task, Init(*init), alpha, dps=50)
     E = cert.E  # a scalar alpha gives one CertifiedPoint
     assert ref.error[0] <= 1e-40 * ref.E[0]  # the reference is far sharper than the interval
     with mpmath.workdps(80):  # the comparison at more digits than either side carries
