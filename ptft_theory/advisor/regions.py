@@ -39,7 +39,7 @@ class Labeller:
         """``regime(..., definition="potential")`` (None where no regime is defined)."""
         if init not in self._pot:
             try:
-                self._pot[init] = regime(init, self.task, self.scheme, self.th, definition="potential")
+                self._pot[init] = regime(self.task, init, self.scheme, self.th, definition="potential")
             except PTFTError:
                 self._pot[init] = None
         return self._pot[init]
@@ -59,7 +59,7 @@ class Labeller:
         if spend and self.calibrated_used < self.budget:
             self.calibrated_used += 1
             try:
-                res = regime(init, self.task, self.scheme, self.th)
+                res = regime(self.task, init, self.scheme, self.th)
             except PTFTError:
                 res = None
             if res is not None and res.definition == "samples":

@@ -77,7 +77,7 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
         x = space.full(z)
         if region is not None:
             try:
-                if regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION
+                if regime(obj.task, space.init(x), obj.scheme, thresholds, definition=SEARCH_DEFINITION
                           ).regime.value != region:
                     return math.inf
             except PTFTError:
@@ -333,7 +333,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                     by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]), b.definition)
                 else:
                     del by_regime[lab]
-    reg = regime(init_opt, task, scheme, thresholds)  # the answer's label: the calibrated definition
+    reg = regime(task, init_opt, scheme, thresholds)  # the answer's label: the calibrated definition
     # the answer is the best of its own regime (by the answer's label), whatever region located it first
     for lab, b in list(by_regime.items()):
         if b.init == init_opt and lab != reg.regime.value:

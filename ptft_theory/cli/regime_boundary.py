@@ -43,8 +43,8 @@ def register(bsub, parser_class):
 
 
 def _cmd(args):
-    from ..replica.regime_boundaries import regime_boundary
-    cur = regime_boundary(args.axis, args.values, task=task_from_args(args), gamma_ft=args.gamma_ft,
+    from ..regime_boundaries import regime_boundary
+    cur = regime_boundary(task_from_args(args), args.axis, args.values, gamma_ft=args.gamma_ft,
                           scheme=args.scheme, definition=args.definition, along=args.along,
                           log10_c_range=tuple(args.log10_c_range), ratio_range=tuple(args.ratio_range),
                           n_scan=args.n_scan, dps=args.dps, certify=args.certify)

@@ -12,6 +12,7 @@ import sympy as sp
 
 from ..symbolic import design_checks, dynamics, ft_maps, potential, regimes
 from ..symbolic import symbols as S
+from .early_time_doc import early_time_doc
 from .trajectory_doc import trajectory_doc
 
 HEADER = (
@@ -372,4 +373,5 @@ def render_derivations() -> dict[str, str]:
         "06_rich_limits.md": rich_limits_doc(HEADER),
         "07_trajectory.md": trajectory_doc(HEADER),
         "08_lazy_limits.md": lazy_limits_doc(HEADER),
+        "09_early_time.md": early_time_doc(HEADER),
     }

@@ -226,7 +226,7 @@ KERNELS: tuple[KernelSpec, ...] = (
                "the authors' feature dependence (1 - p_paper(z)) e = d log Q / d log beta_PT of their potential"),
 )
 
-#: The exact whitened time course of a coordinate (symbolic.trajectory, issue 28); numpy only.
+#: The exact whitened time course of a coordinate (symbolic.trajectory); numpy only.
 _BS = (TR.beta_star, "target beta* of the coordinate (>= 0 after the sign symmetry)")
 _RATE = (TR.rate_sym, "relaxation rate A = sqrt(beta*^2 + k^2)")
 _MM = (potential.m_sym, "minor branch coefficient m = min(P, M) >= 0")

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Task
-from ..fileio import savefig_atomic, write_csv_atomic
+from ..fileio import write_csv_atomic
 from .points import REGIME_NAMES, load_config
-from .style import REGIME_COLORS, transition_arrows
+from .style import REFERENCE_COLOR, REGIME_COLORS, mark_quick, new_figure, save_figure, tex, transition_arrows
 from .sweep import code_fingerprint, run_sweep
 
 AXES = ("l_order", "pt_dependence")
@@ -41,8 +41,8 @@ LABELS = ("I", "II", "III", "IV")
 
 def boundary_line(cfg: dict) -> dict:
     """One line of one boundary (a sweep point; JSON in, JSON out)."""
-    from ..replica import regime_boundary
-    cur = regime_boundary(cfg["axis"], [cfg["value"]], task=Task(**cfg["task"]), gamma_ft=cfg["gamma_ft"],
+    from ..regime_boundaries import regime_boundary
+    cur = regime_boundary(Task(**cfg["task"]), cfg["axis"], [cfg["value"]], gamma_ft=cfg["gamma_ft"],
                           scheme=cfg["scheme"], definition=cfg["definition"], along=cfg["along"],
                           log10_c_range=tuple(cfg["log10_c_range"]), ratio_range=tuple(cfg["ratio_range"]),
                           n_scan=cfg["n_scan"])
@@ -221,7 +221,8 @@ def figure(opts, config_dir=None) -> list[Path]:
     rows = [[c["scheme"], c["gamma_ft"], c["definition"], c["axis"], c["along"], c["value"], *p]
             for c, r in zip(configs, results) for p in r["points"]]
     csv_path = write_csv_atomic(Path(opts.out) / "results" / "fig2_regime_map.csv", FIELDS, rows)
-    return _plot(cfg, configs, results, opts.out) + [csv_path]
+    fig = draw(cfg, configs, results, quick=opts.quick)
+    return save_figure(fig, Path(opts.out) / "figures", "fig2_regime_map") + [csv_path]
 
 
 def _schematic(ax, th, definition):
@@ -239,11 +240,11 @@ def _schematic(ax, th, definition):
     ax.set_title("(a) the four regimes: thresholds of the label", fontsize=10)
 
 
-def _plot(cfg, configs, results, out):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def draw(cfg, configs, results, *, quick=False, fig=None):
+    """Fig. 2 from the computed boundary lines (:func:`compute`) on ``fig`` (new if None); returns the
+    Figure, saving nothing."""
     from matplotlib.colors import ListedColormap
+    from matplotlib.lines import Line2D
 
     from ..regime import DEFAULT_THRESHOLDS as TH
     g = cfg["grid"]
@@ -254,17 +255,18 @@ def _plot(cfg, configs, results, out):
     X, Y = np.meshgrid(xs, ys, indexing="ij")
     cmap = ListedColormap([REGIME_COLORS[k] for k in LABELS]).with_extremes(bad="#dddddd")
     schemes, gammas = cfg["schemes"], g["gamma_ft"]
-    fig, axes = plt.subplots(len(schemes), 1 + len(gammas), figsize=(3.2 + 4.3 * len(gammas), 3.9 * len(schemes)),
-                             squeeze=False, gridspec_kw={"width_ratios": [0.75] + [1.0] * len(gammas)})
+    fig = new_figure(fig, (3.2 + 4.3 * len(gammas), 3.9 * len(schemes)))
+    axes = fig.subplots(len(schemes), 1 + len(gammas), squeeze=False,
+                        gridspec_kw={"width_ratios": [0.75] + [1.0] * len(gammas)})
     for i, scheme in enumerate(schemes):
         for j, gam in enumerate(gammas):
             ax = axes[i, 1 + j]
             lab, polys, pts = panel_labels(cfg, configs, results, scheme, gam, X, Y)
             for axis, style in zip(AXES, ("--", ":")):
                 for pl in polys[axis]:
-                    ax.plot(pl[:, 0], pl[:, 1], color="k", ls=style, lw=1.4)
+                    ax.plot(pl[:, 0], pl[:, 1], color=REFERENCE_COLOR, ls=style, lw=1.4)
                 if pts[axis]:
-                    ax.plot(*np.array(pts[axis]).T, ls="", marker=".", ms=3, color="k")
+                    ax.plot(*np.array(pts[axis]).T, ls="", marker=".", ms=3, color=REFERENCE_COLOR)
             dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2  # an image, not a mesh: the PDF stays small and fast
             ax.imshow(np.ma.masked_invalid(lab).T, origin="lower", extent=(xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy),
                       aspect="auto", interpolation="nearest", cmap=cmap, vmin=-0.5, vmax=3.5, alpha=0.9, zorder=0)
@@ -287,22 +289,17 @@ def _plot(cfg, configs, results, out):
             axes[i, 0].axis("off")
             axes[i, 0].text(-0.25, 0.5, _caption(cfg, TH), fontsize=7.5, va="center", ha="left",
                             transform=axes[i, 0].transAxes)
-    handles = [plt.Line2D([], [], ls="", marker="s", ms=9, color=REGIME_COLORS[k], label=REGIME_NAMES[k]) for k in LABELS]
-    handles += [plt.Line2D([], [], ls="--", color="k", label=f"l-order boundary (p = {TH.l_order:g})"),
-                plt.Line2D([], [], ls=":", color="k", label="PT-dependence boundary")]
+    handles = [Line2D([], [], ls="", marker="s", ms=9, color=REGIME_COLORS[k], label=REGIME_NAMES[k]) for k in LABELS]
+    handles += [Line2D([], [], ls="--", color=REFERENCE_COLOR, label=f"l-order boundary ($p$ = {TH.l_order:g})"),
+                Line2D([], [], ls=":", color=REFERENCE_COLOR, label="PT-dependence boundary")]
     fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=9, frameon=False, bbox_to_anchor=(0.5, -0.03))
     t = cfg["task"]
-    fig.suptitle(f"{cfg['title']} (rho_shared = {t['rho_shared']:g}, rho_new = {t['rho_new']:g}); labels: "
-                 f"{_DEF_NAMES[cfg['definition']]}")
+    fig.suptitle(tex(f"{cfg['title']} (rho_shared = {t['rho_shared']:g}, rho_new = {t['rho_new']:g}); labels: "
+                     f"{_DEF_NAMES[cfg['definition']]}"))
     fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    d = Path(out) / "figures"
-    paths = []
-    for ext in ("png", "pdf"):
-        p = d / f"fig2_regime_map.{ext}"
-        savefig_atomic(fig, p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
-        paths.append(p)
-    plt.close(fig)
-    return paths
+    if quick:
+        mark_quick(fig)
+    return fig
 
 
 _DEF_NAMES = {"samples": "calibrated delta_S (PT dependence in samples)",
@@ -321,5 +318,5 @@ def _caption(cfg, th) -> str:
             + ".\nDashed: l-order boundary;\ndotted: PT-dependence boundary.\nLight grey: no label (all frozen).")
 
 
-__all__ = ["boundary_line", "chains", "compute", "extend_to_border", "figure", "geometry", "label_map", "line_configs",
+__all__ = ["boundary_line", "chains", "compute", "draw", "extend_to_border", "figure", "geometry", "label_map", "line_configs",
            "panel_labels", "side_map"]

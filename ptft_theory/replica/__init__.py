@@ -1,6 +1,6 @@
 """Replica prediction of the fine-tuning generalization error (docs/design.md section 3).
 
-``generalization_error(alpha, task, init, scheme)`` solves the replica fixed point
+``generalization_error(task, init, alpha, scheme)`` solves the replica fixed point
 
     tau^2 = sigma^2 + E[(eta - beta*)^2] / alpha,      alpha = E[eta'],
 
@@ -36,14 +36,15 @@ The package, one job per module (imports only point down this list):
 - ``curve``: curves over alpha (warm starts, node doubling, recovery);  ``result``: result types;
 - ``mp_moments``, ``mp``: the mpmath path;  ``api``: :func:`generalization_error`, :func:`error_sweep`;
 - ``boundary_root``: the boundary root finder;  ``boundaries``, ``boundary_curve``: alpha where E crosses a
-  level or two settings tie;  ``regime_axes``, ``regime_boundaries``: regime boundaries in (c_PT, lambda_PT);
+  level or two settings tie;  (the regime boundaries in (c_PT, lambda_PT) are a floor up: ``ptft_theory.regime_boundaries``);
 - ``certify``, ``certify_point``: ball-arithmetic proofs (``certify=True``).
 """
 
 from ..errors import ReplicaError
 from .api import SWEEP_PARAMETERS, error_sweep, generalization_error
-from .boundaries import BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
-from .regime_boundaries import RegimeBoundaryCurve, RegimeBoundaryPoint, regime_boundary
+from .boundaries import equal_error_alpha, level_crossing_alpha
+from .boundary_curve import BoundaryCurve, BoundaryKind, boundary_curve
+from .boundary_root import BoundaryResult
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
 from .lazy_limits import LazyLimit, lazy_limit_error
@@ -73,9 +74,6 @@ __all__ = [
     "ReplicaResult",
     "SWEEP_PARAMETERS",
     "boundary_curve",
-    "RegimeBoundaryCurve",
-    "RegimeBoundaryPoint",
-    "regime_boundary",
     "coordinate_classes",
     "equal_error_alpha",
     "error_sweep",

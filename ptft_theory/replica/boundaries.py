@@ -4,7 +4,7 @@
 * :func:`level_crossing_alpha` -- the alpha at which E crosses a level;
 * :func:`~ptft_theory.replica.boundary_curve.boundary_curve` -- either of these over a parameter
   (``lambda_pt``, ``c_pt``, ...), with warm starts;
-* :func:`~ptft_theory.replica.regime_boundaries.regime_boundary` -- the regime boundaries in
+* :func:`~ptft_theory.regime_boundaries.regime_boundary` -- the regime boundaries in
   (log10 c_PT, lambda_PT / c_PT), with the same root finder.
 
 Each root is found in float64 first (Brent's method on the float64 replica E), then, when ``dps``
@@ -24,6 +24,7 @@ from __future__ import annotations
 import mpmath
 
 from .. import _validate as V
+from .._argorder import found_at, legacy_order
 from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import ParameterError
@@ -43,7 +44,7 @@ class _Side:
 
     def E64(self, alpha):
         self.n64 += 1
-        return float(generalization_error(float(alpha), self.task, self.init, self.scheme, self.sigma).E[0])
+        return float(generalization_error(self.task, self.init, float(alpha), self.scheme, self.sigma).E[0])
 
     def Emp(self, alpha):
         """(E, error estimate without quadrature check) at mpf alpha."""
@@ -156,7 +157,9 @@ def equal_error_alpha(task: Task, init_a: Init, init_b: Init | None = None, *, s
     return BoundaryResult(alpha, err, "equal", E, dps, A.evaluations + B.evaluations)
 
 
-def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SCHEME, *, bracket=(0.05, 0.95),
+@legacy_order(("level", "task", "init", "scheme"),
+              lambda a, k: not isinstance(a[0], Task) and found_at(a, k, 1, "task", Task))
+def level_crossing_alpha(task: Task, init: Init, level: float, scheme=DEFAULT_SCHEME, *, bracket=(0.05, 0.95),
                          sigma: float = 0.0, dps=None, certify: bool = False) -> BoundaryResult:
     """The alpha in ``bracket`` where the replica E crosses ``level`` (e.g. E = 0.5, or -3 dB).
 
@@ -177,7 +180,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> r = level_crossing_alpha(0.5, Task(0.1, 0.05, 0.05), Init(1e8))   # lazy: E = 1 - alpha
+    >>> r = level_crossing_alpha(Task(0.1, 0.05, 0.05), Init(1e8), 0.5)   # lazy: E = 1 - alpha
     >>> round(float(r), 9)
     0.5
     """
@@ -190,7 +193,7 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
         from .certify import working_digits
         from .certify_point import certify_root
         dps, wdps = working_digits(30 if dps is None else dps, None)
-        r = level_crossing_alpha(level, task, init, scheme, bracket=(lo, hi), sigma=sigma, dps=wdps)
+        r = level_crossing_alpha(task, init, level, scheme, bracket=(lo, hi), sigma=sigma, dps=wdps)
         return certify_root([(task, init, scheme, sigma)], r.alpha, dps, wdps, f"E - {level!r}", level=level)
     S = _Side(task, init, scheme, sigma, dps)
 
@@ -207,7 +210,4 @@ def level_crossing_alpha(level: float, task: Task, init: Init, scheme=DEFAULT_SC
     return BoundaryResult(alpha, err, "level", E, dps, S.evaluations)
 
 
-from .boundary_curve import BoundaryCurve, BoundaryKind, boundary_curve  # noqa: E402  (re-exported: one import site)
-
-__all__ = ["BoundaryCurve", "BoundaryKind", "BoundaryResult", "E64_RTOL", "MAX_SECANT", "XTOL64", "boundary_curve",
-           "equal_error_alpha", "level_crossing_alpha"]
+__all__ = ["BoundaryResult", "E64_RTOL", "MAX_SECANT", "XTOL64", "equal_error_alpha", "level_crossing_alpha"]

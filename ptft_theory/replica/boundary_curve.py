@@ -8,6 +8,7 @@ import enum
 import numpy as np
 
 from .. import _validate as V
+from .._argorder import legacy_order
 from ..config import DEFAULT_SCHEME, Init, Task
 from ..errors import BracketError, ParameterError, ParameterTypeError
 from .boundary_root import validate_bracket as _validate_bracket
@@ -38,10 +39,28 @@ class BoundaryCurve:
     def error(self) -> list:
         return [p.error for p in self.points]
 
+    @property
+    def success(self) -> bool:
+        return all(p.success for p in self.points)
+
+    @property
+    def nfev(self) -> int:
+        return sum(p.evaluations for p in self.points)
+
+    @property
+    def message(self) -> str:
+        return f"{len(self.points)} {self.kind} point(s) over {self.param}, {self.nfev} replica evaluations"
+
     def as_dict(self) -> dict:
         """JSON-ready: each point's :meth:`BoundaryResult.as_dict` with its ``param`` value."""
         return {"kind": self.kind, "param": self.param,
-                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())]}
+                "points": [dict(p.as_dict(), **{self.param: float(v)}) for p, v in zip(self.points, self.values.tolist())],
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:  # short: the first few points
+        shown = ", ".join(f"{float(v):g}: {float(a):.6g}" for v, a in list(zip(self.values, self.alpha))[:3])
+        more = f", ... ({len(self.points)} points)" if len(self.points) > 3 else ""
+        return f"BoundaryCurve(kind={self.kind!r}, param={self.param!r}, alpha={{{shown}{more}}})"
 
 
 _INIT_FIELDS = ("c_pt", "lambda_pt", "gamma_ft")
@@ -62,7 +81,8 @@ def _substitute(param, value, task, init_a, init_b):
     return task, ia, ib
 
 
-def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, init: Init, init_b: Init | None = None,
+@legacy_order(("kind", "param", "values"), lambda a, k: isinstance(a[0], (str, BoundaryKind)))
+def boundary_curve(task: Task, init: Init, kind: BoundaryKind | str, param: str, values, *, init_b: Init | None = None,
                    scheme=DEFAULT_SCHEME, scheme_b=None, level: float | None = None, bracket=(0.05, 0.95),
                    sigma: float = 0.0, dps=None) -> BoundaryCurve:
     """Trace a boundary over ``param``: ``kind="level"`` (needs ``level``) or ``kind="equal"``
@@ -76,7 +96,7 @@ def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, 
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> cur = boundary_curve("level", "c_pt", [1e7, 1e8], task=Task(0.1, 0.05, 0.05), init=Init(1e8),
+    >>> cur = boundary_curve(Task(0.1, 0.05, 0.05), Init(1e8), "level", "c_pt", [1e7, 1e8],
     ...                      level=0.25)
     >>> [round(float(a), 9) for a in cur.alpha]
     [0.75, 0.75]
@@ -106,7 +126,7 @@ def boundary_curve(kind: BoundaryKind | str, param: str, values, *, task: Task, 
             from .boundaries import equal_error_alpha, level_crossing_alpha  # the module's names (tests patch them)
             try:
                 if kind == "level":
-                    r = level_crossing_alpha(level, t, ia, scheme, bracket=br, sigma=sigma, dps=dps)
+                    r = level_crossing_alpha(t, ia, level, scheme, bracket=br, sigma=sigma, dps=dps)
                 else:
                     r = equal_error_alpha(t, ia, ib, scheme_a=scheme, scheme_b=scheme_b, bracket=br, sigma=sigma,
                                           dps=dps)

@@ -50,8 +50,21 @@ class BoundaryResult:
     dps: int | None
     evaluations: int
 
+    success = True  #: scipy's name: a root that cannot be bracketed or resolved raises instead
+
     def __float__(self):
         return float(self.alpha)
+
+    @property
+    def nfev(self) -> int:
+        """scipy's name for :attr:`evaluations`."""
+        return self.evaluations
+
+    @property
+    def message(self) -> str:
+        what = "E_a = E_b" if self.kind == "equal" else "E = level"
+        return (f"{what} at alpha={self.alpha_str} (error estimate {mpmath.nstr(mpmath.mpf(self.error), 3)}), "
+                f"{self.evaluations} replica evaluations")
 
     @property
     def alpha_str(self) -> str:
@@ -65,7 +78,12 @@ class BoundaryResult:
         def s(x):
             return mpmath.nstr(x, self.dps + 5) if self.dps else repr(float(x))
         return {"kind": self.kind, "alpha": self.alpha_str, "error": mpmath.nstr(mpmath.mpf(self.error), 3),
-                "E": [s(e) for e in self.E], "dps": self.dps, "evaluations": self.evaluations}
+                "E": [s(e) for e in self.E], "dps": self.dps, "evaluations": self.evaluations,
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:
+        return (f"BoundaryResult(kind={self.kind!r}, alpha={self.alpha_str}, error="
+                f"{mpmath.nstr(mpmath.mpf(self.error), 3)}, dps={self.dps}, nfev={self.evaluations})")
 
 
 def validate_bracket(bracket, lo_min=0.0, hi_max=1.0, name="bracket", closed=False):

@@ -98,7 +98,7 @@ def lazy_limit_table() -> list[dict]:
         for label, init in points:
             t = task if task is not None else Task(0.1, 0.05, 0.05, amp_pt=float(label.split("= ")[1]), amp_ft=1.0)
             lz = lazy_limit_error(alpha, t, init, scheme)
-            E = float(generalization_error(alpha, t, init, scheme).E[0])
+            E = float(generalization_error(t, init, alpha, scheme).E[0])
             rows.append({"path": name, "point": label, "alpha": alpha, "r": lz.r, "z_max": lz.z_max,
                          "E_replica": E, "E_closed": lz.E, "gap": E - lz.E})
     return rows

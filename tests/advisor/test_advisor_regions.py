@@ -26,7 +26,7 @@ def test_best_of_each_regime_is_the_lowest_e_point_of_each_calibrated_label():
     got = best_of_each_regime(lab, SPACE, CANDS)
     truth = {}
     for E, x in CANDS:  # independent: regime()'s default (calibrated) label of every candidate
-        truth.setdefault(regime(SPACE.init(x), TASK).regime.value, (E, x))
+        truth.setdefault(regime(TASK, SPACE.init(x)).regime.value, (E, x))
     assert set(got) == set(truth)
     for R, (E, x, d) in got.items():
         assert d == "samples" and E == truth[R][0], (R, E, truth[R])
@@ -38,5 +38,5 @@ def test_zero_budget_labels_by_the_potential_ratio_and_says_so():
     got = best_of_each_regime(lab, SPACE, CANDS)
     assert got and all(d == "potential" for _, _, d in got.values())
     for R, (E, x, d) in got.items():
-        assert regime(SPACE.init(x), TASK, definition="potential").regime.value == R
+        assert regime(TASK, SPACE.init(x), definition="potential").regime.value == R
     assert lab.calibrated_used == 0

@@ -67,7 +67,7 @@ def test_quick_fill_agrees_with_independent_regime_calls(quick):
                 if len(allp) and np.min(np.sqrt((((allp - [x, y]) / scale) ** 2).sum(axis=1))) < 0.08:
                     continue
                 c = 10.0**x
-                want = regime(Init(c, y * c, gam), task, scheme, definition=cfg["definition"]).regime.value
+                want = regime(task, Init(c, y * c, gam), scheme, definition=cfg["definition"]).regime.value
                 assert F.LABELS[int(k)] == want, (scheme, gam, x, y)
                 checked += 1
     assert checked >= 60

@@ -1,6 +1,6 @@
 """Regime boundaries as curves in (log10 c_PT, lambda_PT / c_PT) at given gamma_FT, task and scheme.
 
-A regime boundary is the zero set of one axis of the label (:mod:`~ptft_theory.replica.regime_axes`:
+A regime boundary is the zero set of one axis of the label (:mod:`~ptft_theory.regime_axes`:
 the l-order threshold, rich | lazy, or the PT-dependence threshold, PT-dependent | independent).
 :func:`regime_boundary` traces it on lines of the plane:
 
@@ -25,12 +25,12 @@ import dataclasses
 import mpmath
 import numpy as np
 
-from .. import _validate as V
-from ..config import DEFAULT_SCHEME, Task, as_scheme
-from ..errors import CertificationError, ParameterError, ReplicaError
-from ..regime import DEFAULT_THRESHOLDS, DEFINITIONS, Thresholds
-from ..regime_samples import E_STAR
-from .boundary_root import XTOL64, find_root, validate_bracket
+from . import _validate as V
+from .config import DEFAULT_SCHEME, Task, as_scheme
+from .errors import CertificationError, ParameterError, ReplicaError
+from .regime import DEFAULT_THRESHOLDS, DEFINITIONS, Thresholds
+from .regime_samples import E_STAR
+from .replica.boundary_root import XTOL64, find_root, validate_bracket
 from .regime_axes import Axis, RegimeAxis
 
 ALONG = ("lambda_over_c", "log10_c")
@@ -97,9 +97,25 @@ class RegimeBoundaryCurve:
     lines: tuple
     evaluations: int
 
+    success = True  #: scipy's name: a line whose scan finds no sign change has no point; a failed root raises
+
     @property
     def points(self) -> list:
         return [p for ln in self.lines for p in ln.points]
+
+    @property
+    def nfev(self) -> int:
+        """scipy's name for :attr:`evaluations`."""
+        return self.evaluations
+
+    @property
+    def message(self) -> str:
+        return (f"{len(self.points)} {self.axis} boundary point(s) on {len(self.lines)} line(s) along {self.along} "
+                f"({self.definition!r} definition), {self.evaluations} evaluations")
+
+    def __repr__(self) -> str:
+        return (f"RegimeBoundaryCurve(axis={self.axis!r}, definition={self.definition!r}, along={self.along!r}, "
+                f"lines={len(self.lines)}, points={len(self.points)}, nfev={self.evaluations})")
 
     def xy(self) -> np.ndarray:
         """The points as float rows ``(log10_c, lambda_over_c)``."""
@@ -112,7 +128,8 @@ class RegimeBoundaryCurve:
                 "points": [p.as_dict() for p in self.points],
                 "lines": [{"value": ln.value, "roots": len(ln.points),
                            "scan": [[float(x), None if f is None else float(f)] for x, f in ln.scan]}
-                          for ln in self.lines]}
+                          for ln in self.lines],
+                "success": self.success, "message": self.message}
 
 
 def _scan_grid(along, lo, hi, n):
@@ -122,7 +139,7 @@ def _scan_grid(along, lo, hi, n):
     return np.linspace(lo, hi, n)
 
 
-def regime_boundary(axis: RegimeAxis | str, values, *, task: Task, gamma_ft: float = 0.0, scheme=DEFAULT_SCHEME,
+def regime_boundary(task: Task, axis: RegimeAxis | str, values, *, gamma_ft: float = 0.0, scheme=DEFAULT_SCHEME,
                     definition: str | None = None, along: str = "lambda_over_c", log10_c_range=(-4.0, 2.0),
                     ratio_range=(-1.0, 1.0), n_scan: int = N_SCAN, thresholds: Thresholds = DEFAULT_THRESHOLDS, e_star: float = E_STAR,
                     dps=None, certify: bool = False, labels: bool = True) -> RegimeBoundaryCurve:
@@ -131,7 +148,7 @@ def regime_boundary(axis: RegimeAxis | str, values, *, task: Task, gamma_ft: flo
     Parameters
     ----------
     axis : {"l_order", "pt_dependence"}
-        Which threshold of the label (module docstring of :mod:`~ptft_theory.replica.regime_axes`).
+        Which threshold of the label (module docstring of :mod:`~ptft_theory.regime_axes`).
     values : array_like
         The lines: ``log10 c_PT`` values (``along="lambda_over_c"``) or ``lambda_PT / c_PT`` values in
         (-1, 1] (``along="log10_c"``).
@@ -163,7 +180,7 @@ def regime_boundary(axis: RegimeAxis | str, values, *, task: Task, gamma_ft: flo
     Examples
     --------
     >>> from ptft_theory import Task
-    >>> cur = regime_boundary("l_order", [-3.0], task=Task(0.1, 0.05, 0.05), definition="potential")
+    >>> cur = regime_boundary(Task(0.1, 0.05, 0.05), "l_order", [-3.0], definition="potential")
     >>> p = cur.points[0]
     >>> round(float(p.lambda_over_c), 6), p.below, p.above
     (-0.368665, 'IV', 'II')
@@ -203,7 +220,7 @@ def regime_boundary(axis: RegimeAxis | str, values, *, task: Task, gamma_ft: flo
                              "float64 precision only; valid: dps=None and certify=False, or definition='potential' "
                              "or 'paper', or axis='l_order'")
     if certify:
-        from .certify import working_digits
+        from .replica.certify import working_digits
         dps, wdps = working_digits(30 if dps is None else dps, None)
     else:
         wdps = None
@@ -276,10 +293,10 @@ def _trace_line(ax, along, value, lo, hi, n_scan, dps, wdps, labels):
 
 
 def _label(ax, along, value, t):
-    from ..regime import regime
+    from .regime import regime
     c, u = (10.0**value, t) if along == "lambda_over_c" else (10.0**t, 1.0 + value)
     try:
-        return regime(ax.init(c, u), ax.task, ax.scheme, ax.th, definition=ax.definition, e_star=ax.e_star).regime.value
+        return regime(ax.task, ax.init(c, u), ax.scheme, ax.th, definition=ax.definition, e_star=ax.e_star).regime.value
     except (ParameterError, ReplicaError):
         return None
 
@@ -288,8 +305,8 @@ def _certify(ax, along, value, t, dps, wdps):
     """A proved interval [t - d, t + d] (d = 10^-(dps+5) |t|, or absolute for log10 c near 0) with
     certified opposite signs of the axis at its ends."""
     import flint
-    from ..kernels import _arb_ops as A
-    from .certify import CertifiedInterval, ball_interval, check_width, working_bits
+    from .kernels import _arb_ops as A
+    from .replica.certify import CertifiedInterval, ball_interval, check_width, working_bits
     bits = working_bits(wdps)
     with mpmath.workprec(bits + 20):
         d = max(abs(t), mpmath.mpf(1) if along == "log10_c" else 0) * mpmath.mpf(10) ** -(dps + 5)

@@ -1,4 +1,4 @@
-"""Regime boundaries as curves in (log10 c_PT, lambda_PT / c_PT) (replica/regime_boundaries.py).
+"""Regime boundaries as curves in (log10 c_PT, lambda_PT / c_PT) (ptft_theory/regime_boundaries.py).
 
 Truth from outside the code under test: the l-order boundary has a closed form (merged scheme:
 k_pt = u (c + sqrt(c^2 + a_pt^2)) + gamma^2 with u = 1 + lambda/c, and p(z) = z asinh z / h(z),
@@ -16,7 +16,7 @@ import mpmath
 import pytest
 
 from ptft_theory import Init, ParameterError, Task, regime
-from ptft_theory.replica import regime_boundary
+from ptft_theory.regime_boundaries import regime_boundary
 
 TASK = Task(0.1, 0.05, 0.05)
 
@@ -67,8 +67,8 @@ def _delta_root(ratio, x0, threshold=0.5):
 # ------------------------------------------------------------------------------------- accuracy
 @pytest.mark.parametrize("log10_c,gamma", [(-3.0, 0.0), (1.0, 0.0), (-3.0, 0.3)])
 def test_l_order_boundary_float64_and_dps30_against_the_closed_form(log10_c, gamma):
-    r64 = regime_boundary("l_order", [log10_c], task=TASK, gamma_ft=gamma, definition="potential").points
-    r30 = regime_boundary("l_order", [log10_c], task=TASK, gamma_ft=gamma, definition="potential", dps=30).points
+    r64 = regime_boundary(TASK, "l_order", [log10_c], gamma_ft=gamma, definition="potential").points
+    r30 = regime_boundary(TASK, "l_order", [log10_c], gamma_ft=gamma, definition="potential", dps=30).points
     assert len(r64) == len(r30) == 1
     p64, p30 = r64[0], r30[0]
     with mpmath.workdps(50):
@@ -83,8 +83,8 @@ def test_l_order_boundary_float64_and_dps30_against_the_closed_form(log10_c, gam
 
 @pytest.mark.parametrize("ratio,x0", [(-0.5, -0.6), (0.5, -0.3)])
 def test_potential_pt_dependence_boundary_against_an_independent_solve(ratio, x0):
-    p64 = regime_boundary("pt_dependence", [ratio], task=TASK, definition="potential", along="log10_c").points[0]
-    p30 = regime_boundary("pt_dependence", [ratio], task=TASK, definition="potential", along="log10_c", dps=30).points[0]
+    p64 = regime_boundary(TASK, "pt_dependence", [ratio], definition="potential", along="log10_c").points[0]
+    p30 = regime_boundary(TASK, "pt_dependence", [ratio], definition="potential", along="log10_c", dps=30).points[0]
     with mpmath.workdps(50):
         exact = _delta_root(ratio, x0)
         assert abs(p30.log10_c - exact) < mpmath.mpf(10) ** -29
@@ -92,7 +92,7 @@ def test_potential_pt_dependence_boundary_against_an_independent_solve(ratio, x0
 
 
 def test_certified_interval_holds_the_closed_form_root():
-    p = regime_boundary("l_order", [-2.0], task=TASK, definition="potential", certify=True).points[0]
+    p = regime_boundary(TASK, "l_order", [-2.0], definition="potential", certify=True).points[0]
     iv = p.certified
     assert iv is not None and "opposite signs" in iv.proved
     with mpmath.workdps(60):
@@ -101,7 +101,7 @@ def test_certified_interval_holds_the_closed_form_root():
 
 
 def test_certified_interval_along_log10_c_holds_the_independent_root():
-    p = regime_boundary("pt_dependence", [0.5], task=TASK, definition="potential", along="log10_c",
+    p = regime_boundary(TASK, "pt_dependence", [0.5], definition="potential", along="log10_c",
                         certify=True).points[0]
     with mpmath.workdps(60):
         assert _delta_root(0.5, -0.3) in p.certified  # an interval of log10 c_PT
@@ -119,7 +119,7 @@ def _labels(point, h, definition):
         else:
             x += s * h
         c = 10.0**x
-        out.append(regime(Init(c, y * c, 0.0), TASK, definition=definition).regime.value)
+        out.append(regime(TASK, Init(c, y * c, 0.0), definition=definition).regime.value)
     return out
 
 
@@ -130,7 +130,7 @@ def _labels(point, h, definition):
     ("pt_dependence", "log10_c", [-0.5], "paper"),
 ])
 def test_neighbouring_labels_by_independent_regime_calls(axis, along, values, definition):
-    cur = regime_boundary(axis, values, task=TASK, definition=definition, along=along)
+    cur = regime_boundary(TASK, axis, values, definition=definition, along=along)
     assert len(cur.points) == len(values)  # one crossing per line here (scan of 16 points)
     for p in cur.points:
         # h = 1e-6: a million error estimates (~1e-12) away, far closer than any other boundary (> 0.05)
@@ -145,29 +145,29 @@ def test_neighbouring_labels_by_independent_regime_calls(axis, along, values, de
 
 def test_samples_boundary_labels_and_delta_s_at_the_point():
     """The calibrated (default) definition: delta_S = 1/3 at the point, labels flip across it (~3 s)."""
-    cur = regime_boundary("pt_dependence", [0.0], task=TASK, along="log10_c", n_scan=5)
+    cur = regime_boundary(TASK, "pt_dependence", [0.0], along="log10_c", n_scan=5)
     (p,) = cur.points
     assert cur.definition == "samples" and p.error < 1e-6
     below, above = _labels(p, 1e-4, None)  # delta_S carries ~1e-9: a step of 1e-4 in log10 c is resolved
     assert (below, above) == (p.below, p.above) == ("II", "III")
-    at = regime(Init(10.0 ** float(p.log10_c), 0.0), TASK)
+    at = regime(TASK, Init(10.0 ** float(p.log10_c), 0.0))
     assert abs(at.pt_dependence_samples - 1 / 3) < 1e-7  # |d delta_S / d log10 c| ~ 1: error ~1e-8
 
 
 # ------------------------------------------------------------------------------------- errors
 def test_errors_name_the_parameter():
     with pytest.raises(ParameterError, match="dps=30 is invalid for the 'samples' PT-dependence axis"):
-        regime_boundary("pt_dependence", [0.0], task=TASK, along="log10_c", dps=30)
+        regime_boundary(TASK, "pt_dependence", [0.0], along="log10_c", dps=30)
     with pytest.raises(ParameterError, match="certify=True is invalid"):
-        regime_boundary("pt_dependence", [0.0], task=TASK, along="log10_c", certify=True)
+        regime_boundary(TASK, "pt_dependence", [0.0], along="log10_c", certify=True)
     with pytest.raises(ParameterError, match=r"values=\[1.5\] is invalid for along='log10_c'"):
-        regime_boundary("l_order", [1.5], task=TASK, along="log10_c")
+        regime_boundary(TASK, "l_order", [1.5], along="log10_c")
     with pytest.raises(ParameterError, match="along='x' is invalid"):
-        regime_boundary("l_order", [0.0], task=TASK, along="x")
+        regime_boundary(TASK, "l_order", [0.0], along="x")
 
 
 def test_module_doctest():
-    import ptft_theory.replica.regime_boundaries as M
+    import ptft_theory.regime_boundaries as M
     res = doctest.testmod(M, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert res.attempted > 0 and res.failed == 0
 

@@ -24,9 +24,9 @@ import math
 import mpmath
 import numpy as np
 
-from .. import kernels
-from ..config import Init, Task, as_scheme
-from ..errors import BracketError, ParameterError
+from . import kernels
+from .config import Init, Task, as_scheme
+from .errors import BracketError, ParameterError
 
 #: Absolute error bound of a float64 descriptor from the generated kernels (p in [1, 2], delta in
 #: [-1, 1]): a closed form of ~20 roundings of 1.1e-16 each, conditioning <= ~10 away from z = 0 and oo.
@@ -89,8 +89,8 @@ class Axis:
 
     def f64(self, c, u):
         """``(f, absolute error bound)`` in float64 at ``c_pt = c``, ``lambda_pt = (u - 1) c``."""
-        from ..regime import regime
-        from ..regime_paper import paper_descriptors
+        from .regime import regime
+        from .regime_paper import paper_descriptors
         self.evaluations += 1
         init = self.init(c, u)
         round_lam = 4 * np.finfo(float).eps * (1 + abs(u)) / max(abs(u), 1e-300)  # relative rounding of u in lambda
@@ -98,7 +98,7 @@ class Axis:
             pd = paper_descriptors(init, self.task, self.scheme)
             v = pd.l_order if self.axis == "l_order" else pd.feature_dependence
             return self._sign(v), KERNEL_ERROR64 * (1 + round_lam)
-        r = regime(init, self.task, self.scheme, self.th, definition="potential")
+        r = regime(self.task, init, self.scheme, self.th, definition="potential")
         if self.axis == "l_order":
             return self._sign(r.l_order), KERNEL_ERROR64 * (1 + round_lam)
         if self.definition == "potential":
@@ -107,17 +107,17 @@ class Axis:
 
     def _samples64(self, init, k_pt, k_new):
         """delta_S - threshold with its error from the two level crossings' error estimates."""
-        from ..regime_samples import BRACKET, SPLIT
-        from .boundaries import level_crossing_alpha
-        from .rich_limits import pair_tasks
+        from .regime_samples import BRACKET, SPLIT
+        from .replica.boundaries import level_crossing_alpha
+        from .replica.rich_limits import pair_tasks
         if k_pt == 0 and k_new == 0:
             raise ParameterError("every coordinate is frozen (k = 0): no regime is defined")
 
         def crossing(task):
             try:
-                r = level_crossing_alpha(self.e_star, task, init, self.scheme, bracket=(BRACKET[0], SPLIT))
+                r = level_crossing_alpha(task, init, self.e_star, self.scheme, bracket=(BRACKET[0], SPLIT))
             except BracketError:
-                r = level_crossing_alpha(self.e_star, task, init, self.scheme, bracket=(SPLIT, BRACKET[1]))
+                r = level_crossing_alpha(task, init, self.e_star, self.scheme, bracket=(SPLIT, BRACKET[1]))
             return float(r.alpha), float(r.error)
 
         shared, new = pair_tasks(self.task)
@@ -169,7 +169,7 @@ class Axis:
     def farb(self, c, u, bits):
         """``f`` as an arb ball at ``c``, ``u`` (arb balls or exact numbers), ``bits`` of working precision."""
         import flint
-        from ..kernels._generated import kernels_arb as KA
+        from .kernels._generated import kernels_arb as KA
         if not self.exact:
             raise ParameterError("certify=True for the 'samples' PT-dependence axis: delta_S needs the replica at "
                                  "float64 levers; valid: certify=False, or definition='potential'/'paper', or "
