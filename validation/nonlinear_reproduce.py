@@ -17,7 +17,7 @@ import math
 import sys
 from pathlib import Path
 
-from ptft_theory.experiments.nonlinear.study import CACHE_SUBDIR, COLUMNS, _rows, config_name, load_config, plan, run_point
+from ptft_theory.experiments.nonlinear.study import CACHE_SUBDIR, COLUMNS, result_rows, config_name, load_config, plan, run_point
 from ptft_theory.experiments.hashing import config_key
 from ptft_theory.experiments.sweep import run_sweep
 from ptft_theory.fileio import read_csv_rows
@@ -41,7 +41,7 @@ def main(argv=None):
     fn = functools.partial(run_point, cache_dir=str(cache), threads=1)
     res = {config_key(r): x for r, x in zip(runs, run_sweep(fn, runs, cache / "runs", desc=f"reproduce {args.study} "
                                                                                             f"seed {args.seed}", blas_threads=None))}
-    new = _rows(cfg["study"], lever_rows, res, COLUMNS)
+    new = result_rows(cfg["study"], lever_rows, res, COLUMNS)
     key = lambda r: (r["task_type"], r["lever"], r["arm"], float(r["value"]), int(r["n_ft"]))  # noqa: E731
     old = {key(r): r for r in committed}
     worst = {c: 0.0 for c in COMPARED}

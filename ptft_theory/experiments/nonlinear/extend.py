@@ -23,7 +23,7 @@ from ...errors import ParameterError
 from ...fileio import read_csv_rows, write_csv_atomic
 from ..hashing import config_key
 from ..network_sweep import DEFAULT_OUT
-from .study import CACHE_SUBDIR, COLUMNS, REGIME_COLUMNS, _rows, config_name, load_config, plan, run_point
+from .study import CACHE_SUBDIR, COLUMNS, REGIME_COLUMNS, result_rows, config_name, load_config, plan, run_point
 
 
 def extend_study(study: str = "fashion", *, config=None, out=DEFAULT_OUT, cache_dir=None, data_root=None,
@@ -65,8 +65,8 @@ def extend_study(study: str = "fashion", *, config=None, out=DEFAULT_OUT, cache_
         log(f"seed {s}: {len(mine)} runs in {times[s]:.0f} s ({len(times)} of {len(new)} seeds done)")
     if not new:
         return {"new_units": [], "csv": str(raw)}
-    csv = write_csv_atomic(raw, COLUMNS, kept + _rows(study, lever_rows, results, COLUMNS))
-    write_csv_atomic(reg, REGIME_COLUMNS, kept_reg + _rows(study, regime_rows, results, REGIME_COLUMNS))
+    csv = write_csv_atomic(raw, COLUMNS, kept + result_rows(study, lever_rows, results, COLUMNS))
+    write_csv_atomic(reg, REGIME_COLUMNS, kept_reg + result_rows(study, regime_rows, results, REGIME_COLUMNS))
     ver = write_verdicts(folder, name)
     figs = plot_study(csv, Path(out) / "figures" / f"nonlinear_{name}", predictions=folder / "predictions.csv",
                       title=cfg.get("title"))

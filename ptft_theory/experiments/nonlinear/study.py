@@ -109,7 +109,8 @@ def run_point(config: dict, *, cache_dir=None, data_root=None, threads=1) -> dic
                    config["n_ft"], cache_dir=cache_dir, data_root=data_root)
 
 
-def _rows(study, pairs, results, extra_cols):
+def result_rows(study, pairs, results, extra_cols):
+    """Raw-CSV rows of ``(meta, run)`` pairs from the sweep results keyed by run."""
     rows = []
     for meta, run in pairs:
         res = results[config_key(run)]
@@ -141,9 +142,9 @@ def run_study(study: str = "teacher", *, config=None, quick=False, out=DEFAULT_O
     results = {config_key(r): x for r, x in zip(runs, res)}
     name = study + ("_quick" if quick else "")
     folder = Path(out) / "results" / "nonlinear"
-    csv = write_csv_atomic(folder / f"{name}.csv", COLUMNS, _rows(study, lever_rows, results, COLUMNS))
+    csv = write_csv_atomic(folder / f"{name}.csv", COLUMNS, result_rows(study, lever_rows, results, COLUMNS))
     rcsv = write_csv_atomic(folder / f"{name}_regime_runs.csv", REGIME_COLUMNS,
-                            _rows(study, regime_rows, results, REGIME_COLUMNS))
+                            result_rows(study, regime_rows, results, REGIME_COLUMNS))
     if not (folder / "predictions.csv").is_file():  # a fresh output folder: derive them there (same code)
         from .predict import write_predictions  # noqa: PLC0415
         write_predictions(folder, [cfg])
