@@ -77,3 +77,53 @@ def test_certified_interval_where_it_failed_contains_a_50_digit_value(case, full
     with mpmath.workdps(80):  # the comparison at more digits than either side carries
         assert E.lo + ref.error[0] <= ref.E[0] <= E.hi - ref.error[0]
         assert E.relative_width <= 1e-30
+
+
+def _mp_z2_moments(members, tau, zeta, Z=9.0, digits=20):
+    """E[eta'] and E[(eta - beta*)^2] summed over the sub-classes, each z2 integral by mpmath's tanh-sinh
+    (``mpmath.quad``, 20 digits) in the mirror variable s (z = prox_residual(s)/tau, a monotone change of
+    variables: every factor entire), over |z| <= Z (Gaussian mass beyond 9: 2e-19).  Independent of the
+    package's Gauss-Hermite and Gauss-Legendre rules and of its float64 prox; the kernels are the generated
+    mpmath ones."""
+    from ptft_theory import kernels
+    from ptft_theory.replica.panels import s_range
+    K = kernels.mp
+    d1 = mse = mpmath.mpf(0)
+    with mpmath.workdps(digits):
+        t, z = mpmath.mpf(tau), mpmath.mpf(zeta)
+        for c in members:
+            bs, m, b0 = (mpmath.mpf(v) for v in (c.beta_star, c.m, c.b0))
+            lo, hi = s_range(c, tau, zeta, Z)
+
+            def g(s):
+                return mpmath.npdf(K.prox_residual(s, bs, z, m, b0) / t) * K.prox_residual_derivative(s, z, m, b0) / t
+
+            pts = mpmath.linspace(lo, hi, 9 if digits > 15 else 5)
+            d1 += c.weight * mpmath.quad(lambda s: g(s) * K.eta_prime(s, z, m, b0), pts)
+            mse += c.weight * mpmath.quad(lambda s: g(s) * (K.beta_of_s_stable(s, m, b0) - bs) ** 2, pts)
+    return d1, mse
+
+
+@pytest.mark.slow
+def test_two_stage_where_gauss_hermite_stalls_answers_on_z2_panels(full):
+    """Readout, c = 0.01, lambda = -0.005, gamma = 0.1, sigma = 0.02, alpha = 0.95, alpha_pt = 0.4: the FT
+    prox has a kink much narrower than tau in some sub-classes and Gauss-Hermite in z2 stalls (estimate
+    3.8e-5 of E = 8.0e-3 at 124 nodes; its E, 0.0080051, is 5e-3 relative off).  Before: ReplicaError
+    "two-stage quadrature not converged".  Now z2 is on panels in the mirror variable; checked against an
+    independent evaluation of every sub-class's z2 integrals by mpmath's tanh-sinh at the returned
+    (tau, zeta): the fixed-point equations hold there (residuals <= 1e-8: the solver's stop is 1e-10)
+    and E agrees within the reported error (the sub-classes are the same z1 rule: the z1 part is the
+    reported estimate's other half).  Default run: tanh-sinh at 15 digits on 4 pieces (~4x cheaper);
+    PTFT_FULL=1: 20 digits on 8 pieces."""
+    from ptft_theory import Init, generalization_error
+    from ptft_theory.replica import two_stage as TS
+    from ptft_theory.replica.fixed_point import fixed_point_equations
+    task, init, alpha, sigma = Task(0.1, 0.05, 0.05), Init(0.01, -0.005, 0.1), 0.95, 0.02
+    r = generalization_error(alpha, task, init, "readout", sigma, alpha_pt=0.4)
+    assert r.rule[0] == "two_stage_panels"
+    assert r.quad_error[0] <= TS.QUAD_RTOL * r.E[0]
+    cls = TS.ft_subclasses(task, init, "readout", TS.pt_state(0.4, task, init.c_pt), TS.Z1_NODES)
+    d1, mse = _mp_z2_moments(cls.members(), r.tau[0], r.zeta[0], digits=20 if full else 15)
+    F = fixed_point_equations(mpmath.mpf(r.tau[0]), d1, mse, mpmath.mpf(alpha), mpmath.mpf(sigma))
+    assert max(abs(F[0]), abs(F[1])) <= 1e-8, F
+    assert abs(mse / cls.signal_power - r.E[0]) <= r.quad_error[0], (mse / cls.signal_power, r.E[0])
