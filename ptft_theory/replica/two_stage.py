@@ -60,6 +60,10 @@ from .result import ReplicaResult
 #: each the z1 error reached 1.7e-4 relative (c = 1e-2, alpha_pt = 0.4; 6 nodes: ~1e-7), so 6 to start.
 Z1_MAX = 8.5
 Z1_BREAKS = (0.0, 1.0, 2.2, 4.0, Z1_MAX)
+#: Widest z1 panel in the PT mirror variable s1 (where k ~ c cosh 2 s1: width 16 spans e^32 in k); wider
+#: ones are split evenly.  The breakpoints above give at most 14.5 at ordinary scales (c = 1e-6, alpha_pt = 2,
+#: sigma_pt = 0.5), so those rules are unchanged; sigma_pt = 1e100 gave one panel of width 118.
+Z1_PANEL_WIDTH_MAX = 16.0
 #: Gauss-Legendre nodes per z1 panel at the start, and the most after doublings.
 Z1_NODES = 6
 Z1_NODES_MAX = 24
@@ -200,6 +204,11 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = (), h
         sb = np.sort(np.concatenate([sb, inside]))
     if half:  # the edges are symmetric (breakpoints +-z1, odd prox, symmetric kinks); s1 = 0 is one of them
         sb = np.concatenate([[0.0], sb[sb > 1e-14 * sb[-1]]])
+    widths = np.diff(sb)
+    if np.max(widths) > Z1_PANEL_WIDTH_MAX:  # huge PT scales (sigma_pt, amp_pt >> c_pt): split evenly
+        parts = np.ceil(widths / Z1_PANEL_WIDTH_MAX).astype(int)
+        sb = np.concatenate([np.linspace(a, b, p, endpoint=False) for a, b, p in zip(sb[:-1], sb[1:], parts)]
+                            + [sb[-1:]])
     g, w = _leggauss(n1)
     h, mid = 0.5 * np.diff(sb), 0.5 * (sb[1:] + sb[:-1])
     s = (mid[:, None] + h[:, None] * g).ravel()
