@@ -64,6 +64,9 @@ Z1_BREAKS = (0.0, 1.0, 2.2, 4.0, Z1_MAX)
 #: ones are split evenly.  The breakpoints above give at most 14.5 at ordinary scales (c = 1e-6, alpha_pt = 2,
 #: sigma_pt = 0.5), so those rules are unchanged; sigma_pt = 1e100 gave one panel of width 118.
 Z1_PANEL_WIDTH_MAX = 16.0
+#: ... into panels at most this wide (k varies by e^8 on one: the FT moments change from rich to lazy over
+#: a few units of s1, which a 16-wide panel did not resolve at amp_pt = 1e100).
+Z1_PANEL_WIDTH_SPLIT = 4.0
 #: Gauss-Legendre nodes per z1 panel at the start, and the most after doublings.
 Z1_NODES = 6
 Z1_NODES_MAX = 24
@@ -206,7 +209,7 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = (), h
         sb = np.concatenate([[0.0], sb[sb > 1e-14 * sb[-1]]])
     widths = np.diff(sb)
     if np.max(widths) > Z1_PANEL_WIDTH_MAX:  # huge PT scales (sigma_pt, amp_pt >> c_pt): split evenly
-        parts = np.ceil(widths / Z1_PANEL_WIDTH_MAX).astype(int)
+        parts = np.ceil(widths / Z1_PANEL_WIDTH_SPLIT).astype(int)
         sb = np.concatenate([np.linspace(a, b, p, endpoint=False) for a, b, p in zip(sb[:-1], sb[1:], parts)]
                             + [sb[-1:]])
     g, w = _leggauss(n1)
