@@ -12,6 +12,7 @@ import sympy as sp
 
 from ..symbolic import design_checks, dynamics, ft_maps, potential, regimes
 from ..symbolic import symbols as S
+from .early_time_doc import early_time_doc
 from .trajectory_doc import trajectory_doc
 
 HEADER = (
@@ -361,6 +362,7 @@ def _alpha_c(rho, dps=30):
 
 def render_derivations() -> dict[str, str]:
     """File name -> Markdown text of every derivation document."""
+    from .derivations_lazy import lazy_limits_doc
     from .derivations_rich import rich_limits_doc
     return {
         "01_dynamics_and_potential.md": _dynamics_doc(),
@@ -370,4 +372,6 @@ def render_derivations() -> dict[str, str]:
         "05_two_stage.md": _two_stage_doc(),
         "06_rich_limits.md": rich_limits_doc(HEADER),
         "07_trajectory.md": trajectory_doc(HEADER),
+        "08_lazy_limits.md": lazy_limits_doc(HEADER),
+        "09_early_time.md": early_time_doc(HEADER),
     }
