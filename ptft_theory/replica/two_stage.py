@@ -318,7 +318,8 @@ class _TwoStageCurve:
     def solve_panels(self, a, sigma, hint):
         """(tau, zeta, mse, relative error estimate) with z2 on panels (:mod:`.two_stage_panels`)."""
         from .two_stage_panels import solve_on_z2_panels  # noqa: PLC0415
-        out = solve_on_z2_panels(self, a, sigma, hint)
+        out = solve_on_z2_panels(self, a, sigma, hint, rtol=QUAD_RTOL, rtol_max=QUAD_RTOL_MAX, e_floor=QUAD_E_FLOOR,
+                                 z1_nodes_max=Z1_NODES_MAX)
         self.panel_alphas.add(a)
         return out
 

@@ -41,10 +41,10 @@ def test_two_stage_quad_error_bounds_the_error(monkeypatch, full):
     Default run: 4 settings (3 of them under-estimated before); PTFT_FULL=1: all 16."""
     from ptft_theory.replica import two_stage as TS
     settings = TWO_STAGE if full else TWO_STAGE_DEFAULT
-    base = [generalization_error([0.3, 0.6], TASK, TWO_STAGE_INITS[i], s, alpha_pt=ap) for s, i, ap in settings]
+    base = [generalization_error(TASK, TWO_STAGE_INITS[i], [0.3, 0.6], s, alpha_pt=ap) for s, i, ap in settings]
     for name in ("Z1_NODES", "Z1_NODES_MAX", "Z2_NODES", "Z2_NODES_MAX"):
         monkeypatch.setattr(TS, name, 4 * getattr(TS, name))
     monkeypatch.setattr(TS, "QUAD_RTOL", 1e-10)
     for (s, i, ap), r in zip(settings, base):
-        ref = generalization_error([0.3, 0.6], TASK, TWO_STAGE_INITS[i], s, alpha_pt=ap)
+        ref = generalization_error(TASK, TWO_STAGE_INITS[i], [0.3, 0.6], s, alpha_pt=ap)
         assert all(abs(ref.E - r.E) <= r.quad_error), (s, i, ap, abs(ref.E - r.E), r.quad_error)

@@ -119,7 +119,7 @@ def test_two_stage_where_gauss_hermite_stalls_answers_on_z2_panels(full):
     from ptft_theory.replica import two_stage as TS
     from ptft_theory.replica.fixed_point import fixed_point_equations
     task, init, alpha, sigma = Task(0.1, 0.05, 0.05), Init(0.01, -0.005, 0.1), 0.95, 0.02
-    r = generalization_error(alpha, task, init, "readout", sigma, alpha_pt=0.4)
+    r = generalization_error(task, init, alpha, "readout", sigma, alpha_pt=0.4)
     assert r.rule[0] == "two_stage_panels"
     assert r.quad_error[0] <= TS.QUAD_ERROR_SAFETY * TS.QUAD_RTOL * r.E[0]
     cls = TS.ft_subclasses(task, init, "readout", TS.pt_state(0.4, task, init.c_pt), TS.Z1_NODES)
@@ -155,10 +155,10 @@ def test_two_stage_with_huge_pt_noise_answers():
     from ptft_theory import Init, generalization_error
     from ptft_theory.replica import two_stage as TS
     task, init = Task(0.1, 0.05, 0.05), Init(1e-3)
-    r = generalization_error([0.3, 0.6], task, init, alpha_pt=2.0, sigma_pt=1e100)
+    r = generalization_error(task, init, [0.3, 0.6], alpha_pt=2.0, sigma_pt=1e100)
     ref = np.array([_lazy_weighted_l2_limit(a) for a in (0.3, 0.6)])
     assert np.all(np.abs(r.E - ref) <= r.quad_error), (r.E - ref, r.quad_error)
-    r = generalization_error([0.3, 0.6], task, init, alpha_pt=0.5, sigma_pt=1e100)
+    r = generalization_error(task, init, [0.3, 0.6], alpha_pt=0.5, sigma_pt=1e100)
     assert np.all(np.isfinite(r.E)) and np.all(r.quad_error <= TS.QUAD_ERROR_SAFETY * TS.QUAD_RTOL_MAX * r.E)
 
 
