@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import FULL
 
 from ptft_theory import Init, Task
 from ptft_theory.experiments.ft_dynamics import error_curve, rankings, time_to_error
@@ -27,7 +28,8 @@ def test_rankings_count_ties_below_the_floor():
     assert rankings(None, curves) == ["II<I", "I=II"]
 
 
-@pytest.mark.slow  # ~18 s CPU: 48 bisections of time_to_error and two figures' worth of matplotlib
+@pytest.mark.slow
+@pytest.mark.skipif(not FULL, reason="PTFT_FULL=1: ~18 s CPU: 48 bisections of time_to_error and two figures' worth of matplotlib")
 def test_readout_figure_builds_and_reaches_the_teacher(tmp_path):
     """The readout companion (config ft_dynamics_readout.toml, quick grid): files written; Fig. 5's readout
     inits fit every coordinate of these tasks (no frozen one with a nonzero target: every time finite)."""
