@@ -45,26 +45,29 @@ def _plot(path_stem: Path, cfg, source, tgrid, summ, preds):
     fig, axes = plt.subplots(len(alphas), len(tasks), figsize=(4.7 * len(tasks), 3.9 * len(alphas)), squeeze=False)
     t = np.asarray(tgrid, dtype=float)
     x = np.where(t > 0, t, t[1] / 3)  # t = 0 drawn one third of a decade left of the first time
-    floor = 1e-8
+    floor = 1e-12
     for i, a in enumerate(alphas):
         for j, task in enumerate(tasks):
             ax = axes[i, j]
+            lo, hi = 1.0, 1.0
             for reg in S.REGIMES:
                 key = (task["name"], a, reg)
                 if key not in summ["curves"]:
                     continue
-                mean, se, _ = summ["curves"][key]
+                mean, _, _, per_seed = summ["curves"][key]
                 col = REGIME_COLORS[reg]
-                ax.plot(x, np.maximum(mean, floor), color=col, lw=2, label=f"regime {reg}")
-                ax.fill_between(x, np.maximum(mean - 2 * se, floor), np.maximum(mean + 2 * se, floor), color=col,
-                                alpha=0.18, lw=0)
-                jm = int(np.argmin(mean))
+                for e in per_seed:  # each paired seed, faint: on a log axis a +- SE band would cross 0
+                    ax.plot(x, np.maximum(e, floor), color=col, lw=0.6, alpha=0.35)
+                ax.plot(x, np.maximum(mean, floor), color=col, lw=2.2, label=f"regime {reg}")
+                jm = S.first_minimum(mean)
                 ax.plot(x[jm], max(mean[jm], floor), "o", color=col, ms=6, mfc="white", mew=1.8)
+                lo, hi = min(lo, float(np.min(per_seed))), max(hi, float(np.max(per_seed)))
                 if key in rep:
                     ax.axhline(max(rep[key], floor), color=col, ls="--", lw=1, alpha=0.9)
+                    lo = min(lo, rep[key])
+            ax.set_ylim(max(lo, floor) / 3, hi * 1.6)
             ax.set_xscale("log")
             ax.set_yscale("log")
-            ax.set_ylim(floor / 2, 4.0)
             ax.grid(True, which="major", alpha=0.3)
             ax.set_xlabel("flow time t")
             ax.set_ylabel(f"FT error E(t), alpha = {a:g}")
@@ -75,7 +78,7 @@ def _plot(path_stem: Path, cfg, source, tgrid, summ, preds):
                 ax.plot([], [], "o", color="k", mfc="white", label="min over t (oracle stop)")
                 ax.legend(fontsize=7, loc="lower left")
     D, n = cfg["D"], cfg["seeds"]
-    fig.suptitle(f"{cfg['title']}: D = {D}, {n} paired seeds, mean +- 2 SE; exact gradient flow "
+    fig.suptitle(f"{cfg['title']}: D = {D}, {n} paired seeds, seed-mean (thick) and each seed (thin); exact gradient flow "
                  f"(scheme {source.get('scheme', 'merged')})", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     paths = []
