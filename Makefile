@@ -12,15 +12,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The tests run on every core (pytest-xdist: one worker per core; PTFT_TEST_WORKERS=0 runs them in
+# this process). Each worker keeps its BLAS to one thread, so the workers do not oversubscribe the cores.
+PTFT_TEST_WORKERS ?= auto
+TEST_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)
 	scripts/ensure_fashion_mnist.sh
 	scripts/ensure_chromium.sh
-	$(PY) -m pytest -q
+	$(TEST_ENV) $(PY) -m pytest -q -n $(PTFT_TEST_WORKERS)
 
 test-full: $(STAMP)
 	scripts/ensure_fashion_mnist.sh
 	scripts/ensure_chromium.sh
-	PTFT_FULL=1 $(PY) -m pytest -q
+	PTFT_FULL=1 $(TEST_ENV) $(PY) -m pytest -q -n $(PTFT_TEST_WORKERS)
 
 figures: $(STAMP)
 	$(VENV)/bin/ptft figures --workers 2

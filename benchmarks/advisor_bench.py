@@ -1,4 +1,4 @@
-"""The initialisation advisor vs the grid search it replaces (issue 15), measured in one run.
+"""The initialisation advisor vs the grid search it replaces, measured in one run.
 
     python benchmarks/advisor_bench.py [--json] [--grid 49 41 21]
 
@@ -33,12 +33,12 @@ def grid_search(task, alpha, sizes):
             rs = np.linspace(r1, r0, sizes[1])
             rs = rs[:-1] if g == 0 else rs  # the infeasible corner
             try:
-                Es = [float(r) for r in error_sweep("lambda_pt", rs * c, alpha, task, Init(c, rs[0] * c, g))]
+                Es = [float(r) for r in error_sweep(task, Init(c, rs[0] * c, g), "lambda_pt", rs * c, alpha)]
             except PTFTError:
                 Es = []
                 for r in rs:
                     try:
-                        Es.append(float(generalization_error(alpha, task, Init(c, r * c, g))))
+                        Es.append(float(generalization_error(task, Init(c, r * c, g), alpha)))
                     except PTFTError:
                         Es.append(math.inf)
             n += len(rs)

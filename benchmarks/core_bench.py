@@ -25,7 +25,7 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     task = Task(rho_pt=0.1, rho_shared=0.05, rho_new=0.05)
-    T = make_teachers(args.dim, task, seed=0)
+    T = make_teachers(task, args.dim, seed=0)
     Xp, yp = sample_data(args.n, T.beta_pt, seed=1)
     Xf, yf = sample_data(args.n, T.beta_ft, seed=2)
     c, lam, g = args.c_pt, 0.0, 0.1

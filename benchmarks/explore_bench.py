@@ -1,4 +1,4 @@
-"""The explorer's redraw on a slider move (issue 27: <= 150 ms server-side for the curve), measured in one run.
+"""The explorer's redraw on a slider move (target: <= 150 ms server-side for the curve), measured in one run.
 
     python benchmarks/explore_bench.py [--moves 120] [--json]
 
@@ -76,7 +76,7 @@ def main():
             failed += 1
             continue
         t0 = time.perf_counter()
-        generalization_error(S.alphas_of(st), S.task_of(st), S.init_of(st), st["scheme"], st["sigma"])
+        generalization_error(S.task_of(st), S.init_of(st), S.alphas_of(st), st["scheme"], st["sigma"])
         t_bare.append(1e3 * (time.perf_counter() - t0))
     t_map = []
     for g in np.linspace(0.013, 0.987, 5):  # fresh gammas: never cached

@@ -11,7 +11,7 @@ done; (b) one direct convex solve at D = 2000 of the problem the replica predict
 Timings are medians of repeated runs (the machine is noisy), reported as ratios; ``--hp-only`` runs
 only the high-precision part.  The high-precision part is measured twice in the same run: "after"
 (this process: arb-evaluated moments, GMP-backed mpmath) and "before" (a subprocess with
-``MPMATH_NOGMPY=1 PTFT_HP_MOMENTS=mpmath``: pure-Python mpmath and the evaluator before issue 16),
+``MPMATH_NOGMPY=1 PTFT_HP_MOMENTS=mpmath``: pure-Python mpmath and the mpmath moments evaluator),
 each over its own float64 point, and the 30-digit E and boundary of the two must agree digit for
 digit (``--no-before`` skips the subprocess).
 """
@@ -79,11 +79,11 @@ def _median_time(f, reps):
 
 
 def float64_part(mc_seeds):
-    generalization_error(ALPHA, TASK, INIT)  # imports, the compiled library and the node tables warm
+    generalization_error(TASK, INIT, ALPHA)  # imports, the compiled library and the node tables warm
     # Medians of repeated runs (each a full, cold solve: no state survives between calls); the shared
     # 2-core machine is noisy, so every timing below is repeated and its median kept.
-    t_point, point = _median_time(lambda: generalization_error(ALPHA, TASK, INIT), 21)
-    t_curve, curve = _median_time(lambda: generalization_error(np.linspace(0.05, 0.95, 100), TASK, INIT), 5)
+    t_point, point = _median_time(lambda: generalization_error(TASK, INIT, ALPHA), 21)
+    t_curve, curve = _median_time(lambda: generalization_error(TASK, INIT, np.linspace(0.05, 0.95, 100)), 5)
     E_ref = float(point)
 
     mc = {}
@@ -95,7 +95,7 @@ def float64_part(mc_seeds):
                       "max_abs_error_dB": float(np.max(np.abs(dB - 10 * np.log10(E_ref)))),
                       "iterations_median": float(np.median([r[1] for r in runs]))}
 
-    T = make_teachers(2000, TASK, 0)
+    T = make_teachers(TASK, 2000, 0)
     X, y = sample_data(int(ALPHA * 2000), T.beta_ft, seed=1)
     k, b0 = ft_scales(T.beta_pt, INIT.c_pt, INIT.lambda_pt, INIT.gamma_ft)
     t_convex, _ = _median_time(lambda: implicit_bias_solution(X, y, k, b0), 3)
@@ -116,19 +116,19 @@ def high_precision_part():
     t64, tmp = [], []
     for _ in range(5):
         t0 = time.perf_counter()
-        generalization_error(ALPHA, TASK, INIT)
+        generalization_error(TASK, INIT, ALPHA)
         t64.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        hp = generalization_error(ALPHA, TASK, INIT, dps=30)
+        hp = generalization_error(TASK, INIT, ALPHA, dps=30)
         tmp.append(time.perf_counter() - t0)
     t_point = min(t64)
     t0 = time.perf_counter()
-    b64 = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6))
+    b64 = level_crossing_alpha(TASK, INIT, 0.25, bracket=(0.2, 0.6))
     t_b64 = time.perf_counter() - t0
     t0 = time.perf_counter()
-    bmp = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6), dps=30)
+    bmp = level_crossing_alpha(TASK, INIT, 0.25, bracket=(0.2, 0.6), dps=30)
     t_bmp = time.perf_counter() - t0
-    t_point = min(t_point, *(_median_time(lambda: generalization_error(ALPHA, TASK, INIT), 5)[0] for _ in range(3)))
+    t_point = min(t_point, *(_median_time(lambda: generalization_error(TASK, INIT, ALPHA), 5)[0] for _ in range(3)))
     return {"mpmath_backend": mpmath.libmp.BACKEND, "moments": replica_mp.MOMENTS,
             "seconds_float64_point_min": t_point, "seconds_per_point_dps30_min5": min(tmp),
             "dps30_point_over_float64_point": min(tmp) / t_point, "dps30_E": hp.E_str[0],
@@ -145,10 +145,10 @@ def certified_part(t_point):
     if replica_mp.MOMENTS != "arb":
         return {}
     t0 = time.perf_counter()
-    p = generalization_error(ALPHA, TASK, INIT, certify=True)
+    p = generalization_error(TASK, INIT, ALPHA, certify=True)
     t_cp = time.perf_counter() - t0
     t0 = time.perf_counter()
-    iv = level_crossing_alpha(0.25, TASK, INIT, bracket=(0.2, 0.6), certify=True)
+    iv = level_crossing_alpha(TASK, INIT, 0.25, bracket=(0.2, 0.6), certify=True)
     t_cb = time.perf_counter() - t0
     return {"certified_point_over_float64_point": t_cp / t_point, "certified_E_relative_width": float(p.E.relative_width),
             "certified_boundary_over_float64_point": t_cb / t_point,

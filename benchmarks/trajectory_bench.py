@@ -1,4 +1,4 @@
-"""The exact whitened time course vs integrating the weights' ODE (issue 28).
+"""The exact whitened time course vs integrating the weights' ODE.
 
     python benchmarks/trajectory_bench.py [--dim 10000] [--times 1000] [--ode-dim 1000] [--json]
 

@@ -38,12 +38,12 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     limit_blas_threads(1)
-    generalization_error(ALPHA, TASK, INIT, alpha_pt=ALPHA_PT)  # compile / warm the C library
+    generalization_error(TASK, INIT, ALPHA, alpha_pt=ALPHA_PT)  # compile / warm the C library
     # a fresh PT state per rep (alpha_pt moves by 1e-9): no cached panel edges
-    t_point, r = _median(lambda i: generalization_error(ALPHA, TASK, INIT, alpha_pt=ALPHA_PT + 1e-9 * i), 7)
-    t_one, r1 = _median(lambda i: generalization_error(ALPHA, TASK, INIT), 21)
+    t_point, r = _median(lambda i: generalization_error(TASK, INIT, ALPHA, alpha_pt=ALPHA_PT + 1e-9 * i), 7)
+    t_one, r1 = _median(lambda i: generalization_error(TASK, INIT, ALPHA), 21)
     alphas = np.linspace(0.05, 0.6, 100)
-    t_curve, rc = _median(lambda i: generalization_error(alphas, TASK, INIT, alpha_pt=ALPHA_PT + 1e-9 * i), 3)
+    t_curve, rc = _median(lambda i: generalization_error(TASK, INIT, alphas, alpha_pt=ALPHA_PT + 1e-9 * i), 3)
     t_sim, d = _median(lambda i: two_stage_convex(2000, TASK, INIT, alpha_pt=ALPHA_PT, alpha=ALPHA, seed=i), 3)
     out = {"point_ms": 1e3 * t_point, "one_stage_point_ms": 1e3 * t_one, "curve_100_s": t_curve,
            "point_over_one_stage": t_point / t_one, "simulation_D2000_over_point": t_sim / t_point,

@@ -17,6 +17,7 @@ from it (:mod:`ptft_theory.codegen`).  The layout, one stage per folder: ``symbo
 from .advisor import Advice, best_init
 from .replica import (BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha,
                       level_crossing_alpha)
+from .regime_boundaries import RegimeBoundaryCurve, regime_boundary
 from .config import DEFAULT_SCHEME, Init, Scheme, Task
 from .errors import MissingExtraError, ParameterError, ParameterTypeError, PTFTError
 from .regime import DEFAULT_THRESHOLDS, Regime, RegimeResult, Thresholds, regime
@@ -66,6 +67,8 @@ __all__ = [
     "pt_trajectory",
     "time_to_reach",
     "boundary_curve",
+    "RegimeBoundaryCurve",
+    "regime_boundary",
     "equal_error_alpha",
     "error_sweep",
     "ft_scales",

@@ -25,6 +25,7 @@ import numpy as np
 
 from . import _validate as V
 from . import kernels
+from ._argorder import legacy_order
 from .config import DEFAULT_SCHEME, Init, Task, as_scheme
 from .errors import ParameterError, ParameterTypeError, ReplicaError
 from .regime_samples import E_STAR, sample_dependence
@@ -130,6 +131,13 @@ class RegimeResult:
     paper: object = None
     note: str = ""
 
+    success = True  #: scipy's name: an init that cannot be classified raises instead
+
+    @property
+    def message(self) -> str:
+        base = f"regime {self.regime.value} ({self.regime.description}) by the {self.definition!r} definition"
+        return f"{base}; {self.note}" if self.note else base
+
     def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict; ``regime`` as its label ("I".."IV")."""
         from .results import plain
@@ -137,7 +145,14 @@ class RegimeResult:
                       "definition": self.definition, "l_order": self.l_order, "pt_dependence": self.pt_dependence,
                       "pt_dependence_samples": self.pt_dependence_samples, "k_pt": self.k_pt, "k_new": self.k_new,
                       "samples": None if self.samples is None else self.samples.as_dict(),
-                      "paper": None if self.paper is None else self.paper.as_dict(), "note": self.note})
+                      "paper": None if self.paper is None else self.paper.as_dict(), "note": self.note,
+                      "success": self.success, "message": self.message})
+
+    def __repr__(self) -> str:
+        dep = (f"pt_dependence_samples={self.pt_dependence_samples:.4g}" if self.pt_dependence_samples is not None
+               else f"pt_dependence={self.pt_dependence:.4g}")
+        return (f"RegimeResult(regime={self.regime.value}, definition={self.definition!r}, "
+                f"l_order={self.l_order:.4g}, {dep}, k_pt={self.k_pt:.3g}, k_new={self.k_new:.3g})")
 
 
 
@@ -183,7 +198,8 @@ def _pt_dependence_at(amp, k_pt, k_new):
 DEFINITIONS = ("samples", "potential", "paper")
 
 
-def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
+@legacy_order(("init", "task", "scheme", "thresholds"), lambda a, k: isinstance(a[0], Init))
+def regime(task: Task, init: Init, scheme=DEFAULT_SCHEME, thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
            definition: str | None = None, e_star: float = E_STAR) -> RegimeResult:
     """Classify an initialisation for a task.
 
@@ -199,13 +215,13 @@ def regime(init: Init, task: Task, scheme=DEFAULT_SCHEME, thresholds: Thresholds
     --------
     >>> from ptft_theory import Init, Task, regime
     >>> task = Task(rho_pt=0.1, rho_shared=0.05, rho_new=0.05)
-    >>> regime(Init(c_pt=100.0), task).regime.value                       # large scale: lazy, PT-independent
+    >>> regime(task, Init(c_pt=100.0)).regime.value                       # large scale: lazy, PT-independent
     'III'
-    >>> regime(Init(c_pt=1e-3, lambda_pt=1e-3), task).regime.value        # larger first layer: lazy, PT-dependent
+    >>> regime(task, Init(c_pt=1e-3, lambda_pt=1e-3)).regime.value        # larger first layer: lazy, PT-dependent
     'II'
-    >>> regime(Init(c_pt=1e-3, lambda_pt=-0.9e-3), task).regime.value     # smaller first layer: rich, PT-dependent
+    >>> regime(task, Init(c_pt=1e-3, lambda_pt=-0.9e-3)).regime.value     # smaller first layer: rich, PT-dependent
     'IV'
-    >>> regime(Init(c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.1), task).regime.value  # k = gamma^2: PT-independent
+    >>> regime(task, Init(c_pt=1e-3, lambda_pt=-1e-3, gamma_ft=0.1)).regime.value  # k = gamma^2: PT-independent
     'I'
     """
     if not isinstance(init, Init):

@@ -44,9 +44,9 @@ def _crossing(level, task, init, scheme):
     from .errors import BracketError
     from .replica import level_crossing_alpha
     try:
-        return float(level_crossing_alpha(level, task, init, scheme, bracket=(BRACKET[0], SPLIT)))
+        return float(level_crossing_alpha(task, init, level, scheme, bracket=(BRACKET[0], SPLIT)))
     except BracketError:
-        return float(level_crossing_alpha(level, task, init, scheme, bracket=(SPLIT, BRACKET[1])))
+        return float(level_crossing_alpha(task, init, level, scheme, bracket=(SPLIT, BRACKET[1])))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -72,9 +72,9 @@ class SolverResult:
     message: str
 
     def as_dict(self) -> dict:
-        """Plain, strict-JSON-ready dict of the fields."""
+        """Plain, strict-JSON-ready dict of the fields, and scipy's ``success``, ``nit``."""
         from .results import plain
-        return plain(dataclasses.asdict(self))
+        return plain({**dataclasses.asdict(self), "success": self.success, "nit": self.nit})
 
     @property
     def success(self) -> bool:

@@ -157,7 +157,7 @@ def invalid_noise_levels():
 # ------------------------------------------------------------------------------------------ oracle
 #: What :func:`check_against_ptft` can check, and the inputs each needs.
 QUANTITIES = {
-    "E": "alpha, task, init, scheme='readout' (package default), sigma=0.0: replica relative error",
+    "E": "task, init, alpha, scheme (package default: 'merged'), sigma=0.0: replica relative error",
     "k": "beta_pt, init, scheme: FT scale per coordinate",
     "b0": "beta_pt, init, scheme: FT start per coordinate",
     "beta": "X, y, k, b0=0.0: the implicit-bias solution (end point of gradient flow)",
@@ -199,7 +199,7 @@ def check_against_ptft(quantity: str, candidate, *, rtol: float, atol: float = 0
     atol = V.nonnegative("atol", atol)
     try:
         if quantity == "E":
-            ours = np.asarray(generalization_error(inputs["alpha"], inputs["task"], inputs["init"],
+            ours = np.asarray(generalization_error(inputs["task"], inputs["init"], inputs["alpha"],
                                                    inputs.get("scheme", DEFAULT_SCHEME), inputs.get("sigma", 0.0)))
         elif quantity in ("k", "b0"):
             ini = inputs["init"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
+from ._argorder import legacy_order
 from . import kernels
 from .config import DEFAULT_SCHEME, as_scheme
 from .config import Init
@@ -144,7 +145,19 @@ def _init(init) -> Init:
     return init
 
 
-def pt_trajectory(times, beta_pt, init) -> np.ndarray:
+def _times_first(old_init_index):
+    """Old order ``(times, ..., init)``: the Init sits at ``old_init_index``; with ``init=`` a keyword,
+    ``times`` positional can only be the old order (in the new one it follows init)."""
+    def is_old(args, kwargs):
+        for i, a in enumerate(args):
+            if isinstance(a, Init):
+                return i == old_init_index
+        return "init" in kwargs and "times" not in kwargs
+    return is_old
+
+
+@legacy_order(("times", "beta_pt", "init"), _times_first(2))
+def pt_trajectory(beta_pt, init, times) -> np.ndarray:
     """PT time course ``(len(times), D)``: gradient flow on ``1/2 sum_d (beta_d - beta_pt_d)^2`` from the
     PT initialisation of ``init`` (``k = c_pt``, ``b0 = 0`` on every coordinate, whatever ``lambda_pt``)."""
     init = _init(init)
@@ -156,7 +169,8 @@ def pt_trajectory(times, beta_pt, init) -> np.ndarray:
     return coordinate_trajectory(times, bp, np.full(bp.shape, init.c_pt), 0.0)
 
 
-def ft_trajectory(times, beta_pt, beta_ft, init, scheme=DEFAULT_SCHEME) -> np.ndarray:
+@legacy_order(("times", "beta_pt", "beta_ft", "init", "scheme"), _times_first(3))
+def ft_trajectory(beta_pt, beta_ft, init, times, scheme=DEFAULT_SCHEME) -> np.ndarray:
     """FT time course ``(len(times), D)``: gradient flow on ``1/2 sum_d (beta_d - beta_ft_d)^2`` from the
     FT re-initialisation (``scheme``) of the network PT left at convergence on ``beta_pt``.
 

@@ -54,20 +54,20 @@ def cases():
         out.append((item, name, fn, expect))
 
     # ---- item 2: teachers
-    add(2, "make_teachers(8, Task(0.1,.05,.05))", lambda: P.make_teachers(8, t, 0), ("error", "D"))
-    add(2, "make_teachers(10, Task(0.15,.05,.05))", lambda: P.make_teachers(10, Task(0.15, 0.05, 0.05), 0), ("error", "D"))
+    add(2, "make_teachers(Task(0.1,.05,.05), 8)", lambda: P.make_teachers(t, 8, 0), ("error", "D"))
+    add(2, "make_teachers(Task(0.15,.05,.05), 10)", lambda: P.make_teachers(Task(0.15, 0.05, 0.05), 10, 0), ("error", "D"))
     add(2, "class_counts(3, Task(.5,.25,.5))", lambda: class_counts(3, Task(0.5, 0.25, 0.5)),
         ("value", lambda c: sum(c.values()) == 3 and min(c.values()) >= 0 and c[NEW] >= 1 and c[SHARED] >= 1 and c[PT_ONLY] >= 1))
     add(2, "class_counts(7, Task(.3,.1,.2))", lambda: class_counts(7, Task(0.3, 0.1, 0.2)),
         ("value", lambda c: sum(c.values()) == 7 and min(c.values()) >= 1))
     add(2, "class_counts(1000, Task(.1,.05,.05))", lambda: class_counts(1000, t),
         ("value", lambda c: c == {PT_ONLY: 50, SHARED: 50, NEW: 50, UNUSED: 850}))
-    add(2, "make_teachers(8, Task(.5,.25,.25)) FT support", lambda: P.make_teachers(8, Task(0.5, 0.25, 0.25), 0),
+    add(2, "make_teachers(Task(.5,.25,.25), 8) FT support", lambda: P.make_teachers(Task(0.5, 0.25, 0.25), 8, 0),
         ("value", lambda T: np.count_nonzero(T.beta_ft) == 4 and np.count_nonzero(T.beta_pt) == 4))
 
     # ---- item 4: accurate GF with n_pt >= dim
     def gf_over(n_pt, D):
-        T = P.make_teachers(D, Task(0.5, 0.25, 0.25), 0)
+        T = P.make_teachers(Task(0.5, 0.25, 0.25), D, 0)
         Xp, yp = P.sample_data(n_pt, T.beta_pt, seed=1)
         Xf, yf = P.sample_data(max(D // 2, 1), T.beta_ft, seed=2)
         r = P.simulate_gradient_flow(Xp, yp, Xf, yf, 1e-2, 0.0, 0.1)
@@ -93,14 +93,14 @@ def cases():
     # ---- item 8: the curve does not depend on the grid
     def curve_vs_alone():
         task, init = Task(0.25, 0.125, 0.125), Init(1e-2)
-        r = P.generalization_error([1e-6, 0.999999], task, init)
-        alone = [float(P.generalization_error(a, task, init)) for a in (1e-6, 0.999999)]
+        r = P.generalization_error(task, init, [1e-6, 0.999999])
+        alone = [float(P.generalization_error(task, init, a)) for a in (1e-6, 0.999999)]
         return np.asarray(r), np.array(alone)
     add(8, "generalization_error([1e-6, 0.999999]) vs alone", curve_vs_alone,
         ("value", lambda r: np.allclose(r[0], r[1], rtol=1e-8, atol=1e-14)))
 
     # ---- item 10: simulator options
-    Tq = P.make_teachers(6, Task(0.5, 0.25, 0.25), 0)
+    Tq = P.make_teachers(Task(0.5, 0.25, 0.25), 6, 0)
     Xp, yp = P.sample_data(4, Tq.beta_pt, seed=1)
     Xf, yf = P.sample_data(3, Tq.beta_ft, seed=2)
 
@@ -119,12 +119,12 @@ def cases():
 
     # ---- item 11: extremes
     for c in (1e-154, 1e-160, 1e-300):
-        add(11, f"regime(Init({c:g}))", lambda c=c: P.regime(Init(c), t),
+        add(11, f"regime(Init({c:g}))", lambda c=c: P.regime(t, Init(c)),
             ("either", "c_pt", lambda r: _fin([r.l_order, r.pt_dependence]) and 1 <= r.l_order <= 2))
     for c in (1e200, 1e300):
-        add(11, f"regime(Init({c:g}))", lambda c=c: P.regime(Init(c), t),
+        add(11, f"regime(Init({c:g}))", lambda c=c: P.regime(t, Init(c)),
             ("either", "c_pt", lambda r: _fin([r.l_order, r.pt_dependence]) and r.regime.value == "III"))
-    add(11, "regime(thresholds=None)", lambda: P.regime(Init(1e-2), t, thresholds=None), ("error", "thresholds"))
+    add(11, "regime(thresholds=None)", lambda: P.regime(t, Init(1e-2), thresholds=None), ("error", "thresholds"))
     for rho in (1e-10, 1e-12, 1e-15):
         add(11, f"rich_limit_threshold({rho:g})", lambda rho=rho: P.rich_limit_threshold(rho),
             ("either", "rho", lambda a: _fin(a) and 0 < a < 1e-5 * 100))
@@ -138,27 +138,27 @@ def cases():
     add(11, "Task('0.1', 0.05, 0.05)", lambda: Task("0.1", 0.05, 0.05), ("error", "rho_pt"))
     add(11, "Init(np.float64(1e-2), 0, 1) valid", lambda: Init(np.float64(1e-2), 0, 1), ("value", lambda i: i.gamma_ft == 1.0))
     add(11, "sample_data(3, beta, sigma=True)", lambda: P.sample_data(3, [1.0, 0.0], sigma=True), ("error", "sigma"))
-    add(11, "generalization_error(alpha=True)", lambda: P.generalization_error(True, t, Init(1e-2)), ("error", "alpha"))
+    add(11, "generalization_error(alpha=True)", lambda: P.generalization_error(t, Init(1e-2), True), ("error", "alpha"))
 
     # ---- issue 24 (items 24.x): silent answers and valid inputs that failed
-    add(24, "make_teachers(8, Task(1e-12,1e-12,1e-12))", lambda: P.make_teachers(8, Task(1e-12, 1e-12, 1e-12), 0),
+    add(24, "make_teachers(Task(1e-12,1e-12,1e-12), 8)", lambda: P.make_teachers(Task(1e-12, 1e-12, 1e-12), 8, 0),
         ("error", "D"))
-    add(24, "generalization_error(alpha=[])", lambda: P.generalization_error([], t, Init(1e-3)), ("error", "alpha"))
-    add(24, "error_sweep(alpha=[])", lambda: P.error_sweep("gamma_ft", [0.1], [], t, Init(1e-3)), ("error", "alpha"))
-    add(24, "two-stage alpha=[]", lambda: P.generalization_error([], t, Init(1e-3), alpha_pt=0.5), ("error", "alpha"))
-    add(24, "generalization_error(certify='no')", lambda: P.generalization_error(0.5, t, Init(1e-3), certify="no"),
+    add(24, "generalization_error(alpha=[])", lambda: P.generalization_error(t, Init(1e-3), []), ("error", "alpha"))
+    add(24, "error_sweep(alpha=[])", lambda: P.error_sweep(t, Init(1e-3), "gamma_ft", [0.1], []), ("error", "alpha"))
+    add(24, "two-stage alpha=[]", lambda: P.generalization_error(t, Init(1e-3), [], alpha_pt=0.5), ("error", "alpha"))
+    add(24, "generalization_error(certify='no')", lambda: P.generalization_error(t, Init(1e-3), 0.5, certify="no"),
         ("error", "certify"))
     add(24, "rich_limit_threshold(certify=1)", lambda: P.rich_limit_threshold(0.1, certify=1), ("error", "certify"))
     add(24, "implicit_bias_solve(raise_on_failure='no')",
         lambda: P.implicit_bias_solve(np.eye(2), np.ones(2), 1.0, raise_on_failure="no"), ("error", "raise_on_failure"))
-    add(24, "make_teachers(D=1e12)", lambda: P.make_teachers(10**12, t, 0), ("error", "D"))
+    add(24, "make_teachers(D=1e12)", lambda: P.make_teachers(t, 10**12, 0), ("error", "D"))
     add(24, "sample_data(N=1e10, D=1000)", lambda: P.sample_data(10**10, np.ones(1000)), ("error", "N"))
     add(24, "simulate merged lambda=-c gamma=0", sim(c_pt=0.1, lambda_pt=-0.1, gamma_ft=0.0, scheme="merged"),
         ("error", "frozen"))
 
     # ---- item 12: the README example
     add(12, "README error_sweep lambda_pt example (as shipped)", lambda: P.error_sweep(
-        "lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4], t, Init(1e-3)), ("either", "lambda_pt", lambda rs: len(rs) == 21))
+        t, Init(1e-3), "lambda_pt", np.linspace(-1e-3, 1e-3, 21), [0.2, 0.4]), ("either", "lambda_pt", lambda rs: len(rs) == 21))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Probe the CLI / figures / installs / concurrency items of issue 12 (items 1, 3, 6, 7, 9) on a source tree.
+"""Probe the CLI contract on a source tree: cache keys (item 1), strict JSON (3), installs (6), concurrency (7),
+error lines (9), security (24); items numbered as in the table this prints.
 
     python scripts/probe_cli_reliability.py [TREE]        # TREE: a checkout (default: this one)
 
@@ -26,6 +27,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "tests"))
+from _configs import resnet_config, transformer_config  # noqa: E402  (the tests' shared configs)
 TASK = ["--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]
 
 
@@ -330,24 +333,6 @@ def item9_errors(p: Probe):
     p.cli_case(9, "figures --workers 0", ["figures", "--workers", "0"], names=("workers",))
 
 
-TRANSFORMER_TINY = """name = {name}
-seeds = {seeds}
-n_ft = [5]
-ft_ops = ["sub"]
-[base]
-c_pt = 0.25
-kappa = 1.0
-gamma_ft = 1.0
-[protocol]
-p = {p}
-d_model = 8
-n_heads = 2
-d_mlp = 8
-pt_steps = 2
-ft_steps = 2
-n_probe = 4
-"""
-
 PLANT = r"""
 import hashlib, pathlib, subprocess, sys
 from ptft_theory.replica import compiled as C
@@ -368,10 +353,10 @@ print(pathlib.Path(sys.argv[1], "planted-loaded").exists())
 
 
 def item24_security(p: Probe):
-    """Issue 24: writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
+    """Writes outside --out, code from data, planted native code, unbounded sizes, failure paths."""
     def tcfg(fname, name='"tiny"', seeds="[0]", prime=5):
         f = p.scratch / fname
-        f.write_text(TRANSFORMER_TINY.format(name=name, seeds=seeds, p=prime))
+        f.write_text(transformer_config(name=name, seeds=seeds, p=prime))
         return f
     out = p.scratch / "o24"
     for name in ('"../../escaped"', '"/tmp/ptft-probe-escaped"'):
@@ -394,8 +379,7 @@ def item24_security(p: Probe):
          f"(pathlib.Path({str(marker)!r}),))\nfor n in ('train', 'test', 'meta'):\n    pickle.dump({{'data': E()}}, "
          f"open({str(data)!r} + '/' + n, 'wb'))\n")
     rcfg = p.scratch / "r.toml"
-    rcfg.write_text('name = "r"\ndataset = "cifar100"\nseeds = [0]\nn_ft = [4]\n[base]\nc_pt = 1.0\nkappa = 1.0\n'
-                    'gamma_ft = 1.0\n')
+    rcfg.write_text(resnet_config())
     p.cli_case(24, "resnet run --data-root crafted pickle", ["resnet", "run", "--config", rcfg, "--data-root",
                                                              data.parent, "--out", out, "--no-progress", "--device",
                                                              "cpu"], names=("refused to unpickle",), want_rc=2,

@@ -82,7 +82,7 @@ def test_fig4_draws_into_a_given_figure_without_saving(tmp_path, monkeypatch):
 def test_replica_results_have_short_reprs():
     from ptft_theory import Init, Task, generalization_error
     task, init = Task(0.1, 0.05, 0.05), Init(0.01)
-    r = generalization_error(np.linspace(0.2, 0.8, 40), task, init)
+    r = generalization_error(task, init, np.linspace(0.2, 0.8, 40))
     assert len(repr(r)) < 200 and "(40 values)" in repr(r) and f"{float(r.E[0]):.6g}" in repr(r)
-    hp = generalization_error(0.3, task, init, dps=20)
+    hp = generalization_error(task, init, 0.3, dps=20)
     assert repr(hp).startswith("HighPrecisionResult(dps=20, alpha=[0.3], E=[0.33880716385") and len(repr(hp)) < 200

@@ -29,7 +29,7 @@ def _sympy_descriptors(amp, k_pt, k_new):
 def test_regime_at_extreme_scales_is_finite_and_right(c, scheme):
     """Old code: OverflowError (c <= 1e-154), NaN descriptors labelled III (c >= 1e200)."""
     task = Task(0.1, 0.05, 0.05)
-    r = regime(Init(c), task, scheme)
+    r = regime(task, Init(c), scheme)
     p, delta = _sympy_descriptors(task.a_ft, r.k_pt, r.k_new)
     assert r.l_order == pytest.approx(p, rel=1e-12) and r.pt_dependence == pytest.approx(delta, rel=1e-12, abs=1e-15)
     if c > 1:
@@ -38,4 +38,4 @@ def test_regime_at_extreme_scales_is_finite_and_right(c, scheme):
 
 def test_regime_rejects_thresholds_none():
     with pytest.raises(ParameterTypeError, match="thresholds"):
-        regime(Init(1e-2), Task(0.1, 0.05, 0.05), thresholds=None)
+        regime(Task(0.1, 0.05, 0.05), Init(1e-2), thresholds=None)

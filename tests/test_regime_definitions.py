@@ -26,7 +26,7 @@ TASK = Task(0.1, 0.05, 0.05)
 
 
 def test_lazy_limit_gives_one_minus_e_star_on_both_tasks():
-    r = regime(Init(1e8), TASK)
+    r = regime(TASK, Init(1e8))
     # E = 1 - alpha exactly in the lazy limit; k = 1e8 leaves O(A^2/k^2) ~ 1e-14 corrections
     assert r.samples.alpha_shared == pytest.approx(0.9, abs=1e-6)
     assert r.samples.alpha_new == pytest.approx(0.9, abs=1e-6)
@@ -34,14 +34,14 @@ def test_lazy_limit_gives_one_minus_e_star_on_both_tasks():
 
 
 def test_uniform_scale_is_pt_independent():
-    r = regime(Init(1e-2, -1e-2, 0.3), TASK)
+    r = regime(TASK, Init(1e-2, -1e-2, 0.3))
     # same k on every coordinate: both tasks are one problem; the two roots agree to Brent's xtol
     assert r.samples.alpha_shared == pytest.approx(r.samples.alpha_new, abs=1e-9)
     assert abs(r.pt_dependence_samples) < 1e-8
 
 
 def test_sample_ratio_and_threshold():
-    r = regime(FIG5_INITS["II"], TASK)
+    r = regime(TASK, FIG5_INITS["II"])
     R = r.samples.alpha_new / r.samples.alpha_shared
     assert r.samples.sample_ratio == pytest.approx(R) and delta_from_ratio(R) == pytest.approx(r.pt_dependence_samples)
     assert Thresholds().pt_dependence_samples == pytest.approx(delta_from_ratio(2.0))  # "twice the data"
@@ -56,7 +56,7 @@ def test_sample_ratio_and_threshold():
 @pytest.mark.parametrize("definition", ["samples", "potential", "paper"])
 def test_fig5_inits_get_the_papers_labels(task, definition):
     for lab, init in FIG5_INITS.items():
-        assert regime(init, task, definition=definition).regime.value == lab, (lab, definition)
+        assert regime(task, init, definition=definition).regime.value == lab, (lab, definition)
 
 
 def _their_descriptors(init, task):
@@ -80,7 +80,7 @@ def _their_descriptors(init, task):
 @pytest.mark.parametrize("init", [*FIG5_INITS.values(), Init(0.05, 0.02, 0.0), Init(2.0, -1.5, 0.7)])
 def test_paper_descriptors_match_their_definitions(init):
     task = Task(0.1, 0.02, 0.03)
-    p = regime(init, task, definition="paper").paper
+    p = regime(task, init, definition="paper").paper
     lo, fd = _their_descriptors(init, task)
     # central difference of step 1e-6 B: truncation ~1e-12 relative, rounding ~1e-10
     assert p.l_order == pytest.approx(lo, rel=1e-12) and p.feature_dependence == pytest.approx(fd, rel=1e-7, abs=1e-10)
@@ -88,15 +88,15 @@ def test_paper_descriptors_match_their_definitions(init):
 
 def test_paper_limits_where_their_guard_returns_zero():
     """Their np.isclose(q, 0) guard returns l-order 0 in the lazy limit; the limit is 2 (lazy)."""
-    p = regime(Init(1e6), TASK, definition="paper").paper
+    p = regime(TASK, Init(1e6), definition="paper").paper
     assert p.l_order == pytest.approx(2.0, abs=1e-9) and abs(p.feature_dependence) < 1e-6
 
 
 def test_bad_definition_and_level_name_the_parameter():
     with pytest.raises(ParameterError, match="definition"):
-        regime(Init(1.0), TASK, definition="mine")
+        regime(TASK, Init(1.0), definition="mine")
     with pytest.raises(ParameterError, match="e_star"):
-        regime(Init(1.0), TASK, e_star=1.5)
+        regime(TASK, Init(1.0), e_star=1.5)
     with pytest.raises(ParameterError, match="feature_dependence"):
         Thresholds(feature_dependence=0.2)
 

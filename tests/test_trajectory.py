@@ -55,7 +55,7 @@ def test_pt_and_ft_match_the_weight_ode(lev, bpt, bft):
     tp = np.concatenate([[0.0], np.logspace(-3, 2, 60)])
     u0, v0 = np.sqrt((c + init.lambda_pt) / 2), np.sqrt((c - init.lambda_pt) / 2)
     ref = weights_flow(tp, bpt, *(np.full(6, x) for x in (u0, v0, u0, v0)))
-    assert np.max(np.abs(pt_trajectory(tp, bpt, init) - ref)) < 1e-8
+    assert np.max(np.abs(pt_trajectory(bpt, init, tp) - ref)) < 1e-8
     # PT to convergence by the same ODE (t = 400: >= 50 time constants after the escape at these
     # levers), then the scheme's re-initialisation of its first layers
     _, (up, _, um, _) = weights_flow(np.array([0.0, 400.0]), bpt, *(np.full(6, x) for x in (u0, v0, u0, v0)),
@@ -63,13 +63,13 @@ def test_pt_and_ft_match_the_weight_ode(lev, bpt, bft):
     ap, am = (up + um, up + um) if scheme == "merged" else (up, um)
     gg = np.full(6, init.gamma_ft)
     ref = weights_flow(tp, bft, ap, gg, am, gg)
-    got = ft_trajectory(tp, bpt, bft, init, scheme)
+    got = ft_trajectory(bpt, bft, init, tp, scheme)
     assert np.max(np.abs(got - ref)) < 1e-8
     # the end point is beta_ft on every coordinate with k > 0, after 60 time constants 1/(2A)
     k, _ = ft_scales(bpt, c, init.lambda_pt, init.gamma_ft, scheme)
     A = np.hypot(bft, k)
     if np.any(k > 0):
-        late = ft_trajectory([60 / np.min(A[k > 0])], bpt, bft, init, scheme)[0]
+        late = ft_trajectory(bpt, bft, init, [60 / np.min(A[k > 0])], scheme)[0]
         assert np.allclose(late[k > 0], bft[k > 0], rtol=0, atol=1e-12)
 
 
@@ -144,11 +144,11 @@ def test_input_validation_names_the_parameter():
     with pytest.raises(ParameterError, match="k"):
         coordinate_trajectory([1.0], 1.0, 1e-120)
     with pytest.raises(ParameterError, match="beta_ft"):
-        ft_trajectory([1.0], [1.0, 2.0], [1.0], Init(1.0))
+        ft_trajectory([1.0, 2.0], [1.0], Init(1.0), [1.0])
     with pytest.raises(ParameterTypeError, match="init"):
-        pt_trajectory([1.0], [1.0], {"c_pt": 1.0})
+        pt_trajectory([1.0], {"c_pt": 1.0}, [1.0])
     with pytest.raises(ParameterError, match="scheme"):
-        ft_trajectory([1.0], [1.0], [1.0], Init(1.0), scheme="nope")
+        ft_trajectory([1.0], [1.0], Init(1.0), [1.0], scheme="nope")
 
 
 @pytest.mark.slow
@@ -165,8 +165,8 @@ def test_matches_the_gradient_flow_simulator_on_whitened_data(scheme):
     init = Init(1e-2, -0.5e-2, 0.1)
     r = simulate_gradient_flow(X, X @ bpt, X, X @ bft, init.c_pt, init.lambda_pt, init.gamma_ft, scheme, rtol=1e-12,
                                atol=1e-14, residual_tol=1e-12, record_trajectory=True)
-    for phase, theory in ((r.pt, lambda t: pt_trajectory(t, bpt, init)),
-                          (r.ft, lambda t: ft_trajectory(t, bpt, bft, init, scheme))):
+    for phase, theory in ((r.pt, lambda t: pt_trajectory(bpt, init, t)),
+                          (r.ft, lambda t: ft_trajectory(bpt, bft, init, t, scheme))):
         keep = np.isfinite(phase.trajectory["t"])  # the last record is the exact finish (t = inf)
         t = phase.trajectory["t"][keep]
         assert np.max(np.abs(phase.trajectory["beta"][keep, 0, :] - theory(t))) < 1e-9

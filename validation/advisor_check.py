@@ -84,12 +84,12 @@ def dense_grid_best(task, alpha, sizes):
                 rs = rs[:-1]
             try:
                 Es = [float(np.dot(weights, np.asarray(r))) for r in
-                      error_sweep("lambda_pt", rs * c, alphas, task, Init(c, rs[0] * c, g))]
+                      error_sweep(task, Init(c, rs[0] * c, g), "lambda_pt", rs * c, alphas)]
             except PTFTError:
                 Es = []
                 for r in rs:
                     try:
-                        Es.append(float(np.dot(weights, np.asarray(generalization_error(alphas, task, Init(c, r * c, g))))))
+                        Es.append(float(np.dot(weights, np.asarray(generalization_error(task, Init(c, r * c, g), alphas)))))
                     except PTFTError:
                         Es.append(math.inf)
             n += len(rs)
@@ -121,7 +121,7 @@ def _sim(task, alpha, inits, D, seeds):
     E = np.zeros((seeds, len(inits)))
     for s in range(seeds):
         ss = np.random.SeedSequence([15, s, D]).spawn(2)
-        T = make_teachers(D, task, ss[0])
+        T = make_teachers(task, D, ss[0])
         X, y = sample_data(n, T.beta_ft, seed=ss[1])
         for j, ini in enumerate(inits):
             k, b0 = ft_scales(T.beta_pt, ini.c_pt, ini.lambda_pt, ini.gamma_ft, "merged")
@@ -138,7 +138,7 @@ def part_b(quick):
         ru = min(others, key=lambda k: others[k].E)
         inits = [adv.init, others[ru].init]
         E, a = _sim(task, alpha, inits, D, seeds)
-        rep = [float(generalization_error(a, task, i)) for i in inits]
+        rep = [float(generalization_error(task, i, a)) for i in inits]
         d = E[:, 1] - E[:, 0]
         se_d = d.std(ddof=1) / math.sqrt(seeds)
         # A predicted gap below 2 SE of the paired difference cannot be confirmed at this D and seed count:
@@ -176,7 +176,7 @@ def part_c(quick):
         # each regime's best init found is no worse than Fig. 5's representative init of that regime
         for it in cfg5["inits"]:
             nodes, weights = _nodes_weights((a_lo, a_hi))
-            E5 = float(np.dot(weights, np.asarray(generalization_error(nodes, task, Init(**it["init"])))))
+            E5 = float(np.dot(weights, np.asarray(generalization_error(task, Init(**it["init"]), nodes))))
             b = adv.best_by_regime.get(it["regime"])
             rows.append(row("c", t["name"], task, (a_lo, a_hi), f"best in {it['regime']} vs Fig.5 init",
                             None if b is None else b.E, E5, None, None,

@@ -37,7 +37,7 @@ def draw_case(i):
 
 def run_case(p):
     task = Task(rho_pt=0.3, rho_shared=0.15, rho_new=0.15)
-    T = make_teachers(p["D"], task, p["seed"])
+    T = make_teachers(task, p["D"], p["seed"])
     ss = np.random.SeedSequence(p["seed"]).spawn(2)
     Xp, yp = sample_data(p["n_pt"], T.beta_pt, seed=ss[0])
     Xf, yf = sample_data(p["n_ft"], T.beta_ft, seed=ss[1])

@@ -49,12 +49,12 @@ def run_setting(name, scheme, init, task, alpha, sigma_y=0.0, *, D, seeds):
     n = int(round(alpha * D))
     for seed in range(seeds):
         ss = np.random.SeedSequence([seed, D]).spawn(2)
-        T = make_teachers(D, task, ss[0])
+        T = make_teachers(task, D, ss[0])
         X, y = sample_data(n, T.beta_ft, sigma_y, seed=ss[1])
         k, b0 = ft_scales(T.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, scheme)
         errs.append(float(relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)))
     errs = np.array(errs)
-    rep = float(generalization_error(n / D, task, init, scheme, sigma=sigma_y / np.sqrt(n)))
+    rep = float(generalization_error(task, init, n / D, scheme, sigma=sigma_y / np.sqrt(n)))
     se = errs.std(ddof=1) / np.sqrt(errs.size)
     return dict(setting=name, scheme=scheme, c_pt=init.c_pt, lambda_pt=init.lambda_pt, gamma_ft=init.gamma_ft,
                 rho_pt=task.rho_pt, rho_shared=task.rho_shared, rho_new=task.rho_new, alpha=n / D, D=D, sigma_y=sigma_y,

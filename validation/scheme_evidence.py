@@ -44,7 +44,7 @@ FIELDS = ["scheme", "task", "lambda_over_c", "seed", "regime", "c_pt", "lambda_p
 def run(scheme, task_name, ratio, seed, D=200, n_pt=160, n_ft=60, c=1e-3):
     task = TASKS[task_name]
     lam, gamma = ratio * c, GAMMA[ratio]
-    T = make_teachers(D, task, seed)
+    T = make_teachers(task, D, seed)
     ss = np.random.SeedSequence(seed).spawn(2)
     Xp, yp = sample_data(n_pt, T.beta_pt, seed=ss[0])
     Xf, yf = sample_data(n_ft, T.beta_ft, seed=ss[1])
@@ -52,7 +52,7 @@ def run(scheme, task_name, ratio, seed, D=200, n_pt=160, n_ft=60, c=1e-3):
     k, b0 = ft_scales(beta_pt, c, lam, gamma, scheme)
     beta_ft = implicit_bias_solution(Xf, yf, k, b0)
     share = float(np.sum(beta_ft[T.beta_pt != 0] ** 2) / np.sum(beta_ft**2))
-    label = regime(Init(c, lam, gamma), task, scheme).regime.value
+    label = regime(task, Init(c, lam, gamma), scheme).regime.value
     return dict(scheme=scheme, task=task_name, lambda_over_c=ratio, seed=seed, regime=label, c_pt=c, lambda_pt=lam,
                 gamma_ft=gamma, D=D, n_pt=n_pt, n_ft=n_ft, ft_error=float(relative_error(beta_ft, T.beta_ft)),
                 pt_feature_share=share)

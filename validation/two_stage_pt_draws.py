@@ -30,7 +30,7 @@ def main(argv=None):
     ap.add_argument("--out", default="validation/results/two_stage_pt_draws.csv")
     args = ap.parse_args(argv)
     limit_blas_threads(1)
-    E_pt = generalization_error(0.2, TASK, Init(C_PT, C_PT, 0.0), alpha_pt=ALPHA_PT).E_pt
+    E_pt = generalization_error(TASK, Init(C_PT, C_PT, 0.0), 0.2, alpha_pt=ALPHA_PT).E_pt
     rows = []
     for D, n in SIZES:
         t0 = time.perf_counter()

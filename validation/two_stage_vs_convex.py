@@ -72,7 +72,7 @@ def run_setting(name, scheme, init, task, alpha_pt, alpha, sigma_y_pt, sigma_y, 
     draws = [two_stage_convex(D, task, init, scheme, alpha_pt=alpha_pt, alpha=alpha, sigma_y_pt=sigma_y_pt,
                               sigma_y=sigma_y, seed=s) for s in range(seeds)]
     n_pt, n = int(round(alpha_pt * D)), int(round(alpha * D))
-    r = generalization_error(n / D, task, init, scheme, sigma=sigma_y / np.sqrt(n), alpha_pt=n_pt / D,
+    r = generalization_error(task, init, n / D, scheme, sigma=sigma_y / np.sqrt(n), alpha_pt=n_pt / D,
                              sigma_pt=sigma_y_pt / np.sqrt(n_pt))
     m, se = mean_se([d.E for d in draws])
     mp, sep = mean_se([d.E_pt for d in draws])
@@ -88,7 +88,7 @@ def refresh_replica(row, scheme, init, task):
     """``row`` with the replica columns recomputed (same alpha, alpha_pt and noise as recorded)."""
     D, a, ap = int(row["D"]), float(row["alpha"]), float(row["alpha_pt"])
     n, n_pt = round(a * D), round(ap * D)
-    r = generalization_error(a, task, init, scheme, sigma=float(row["sigma_y"]) / np.sqrt(n), alpha_pt=ap,
+    r = generalization_error(task, init, a, scheme, sigma=float(row["sigma_y"]) / np.sqrt(n), alpha_pt=ap,
                              sigma_pt=float(row["sigma_y_pt"]) / np.sqrt(n_pt))
     out = dict(row, replica_E=float(r.E[0]), replica_quad_error=float(r.quad_error[0]), replica_E_pt=r.E_pt)
     out["dev_in_se"] = (float(row["sim_E"]) - out["replica_E"]) / float(row["sim_E_se"])

@@ -23,8 +23,8 @@ from ptft_theory import Init, Task, generalization_error, level_crossing_alpha
 task = Task(rho_pt=0.1, rho_shared=0.05, rho_new=0.05)
 init = Init(0.01)
 
-fast = generalization_error(0.3, task, init)
-precise = generalization_error(0.3, task, init, dps=30)
+fast = generalization_error(task, init, 0.3)
+precise = generalization_error(task, init, 0.3, dps=30)
 print("float64:", float(fast.E[0]))
 print("30 digits:", mpmath.nstr(precise.E[0], 30), " estimated error", mpmath.nstr(precise.error[0], 2))
 # float64 agrees with the 30-digit value to about its own precision
@@ -37,7 +37,7 @@ print("float64 relative error:", abs(float(fast.E[0]) - float(precise.E[0])) / f
 # (for unit-norm teachers). At `c_pt = 1e14` the 30-digit replica value sits on it to ~1e-28.
 
 # %%
-lazy = generalization_error(0.5, task, Init(1e14), dps=30)
+lazy = generalization_error(task, Init(1e14), 0.5, dps=30)
 print(mpmath.nstr(lazy.E[0], 30), "vs 1 - alpha = 0.5")
 
 # %% [markdown]
@@ -48,9 +48,9 @@ print(mpmath.nstr(lazy.E[0], 30), "vs 1 - alpha = 0.5")
 # slope inside).
 
 # %%
-b = level_crossing_alpha(0.25, task, init, bracket=(0.2, 0.5), dps=30)
+b = level_crossing_alpha(task, init, 0.25, bracket=(0.2, 0.5), dps=30)
 print("30 digits:", b.alpha_str, "+-", mpmath.nstr(b.error, 2))
-proved = level_crossing_alpha(0.25, task, init, bracket=(0.2, 0.5), certify=True)
+proved = level_crossing_alpha(task, init, 0.25, bracket=(0.2, 0.5), certify=True)
 print("certified:", proved)
 d = proved.as_dict()
 print("relative width", d["relative_width"])

@@ -26,7 +26,7 @@
 import numpy as np
 from ptft_theory import Task, make_teachers, sample_data, ft_scales, implicit_bias_solution, simulate_gradient_flow
 
-T = make_teachers(12, Task(rho_pt=0.3, rho_shared=0.15, rho_new=0.15), seed=0)
+T = make_teachers(Task(rho_pt=0.3, rho_shared=0.15, rho_new=0.15), 12, seed=0)
 Xp, yp = sample_data(8, T.beta_pt, seed=1); Xf, yf = sample_data(6, T.beta_ft, seed=2)
 c, lam, gamma = 1.0, 0.0, 0.5
 gf = simulate_gradient_flow(Xp, yp, Xf, yf, c, lam, gamma, rtol=1e-6)  # trains the network (ODE to rtol 1e-6)
@@ -50,7 +50,7 @@ from ptft_theory import Init, regime
 
 task = Task(rho_pt=0.1, rho_shared=0.05, rho_new=0.05)
 for init in [Init(1e-3, 1e-3), Init(1e-3, -9e-4), Init(1e-3, -1e-3, 0.1), Init(10.0)]:
-    r = regime(init, task)
+    r = regime(task, init)
     print(f"c_pt={init.c_pt:<6g} lambda_pt={init.lambda_pt:<7g} gamma_ft={init.gamma_ft:<4g} -> regime "
           f"{r.regime.value:<3} l-order {r.l_order:.3f}, PT dependence {r.pt_dependence:.3f}")
 
@@ -67,8 +67,8 @@ from ptft_theory import generalization_error
 alpha = np.linspace(0.1, 0.9, 17)
 fig, ax = plt.subplots(figsize=(6, 3.6))
 for init in [Init(1e-3, 1e-3), Init(1e-3, -9e-4), Init(1e-3, -1e-3, 0.1), Init(10.0)]:
-    res = generalization_error(alpha, task, init)
-    label = f"{regime(init, task).regime.value}: c={init.c_pt:g}, lambda={init.lambda_pt:g}, gamma={init.gamma_ft:g}"
+    res = generalization_error(task, init, alpha)
+    label = f"{regime(task, init).regime.value}: c={init.c_pt:g}, lambda={init.lambda_pt:g}, gamma={init.gamma_ft:g}"
     ax.semilogy(alpha, res.E, label=label)
 ax.set_xlabel(r"$\alpha_{FT} = N_{FT}/D$")
 ax.set_ylabel("relative FT error $E$")

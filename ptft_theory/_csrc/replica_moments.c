@@ -150,7 +150,7 @@ static int residual(int n_cls, int n_nodes, const double *bstar, const double *m
 
 static double size2(const double v[2]) { return fmax(fabs(v[0]), fabs(v[1])); }
 
-/* Damped Newton on F from (tau0, zeta0) (replica._newton_point): full steps capped at e^2, halved
+/* Damped Newton on F from (tau0, zeta0) (fixed_point.newton_point_py): full steps capped at e^2, halved
    until |F|^2 decreases.  out: tau, zeta, mse.  Returns 0 (converged, |F| < 1e-10), -1 (Newton
    failed: singular Jacobian, no decrease, not converged), or the moments' error code (> 0). */
 int ptft_replica_newton(int n_cls, int n_nodes, const double *bstar, const double *m, const double *b0,

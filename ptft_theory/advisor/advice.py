@@ -12,13 +12,15 @@ from ..regime import RegimeResult
 
 @dataclasses.dataclass(frozen=True)
 class RegimeBest:
-    """The lowest E found inside one regime's region: its init and E."""
+    """The lowest E found inside one regime's region: its init and E, and the definition of the label
+    that placed it there ("samples": the calibrated delta_S; "potential": past the label budget)."""
 
     init: Init
     E: float
+    definition: str = "samples"
 
     def as_dict(self) -> dict:
-        return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E)}
+        return {"init": dataclasses.asdict(self.init), "E": _finite_or_none(self.E), "definition": self.definition}
 
     def to_dict(self) -> dict:
         """Deprecated alias of :meth:`as_dict`."""
@@ -94,12 +96,22 @@ class Advice:
             return None
         return 10 * math.log10(self.E_default / self.E)
 
+    @property
+    def success(self) -> bool:
+        """scipy's name for :attr:`converged` (the polish that gave ``init``)."""
+        return bool(self.converged)
+
+    @property
+    def nfev(self) -> int:
+        """scipy's name for :attr:`evaluations`."""
+        return self.evaluations
+
     def __repr__(self):
         i = self.init
         return (f"Advice(init=Init(c_pt={i.c_pt:.4g}, lambda_pt={i.lambda_pt:.4g}, gamma_ft={i.gamma_ft:.4g}), "
                 f"E={self.E:.4g}, regime={self.regime.regime.value}, E_default={_g(self.E_default)}, "
                 f"best_by_regime={{{', '.join(f'{k}: {v.E:.4g}' for k, v in self.best_by_regime.items())}}}, "
-                f"evaluations={self.evaluations}, converged={self.converged})")
+                f"nfev={self.evaluations}, success={self.success})")
 
     def to_dict(self) -> dict:
         """Deprecated alias of :meth:`as_dict`."""
@@ -117,7 +129,8 @@ class Advice:
                 "best_by_regime": {k: v.as_dict() for k, v in self.best_by_regime.items()},
                 "reference": dataclasses.asdict(self.reference), "E_default": _finite_or_none(self.E_default),
                 "gain_dB": _finite_or_none(self.gain_dB), "evaluations": self.evaluations, "failures": self.failures,
-                "infeasible": self.infeasible, "converged": self.converged, "message": self.message,
+                "infeasible": self.infeasible, "converged": self.converged, "success": self.success,
+                "message": self.message,
                 "on_bounds": list(self.on_bounds), "task": dataclasses.asdict(self.task),
                 "alpha": list(self.alpha) if isinstance(self.alpha, tuple) else self.alpha, "scheme": self.scheme,
                 "sigma": self.sigma, "bounds": {k: list(v) for k, v in self.bounds.items()}, "fixed": dict(self.fixed),

@@ -38,7 +38,7 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
         rs = ratio if g > 0 else ratio[:-1]  # lambda = -c with gamma = 0 is infeasible (all frozen)
         if advice.alpha_pt is None:  # perfect PT: warm-started along lambda
             try:
-                res = error_sweep("lambda_pt", rs * c, alphas, advice.task, Init(c, rs[0] * c, g), advice.scheme,
+                res = error_sweep(advice.task, Init(c, rs[0] * c, g), "lambda_pt", rs * c, alphas, advice.scheme,
                                   advice.sigma)
                 E[i, :rs.size] = [float(np.dot(weights, np.asarray(r))) for r in res]
             except PTFTError:
@@ -46,7 +46,7 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
         else:  # finite PT data: the two-stage replica has no lambda sweep
             for j, r in enumerate(rs):
                 try:
-                    res = generalization_error(alphas, advice.task, Init(c, float(np.clip(r * c, -c, c)), g),
+                    res = generalization_error(advice.task, Init(c, float(np.clip(r * c, -c, c)), g), alphas,
                                                advice.scheme, advice.sigma, alpha_pt=advice.alpha_pt,
                                                sigma_pt=advice.sigma_pt)
                     E[i, j] = float(np.dot(weights, np.asarray(res)))
@@ -54,7 +54,7 @@ def error_surface(advice, n_c: int = PLOT_GRID[0], n_r: int = PLOT_GRID[1], thre
                     pass
         for j, r in enumerate(ratio):
             try:
-                d = regime(Init(c, float(np.clip(r * c, -c, c)), g), advice.task, advice.scheme, thresholds,
+                d = regime(advice.task, Init(c, float(np.clip(r * c, -c, c)), g), advice.scheme, thresholds,
                            definition="potential")  # 525 cells: the cheap descriptor (the search's regions)
                 lo_[i, j], de_[i, j] = d.l_order, d.pt_dependence
             except PTFTError:

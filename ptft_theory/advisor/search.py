@@ -38,14 +38,15 @@ from ..config import Init, Task
 from ..errors import InfeasibleError, ParameterError, ParameterTypeError, PTFTError, ReplicaError
 from .advice import Advice, RegimeBest
 from ..regime import DEFAULT_THRESHOLDS, Regime, Thresholds, regime
+from .regions import LABEL_BUDGET, Labeller, best_of_each_regime
 from .resolve import CORNER_MARGIN, RESOLUTION, away_from_corner, least_extreme, on_frozen_corner, smallest_scale
 from .space import COORDINATES, E_FLOOR, VALID_BOX, Objective, alpha_nodes, search_space
 
 #: The reference init of ``E_default``.
 REFERENCE_INIT = Init(c_pt=1.0, lambda_pt=0.0, gamma_ft=1.0)
-#: Definition of the regions the per-regime search keeps to: the potential ratio (microseconds per
-#: label; the calibrated delta_S costs two replica level crossings, ~0.1-1 s, and the search labels
-#: ~1000 inits).  The answer itself (``Advice.regime``) is labelled with the calibrated default.
+#: Definition of the region a Nelder-Mead polish keeps to, step by step: the potential ratio (microseconds
+#: per label; ~150 labels per polish).  Which regime a start or an end point belongs to is the calibrated
+#: delta_S within a budget (:mod:`ptft_theory.advisor.regions`).
 SEARCH_DEFINITION = "potential"
 #: Points per coordinate of the global grid (0.5 decades in c, 0.25 in lambda/c, 0.2 in gamma).
 GRID = {"log10_c_pt": 13, "lambda_ratio": 9, "gamma_ft": 6}
@@ -76,7 +77,7 @@ def _polish_free(obj, space, x0, step, region=None, thresholds=DEFAULT_THRESHOLD
         x = space.full(z)
         if region is not None:
             try:
-                if regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION
+                if regime(obj.task, space.init(x), obj.scheme, thresholds, definition=SEARCH_DEFINITION
                           ).regime.value != region:
                     return math.inf
             except PTFTError:
@@ -139,32 +140,32 @@ def _polish_best(obj, space, finite, step):
     return E_opt, x_opt, res_opt, found
 
 
-def _polish_per_regime(obj, space, finite, found, step, thresholds):
-    """Stage 3: per regime, the best grid or polished point of its region, polished inside it; returns
-    ``{label: RegimeBest}`` and ``{label: OptimizeResult}``."""
-    def label(x):
-        try:
-            return regime(space.init(x), obj.task, obj.scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
-        except PTFTError:
-            return None
-
+def _polish_per_regime(obj, space, finite, found, step, thresholds, labeller):
+    """Stage 3: per regime, the best grid or polished point of its region (labels of ``labeller``: the
+    calibrated delta_S within its budget), polished inside the potential-ratio region of that start and
+    kept only when its own label is the regime's; returns ``{label: RegimeBest}`` and
+    ``{label: OptimizeResult}``."""
+    seen, cands = set(), []
+    for E, x in list(finite) + [(E, x) for E, x, _ in found]:
+        key = tuple(np.round(x, 12))
+        if key not in seen:
+            seen.add(key)
+            cands.append((E, x))
+    starts = best_of_each_regime(labeller, space, cands)
     by_regime: dict[str, RegimeBest] = {}
-    labelled: dict[str, tuple] = {}
-    for E, x in finite:
-        lab = label(x)
-        if lab is not None and lab not in labelled:
-            labelled[lab] = (E, x)
-    for E, x, _ in found:
-        lab = label(x)
-        if lab is not None and (lab not in labelled or E < labelled[lab][0]):
-            labelled[lab] = (E, x)
     results = {}
-    for lab in sorted(labelled, key=lambda s: [r.value for r in Regime].index(s)):
-        E0, x0 = labelled[lab]
-        x, E, res = _polish_free(obj, space, x0, step, region=lab, thresholds=thresholds)
-        if not (E < E0 and label(x) == lab):
+    for lab in sorted(starts, key=lambda s: [r.value for r in Regime].index(s)):
+        E0, x0, d0 = starts[lab]
+        pot0 = labeller.potential(space.init(x0)).regime.value  # the polish keeps to this potential region
+        x, E, res = _polish_free(obj, space, x0, step, region=pot0, thresholds=thresholds)
+        d = d0
+        if E < E0:
+            got, d = labeller.label(space.init(x))
+            if got != lab:
+                x, E, d = x0, E0, d0
+        else:
             x, E = x0, E0
-        by_regime[lab] = RegimeBest(space.init(x), float(E))
+        by_regime[lab] = RegimeBest(space.init(x), float(E), d)
         results[lab] = res
     return by_regime, results
 
@@ -173,7 +174,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
               sigma_pt: float = 0.0,
               reference: Init = REFERENCE_INIT, thresholds: Thresholds = DEFAULT_THRESHOLDS, grid=None,
               progress: bool | None = False,
-              resolution: float = RESOLUTION, corner_margin: float = CORNER_MARGIN) -> Advice:
+              resolution: float = RESOLUTION, corner_margin: float = CORNER_MARGIN,
+              label_budget: int = LABEL_BUDGET) -> Advice:
     """The initialisation that minimises the replica FT error of ``task`` at ``alpha``.
 
     Parameters
@@ -211,6 +213,10 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         When E falls toward the frozen corner (lambda_pt = -c_pt, gamma_ft = 0) without reaching
         ``resolution``, the advice keeps ``1 + lambda_pt / c_pt >= corner_margin`` (default 1e-3) and
         ``Advice.corner_limit`` holds the lowest E found approaching the corner.
+    label_budget : int
+        New calibrated (delta_S) labels the per-regime search may compute (default LABEL_BUDGET = 12,
+        ~0.05-0.3 s each); past it, regions are told by the potential ratio
+        (``RegimeBest.definition`` says which placed each regime's best; :mod:`ptft_theory.advisor.regions`).
 
     Returns
     -------
@@ -255,6 +261,7 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                                  "integers >= 2")
     resolution = V.positive("resolution", resolution)
     corner_margin = V.positive("corner_margin", corner_margin)
+    label_budget = 0 if label_budget == 0 and not isinstance(label_budget, bool) else V.positive_int("label_budget", label_budget)
     if not corner_margin < 1:
         raise ParameterError(f"corner_margin={corner_margin!r} is invalid; valid range: 0 < corner_margin < 1")
     space = search_space(bounds, fix)
@@ -276,7 +283,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
         E_opt, x_opt, res_opt, found = _polish_best(obj, space, finite, step)
         bar.update()
         bar.set_description("advise: per regime")
-        by_regime, results = _polish_per_regime(obj, space, finite, found, step, thresholds)
+        labeller = Labeller(task, scheme, thresholds, label_budget)
+        by_regime, results = _polish_per_regime(obj, space, finite, found, step, thresholds, labeller)
         bar.update()
     finally:
         bar.close()
@@ -287,8 +295,8 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
     # 4. exact recovery / the frozen corner (advisor.resolve): never answer with a frozen network
     E_lowest, corner_limit, note = float(E_opt), None, ""
 
-    def label_of(init):
-        return regime(init, task, scheme, thresholds, definition=SEARCH_DEFINITION).regime.value
+    def label_of(init):  # many calls (every candidate of the floor / corner searches): no new replica labels
+        return labeller.label(init, spend=False)[0]
 
     if E_opt <= resolution:
         got = least_extreme(obj, space, resolution, step)
@@ -304,11 +312,10 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
                 got = least_extreme(obj, space, resolution, step,
                                     accept=lambda i, lab=lab: label_of(i) == lab)
                 if got is not None:
-                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]))
+                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]), b.definition)
         # the overall answer: the least extreme of the overall and the per-regime ones at the floor
         at_floor = [(init_opt, E_opt)] + [(b.init, b.E) for b in by_regime.values() if b.E <= resolution]
         init_opt, E_opt = max(at_floor, key=lambda t: smallest_scale(t[0], task, scheme))
-        by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
     elif on_frozen_corner(init_opt, scheme):
         corner_limit = E_lowest
         got = away_from_corner(obj, space, corner_margin, step)
@@ -323,11 +330,18 @@ def best_init(task: Task, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, alph
             if on_frozen_corner(b.init, scheme):
                 got = away_from_corner(obj, space, corner_margin, step, accept=lambda i, lab=lab: label_of(i) == lab)
                 if got is not None:
-                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]))
+                    by_regime[lab] = RegimeBest(space.init(got[0]), float(got[1]), b.definition)
                 else:
                     del by_regime[lab]
-        by_regime[label_of(init_opt)] = RegimeBest(init_opt, float(E_opt))
-    reg = regime(init_opt, task, scheme, thresholds)  # the answer's label: the calibrated definition
+    reg = regime(task, init_opt, scheme, thresholds)  # the answer's label: the calibrated definition
+    # the answer is the best of its own regime (by the answer's label), whatever region located it first
+    for lab, b in list(by_regime.items()):
+        if b.init == init_opt and lab != reg.regime.value:
+            del by_regime[lab]
+    if reg.regime.value not in by_regime or by_regime[reg.regime.value].E >= E_opt or (
+            E_opt <= resolution or corner_limit is not None):
+        by_regime[reg.regime.value] = RegimeBest(init_opt, float(E_opt), reg.definition)
+    by_regime = {k: by_regime[k] for k in sorted(by_regime, key=lambda s: [r.value for r in Regime].index(s))}
     xo = np.array([math.log10(init_opt.c_pt), init_opt.lambda_pt / init_opt.c_pt, init_opt.gamma_ft])
     tol = 1e-6 * np.maximum(1.0, np.abs(space.hi - space.lo))
     at_lo = space.free & (xo <= space.lo + tol)

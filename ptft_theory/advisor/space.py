@@ -148,7 +148,7 @@ class Objective:
     def solve(self, init) -> float:
         """(Mean) E of one init: the one place a single init meets the replica (with ``alpha_pt``, the
         two-stage replica of finite PT data, docs/design.md section 3.1)."""
-        return self._mean(generalization_error(self.alphas, self.task, init, self.scheme, self.sigma,
+        return self._mean(generalization_error(self.task, init, self.alphas, self.scheme, self.sigma,
                                                alpha_pt=self.alpha_pt, sigma_pt=self.sigma_pt))
 
     def _fail(self, exc):
@@ -176,7 +176,7 @@ class Objective:
         if len(todo) > 1 and self.space.lambda_abs is None and self.alpha_pt is None:
             inits = [self.space.init(x) for x in todo]
             try:
-                rs = error_sweep("lambda_pt", [i.lambda_pt for i in inits], self.alphas, self.task, inits[0],
+                rs = error_sweep(self.task, inits[0], "lambda_pt", [i.lambda_pt for i in inits], self.alphas,
                                  self.scheme, self.sigma)
                 for x, r in zip(todo, rs):
                     self.evaluations += 1

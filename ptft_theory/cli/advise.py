@@ -139,9 +139,11 @@ def format_advice(adv) -> str:
                 f" ({-gain:.2f} dB better: the reference lies outside the box searched)")
         lines.append(f"reference c_pt={ref.c_pt:g}, lambda_pt={ref.lambda_pt:g}, gamma_ft={ref.gamma_ft:g}: "
                      f"E = {adv.E_default:.4g}{note}")
-    lines.append("best init per regime (regions of the search: the potential-ratio descriptor):")
+    lines.append("best init per regime (regions: the calibrated delta_S label; [potential]: told by the potential "
+                 "ratio, past the label budget):")
     for lab, b in adv.best_by_regime.items():
         lines.append(f"  {lab:>3}: E = {b.E:.4g}  at c_pt={b.init.c_pt:.4g}, lambda_pt={b.init.lambda_pt:.4g} "
-                     f"(1 + lambda/c = {1 + b.init.lambda_pt / b.init.c_pt:.3g}), gamma_ft={b.init.gamma_ft:.4g}")
+                     f"(1 + lambda/c = {1 + b.init.lambda_pt / b.init.c_pt:.3g}), gamma_ft={b.init.gamma_ft:.4g}"
+                     + ("" if b.definition == "samples" else "  [potential]"))
     lines.append(f"{adv.evaluations} evaluations, converged={adv.converged}: {adv.message}")
     return "\n".join(lines)

@@ -145,3 +145,26 @@ def check_writable_file(flag: str, path) -> None:
     except OSError as e:
         raise ParameterError(f"{flag}={str(path)!r}: cannot write in folder {str(folder)!r} "
                              f"({e.strerror or e}); valid: a file in an existing, writable folder") from None
+
+
+def writable_folder(flag: str, value, folder=None):
+    """Create ``folder`` (default: ``value``, the flag's value) if needed and check that a file can be
+    written in it; ParameterError naming ``flag`` and the value the user gave otherwise (a file where a
+    folder should be, /proc, a read-only folder), before any work: never an OSError naming a path the
+    command derived."""
+    import os  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from ..errors import ParameterError  # noqa: PLC0415
+    folder = Path(value if folder is None else folder)
+    where = "" if str(folder) == str(value) else f" (folder {str(folder)!r})"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ptft-write-check-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise ParameterError(f"{flag}={str(value)!r}{where} is not a writable folder ({e.strerror or e}); "
+                             "valid: a folder you can write to") from None
+    return folder

@@ -32,7 +32,7 @@ def writable_dir(flag: str, path) -> Path:
 
 
 def register_figures(sub):
-    """``ptft figures``: regenerate the theory figures from the recorded configs (validation/configs)."""
+    """``ptft figures``: regenerate the theory figures from the recorded configs (ptft_theory/configs)."""
     p = sub.add_parser("figures", help="regenerate the theory figures (Figs. 2, 3, 5, finite PT, advantage map) from recorded configs",
                        description="Regenerate Figs. 2, 3 and 5 of arXiv 2602.20062, the finite-PT figure and the "
                                    "regime-advantage map from the recorded configs (<name>.toml, shipped with the package; --configs DIR reads others): "

@@ -100,13 +100,19 @@ def _folder(args) -> tuple[Path, str]:
 
 def _cmd_figure(args):
     from ..experiments.nonlinear.figure import plot_study  # noqa: PLC0415
+    from ..experiments.nonlinear.study import config_name, load_config  # noqa: PLC0415
     folder, name = _folder(args)
+    from .common import writable_folder  # noqa: PLC0415
+    writable_folder("--out", args.out, Path(args.out) / "figures")
+    title = load_config(config_name(args.study), args.quick).get("title")  # the title `run` draws
     for p in plot_study(folder / f"{name}.csv", Path(args.out) / "figures" / f"nonlinear_{name}",
-                        predictions=folder / "predictions.csv"):
+                        predictions=folder / "predictions.csv", title=title):
         print(p)
 
 
 def _cmd_verdicts(args):
     from ..experiments.nonlinear.verdicts import write_verdicts  # noqa: PLC0415
     folder, name = _folder(args)
+    from .common import writable_folder  # noqa: PLC0415
+    writable_folder("--out", args.out, folder)  # the verdict CSVs are written beside the runs
     _report(write_verdicts(folder, name), args.json)

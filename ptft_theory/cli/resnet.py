@@ -115,5 +115,7 @@ def redraw(args, plot):
     if not csv_path.is_file():
         raise ParameterError(f"csv={str(csv_path)!r} does not exist")
     stem = Path(args.out) if args.out else DEFAULT_OUT / "figures" / csv_path.stem
+    from .common import writable_folder  # noqa: PLC0415
+    writable_folder("--out", stem, stem.parent)  # STEM.png and STEM.pdf go there
     for p in plot(csv_path, stem, title=args.title):
         print(p)

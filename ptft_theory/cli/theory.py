@@ -103,11 +103,11 @@ def register_regime(sub):
 def _cmd_regime(args):
     import dataclasses
 
-    from ..regime import DEFAULT_THRESHOLDS, Thresholds, regime
+    from ..regime import DEFAULT_THRESHOLDS, regime
     given = {"l_order": args.l_order_threshold, "pt_dependence": args.pt_dependence_threshold,
              "pt_dependence_samples": args.pt_dependence_samples_threshold}
     th = dataclasses.replace(DEFAULT_THRESHOLDS, **{k: v for k, v in given.items() if v is not None})
-    r = regime(init_from_args(args), task_from_args(args), args.scheme, th, definition=args.definition,
+    r = regime(task_from_args(args), init_from_args(args), args.scheme, th, definition=args.definition,
                e_star=args.e_star)
     text = (f"regime {r.regime.value} ({r.regime.description}; {r.definition} definition): l-order {r.l_order:.4f}, "
             f"PT dependence {r.pt_dependence:.4f}")
@@ -165,7 +165,7 @@ def _cmd_simulate(args):
                   f"a simulation with n_pt={args.n_pt}, n_ft={args.n_ft}")
     init, task = init_from_args(args), task_from_args(args)
     seeds = np.random.SeedSequence(args.seed).spawn(3)
-    T = make_teachers(args.dim, task, seeds[0])
+    T = make_teachers(task, args.dim, seeds[0])
     Xp, yp = sample_data(args.n_pt, T.beta_pt, seed=seeds[1])
     Xf, yf = sample_data(args.n_ft, T.beta_ft, seed=seeds[2])
     r = simulate_gradient_flow(Xp, yp, Xf, yf, init, args.scheme, mode=args.mode, device=args.device,
@@ -180,7 +180,7 @@ def _cmd_simulate(args):
             f"{payload['error_gf']:.4g} (GF), {payload['error_theory']:.4g} (theory)")
     if args.alpha_pt is not None:  # finite PT data: the two-stage replica's prediction for this D-free problem
         from ..replica import generalization_error
-        rep = generalization_error(args.n_ft / args.dim, task, init, args.scheme, alpha_pt=args.n_pt / args.dim)
+        rep = generalization_error(task, init, args.n_ft / args.dim, args.scheme, alpha_pt=args.n_pt / args.dim)
         payload.update(alpha_pt=args.n_pt / args.dim, error_pt_gf=float(relative_error(r.beta_pt, T.beta_pt)),
                        replica_E=float(rep.E[0]), replica_E_pt=rep.E_pt)
         text += (f"; PT error {payload['error_pt_gf']:.4g} (GF); two-stage replica (D -> inf): FT {rep.E[0]:.4g}, "
@@ -215,7 +215,7 @@ def _cmd_curve(args):
     """One call of the API (it picks the path: two-stage, certified, mpmath or float64); the reply is the
     result's ``as_dict()`` with the scheme."""
     from ..replica import generalization_error
-    r = generalization_error(args.alpha, task_from_args(args), init_from_args(args), args.scheme, args.sigma,
+    r = generalization_error(task_from_args(args), init_from_args(args), args.alpha, args.scheme, args.sigma,
                              dps=args.dps, certify=args.certify, alpha_pt=args.alpha_pt, sigma_pt=args.sigma_pt)
     if isinstance(r, (list, tuple)):  # certified points: E as a proved interval, with the (tau, zeta) box
         emit(args, {"scheme": args.scheme, "certified": True, "points": [p.as_dict() for p in r]},
@@ -236,16 +236,18 @@ def _cmd_curve(args):
 
 
 def register_boundary(sub):
-    p = sub.add_parser("boundary", help="phase boundaries in alpha: equal error of two inits/schemes, or a level crossing",
+    p = sub.add_parser("boundary", help="phase boundaries in alpha (equal error, level crossing) and regime boundaries in (c_PT, lambda_PT)",
                        description="The alpha where E crosses a level, or where two initialisations or schemes give "
                                    "equal E; optionally traced over a parameter (--over/--values) and refined to "
                                    "--dps digits with the mpmath replica path.",
                        epilog=examples("ptft boundary level --level 0.5 --c-pt 0.01 --rho-pt 0.1 --rho-shared 0.05 "
                                        "--rho-new 0.05 --bracket 0.1 0.6",
+                                       "ptft boundary regime --axis l_order --values -4 -2 0 2 --rho-pt 0.1 "
+                                       "--rho-shared 0.05 --rho-new 0.05",
                                        "ptft boundary equal --c-pt-a 0.01 --c-pt-b 1 --rho-pt 0.1 --rho-shared 0.05 "
                                        "--rho-new 0.05 --bracket 0.1 0.9 --json",
-                                       note="`ptft boundary level --help` and `ptft boundary equal --help` list "
-                                            "each kind's options."))
+                                       note="`ptft boundary level --help`, `ptft boundary equal --help` and "
+                                            "`ptft boundary regime --help` list each kind's options."))
     bsub = p.add_subparsers(dest="kind", required=True, parser_class=Parser)
     lv = bsub.add_parser("level", help="alpha where E crosses --level",
                          description="The alpha = N_FT / D where the replica error E crosses --level (E falls with "
@@ -290,10 +292,13 @@ def register_boundary(sub):
         q.add_argument("--values", type=float, nargs="+", default=None, help="values of --over")
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=_cmd_boundary)
+    from .regime_boundary import register as register_regime_boundary
+    register_regime_boundary(bsub, Parser)
 
 
 def _cmd_boundary(args):
-    from ..replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+    from ..replica.boundaries import equal_error_alpha, level_crossing_alpha  # the module's names (tests patch them)
+    from ..replica.boundary_curve import boundary_curve
     from ..config import Init
     from ..errors import ParameterError
     task = task_from_args(args)
@@ -315,7 +320,7 @@ def _cmd_boundary(args):
         raise ParameterError("--certify certifies one boundary point; valid: --certify without --over/--values")
     if args.certify:
         if args.kind == "level":
-            iv = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket),
+            iv = level_crossing_alpha(task, init_a, args.level, scheme_a, bracket=tuple(args.bracket),
                                       sigma=args.sigma, dps=args.dps, certify=True)
         else:
             iv = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b,
@@ -324,7 +329,7 @@ def _cmd_boundary(args):
         emit(args, dict(kind=args.kind, **d), f"alpha in {iv}  (certified; relative width {d['relative_width']})")
         return
     if args.over is not None:
-        cur = boundary_curve(args.kind, args.over, args.values, task=task, init=init_a, init_b=init_b, scheme=scheme_a,
+        cur = boundary_curve(task, init_a, args.kind, args.over, args.values, init_b=init_b, scheme=scheme_a,
                              scheme_b=scheme_b, level=getattr(args, "level", None), bracket=tuple(args.bracket),
                              sigma=args.sigma, dps=args.dps)
         payload = cur.as_dict()
@@ -333,7 +338,7 @@ def _cmd_boundary(args):
         emit(args, payload, text)
         return
     if args.kind == "level":
-        r = level_crossing_alpha(args.level, task, init_a, scheme_a, bracket=tuple(args.bracket), sigma=args.sigma,
+        r = level_crossing_alpha(task, init_a, args.level, scheme_a, bracket=tuple(args.bracket), sigma=args.sigma,
                                  dps=args.dps)
     else:
         r = equal_error_alpha(task, init_a, init_b, scheme_a=scheme_a, scheme_b=scheme_b, bracket=tuple(args.bracket),

@@ -68,7 +68,7 @@ def _cmd_clean(args):
     writable_dir("--out", args.out)
     if args.cache_dir is not None:
         writable_dir("--cache-dir", args.cache_dir)
-    from ..experiments.resnet.protocol import resolve_device  # noqa: PLC0415
+    from ..experiments.resnet.training import resolve_device  # noqa: PLC0415
     res = run_study(args.config, quick=args.quick, out=args.out, cache_dir=args.cache_dir,
                     progress=not args.no_progress, device=resolve_device(args.device),
                     cached_only=args.cached_only)

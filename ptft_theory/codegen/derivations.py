@@ -362,6 +362,7 @@ def _alpha_c(rho, dps=30):
 
 def render_derivations() -> dict[str, str]:
     """File name -> Markdown text of every derivation document."""
+    from .derivations_lazy import lazy_limits_doc
     from .derivations_rich import rich_limits_doc
     return {
         "01_dynamics_and_potential.md": _dynamics_doc(),
@@ -371,5 +372,6 @@ def render_derivations() -> dict[str, str]:
         "05_two_stage.md": _two_stage_doc(),
         "06_rich_limits.md": rich_limits_doc(HEADER),
         "07_trajectory.md": trajectory_doc(HEADER),
-        "08_early_time.md": early_time_doc(HEADER),
+        "08_lazy_limits.md": lazy_limits_doc(HEADER),
+        "09_early_time.md": early_time_doc(HEADER),
     }

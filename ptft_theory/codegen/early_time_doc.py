@@ -1,4 +1,4 @@
-"""derivations/08_early_time.md: the early-time expansion on finite data, rendered from
+"""derivations/09_early_time.md: the early-time expansion on finite data, rendered from
 :mod:`ptft_theory.symbolic.early_time`."""
 
 from __future__ import annotations

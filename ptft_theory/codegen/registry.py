@@ -11,7 +11,7 @@ from typing import Callable
 import sympy as sp
 
 from ..symbolic import certified as SC
-from ..symbolic import dynamics, ft_maps, paper_descriptors, potential, regimes, rich_limits
+from ..symbolic import dynamics, ft_maps, lazy_limits, paper_descriptors, potential, regimes, rich_limits
 from ..symbolic import replica as R
 from ..symbolic import symbols as S
 from ..symbolic import two_stage as TS
@@ -206,6 +206,19 @@ KERNELS: tuple[KernelSpec, ...] = (
                rich_limits.weighted_l1_stationarity, "symbolic.rich_limits.weighted_l1_stationarity",
                "d/dt of the weighted-l1 statistical dimension (convex: its root is the minimiser)",
                backends=("mpmath",)),
+    KernelSpec("lazy_weighted_l2_error", ((lazy_limits.alpha_s, "FT sample ratio alpha in (0, 1)"),
+                                          (lazy_limits.r_s, "weight ratio r = k_pt / k_new > 0"),
+                                          (lazy_limits.rho_pt_s, "rho_pt"), (lazy_limits.rho_sh_s, "rho_shared"),
+                                          (lazy_limits.rho_new_s, "rho_new")),
+               lazy_limits.weighted_l2_error, "symbolic.lazy_limits.weighted_l2_error",
+               "lazy limit: relative error of the weighted minimum-norm l2 interpolator (weights 1/k, ratio r)",
+               backends=("numpy", "mpmath")),
+    KernelSpec("lazy_frozen_error", ((lazy_limits.alpha_s, "FT sample ratio alpha in (0, rho_pt)"),
+                                     (lazy_limits.rho_pt_s, "rho_pt"), (lazy_limits.rho_sh_s, "rho_shared"),
+                                     (lazy_limits.rho_new_s, "rho_new")),
+               lazy_limits.frozen_error, "symbolic.lazy_limits.frozen_error",
+               "lazy PT features, frozen new features (k_new = 0): relative error of the l2 interpolator on the PT features",
+               backends=("numpy", "mpmath")),
     KernelSpec("paper_l_order", (_Z,), paper_descriptors.paper_l_order, "symbolic.paper_descriptors.paper_l_order",
                "the authors' l-order (MTL_FT lorder_fd_plots.py) at z = A/k: p(z/2)"),
     KernelSpec("paper_feature_dependence", (_Z, (paper_descriptors.e_k, "elasticity e = d log k / d log beta_PT")),
@@ -213,7 +226,7 @@ KERNELS: tuple[KernelSpec, ...] = (
                "the authors' feature dependence (1 - p_paper(z)) e = d log Q / d log beta_PT of their potential"),
 )
 
-#: The exact whitened time course of a coordinate (symbolic.trajectory, issue 28); numpy only.
+#: The exact whitened time course of a coordinate (symbolic.trajectory); numpy only.
 _BS = (TR.beta_star, "target beta* of the coordinate (>= 0 after the sign symmetry)")
 _RATE = (TR.rate_sym, "relaxation rate A = sqrt(beta*^2 + k^2)")
 _MM = (potential.m_sym, "minor branch coefficient m = min(P, M) >= 0")

@@ -17,9 +17,9 @@ import numpy as np
 
 from ..advisor import RESOLUTION
 from ..config import Task
-from ..fileio import savefig_atomic, write_csv_atomic
+from ..fileio import write_csv_atomic
 from .points import load_config
-from .style import REGIME_COLORS
+from .style import REGIME_COLORS, mark_quick, new_figure, save_figure, tex
 from .sweep import code_fingerprint, run_sweep
 
 REGIMES = ("I", "II", "III", "IV")
@@ -80,15 +80,16 @@ def figure(opts, config_dir=None) -> list[Path]:
                         progress=opts.progress, desc="advantage map (advisor per cell)")
     rows = [cell_row(c, r) for c, r in zip(cells, results)]
     csv_path = write_csv_atomic(Path(opts.out) / "results" / "advantage_map.csv", FIELDS, rows)
-    paths = _plot(cfg, rows, opts.out)
-    return paths + [csv_path]
+    fig = draw(cfg, rows, quick=opts.quick)
+    return save_figure(fig, Path(opts.out) / "figures", "advantage_map") + [csv_path]
 
 
-def _plot(cfg, rows, out) -> list[Path]:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
+def draw(cfg, rows, *, quick=False, fig=None):
+    """The map from the cells' CSV rows on ``fig`` (new if None); returns it.  Panels (b)-(e) compare the
+    regimes, so they share one colour scale (and one colour bar)."""
+    from matplotlib.colors import ListedColormap, PowerNorm
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
     f = np.array(cfg["overlap"], float)
     a = np.array(cfg["alphas"], float)
     n_f, n_a = f.size, a.size
@@ -97,7 +98,9 @@ def _plot(cfg, rows, out) -> list[Path]:
     Er = {k: np.array([np.nan if r[8 + j] is None else r[8 + j] for r in rows], float).reshape(n_f, n_a)
           for j, k in enumerate(REGIMES)}
     margin = np.array([np.nan if r[12] is None else r[12] for r in rows], float).reshape(n_f, n_a)
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.6))
+    fig = new_figure(fig, (15, 8.6))
+    fig.set_layout_engine("constrained")
+    axes = fig.subplots(2, 3)
     ax = axes[0, 0]
     cmap = ListedColormap([COLORS[k] for k in REGIMES])
     ax.pcolormesh(f, a, lab.T, cmap=cmap, vmin=-0.5, vmax=3.5, shading="nearest")
@@ -105,40 +108,40 @@ def _plot(cfg, rows, out) -> list[Path]:
     for i in range(n_f):
         for j in range(n_a):
             ax.text(f[i], a[j], f"{REGIMES[int(lab[i, j])]}\n{margin[i, j]:.1f}" if np.isfinite(margin[i, j])
-                    else REGIMES[int(lab[i, j])], ha="center", va="center", fontsize=6.5,
+                    else REGIMES[int(lab[i, j])], ha="center", va="center", fontsize=8,
                     color="k" if REGIMES[int(lab[i, j])] == "I" else "white")  # readable on the paper's yellow
             if Eb[i, j] < rec:
-                ax.add_patch(plt.Rectangle((f[i] - _half(f, i), a[j] - _half(a, j)), 2 * _half(f, i),
-                                           2 * _half(a, j), fill=False, hatch="///", ec="white", lw=0))
-    ax.set_title("(a) regime of the best init; number: dB margin over the runner-up regime\n"
-                 f"hatched: best E < {rec:g} (near exact recovery)", fontsize=9)
-    handles = [plt.Line2D([], [], ls="", marker="s", ms=9, color=COLORS[k], label=k) for k in REGIMES]
+                ax.add_patch(Rectangle((f[i] - _half(f, i), a[j] - _half(a, j)), 2 * _half(f, i),
+                                       2 * _half(a, j), fill=False, hatch="///", ec="white", lw=0))
+    ax.set_title("(a) regime of the best init\nnumber: dB margin over the runner-up regime\n"
+                 f"hatched: best $E$ < {rec:g} (near exact recovery)", fontsize=9)
+    handles = [Line2D([], [], ls="", marker="s", ms=9, color=COLORS[k], label=k) for k in REGIMES]
     ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False)
-    for k, axk in zip(REGIMES, [axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]]):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            loss = 10 * np.log10(Er[k] / Eb)
-        m = axk.pcolormesh(f, a, np.ma.masked_invalid(loss).T, shading="nearest", cmap="magma_r", vmin=0,
-                           vmax=max(1.0, float(np.nanpercentile(loss, 95)) if np.isfinite(loss).any() else 1.0))
-        fig.colorbar(m, ax=axk, label="dB")
-        axk.set_title(f"({'bcde'[REGIMES.index(k)]}) regime {k}: loss of its best init vs the overall best "
-                      "(dB; 0 = it is the best)", fontsize=9)
-    for axk in list(axes.flat)[:5]:
-        axk.set_xlabel(r"overlap $\rho_{shared} / \rho_{FT}$")
-        axk.set_ylabel(r"$\alpha_{FT} = N_{FT} / D$")
-    axes[1, 2].axis("off")
-    axes[1, 2].text(0, 0.5, f"rho_PT = {cfg['rho_pt']:g}, rho_FT = {cfg['rho_ft']:g}, scheme {cfg['scheme']}\n"
-                    "each cell: best_init (grid + polish) over\nlog10 c_PT in [-4, 2], lambda/c in [-1, 1], "
-                    "gamma_FT in [0, 1]\nFig. 5 at this rho_FT: overlap 0 -> I best,\noverlap 1 -> II best",
-                    fontsize=9, va="center")
-    fig.suptitle(cfg["title"], fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
-    paths = []
-    for ext in ("png", "pdf"):
-        p = Path(out) / "figures" / f"advantage_map.{ext}"
-        savefig_atomic(fig, p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
-        paths.append(p)
-    plt.close(fig)
-    return paths
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = {k: 10 * np.log10(Er[k] / Eb) for k in REGIMES}
+    finite = np.concatenate([v[np.isfinite(v)] for v in loss.values()])
+    vmax = max(1.0, float(np.percentile(finite, 98))) if finite.size else 1.0   # one scale for (b)-(e)
+    panels = [axes[0, 1], axes[0, 2], axes[1, 1], axes[1, 2]]   # the compared panels: a 2 x 2 block
+    norm = PowerNorm(0.5, vmin=0, vmax=vmax)   # square-root scale: 1-3 dB stays visible next to 50 dB
+    for k, axk in zip(REGIMES, panels):
+        m = axk.pcolormesh(f, a, np.ma.masked_invalid(loss[k]).T, shading="nearest", cmap="magma_r", norm=norm)
+        axk.set_title(f"({'bcde'[REGIMES.index(k)]}) regime {k}: loss of its best init\nvs the overall best",
+                      fontsize=9)
+    fig.colorbar(m, ax=panels, label=r"loss $10\,\log_{10}(E_{\mathrm{regime}} / E_{\mathrm{best}})$ [dB], "
+                 f"one square-root scale for (b)-(e); beyond {vmax:.1f} dB: darkest", extend="max", shrink=0.85)
+    for axk in [axes[0, 0]] + panels:
+        axk.set_xlabel(r"overlap $\rho_{\mathrm{shared}} / \rho_{\mathrm{FT}}$")
+        axk.set_ylabel(r"$\alpha_{\mathrm{FT}} = N_{\mathrm{FT}} / D$")
+    axes[1, 0].axis("off")
+    axes[1, 0].text(0, 0.5, tex(f"rho_PT = {cfg['rho_pt']:g}, rho_FT = {cfg['rho_ft']:g}, scheme {cfg['scheme']}\n"
+                                "each cell: best_init (grid + polish) over\n") +
+                    r"$\log_{10} c_{\mathrm{PT}} \in [-4, 2]$, $\lambda/c \in [-1, 1]$, $\gamma_{\mathrm{FT}} \in [0, 1]$"
+                    "\nFig. 5 at this " + r"$\rho_{\mathrm{FT}}$" + ": overlap 0 -> I best,\noverlap 1 -> II best",
+                    fontsize=10, va="center")
+    fig.suptitle(tex(cfg["title"]), fontsize=12)
+    if quick:
+        mark_quick(fig)
+    return fig
 
 
 def _half(v, i):

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Task
-from ..fileio import savefig_atomic, write_csv_atomic
+from ..fileio import write_csv_atomic
 from ..replica import rich_limit_threshold
 from ..simulate import mean_se
 from . import points as F
+from .style import REFERENCE_COLOR, mark_quick, new_figure, save_figure, tex
 
 NAME = "fig_finite_pt"
 
@@ -77,21 +78,27 @@ def figure(opts, config_dir=None) -> list[Path]:
             srows.append([reg, ap, a, cfg["sim"]["D"], E.shape[0], m, se])
     write_csv_atomic(res / f"{NAME}_simulation.csv", ["regime", "alpha_pt", "alpha", "D", "seeds", "E_mean", "E_se"],
                      srows)
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = draw(cfg, alphas, curves, rc, cuts, hm_aps, hm_alphas, quick=opts.quick)
+    return save_figure(fig, Path(opts.out) / "figures", NAME) + [res / f"{NAME}_replica.csv",
+                                                                res / f"{NAME}_simulation.csv"]
+
+
+def draw(cfg, alphas, curves, rc, cuts, hm_aps, hm_alphas, *, quick=False, fig=None):
+    """The figure from the computed replica results ``rc`` and simulation ``cuts`` on ``fig`` (new if
+    None); returns it."""
+    from matplotlib import colormaps
     n = len(cfg["inits"])
-    fig = plt.figure(figsize=(4.2 * n, 8.4))
+    fig = new_figure(fig, (4.2 * n, 8.4))
     gs = fig.add_gridspec(2, n)
     aps = [c["alpha_pt"] for c in curves[: len(cfg["alpha_pt"])]]
-    shades = plt.cm.viridis(np.linspace(0.0, 0.85, len(aps)))
+    shades = colormaps["viridis"](np.linspace(0.0, 0.85, len(aps)))
     for i, it in enumerate(cfg["inits"]):
         ax = fig.add_subplot(gs[0, i])
         for j, ap in enumerate(aps):
             r = rc[i * len(aps) + j]
             if r["E"] is not None:
                 ax.plot(alphas, 10 * np.log10(np.maximum(r["E"], 1e-12)), color=shades[j],
-                        label="perfect PT" if ap is None else f"alpha_PT = {ap:g}", lw=1.6)
+                        label="perfect PT" if ap is None else rf"$\alpha_{{\mathrm{{PT}}}}$ = {ap:g}", lw=1.6)
         for j, ap in enumerate(cfg["sim_alpha_pt"]):
             E = np.array(cuts[(it["regime"], float(ap))], float)
             m, se = E.mean(0), E.std(0, ddof=1) / np.sqrt(E.shape[0])
@@ -100,40 +107,36 @@ def figure(opts, config_dir=None) -> list[Path]:
             ax.errorbar(cfg["sim"]["alphas"], 10 * np.log10(np.maximum(m, 1e-12)),
                         yerr=[10 * np.log10(np.maximum(m, 1e-12) / lo), 10 * np.log10(hi / np.maximum(m, 1e-12))],
                         fmt="o", ms=4, color=col, capsize=2)
-        ax.set_title(it["label"], fontsize=9)
-        ax.set_xlabel("alpha_FT = N_FT / D")
+        ax.set_title(tex(it["label"]), fontsize=9)
+        ax.set_xlabel(r"$\alpha_{\mathrm{FT}} = N_{\mathrm{FT}} / D$")
         if i == 0:
-            ax.set_ylabel("FT error E (dB)")
+            ax.set_ylabel(r"FT error $E$ (dB)")
             ax.legend(fontsize=7)
     ax = fig.add_subplot(gs[1, : max(1, n // 2)])
     Z = np.array([[np.nan] * len(hm_alphas) if r["E"] is None else r["E"] for r in rc[len(curves):]], float)
     im = ax.pcolormesh(hm_alphas, hm_aps, 10 * np.log10(np.maximum(Z, 1e-12)), shading="nearest", cmap="magma_r")
-    fig.colorbar(im, ax=ax, label="FT error E (dB)")
+    fig.colorbar(im, ax=ax, label=r"FT error $E$ (dB)")
     a_c = rich_limit_threshold(Task(**cfg["task"]).rho_pt)
-    ax.axhline(a_c, color="c", ls="--", lw=1, label=f"alpha_c(rho_PT) = {a_c:.3f}")
-    ax.set_xlabel("alpha_FT")
-    ax.set_ylabel("alpha_PT = N_PT / D")
-    ax.set_title(cfg["heatmap"]["label"], fontsize=9)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.axhline(a_c, color="w", ls="--", lw=1.5)
+    ax.annotate(rf"$\alpha_c(\rho_{{\mathrm{{PT}}}})$ = {a_c:.3f}", (hm_alphas[0], a_c), xytext=(3, 3),
+                textcoords="offset points", color="w", fontsize=8, va="bottom")
+    ax.set_xlabel(r"$\alpha_{\mathrm{FT}}$")
+    ax.set_ylabel(r"$\alpha_{\mathrm{PT}} = N_{\mathrm{PT}} / D$")
+    ax.set_title(tex(cfg["heatmap"]["label"]), fontsize=9)
     ax = fig.add_subplot(gs[1, max(1, n // 2):])
     E_pt = [r.get("E_pt") for r in rc[len(curves):]]
     ok = [i for i, e in enumerate(E_pt) if e is not None]
     ax.semilogy([hm_aps[i] for i in ok], [max(E_pt[i], 1e-16) for i in ok], "o-", color="k", ms=3,
-                label="PT error E_PT (two-stage replica)")
-    ax.axvline(a_c, color="c", ls="--", lw=1, label="alpha_c(rho_PT)")
-    ax.set_xlabel("alpha_PT = N_PT / D")
-    ax.set_ylabel("E_PT")
-    ax.set_title(f"what PT learned (c_PT = {cfg['heatmap']['init']['c_pt']:g}): tiny PT errors still move the FT "
+                label=r"PT error $E_{\mathrm{PT}}$ (two-stage replica)")
+    ax.axvline(a_c, color=REFERENCE_COLOR, ls="--", lw=1.2, label=r"$\alpha_c(\rho_{\mathrm{PT}})$ (Donoho-Tanner)")
+    ax.set_xlabel(r"$\alpha_{\mathrm{PT}} = N_{\mathrm{PT}} / D$")
+    ax.set_ylabel(r"$E_{\mathrm{PT}}$")
+    ax.set_title(tex(f"what PT learned (c_PT = {cfg['heatmap']['init']['c_pt']:g})") + ": tiny PT errors still move the FT "
                  "scales", fontsize=9)
     ax.legend(fontsize=7)
-    fig.suptitle(cfg["title"] + f" (lines: two-stage replica; points: PT + FT convex solves, D = {cfg['sim']['D']}, "
-                 f"{cfg['sim']['seeds']} seeds, +-2 SE)", fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    d = Path(opts.out) / "figures"
-    paths = []
-    for ext in ("png", "pdf"):
-        p = d / f"{NAME}.{ext}"
-        savefig_atomic(fig, p, dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
-        paths.append(p)
-    plt.close(fig)
-    return paths + [res / f"{NAME}_replica.csv", res / f"{NAME}_simulation.csv"]
+    fig.suptitle(tex(cfg["title"] + f" (lines: two-stage replica; points: PT + FT convex solves, D = {cfg['sim']['D']}, "
+                     f"{cfg['sim']['seeds']} seeds, +-2 SE)"), fontsize=10)
+    fig.tight_layout()   # leaves room for the suptitle itself
+    if quick:
+        mark_quick(fig)
+    return fig

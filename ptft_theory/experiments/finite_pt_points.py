@@ -15,7 +15,7 @@ def two_stage_curve(cfg: dict) -> dict:
     """Replica FT error (and the PT error) on ``cfg["alphas"]`` at ``cfg["alpha_pt"]`` (None: perfect PT)."""
     from ..replica import generalization_error
     try:
-        r = generalization_error(np.asarray(cfg["alphas"], float), Task(**cfg["task"]), Init(**cfg["init"]),
+        r = generalization_error(Task(**cfg["task"]), Init(**cfg["init"]), np.asarray(cfg["alphas"], float),
                                  scheme=cfg["scheme"], alpha_pt=cfg["alpha_pt"])
     except (ValueError, RuntimeError, ArithmeticError) as e:
         return {"E": None, "E_pt": None, "error": f"{type(e).__name__}: {e}"}

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Init, Task
-from ..fileio import savefig_atomic, write_csv_atomic
+from ..fileio import write_csv_atomic
 from ..replica.classes import P_EQUAL_SIGN, class_layout
 from ..scales import ft_scales
 from ..trajectory import coordinate_trajectory
-from .style import REGIME_COLORS
+from .style import REGIME_COLORS, mark_quick, new_figure, save_figure, tex
 
 NAME = "ft_dynamics"
 #: Line styles: curves that coincide (e.g. II and IV on the readout scheme's PT-feature tasks) stay visible.
@@ -114,32 +114,33 @@ def figure(opts, config_dir=None, name: str = NAME) -> list[Path]:
             crow.append([tn, t, *(cs[r][j] for r in cs), rk[j]])
     regs = list(next(iter(curves.values())))
     write_csv_atomic(res / f"{NAME}_curves.csv", ["task", "time", *(f"E_{r}" for r in regs), "ranking"], crow)
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, len(curves), figsize=(4.6 * len(curves), 7.6), squeeze=False)
+    fig = draw(cfg, source, times, curves, quick=opts.quick)
+    return save_figure(fig, Path(opts.out) / "figures", NAME) + [res / f"{NAME}_times.csv", res / f"{NAME}_curves.csv"]
+
+
+def draw(cfg, source, times, curves, *, quick=False, fig=None):
+    """E(t) per task and regime (flow time, and GD steps at a stable rate) on ``fig`` (new if None); returns it."""
+    fig = new_figure(fig, (4.6 * len(curves), 7.6))
+    axes = fig.subplots(2, len(curves), squeeze=False)
     lam = {(t["name"], i["regime"]): stable_rate(Task(**t["task"]), Init(**i["init"]), source.get("scheme", "merged"))
            for t in source["tasks"] for i in source["inits"]}
     for j, (t, (tn, cs)) in enumerate(zip(source["tasks"], curves.items())):
-        for row, clock in enumerate(("flow time t", "GD steps at a stable rate")):
+        for row, clock in enumerate((r"flow time $t$", "GD steps at a stable rate")):
             ax = axes[row, j]
             for r, E in cs.items():
                 x = times * (lam[(tn, r)] if row else 1.0)
                 ax.loglog(x, np.maximum(E, 1e-16), color=REGIME_COLORS[r], lw=2, ls=_STYLES.get(r, "-"),
                           label=f"regime {r}")
             ax.set_xlabel(clock)
-            ax.set_ylabel("FT error E(t)")
+            ax.set_ylabel(r"FT error $E(t)$")
             ax.set_ylim(1e-4, max(1.5, 1.2 * max(float(np.max(E)) for E in cs.values())))
             ax.grid(True, which="major", alpha=0.3)
             if row == 0:
-                ax.set_title(t["title"], fontsize=10)
+                ax.set_title(tex(t["title"]), fontsize=10)
             if j == 0:
                 ax.legend(fontsize=8)
-    fig.suptitle(cfg["title"] + " (scheme " + source.get("scheme", "merged") + ")", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    paths = []
-    for ext in ("png", "pdf"):
-        paths.append(Path(opts.out) / "figures" / f"{NAME}.{ext}")
-        savefig_atomic(fig, paths[-1], dpi=130, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
-    plt.close(fig)
-    return paths + [res / f"{NAME}_times.csv", res / f"{NAME}_curves.csv"]
+    fig.suptitle(tex(cfg["title"]) + " (scheme " + source.get("scheme", "merged") + ")", fontsize=11)
+    fig.tight_layout()   # leaves room for the suptitle itself
+    if quick:
+        mark_quick(fig)
+    return fig

@@ -1,5 +1,5 @@
 """FT time course on finite data (alpha = N/D < 1): gradient flow integrated exactly, and its early-time
-expansion (derivations/08_early_time.md).
+expansion (derivations/09_early_time.md).
 
 With ``L = ||X beta - y||^2 / (2N)`` the coordinates no longer decouple, but each coordinate's four
 weights still rotate hyperbolically by its integrated gradient ``s_d = -int dL/dbeta_d dt``, so
@@ -103,7 +103,7 @@ def kernel_derivatives(beta, k):
 
 def taylor_coefficients(X, y, k, b0, order=3):
     """``[beta(0), beta'(0), beta''(0), beta'''(0)][:order + 1]`` of the flow ``beta' = K(beta) (c - H beta)``,
-    ``H = X^T X / N``, ``c = X^T y / N`` (the recursion of derivations/08_early_time.md)."""
+    ``H = X^T X / N``, ``c = X^T y / N`` (the recursion of derivations/09_early_time.md)."""
     if order not in (1, 2, 3):
         raise ParameterError(f"order={order!r} is invalid; valid: 1, 2 or 3")
     X = np.asarray(X, dtype=float)
@@ -168,7 +168,7 @@ def draw(D: int, task: Task, alpha: float, seed: int, base_seed: int):
     if N < 1 or N >= D:
         raise ParameterError(f"alpha={alpha!r} gives N={N} at D={D}; valid range: 1 <= alpha D < D (alpha < 1)")
     ss = np.random.SeedSequence([int(base_seed), int(seed), int(D)]).spawn(2)
-    T = make_teachers(D, task, ss[0])
+    T = make_teachers(task, D, ss[0])
     X, y = sample_data(N, T.beta_ft, seed=ss[1])
     return T, X, y
 

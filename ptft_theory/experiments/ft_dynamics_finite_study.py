@@ -73,7 +73,7 @@ def predictions(cfg: dict, source: dict) -> list[list]:
             rep, pop = {}, {}
             for i in source["inits"]:
                 init = Init(**i["init"])
-                rep[i["regime"]] = float(np.ravel(generalization_error(np.array([float(a)]), task, init, scheme=scheme).E)[0])
+                rep[i["regime"]] = float(np.ravel(generalization_error(task, init, np.array([float(a)]), scheme=scheme).E)[0])
                 pop[i["regime"]] = float(error_curve([float(cfg["t_early_rank"])], task, init, scheme)[0])
             for r in rep:
                 rows.append([t["name"], float(a), r, rep[r], pop[r], ranking(pop), ranking(rep)])

@@ -102,7 +102,7 @@ def regime_slice(cfg: dict) -> dict:
         for r in ratio:
             try:
                 # thousands of cells: the potential-ratio descriptor (the calibrated delta_S solves the replica)
-                res = regime(Init(c, float(r) * c, cfg["gamma_ft"]), task, cfg["scheme"], definition="potential")
+                res = regime(task, Init(c, float(r) * c, cfg["gamma_ft"]), cfg["scheme"], definition="potential")
                 rows.append([c, float(r), res.l_order, res.pt_dependence, res.k_pt, res.k_new, res.regime.value])
             except ValueError:  # every coordinate frozen: no regime defined
                 rows.append([c, float(r), None, None, None, None, "undefined"])
@@ -115,7 +115,7 @@ def sim_error(cfg: dict) -> dict:
     from ..solver import implicit_bias_solution
     from ..simulate import make_teachers, relative_error, sample_data
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
-    T = make_teachers(cfg["D"], task, cfg["seed_teacher"])
+    T = make_teachers(task, cfg["D"], cfg["seed_teacher"])
     X, y = sample_data(cfg["N"], T.beta_ft, cfg.get("sigma", 0.0), seed=cfg["seed_data"])
     k, b0 = ft_scales(T.beta_pt, init.c_pt, init.lambda_pt, init.gamma_ft, cfg["scheme"])
     beta = implicit_bias_solution(X, y, k, b0)
@@ -138,7 +138,7 @@ def gd_error(cfg: dict) -> dict:
     task, init = Task(**cfg["task"]), Init(**cfg["init"])
     Xp, yp, Xf, yf, Ts = [], [], [], [], []
     for st, sp, sf in zip(cfg["seeds_teacher"], cfg["seeds_pt"], cfg["seeds_data"]):
-        T = make_teachers(cfg["D"], task, st)
+        T = make_teachers(task, cfg["D"], st)
         a, b = sample_data(cfg["N_pt"], T.beta_pt, seed=sp)
         c, d = sample_data(cfg["N"], T.beta_ft, seed=sf)
         Xp.append(a), yp.append(b), Xf.append(c), yf.append(d), Ts.append(T)
@@ -155,13 +155,13 @@ def gd_error(cfg: dict) -> dict:
 
 
 def replica_curve(cfg: dict) -> dict:
-    """Replica relative error of one (init, task, scheme) on ``cfg["alphas"]``."""
+    """Replica relative error of one (task, init, scheme) on ``cfg["alphas"]``."""
     if not replica_available():
         from ..errors import ReplicaError
         raise ReplicaError("ptft_theory.replica is not part of this checkout")
     from ..replica import generalization_error
     try:
-        res = generalization_error(np.asarray(cfg["alphas"], dtype=float), Task(**cfg["task"]), Init(**cfg["init"]),
+        res = generalization_error(Task(**cfg["task"]), Init(**cfg["init"]), np.asarray(cfg["alphas"], dtype=float),
                                    scheme=cfg["scheme"], sigma=cfg.get("sigma", 0.0))
     except (ValueError, RuntimeError, ArithmeticError) as e:
         # recorded (the figure omits this line and says so); the source hash in the config makes a

@@ -46,7 +46,7 @@ def python(state) -> str:
         f"task = Task(rho_pt={_num(task.rho_pt)}, rho_shared={_num(task.rho_shared)}, rho_new={_num(task.rho_new)}{amps})",
         f"init = Init(c_pt={_num(init.c_pt)}, lambda_pt={_num(init.lambda_pt)}, gamma_ft={_num(init.gamma_ft)})",
         f"alpha = np.linspace({_num(state['alpha_min'])}, {_num(state['alpha_max'])}, {int(state['n_alpha'])})",
-        f"E = np.asarray(generalization_error(alpha, task, init, {str(state['scheme'])!r}, "
+        f"E = np.asarray(generalization_error(task, init, alpha, {str(state['scheme'])!r}, "
         f"sigma={_num(state['sigma'])}{extra}))",
         "print(E)",
     ])

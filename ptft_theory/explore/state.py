@@ -77,7 +77,7 @@ def curve(state) -> dict:
 
 def _curve(task, init, scheme, sigma, alpha_pt, alphas) -> dict:
     kw = {} if alpha_pt is None else {"alpha_pt": float(alpha_pt)}
-    r = generalization_error(np.array(alphas), task, init, scheme, sigma, **kw)
+    r = generalization_error(task, init, np.array(alphas), scheme, sigma, **kw)
     return {"alpha": [float(a) for a in alphas], "E": [float(e) for e in np.asarray(r)]}
 
 
@@ -97,7 +97,7 @@ def reference_curves(state) -> dict:
     scheme, noise, PT data and alpha grid: ``{"I": {"alpha", "E", "init"}, ...}``; a reference whose
     evaluation fails is left out.  Cached on what it depends on (not on the init's sliders)."""
     try:
-        own = regime(init_of(state), task_of(state), state["scheme"], definition=FAST_DEFINITION).regime.value
+        own = regime(task_of(state), init_of(state), state["scheme"], definition=FAST_DEFINITION).regime.value
     except PTFTError:
         own = None
     refs = _reference_curves(task_of(state), state["scheme"], float(state["sigma"]), state["alpha_pt"],
@@ -119,7 +119,7 @@ def _reference_curves(task, scheme, sigma, alpha_pt, alphas) -> dict:
 def descriptors(state) -> dict:
     """:func:`~ptft_theory.regime` of the state's init and task (the fast potential-ratio definition, as
     the map): l-order, PT dependence, k_pt, k_new, the label and its description."""
-    r = regime(init_of(state), task_of(state), state["scheme"], definition=FAST_DEFINITION)
+    r = regime(task_of(state), init_of(state), state["scheme"], definition=FAST_DEFINITION)
     return {"l_order": r.l_order, "pt_dependence": r.pt_dependence, "k_pt": r.k_pt, "k_new": r.k_new,
             "regime": r.regime.value, "description": r.regime.description}
 
@@ -145,7 +145,7 @@ def crossing(state, curve_data: dict | None = None) -> float:
         exact = np.flatnonzero(e == 0)
         if exact.size and (not change.size or exact[0] <= change[0]):
             return float(a[exact[0]])
-    r = level_crossing_alpha(level, task_of(state), init_of(state), state["scheme"], bracket=(lo, hi),
+    r = level_crossing_alpha(task_of(state), init_of(state), level, state["scheme"], bracket=(lo, hi),
                              sigma=float(state["sigma"]))
     return float(r.alpha)
 
@@ -169,7 +169,7 @@ def _regime_map(task, gamma, scheme) -> dict:
         c = 10.0 ** float(x)
         for y in ys:
             try:
-                lab = regime(Init(c, float(y) * c, gamma), task, scheme, definition=FAST_DEFINITION).regime.value
+                lab = regime(task, Init(c, float(y) * c, gamma), scheme, definition=FAST_DEFINITION).regime.value
             except PTFTError:
                 lab = UNDEFINED
             cells.append((float(x), float(y), lab))
@@ -200,7 +200,7 @@ def add_crossing(state, result: dict) -> dict:
     """``result`` (of :func:`view`) with its ``crossing`` filled in, or the reason in ``errors["crossing"]``."""
     if result["descriptors"] is not None:  # the calibrated label: two replica crossings, after the curve
         try:
-            r = regime(init_of(state), task_of(state), state["scheme"])
+            r = regime(task_of(state), init_of(state), state["scheme"])
             result["descriptors"].update(calibrated_regime=r.regime.value,
                                          pt_dependence_samples=r.pt_dependence_samples)
         except PTFTError as e:

@@ -1,6 +1,6 @@
 """Replica prediction of the fine-tuning generalization error (docs/design.md section 3).
 
-``generalization_error(alpha, task, init, scheme)`` solves the replica fixed point
+``generalization_error(task, init, alpha, scheme)`` solves the replica fixed point
 
     tau^2 = sigma^2 + E[(eta - beta*)^2] / alpha,      alpha = E[eta'],
 
@@ -32,22 +32,29 @@ The package, one job per module (imports only point down this list):
 - ``fixed_point``: the fixed point at one alpha;  ``panels``: float64 panels in the mirror variable;
 - ``limits``: closed forms (alpha at/above the non-frozen fraction, the Donoho-Tanner threshold);
 - ``rich_limits``: weighted-l1 and mixed-limit recovery thresholds (derivations/06_rich_limits.md);
+- ``lazy_limits``: weighted minimum-norm l2 and frozen-coordinate errors (derivations/08_lazy_limits.md);
 - ``curve``: curves over alpha (warm starts, node doubling, recovery);  ``result``: result types;
 - ``mp_moments``, ``mp``: the mpmath path;  ``api``: :func:`generalization_error`, :func:`error_sweep`;
-- ``boundaries``: alpha where E crosses a level or two settings tie;
+- ``boundary_root``: the boundary root finder;  ``boundaries``, ``boundary_curve``: alpha where E crosses a
+  level or two settings tie;  (the regime boundaries in (c_PT, lambda_PT) are a floor up: ``ptft_theory.regime_boundaries``);
 - ``certify``, ``certify_point``: ball-arithmetic proofs (``certify=True``).
 """
 
 from ..errors import ReplicaError
 from .api import SWEEP_PARAMETERS, error_sweep, generalization_error
-from .boundaries import BoundaryCurve, BoundaryKind, BoundaryResult, boundary_curve, equal_error_alpha, level_crossing_alpha
+from .boundaries import equal_error_alpha, level_crossing_alpha
+from .boundary_curve import BoundaryCurve, BoundaryKind, boundary_curve
+from .boundary_root import BoundaryResult
 from .classes import ALPHA_MIN, CLASS_NAMES, K_MAX, ClassModel, CoordinateClass, coordinate_classes
 from .hermite import QUAD_NODES
+from .lazy_limits import LazyLimit, lazy_limit_error
 from .limits import rich_limit_threshold
 from .rich_limits import mixed_limit_alphas, pair_tasks, rich_limit_alphas, weight_ratio, weighted_l1_threshold
 from .result import HighPrecisionResult, ReplicaResult
 
 __all__ = [
+    "LazyLimit",
+    "lazy_limit_error",
     "mixed_limit_alphas",
     "pair_tasks",
     "rich_limit_alphas",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Union
 import numpy as np
 
 from .. import _validate as V
+from .._argorder import found_at, legacy_order
 from ..config import DEFAULT_SCHEME, as_scheme
 from ..config import Init, Task
 from ..errors import ParameterError
@@ -33,7 +34,9 @@ if TYPE_CHECKING:  # the certified result type (certify=True); imported lazily a
 ErrorResult = Union[ReplicaResult, HighPrecisionResult, "CertifiedPoint", "tuple[CertifiedPoint, ...]"]
 
 
-def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
+@legacy_order(("alpha", "task", "init", "scheme", "sigma"),
+              lambda a, k: not isinstance(a[0], Task) and found_at(a, k, 1, "task", Task))
+def generalization_error(task: Task, init: Init, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
                          alpha_pt=None, sigma_pt: float = 0.0, dps=None, n_nodes: int = QUAD_NODES,
                          certify: bool = False) -> ErrorResult:
     """Replica prediction of the relative FT error at sample ratio(s) ``alpha = N_FT / D``.
@@ -85,7 +88,7 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> r = generalization_error([0.3, 0.6], Task(0.1, 0.05, 0.05), Init(1e6))   # lazy: E = 1 - alpha
+    >>> r = generalization_error(Task(0.1, 0.05, 0.05), Init(1e6), [0.3, 0.6])   # lazy: E = 1 - alpha
     >>> np.round(np.asarray(r), 6)
     array([0.7, 0.4])
     """
@@ -123,10 +126,11 @@ def generalization_error(alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, s
 SWEEP_PARAMETERS = ("c_pt", "lambda_pt", "gamma_ft", "alpha_pt")
 
 
-def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
+@legacy_order(("param", "values", "alpha", "task", "init", "scheme", "sigma"), lambda a, k: isinstance(a[0], str))
+def error_sweep(task: Task, init: Init, param: str, values, alpha, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
                 n_nodes: int = QUAD_NODES, sigma_pt: float = 0.0) -> list[ReplicaResult]:
     """Replica error over a grid of one initialisation parameter (and an alpha grid), warm-started
-    along the parameter: ``[generalization_error(alpha, task, replace(init, param=v)) for v in values]``
+    along the parameter: ``[generalization_error(task, replace(init, param=v), alpha) for v in values]``
     computed faster.
 
     Parameters
@@ -137,7 +141,7 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
         must give a valid :class:`Init` with the other fields of ``init``; for ``"alpha_pt"`` (finite
         PT data, :func:`ptft_theory.replica.two_stage.alpha_pt_sweep`, PT noise ``sigma_pt``) each is an
         ``alpha_pt`` of :func:`generalization_error`.
-    alpha, task, init, scheme, sigma, n_nodes : as in :func:`generalization_error`.
+    task, init, alpha, scheme, sigma, n_nodes : as in :func:`generalization_error`.
 
     Returns
     -------
@@ -146,9 +150,9 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
     Examples
     --------
     >>> from ptft_theory import Init, Task
-    >>> rs = error_sweep("gamma_ft", [0.0, 0.5, 1.0], 0.3, Task(0.1, 0.05, 0.05), Init(1e-2))
+    >>> rs = error_sweep(Task(0.1, 0.05, 0.05), Init(1e-2), "gamma_ft", [0.0, 0.5, 1.0], 0.3)
     >>> [round(float(r), 4) for r in rs]
-    [0.2983, 0.4689, 0.7348]
+    [0.3388, 0.4322, 0.5109]
     """
     if param not in SWEEP_PARAMETERS:
         raise ParameterError(f"param={param!r} is invalid; valid: {', '.join(SWEEP_PARAMETERS)}")
@@ -165,7 +169,7 @@ def error_sweep(param: str, values, alpha, task: Task, init: Init, scheme=DEFAUL
         inits = [dataclasses.replace(init, **{param: float(v)}) for v in vals]  # validates each Init
     except ParameterError as e:
         raise ParameterError(f"values: {e}") from None
-    first = generalization_error(alpha, task, inits[0], scheme, sigma, n_nodes=n_nodes)
+    first = generalization_error(task, inits[0], alpha, scheme, sigma, n_nodes=n_nodes)
     out = [first]
     for ini in inits[1:]:
         prev = out[-1]

@@ -55,6 +55,16 @@ class CertifiedInterval:
     dps: int
     proved: str
 
+    success = True  #: the result contract's field: an enclosure that cannot be proved raises instead
+
+    @property
+    def message(self) -> str:
+        return f"certified to {self.dps} digits: {self.proved}"
+
+    def __repr__(self) -> str:  # short: the endpoints to a few digits (str() gives them all)
+        return (f"CertifiedInterval(mid~{mpmath.nstr(self.mid, 15)}, relative_width="
+                f"{mpmath.nstr(self.relative_width, 2)}, dps={self.dps})")
+
     @classmethod
     def from_ball(cls, ball, dps, proved):
         """The endpoints of an arb ball (rounded outward at the ball's own precision, never at
@@ -101,7 +111,7 @@ class CertifiedInterval:
             lo = mpmath.nstr(mpmath.mpf(lo) - step if mpmath.mpf(lo) > self.lo else mpmath.mpf(lo), n + 1)
             hi = mpmath.nstr(mpmath.mpf(hi) + step if mpmath.mpf(hi) < self.hi else mpmath.mpf(hi), n + 1)
         return {"lo": lo, "hi": hi, "relative_width": mpmath.nstr(self.relative_width, 3), "dps": self.dps,
-                "certified": True, "proved": self.proved}
+                "certified": True, "proved": self.proved, "success": self.success, "message": self.message}
 
 
 def ball_interval(lo, hi):

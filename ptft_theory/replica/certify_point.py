@@ -107,8 +107,19 @@ class CertifiedPoint:
     zeta: CertifiedInterval
     seconds: float
 
+    success = True  #: scipy's name: a point whose proof fails raises CertificationError instead
+
+    @property
+    def message(self) -> str:
+        return f"certified: E in {self.E} (relative width {mpmath.nstr(self.E.relative_width, 2)}) at alpha={self.alpha!r}"
+
     def as_dict(self) -> dict:
-        return {"alpha": self.alpha, "E": self.E.as_dict(), "tau": self.tau.as_dict(), "zeta": self.zeta.as_dict()}
+        return {"alpha": self.alpha, "E": self.E.as_dict(), "tau": self.tau.as_dict(), "zeta": self.zeta.as_dict(),
+                "success": self.success, "message": self.message}
+
+    def __repr__(self) -> str:  # short: E as an interval, not the box's digits
+        return (f"CertifiedPoint(alpha={self.alpha!r}, E~{float(self.E):.12g}, relative_width="
+                f"{mpmath.nstr(self.E.relative_width, 2)}, seconds={self.seconds:.3g})")
 
 
 def _classes_arb(task, init, scheme):
@@ -145,6 +156,10 @@ def _z_cut(wdps):
     return Z
 
 
+#: Epsilon-inflation steps of the default Krawczyk box (each at least 10x wider) before giving up.
+INFLATIONS = 3
+
+
 def _fmt(ball):
     return f"{ball.mid().str(25)} +/- {ball.rad().str(3)}"
 
@@ -171,58 +186,70 @@ def _krawczyk(alpha, task, init, scheme, sigma, dps, wdps, *, center=None, box=N
     bits = working_bits(wdps)
     with flint.ctx.workprec(bits):
         u = [A.from_mpf(t_mp), A.from_mpf(z_mp)]
+        # the default box around our own centre grows (epsilon-inflation) when K sticks out; a given box or centre
+        # is tested as is
+        inflate = box is None and center is None
         rel = box if box is not None else (mpmath.mpf(10) ** -(dps + 5),) * 2
-        X = [flint.arb(ui, (abs(ui) * A.from_mpf(mpmath.mpf(r))).upper()) for ui, r in zip(u, rel)]
         Z = flint.arb(Zf)
         M = _tail_moments(Z)
         params, power = _classes_arb(task, init, scheme)
         if len(params) != len(solver.classes):
             raise CertificationError("the arb and mpmath coordinate classes differ; raise working_dps")
-        classes = []
-        for c, prm in zip(solver.classes, params):
-            s_lo, s_hi = s_range(c, float(t_mp), float(z_mp), Zf + 0.5)
-            k = ArbClassMoments(prm, (s_lo, s_hi))
-            for _ in range(20):
-                if k.covers(X[0], X[1], Z):
-                    break
-                w = s_hi - s_lo
-                s_lo, s_hi = s_lo - 0.25 * w, s_hi + 0.25 * w
-                k.s_range = (s_lo, s_hi)
-            else:
-                raise CertificationError("could not place the truncated s-range around |z| <= Z; check the box")
-            classes.append(k)
+        classes = [ArbClassMoments(prm, s_range(c, float(t_mp), float(z_mp), Zf + 0.5))
+                   for c, prm in zip(solver.classes, params)]
         a = A.from_mpf(alpha_mp)
         if alpha_rad is not None:
             a = flint.arb(a, A.from_mpf(alpha_rad).upper())
         sg = flint.arb(float(sigma))
         tol = bits - 12
         d1 = mse = flint.arb(0)
-        for k in classes:
-            dk, mk = k.moments(u[0], u[1], M, tol)
-            d1, mse = d1 + k.weight * dk, mse + k.weight * mk
-        G = [u[0] * u[0] - sg * sg - mse / a, d1 - a]
-        Jd = [flint.arb(0)] * 4  # d1_tau, d1_zeta, mse_tau, mse_zeta over X
-        for k in classes:
-            Jd = [acc + k.weight * v for acc, v in zip(Jd, k.derivatives(X[0], X[1], M, 40))]
-        J = [[2 * X[0] - Jd[2] / a, -Jd[3] / a], [Jd[0], Jd[1]]]
-        # Y: floating inverse of mid(J) (any Y works; a good one makes the test pass)
-        j = [[J[i][l].mid() for l in range(2)] for i in range(2)]
-        det = j[0][0] * j[1][1] - j[0][1] * j[1][0]
-        Y = [[(j[1][1] / det).mid(), (-j[0][1] / det).mid()], [(-j[1][0] / det).mid(), (j[0][0] / det).mid()]]
-        K = []
-        for i in range(2):
-            val = u[i] - (Y[i][0] * G[0] + Y[i][1] * G[1])
-            for l in range(2):
-                c_il = (1 if i == l else 0) - (Y[i][0] * J[0][l] + Y[i][1] * J[1][l])
-                val += c_il * (X[l] - u[l])
-            K.append(val)
+        G = None
         names = ("tau", "zeta")
-        for i in range(2):
-            if not X[i].contains_interior(K[i]):
-                raise CertificationError(
-                    f"Krawczyk test failed at alpha={alpha!r}: K_{names[i]} = {_fmt(K[i])} is not inside the box "
-                    f"{_fmt(X[i])}; the box does not hold a unique solution (check the box / centre) or raise "
-                    f"working_dps (now {wdps})")
+        for attempt in range(INFLATIONS + 1 if inflate else 1):
+            X = [flint.arb(ui, (abs(ui) * A.from_mpf(mpmath.mpf(r))).upper()) for ui, r in zip(u, rel)]
+            for k in classes:
+                for _ in range(20):
+                    if k.covers(X[0], X[1], Z):
+                        break
+                    s_lo, s_hi = k.s_range
+                    w = s_hi - s_lo
+                    k.s_range = (s_lo - 0.25 * w, s_hi + 0.25 * w)
+                else:
+                    raise CertificationError("could not place the truncated s-range around |z| <= Z; check the box")
+            if G is None:  # at the centre: the same for every box (s-ranges only widen, the integrals hold)
+                for k in classes:
+                    dk, mk = k.moments(u[0], u[1], M, tol)
+                    d1, mse = d1 + k.weight * dk, mse + k.weight * mk
+                G = [u[0] * u[0] - sg * sg - mse / a, d1 - a]
+            Jd = [flint.arb(0)] * 4  # d1_tau, d1_zeta, mse_tau, mse_zeta over X
+            for k in classes:
+                Jd = [acc + k.weight * v for acc, v in zip(Jd, k.derivatives(X[0], X[1], M, 40))]
+            J = [[2 * X[0] - Jd[2] / a, -Jd[3] / a], [Jd[0], Jd[1]]]
+            # Y: floating inverse of mid(J) (any Y works; a good one makes the test pass)
+            j = [[J[i][l].mid() for l in range(2)] for i in range(2)]
+            det = j[0][0] * j[1][1] - j[0][1] * j[1][0]
+            Y = [[(j[1][1] / det).mid(), (-j[0][1] / det).mid()], [(-j[1][0] / det).mid(), (j[0][0] / det).mid()]]
+            K = []
+            for i in range(2):
+                val = u[i] - (Y[i][0] * G[0] + Y[i][1] * G[1])
+                for l in range(2):
+                    c_il = (1 if i == l else 0) - (Y[i][0] * J[0][l] + Y[i][1] * J[1][l])
+                    val += c_il * (X[l] - u[l])
+                K.append(val)
+            bad = [i for i in range(2) if not X[i].contains_interior(K[i])]
+            if not bad:
+                break
+            # epsilon-inflation: a box a few times K's reach around u (K is rigorous for any box: only the
+            # containment proves; a larger box costs width of E, which check_width bounds)
+            with mpmath.workprec(bits):
+                rel = tuple(max(mpmath.mpf(r) * 10, 4 * A.to_mpf((abs(K[i] - u[i])).upper()) / abs(A.to_mpf(u[i])))
+                            for i, r in enumerate(rel))
+        else:
+            i = bad[0]
+            raise CertificationError(
+                f"Krawczyk test failed at alpha={alpha!r}: K_{names[i]} = {_fmt(K[i])} is not inside the box "
+                f"{_fmt(X[i])}; the box does not hold a unique solution (check the box / centre) or raise "
+                f"working_dps (now {wdps})")
         mse_K = mse + Jd[2] * (K[0] - u[0]) + Jd[3] * (K[1] - u[1])  # mean value theorem, K in X
         E_ball = mse_K / power
         dE = None

@@ -60,11 +60,22 @@ def newton_step(J, F):
 
 def newton_point(mom, alpha, sigma, hint, max_iter=60):
     """Damped Newton on :func:`fixed_point_residual` with the analytic Jacobian, from ``hint``;
-    returns (tau, zeta, mse) or None when it fails.  Runs compiled (``HermiteMoments.newton``, the same
-    steps) when the moments do."""
+    returns (tau, zeta, mse) or None when it fails.  Runs compiled (:func:`newton_point_compiled`, the
+    same steps) when the moments do."""
     if mom.lib is not None:
-        return mom.newton(alpha, sigma, hint, max_iter)
+        return newton_point_compiled(mom, alpha, sigma, hint, max_iter)
     return newton_point_py(mom, alpha, sigma, hint, max_iter)
+
+
+def newton_point_compiled(mom, alpha, sigma, hint, max_iter=60):
+    """The C twin of :func:`newton_point_py` (``ptft_replica_newton``, ``_csrc/replica_moments.c``), run on
+    the compiled moments' warm-start state (``HermiteMoments.c_problem``)."""
+    lead, state, out_ptr, out = mom.c_problem
+    err = mom.lib.ptft_replica_newton(*lead, float(alpha), float(sigma), float(hint[0]), float(hint[1]), max_iter,
+                                      state, out_ptr)
+    if err > 0:
+        raise ReplicaError(f"proximal Newton did not converge (compiled path, element {err - 1}, alpha={alpha:.6g})")
+    return None if err else (out[0], out[1], out[2])
 
 
 def newton_point_py(mom, alpha, sigma, hint, max_iter=60):

@@ -79,16 +79,13 @@ class HermiteMoments:
             self.lib.ptft_seed_state(self._c_s.shape[0], other._c_s.shape[1], other._c_ptrs[4], other._c_s_ptr,
                                      self._c_s.shape[1], self._c_ptrs[4], self._c_s_ptr)
 
-    def newton(self, alpha, sigma, hint, max_iter):
-        """Compiled :func:`newton_point`: (tau, zeta, mse) or None when Newton fails."""
-        out = self._c_out
-        err = self.lib.ptft_replica_newton(self._c_s.shape[0], self._c_s.shape[1], *self._c_ptrs, float(alpha),
-                                           float(sigma), float(hint[0]), float(hint[1]), max_iter, self._c_s_ptr,
-                                           self._c_out_ptr)
-        if err > 0:
-            raise ReplicaError(f"proximal Newton did not converge (compiled path, element {err - 1}, "
-                               f"alpha={alpha:.6g})")
-        return None if err else (out[0], out[1], out[2])
+    @property
+    def c_problem(self):
+        """The compiled path's view of these moments, for a solver that runs on their warm-start state (the
+        compiled Newton of :mod:`.fixed_point`): ``(leading arguments, state pointer, output pointer,
+        output array)``, the leading arguments being (classes, nodes, addresses of the class and rule
+        arrays).  Only with ``lib``."""
+        return (self._c_s.shape[0], self._c_s.shape[1], *self._c_ptrs), self._c_s_ptr, self._c_out_ptr, self._c_out
 
     def __call__(self, tau, zeta, jac=False):
         if self.lib is not None:

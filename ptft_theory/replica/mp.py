@@ -195,7 +195,7 @@ class PointSolver:
         the classes, moments and outer Newton at more digits (same nodes and panels).  This *measures*
         what rounding at ``wp`` digits costs after the sums over the nodes and the fixed point's
         amplification: a floor of 10^-wp missed it by ~10x (|E30 - E50| ~ 2e-41 against an estimate of
-        ~3e-42 at E ~ 0.1-0.7, issue 24)."""
+        ~3e-42 at E ~ 0.1-0.7)."""
         alpha, tau, zeta, mse, _ = self.last
         wp2, dps2 = self.wp + ROUNDING_CHECK_DIGITS, self.dps + ROUNDING_CHECK_DIGITS
         with mpmath.workdps(wp2):

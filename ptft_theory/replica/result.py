@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 
 from ..errors import ParameterTypeError
-from ..results import plain
+from ..results import counts, plain
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,11 +44,24 @@ class ReplicaResult:
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.E, dtype=dtype)
 
+    @property
+    def success(self) -> bool:
+        """scipy's name: every E is finite (a point the solver cannot solve raises instead)."""
+        return bool(np.all(np.isfinite(self.E)))
+
+    @property
+    def message(self) -> str:
+        rules = "" if self.rule is None else f" ({counts(self.rule)})"
+        q = np.asarray(self.quad_error, dtype=float)
+        worst = f"; largest quadrature error estimate {np.nanmax(q):.2g}" if q.size and np.any(np.isfinite(q)) else ""
+        return f"solved {np.size(self.alpha)} alpha(s){rules}{worst}"
+
     def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict: the arrays as lists, ``backend`` and ``rule`` (the path that ran)."""
         rule = self.rule if self.rule is None or isinstance(self.rule, str) else [str(x) for x in self.rule]
         return plain({"alpha": self.alpha, "E": self.E, "E_dB": self.E_dB, "tau": self.tau, "zeta": self.zeta,
-                      "quad_error": self.quad_error, "backend": self.backend, "rule": rule})
+                      "quad_error": self.quad_error, "backend": self.backend, "rule": rule,
+                      "success": self.success, "message": self.message})
 
     def __float__(self):
         if self.E.size != 1:
@@ -103,6 +116,16 @@ class HighPrecisionResult:
     def __array__(self, dtype=None, copy=None):
         return np.array([float(e) for e in self.E], dtype=dtype or float)
 
+    @property
+    def success(self) -> bool:
+        """scipy's name: every E is finite (a point the solver cannot solve raises instead)."""
+        return bool(np.all(np.isfinite(np.asarray(self, dtype=float))))
+
+    @property
+    def message(self) -> str:
+        worst = mpmath.nstr(max(self.error), 3) if len(self.error) else "-"
+        return f"solved {np.size(self.alpha)} alpha(s) at {self.dps} digits; largest error estimate {worst}"
+
     def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict: E, tau, zeta as decimal strings with ``dps`` digits, E_error
         (the total error estimate) with 3."""
@@ -110,7 +133,7 @@ class HighPrecisionResult:
             return [mpmath.nstr(x, self.dps) for x in a]
         return plain({"dps": self.dps, "alpha": self.alpha, "E": s(self.E), "E_error": [mpmath.nstr(x, 3) for x in self.error],
                       "E_dB": self.E_dB, "tau": s(self.tau), "zeta": s(self.zeta), "backend": self.backend,
-                      "rule": self.rule})
+                      "rule": self.rule, "success": self.success, "message": self.message})
 
     def __float__(self):
         if self.E.size != 1:

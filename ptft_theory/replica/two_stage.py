@@ -94,7 +94,7 @@ class PTState:
         return self.tau == 0.0
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class TwoStageResult(ReplicaResult):
     """A :class:`ptft_theory.ReplicaResult` (FT error E over alpha, order parameters, ``quad_error``
     = z1 + z2 estimate) that also carries the PT side: ``alpha_pt``, ``sigma_pt``, ``E_pt`` (relative
@@ -111,6 +111,10 @@ class TwoStageResult(ReplicaResult):
         """:meth:`ReplicaResult.as_dict` and the PT side."""
         return plain({"alpha_pt": self.alpha_pt, "sigma_pt": self.sigma_pt, "E_pt": self.E_pt, "tau_pt": self.tau_pt,
                       "zeta_pt": self.zeta_pt, "E_pt_quad_error": self.E_pt_quad_error, **super().as_dict()})
+
+    def __repr__(self) -> str:  # short: the ReplicaResult summary and the PT side
+        inner = super().__repr__().partition("(")[2][:-1]
+        return f"TwoStageResult({inner}, alpha_pt={self.alpha_pt:g}, E_pt={self.E_pt:.6g})"
 
 
 def check_alpha_pt(alpha_pt, sigma_pt):
@@ -359,7 +363,7 @@ def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma
 
 def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
                    sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES) -> list[TwoStageResult]:
-    """:func:`two_stage_error` over a grid of ``alpha_pt`` values (``error_sweep("alpha_pt", ...)``),
+    """:func:`two_stage_error` over a grid of ``alpha_pt`` values (``error_sweep(task, init, "alpha_pt", ...)``),
     each FT curve warm-started from the previous value's first solved point."""
     check_task_and_inits(task, init)
     alphas = np.atleast_1d(V.finite_array("alpha", alpha)).astype(float)

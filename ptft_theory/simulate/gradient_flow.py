@@ -77,12 +77,27 @@ class GFResult:
         return plain({"scheme": self.scheme.value, "beta_pt": self.beta_pt, "beta_ft": self.beta_ft,
                       "converged": self.converged, **{f"{k}_{name}": getattr(ph, k) for name, ph in
                                                       (("pt", self.pt), ("ft", self.ft)) for k in
-                                                      ("final_residual", "final_mse", "steps", "seconds")}})
+                                                      ("final_residual", "final_mse", "steps", "seconds")},
+                      "success": self.success, "nit": self.nit, "message": self.message})
 
     @property
     def success(self) -> bool:
         """scipy's name: every batch member of both phases converged."""
         return bool(np.all(self.converged))
+
+    @property
+    def nit(self) -> int:
+        """scipy's name: steps of both phases together (ODE steps, or GD steps with ``mode="gd"``)."""
+        return int(self.pt.steps) + int(self.ft.steps)
+
+    @property
+    def message(self) -> str:
+        parts = []
+        for name, ph in (("PT", self.pt), ("FT", self.ft)):
+            ok = np.asarray(ph.converged)
+            state = "converged" if ok.all() else f"did NOT converge ({int((~ok).sum())} of {ok.size})"
+            parts.append(f"{name} {state} in {ph.steps} steps, residual {float(np.max(ph.final_residual)):.2g}")
+        return "; ".join(parts)
 
     def __repr__(self) -> str:  # short: shapes and status, never the full arrays
         return (f"GFResult(scheme={self.scheme.value!r}, success={self.success}, beta_ft=<array "

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .. import _validate as V
+from .._argorder import found_at, legacy_order
 from ..config import Task
 from ..errors import ParameterError, ParameterTypeError
 
@@ -41,10 +42,20 @@ class Teachers:
     beta_ft: np.ndarray
     classes: np.ndarray
 
+    success = True  #: the result contract's field: a draw that cannot be made raises instead
+
+    @property
+    def message(self) -> str:
+        n = {CLASS_NAMES[c]: int(np.sum(self.classes == c)) for c in (PT_ONLY, SHARED, NEW, UNUSED)}
+        return f"D={self.classes.size}: " + ", ".join(f"{k} {v}" for k, v in n.items())
+
     def as_dict(self) -> dict:
         """Plain, strict-JSON-ready dict of the fields."""
         from ..results import plain
-        return plain(dataclasses.asdict(self))
+        return plain({**dataclasses.asdict(self), "success": self.success, "message": self.message})
+
+    def __repr__(self) -> str:  # short: the class counts, not the vectors
+        return f"Teachers({self.message}; beta_pt, beta_ft, classes: <arrays ({self.classes.size},)>)"
 
 
 #: A pt_only or unused class whose fraction of D is at most this counts as not requested (those fractions
@@ -98,7 +109,8 @@ def class_counts(D: int, task: Task) -> dict[int, int]:
     return counts
 
 
-def make_teachers(D: int, task: Task, seed) -> Teachers:
+@legacy_order(("D", "task", "seed"), lambda a, k: not isinstance(a[0], Task) and found_at(a, k, 1, "task", Task))
+def make_teachers(task: Task, D: int, seed) -> Teachers:
     """Draw the PT and FT teachers for ``task`` in dimension ``D`` (seeded)."""
     D = V.positive_int("D", D)
     V.fits_memory("D", D, 48 * D, "the teachers (six length-D arrays)")

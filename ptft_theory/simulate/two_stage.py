@@ -54,7 +54,7 @@ def draw_data(D: int, task: Task, alpha_pt: float, alpha: float, sigma_y_pt: flo
         raise ParameterError(f"alpha_pt={alpha_pt!r}, alpha={alpha!r} give no sample at D={D}; valid range: "
                              "alpha_pt * D >= 0.5 and alpha * D >= 0.5")
     ss = np.random.SeedSequence([V.seed("seed", seed), D]).spawn(3)
-    T = make_teachers(D, task, ss[0])
+    T = make_teachers(task, D, ss[0])
     return T, sample_data(n_pt, T.beta_pt, sigma_y_pt, seed=ss[1]), sample_data(n_ft, T.beta_ft, sigma_y, seed=ss[2])
 
 

@@ -32,11 +32,7 @@ import sympy as sp
 from .ft_maps import ft_scale_and_start
 from .potential import h_function
 from .regimes import l_order
-from .symbols import beta_pt, c_pt, gamma_ft, lambda_pt, z
-
-#: Elasticity ``e = d log k / d log |beta_PT|`` as an argument of the generated kernel.
-e_k = sp.Symbol("e_k", real=True)
-_x = sp.Symbol("x", positive=True)
+from .symbols import amp, b_pos, beta_pt, c_pt, e_k, gamma_ft, lambda_pt, x_pos, z
 
 
 def woodworth_q():
@@ -46,7 +42,7 @@ def woodworth_q():
 
 def q_is_scaled_h() -> bool:
     """``q(z) = 2 h(z/2)`` (sympy)."""
-    return sp.simplify(woodworth_q().subs(z, 2 * _x) - 2 * h_function().subs(z, _x)) == 0
+    return sp.simplify(woodworth_q().subs(z, 2 * x_pos) - 2 * h_function().subs(z, x_pos)) == 0
 
 
 def their_c_ft():
@@ -57,10 +53,10 @@ def their_c_ft():
 
 def their_scale_is_merged_k() -> bool:
     """Their ``c_ft`` equals our derived merged k (for beta_pt > 0; both are even in beta_pt)."""
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     k_merged, _ = ft_scale_and_start("merged")
     # 2 cosh^2(asinh(x)/2) = 1 + cosh(asinh x) = 1 + sqrt(1 + x^2): rewrite, then simplify
-    x = sp.Symbol("x", positive=True)
+    x = x_pos
     k_alg = k_merged.subs(sp.cosh(sp.asinh(beta_pt / c_pt) / 2) ** 2, (1 + sp.sqrt(1 + (beta_pt / c_pt) ** 2)) / 2)
     if sp.simplify(sp.cosh(sp.asinh(x) / 2) ** 2 - (1 + sp.sqrt(1 + x**2)) / 2) != 0:
         raise AssertionError("half-angle identity failed")
@@ -90,8 +86,8 @@ def paper_l_order_limits():
 def their_feature_dependence_merged():
     """Their feature dependence at ``beta_main = A``, ``beta_aux = beta_pt > 0`` (merged k), by their
     formula with the exact derivative."""
-    A = sp.Symbol("A", positive=True)
-    bp = sp.Symbol("bp", positive=True)
+    A = amp
+    bp = b_pos
     c_ft = their_c_ft().subs(beta_pt, bp)
     sqrt_k = 2 * c_ft
     K = sqrt_k**2

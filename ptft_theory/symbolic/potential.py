@@ -23,10 +23,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .dynamics import network_beta, pt_beta_of_s
-from .symbols import b, b0, c_pt, k, s, t, w, z
-
-P_sym = sp.Symbol("P", nonnegative=True)
-M_sym = sp.Symbol("M", nonnegative=True)
+from .symbols import M as M_sym, P as P_sym, b, b0, b_pos, c_pt, k, k_pos, m as m_sym, s, t, w, z
 
 
 @lru_cache(maxsize=None)
@@ -68,7 +65,7 @@ def beta_of_s_in_k_b0():
 def beta_of_s_sinh_form():
     """For k > 0: ``beta(s) = k sinh(2 s + asinh(b0 / k))``; checked equal to :func:`beta_of_s_in_k_b0`."""
     expr = k * sp.sinh(2 * s + sp.asinh(b0 / k))
-    kp = sp.Symbol("kp", positive=True)
+    kp = k_pos
     lhs = sp.expand_trig(expr.subs(k, kp))
     lhs = lhs.subs(sp.cosh(sp.asinh(b0 / kp)), sp.sqrt(1 + b0**2 / kp**2))
     if not same_expression(lhs, beta_of_s_in_k_b0().subs(k, kp)):
@@ -103,14 +100,14 @@ def potential_derivative():
 def potential():
     """``Q_k(b) = int_0^b Q_k'(t) dt`` (sympy integrates); ``Q_k(0) = 0``."""
     integrand = potential_derivative().subs(b, t)
-    kp = sp.Symbol("kp", positive=True)
+    kp = k_pos
     Q = sp.integrate(integrand.subs(k, kp), (t, 0, b))
     return sp.simplify(Q.subs(kp, k))
 
 
 def h_function():
     """``h(z)`` with ``Q_k(b) = (k/2) h(b/k)``; derived by substituting ``b = k z`` into Q_k."""
-    kp = sp.Symbol("kp", positive=True)
+    kp = k_pos
     hz = sp.simplify(2 * potential().subs(k, kp).subs(b, kp * z) / kp)
     if hz.has(kp):
         raise AssertionError(f"Q_k is not of the form (k/2) h(b/k): {hz}")
@@ -128,7 +125,7 @@ def h_function_stable():
 
 def potential_stable():
     """``Q_k(b)`` in the printed form ``(b asinh(b/k) - b^2/(k + sqrt(k^2+b^2)))/2``, checked equal."""
-    kp = sp.Symbol("kp", positive=True)
+    kp = k_pos
     stable = (b * sp.asinh(b / k) - b**2 / (k + sp.sqrt(k**2 + b**2))) / 2
     if sp.simplify((potential() - stable).subs(k, kp)) != 0:
         raise AssertionError("stable form of Q_k differs from Q_k")
@@ -152,8 +149,8 @@ def l2_limit_of_potential():
 
 def l1_limit_of_potential():
     """Leading behaviour of ``Q_k(b)`` as ``k -> 0+`` for b > 0: ``(b/2) log(2b/k) - b/2``."""
-    bp = sp.Symbol("bp", positive=True)
-    kp = sp.Symbol("kp", positive=True)
+    bp = b_pos
+    kp = k_pos
     Q = potential().subs({b: bp, k: kp})
     approx = bp / 2 * sp.log(2 * bp / kp) - bp / 2
     remainder = sp.limit(Q - approx, kp, 0, "+")
@@ -185,9 +182,6 @@ def dual_potential():
     return stable
 
 
-m_sym = sp.Symbol("m", nonnegative=True)
-
-
 def minor_coefficient():
     """``m = min(P, M) = k^2 / (2 (sqrt(k^2+b0^2) + |b0|))``: the smaller branch coefficient, by a quotient.
 
@@ -198,7 +192,7 @@ def minor_coefficient():
     r = sp.sqrt(k**2 + b0**2)
     big = (r + sp.Abs(b0)) / 2
     small = k**2 / (2 * (r + sp.Abs(b0)))
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):
         sb, ss = big.subs(b0, sgn * bp), small.subs(b0, sgn * bp)
         if sp.simplify(sb * ss - k**2 / 4) != 0 or sp.simplify(sb - ss - bp) != 0:
@@ -216,7 +210,7 @@ def beta_of_s_stable():
     signs of b0.
     """
     expr = 2 * m_sym * sp.sinh(2 * w) + b0 * sp.exp(2 * sp.sign(b0) * w)
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):
         lhs = expr.subs(m_sym, minor_coefficient()).subs(b0, sgn * bp)
         if not same_expression(lhs, beta_of_s_in_k_b0().subs(s, w).subs(b0, sgn * bp)):
@@ -227,7 +221,7 @@ def beta_of_s_stable():
 def beta_of_s_stable_derivative():
     """``db/dw = 4 m cosh 2w + 2 |b0| e^{2 sign(b0) w}``: a sum of nonnegative terms."""
     d = 4 * m_sym * sp.cosh(2 * w) + 2 * sp.Abs(b0) * sp.exp(2 * sp.sign(b0) * w)
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):
         if not same_expression(d.subs(b0, sgn * bp), sp.diff(beta_of_s_stable(), w).subs(b0, sgn * bp)):
             raise AssertionError("derivative of the stable beta(s) form is off")
@@ -237,7 +231,7 @@ def beta_of_s_stable_derivative():
 def dual_potential_stable():
     """``G(w) = int_0^w b = 2 m sinh(w)^2 + |b0| e^{sign(b0) w} sinh(sign(b0) w)``, checked for both signs."""
     G = 2 * m_sym * sp.sinh(w) ** 2 + sp.Abs(b0) * sp.exp(sp.sign(b0) * w) * sp.sinh(sp.sign(b0) * w)
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):
         integral = sp.integrate(beta_of_s_stable().subs(b0, sgn * bp).subs(w, t), (t, 0, w))
         if not same_expression(G.subs(b0, sgn * bp), integral):

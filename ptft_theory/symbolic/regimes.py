@@ -23,10 +23,7 @@ import sympy as sp
 
 from .ft_maps import ft_scale_and_start
 from .potential import h_function, h_function_stable
-from .symbols import beta_pt, z
-
-z_pt = sp.Symbol("z_pt", positive=True)
-z_new = sp.Symbol("z_new", positive=True)
+from .symbols import beta_pt, z, z_new, z_pt
 
 
 def l_order():

@@ -20,13 +20,7 @@ with E over z and the coordinate classes; ``E_gen = E[(eta - beta*)^2] / E[beta*
 import sympy as sp
 
 from .potential import same_expression, beta_of_s_stable, beta_of_s_stable_derivative
-from .symbols import b, b0, k, w
-
-x = sp.Symbol("x", real=True)
-zeta = sp.Symbol("zeta", positive=True)
-tau = sp.Symbol("tau", nonnegative=True)
-alpha = sp.Symbol("alpha", positive=True)
-sigma = sp.Symbol("sigma", nonnegative=True)
+from .symbols import D1, MSE, alpha, b, b0, b_pos, k, k_pos, rho, sigma, t_dt, tau, w, x, zeta
 
 
 def prox_stationarity():
@@ -52,7 +46,7 @@ def eta_prime():
     """``eta'(x) = db/dx`` by implicit differentiation of the residual: ``b'(s) / (zeta + b'(s))``."""
     res = prox_residual_in_mirror_variable()
     db = beta_of_s_stable_derivative()
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):  # d res / ds == zeta + b'(s), written with the stable derivative
         if not same_expression(sp.diff(res, w).subs(b0, sgn * bp), (zeta + db).subs(b0, sgn * bp)):
             raise AssertionError("d/ds of the prox residual is not zeta + b'(s)")
@@ -91,7 +85,7 @@ def eta_prime_design_form():
     """docs/design.md's ``1 / (1 + zeta / (2 sqrt(k^2 + b^2)))`` from implicit differentiation of the
     b-form stationarity condition (checked equal to docs/design.md's expression)."""
     F = prox_stationarity()
-    kp = sp.Symbol("kp", positive=True)
+    kp = k_pos
     d = sp.simplify((-sp.diff(F, x) / sp.diff(F, b)).subs(k, kp))
     design = 1 / (1 + zeta / (2 * sp.sqrt(kp**2 + b**2)))
     if sp.simplify(d - design) != 0:
@@ -102,7 +96,6 @@ def eta_prime_design_form():
 def fixed_point_equations():
     """The two replica equations as sympy ``Eq`` with placeholders ``MSE = E[(eta - beta*)^2]``,
     ``D1 = E[eta']``."""
-    MSE, D1 = sp.symbols("MSE D1", nonnegative=True)
     return sp.Eq(tau**2, sigma**2 + MSE / alpha), sp.Eq(alpha, D1)
 
 
@@ -124,10 +117,6 @@ def least_squares_limit():
     t2 = sp.Symbol("t2", positive=True)
     (sol,) = sp.solve(sp.Eq(t2, sigma**2 + t2 / alpha), t2)
     return sp.simplify(sol)
-
-
-t_dt = sp.Symbol("t", positive=True)
-rho = sp.Symbol("rho", positive=True)
 
 
 def gaussian_tail_second_moment():

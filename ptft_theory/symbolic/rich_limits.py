@@ -29,16 +29,9 @@ import sympy as sp
 
 from .ft_maps import ft_scale_and_start
 from .potential import h_function
-from .replica import gaussian_tail_second_moment, t_dt
-from .symbols import beta_pt, c_pt, gamma_ft, lambda_pt, z
-
-r_w = sp.Symbol("r", positive=True)
-rho_pt_s = sp.Symbol("rho_pt", positive=True)
-rho_sh_s = sp.Symbol("rho_shared", nonnegative=True)
-rho_new_s = sp.Symbol("rho_new", nonnegative=True)
-amp = sp.Symbol("A", positive=True)
-k_pt_s = sp.Symbol("k_pt", positive=True)
-k_new_s = sp.Symbol("k_new", positive=True)
+from .replica import gaussian_tail_second_moment
+from .symbols import amp, beta_pt, c_pt, gamma_ft, k_new as k_new_s, k_pt as k_pt_s, lambda_pt, r_w, t_dt, z
+from .symbols import rho_new as rho_new_s, rho_pt as rho_pt_s, rho_shared as rho_sh_s
 
 
 def h_large_z(order: int = 2):

@@ -24,23 +24,9 @@ from functools import lru_cache
 import sympy as sp
 
 from .potential import M_sym, P_sym, beta_of_s_in_k_b0, dual_primal_map_derivative, m_sym, scale_and_start_from_PM
-from .symbols import b, b0, k, s, w
-
-#: Time of the gradient flow, the FT (or PT) target of a coordinate, its relaxation rate.
-time = sp.Symbol("t", nonnegative=True)
-beta_star = sp.Symbol("beta_star", real=True)
-rate_sym = sp.Symbol("A", nonnegative=True)
-#: ``tau = (1 - e^{-2At})/(2A)`` (``= t`` at ``A = 0``) and ``E = e^{-2At}``: the printed solution
-#: takes them as arguments so that the numeric side evaluates them with ``expm1`` (exact at small At).
-tau_sym = sp.Symbol("tau", nonnegative=True)
-decay_sym = sp.Symbol("E", nonnegative=True)
-#: Numerator / denominator coefficients of the solution, and ``log x = 2 s``.
-a_sym = sp.Symbol("a", nonnegative=True)
-b_sym = sp.Symbol("b_den", nonnegative=True)
-log_x = sp.Symbol("ell", real=True)
-log_P = sp.Symbol("log_P", real=True)
-log_M = sp.Symbol("log_M", real=True)
-x = sp.Symbol("x", positive=True)
+from .symbols import (M_pos, P_pos, a_num as a_sym, b, b0, b_den as b_sym, b_pos, beta_star, beta_star_pos,
+                      beta_target_pos, decay as decay_sym, k, k_pos, log_M, log_P, log_x, rate as rate_sym, s, time,
+                      traj_increment as inc_sym, traj_tau as tau_sym, w, x_pos as x)
 
 
 def loss():
@@ -86,7 +72,7 @@ def riccati_roots():
     ``x_+ - x_- = A / P`` with ``A = sqrt(beta*^2 + 4 P M) = sqrt(beta*^2 + k^2)`` (``4PM = k^2``
     from :func:`.potential.scale_and_start_from_PM`).  Returns ``(x_plus, x_minus, A)`` in P, M, beta*.
     """
-    P, M = sp.Symbol("Pp", positive=True), sp.Symbol("Mp", positive=True)
+    P, M = P_pos, M_pos
     roots = sp.solve(riccati().subs({P_sym: P, M_sym: M}), x)
     # the positive root (test point P = M = 1, beta* = 0: x_+- = +-1)
     xp, = [r for r in roots if r.subs({P: 1, M: 1, beta_star: 0}) > 0]
@@ -127,7 +113,7 @@ def solution():
     tau = (1 - E) / (2 * A)
     mobius = (a * tau + E) / (bd * tau + E)
     on_shell = {A: sp.sqrt(beta_star**2 + 4 * P_sym * M_sym)}
-    P, M, bs = sp.Symbol("Pp", positive=True), sp.Symbol("Mp", positive=True), sp.Symbol("bsp", positive=True)
+    P, M, bs = P_pos, M_pos, beta_star_pos
     pos = {P_sym: P, M_sym: M, beta_star: bs}
     for expr in (mobius,):  # x_t equals it (checked below)
         e = expr.subs(on_shell).subs(pos)
@@ -161,7 +147,7 @@ def stable_branch_coefficients():
     from .potential import minor_coefficient
     P = m_sym + b0 * sp.Heaviside(b0, 0)
     M = m_sym - b0 * sp.Heaviside(-b0, 0)
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     for sgn in (1, -1):
         sub = {b0: sgn * bp}
         Ps, Ms = (e.subs(m_sym, minor_coefficient()).subs(sub) for e in (P, M))
@@ -180,7 +166,7 @@ def stable_coefficients():
     P, M = stable_branch_coefficients()
     a_st = beta_star + rate_sym + 2 * M
     b_st = 2 * P + k**2 / (rate_sym + beta_star)
-    bp = sp.Symbol("bp", positive=True)
+    bp = b_pos
     on_shell = {rate_sym: rate()}
     for sgn in (1, -1):
         sub = {b0: sgn * bp}
@@ -191,8 +177,6 @@ def stable_coefficients():
             raise AssertionError("stable b differs")
     return a_st, b_st
 
-
-inc_sym = sp.Symbol("w", real=True)
 
 
 def beta_of_increment():
@@ -233,7 +217,7 @@ def time_to_reach():
     Yp, Ym = beta_star + A, beta_star - A
     Y0, YT = Y_of(b0), Y_of(b)
     t_expr = sp.log((Yp - Y0) * (YT - Ym) / ((Yp - YT) * (Y0 - Ym))) / (2 * A)
-    kp, bs, bT = sp.Symbol("kp", positive=True), sp.Symbol("bsp", positive=True), sp.Symbol("bTp", positive=True)
+    kp, bs, bT = k_pos, beta_star_pos, beta_target_pos
     sub = {k: kp, beta_star: bs, b: bT}
     d = sp.diff(t_expr.subs(sub), bT) - 1 / (2 * sp.sqrt(kp**2 + bT**2) * (bs - bT))
     if sp.simplify(sp.radsimp(sp.together(d))) != 0:
@@ -270,7 +254,7 @@ def time_to_reach_stable():
 @lru_cache(maxsize=None)
 def escape_time():
     """Time for a coordinate from ``b0 = 0`` to reach half its target, ``t_{1/2}(beta*, k)`` (beta* > 0)."""
-    bs = sp.Symbol("bsp", positive=True)
+    bs = beta_star_pos
     return sp.simplify(time_to_reach().subs({b0: 0, b: bs / 2}).subs(bs, beta_star))
 
 
@@ -305,7 +289,7 @@ def escape_time_limits():
     is a logistic centred at the escape time; the tests check the exact trajectory tends to it), and
     ``lazy_trajectory``, the linearised (k -> oo) time course ``beta* + (b0 - beta*) e^{-2kt}``.
     """
-    kp, bs = sp.Symbol("kp", positive=True), sp.Symbol("bsp", positive=True)
+    kp, bs = k_pos, beta_star_pos
     te = escape_time().subs({k: kp, beta_star: bs})
     lazy = sp.limit(kp * te, kp, sp.oo)
     rich = sp.limit(te - sp.log(2 * bs / kp) / (2 * bs), kp, 0, "+")

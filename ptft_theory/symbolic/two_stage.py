@@ -22,13 +22,8 @@ import sympy as sp
 from . import ft_maps, potential
 from . import replica as R
 from .dynamics import pt_beta_of_s
-from .symbols import b, b0, beta_pt, c_pt, gamma_ft, lambda_pt, s, w
-
-s1 = sp.Symbol("s1", real=True)
-beta_star_pt = sp.Symbol("beta_star_pt", real=True)
-tau_pt = sp.Symbol("tau_pt", positive=True)
-zeta_pt = sp.Symbol("zeta_pt", positive=True)
-alpha_pt = sp.Symbol("alpha_pt", positive=True)
+from .symbols import (D1, MSE, alpha_pt, b, b0, beta_pt, beta_star, beta_star_pt, c_pt, lambda_pt, s, s1, sigma_pt,
+                      tau_pt, w, zeta_pt)
 
 
 def pt_flow_map():
@@ -82,8 +77,7 @@ def two_stage_moments():
     """The FT moments as two-dimensional averages, as sympy ``Eq`` with placeholders: per FT class,
     ``D1 = E_z1 E_z2[eta'(beta* + tau z2; k(beta_hat_pt(z1)), b0(beta_hat_pt(z1)))]`` and likewise MSE."""
     z1, z2 = sp.symbols("z1 z2", real=True)
-    D1, MSE = sp.symbols("D1 MSE", nonnegative=True)
-    eta, etap, bs = sp.Function("eta"), sp.Function("eta_prime"), sp.Symbol("beta_star", real=True)
+    eta, etap, bs = sp.Function("eta"), sp.Function("eta_prime"), beta_star
     bh = sp.Function("eta_pt")(beta_star_pt + tau_pt * z1)
     kk, bb = sp.Function("k")(bh), sp.Function("b_0")(bh)
     E = sp.Function("E_z1z2")
@@ -99,7 +93,7 @@ def limits():
         s1, sp.asinh(b / c_pt) / 2), 0), b)
     if b_id != [x1]:
         raise AssertionError(f"zeta_pt = 0 should give eta_pt(x) = x, got {b_id}")
-    out["least_squares_tau_pt_sq"] = R.least_squares_limit().subs(R.alpha, alpha_pt).subs(R.sigma, sp.Symbol("sigma_pt"))
+    out["least_squares_tau_pt_sq"] = R.least_squares_limit().subs(R.alpha, alpha_pt).subs(R.sigma, sigma_pt)
     # lazy PT (c -> inf): E_pt = 1 - alpha_pt (the one-stage l2 limit with alpha -> alpha_pt)
     out["lazy_E_pt"] = R.l2_limit().subs(R.alpha, alpha_pt)
     # merged lambda = -c: the FT scale no longer depends on beta_pt

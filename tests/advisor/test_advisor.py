@@ -42,8 +42,8 @@ def brute_force(task, alpha, sizes):
         for g in np.linspace(g0, g1, sizes[2]):
             rs = np.linspace(r1, r0, sizes[1])
             rs = rs[:-1] if g == 0 else rs  # lambda = -c, gamma = 0: every coordinate frozen
-            best = min(best, min(float(r) for r in error_sweep("lambda_pt", rs * c, alpha, task,
-                                                               Init(c, rs[0] * c, g))))
+            best = min(best, min(float(r) for r in error_sweep(task, Init(c, rs[0] * c, g), "lambda_pt", rs * c,
+                                                               alpha)))
     return best
 
 
@@ -71,10 +71,10 @@ def test_invariants_and_strict_json():
     assert adv.E == min(b.E for b in adv.best_by_regime.values())
     assert adv.E <= adv.E_default  # the reference init (c = 1, lambda = 0, gamma = 1) lies inside the box
     for lab, b in adv.best_by_regime.items():  # each regime's best lies in that regime's region
-        assert regime(b.init, task).regime.value == lab
-        assert abs(float(generalization_error(0.25, task, b.init)) - b.E) <= slack(b.E)
-    assert regime(adv.init, task).regime == adv.regime.regime
-    assert adv.E_default == pytest.approx(float(generalization_error(0.25, task, REFERENCE_INIT)), rel=1e-9)
+        assert regime(task, b.init).regime.value == lab
+        assert abs(float(generalization_error(task, b.init, 0.25)) - b.E) <= slack(b.E)
+    assert regime(task, adv.init).regime == adv.regime.regime
+    assert adv.E_default == pytest.approx(float(generalization_error(task, REFERENCE_INIT, 0.25)), rel=1e-9)
     assert adv.evaluations > 0 and adv.failures >= adv.infeasible > 0  # the default box holds the corner
     text = json.dumps(adv.as_dict(), allow_nan=False)
     assert json.loads(text)["regime"] == adv.regime.regime.value
@@ -93,7 +93,7 @@ def test_alpha_interval_is_the_mean_over_it():
     task, lo, hi = Task(0.1, 0.0, 0.1), 0.1, 0.3
     adv = best_init(task, (lo, hi), fix={"c_pt": 0.01, "gamma_ft": 0.2}, grid={"lambda_ratio": 5})
     a = np.linspace(lo, hi, 401)
-    E = np.asarray(generalization_error(a, task, adv.init))
+    E = np.asarray(generalization_error(task, adv.init, a))
     mean = float(np.sum((E[1:] + E[:-1]) / 2 * np.diff(a)) / (hi - lo))  # trapezoid, error ~1e-6 here
     assert adv.E == pytest.approx(mean, rel=1e-4)  # composite Gauss-Legendre vs 401-point trapezoid
     assert adv.alpha == (lo, hi)
@@ -106,7 +106,7 @@ def test_alpha_interval_mean_across_the_recovery_kink():
     init = Init(1e-4, 1e-4, 0.0)
     adv = best_init(task, (lo, hi), fix={"c_pt": 1e-4, "lambda_ratio": 1.0, "gamma_ft": 0.0})
     a = np.linspace(lo, hi, 2001)
-    E = np.asarray(generalization_error(a, task, init))
+    E = np.asarray(generalization_error(task, init, a))
     mean = float(np.sum((E[1:] + E[:-1]) / 2 * np.diff(a)) / (hi - lo))
     # trapezoid, h = 1.4e-4: within ~1e-5 of the mean (agrees with 4 x 8-node Gauss-Legendre to 6e-6);
     # the composite rule's error is ~2e-4, the single rule's 2e-2
@@ -126,7 +126,7 @@ def test_fixed_levers_are_kept():
     assert adv.init.lambda_pt == -lam and adv.init.c_pt == lam
     one = best_init(task, 0.2, fix={"c_pt": 0.01, "lambda_ratio": -0.5, "gamma_ft": 0.1})
     assert one.init == Init(0.01, -0.005, 0.1)
-    assert one.E == pytest.approx(float(generalization_error(0.2, task, Init(0.01, -0.005, 0.1))), rel=1e-9)
+    assert one.E == pytest.approx(float(generalization_error(task, Init(0.01, -0.005, 0.1), 0.2)), rel=1e-9)
 
 
 def test_box_face_message_says_wider_only_where_the_box_can_widen():
@@ -184,15 +184,15 @@ def test_finite_pt_data_advice_beats_a_direct_scan():
     assert adv.alpha_pt == 0.35 and adv.as_dict()["alpha_pt"] == 0.35
     scan = []
     for r in np.linspace(-1.0, 1.0, 41)[1:]:  # r = -1 with gamma > 0 is feasible but k = gamma^2: kept by the grid
-        scan.append(float(generalization_error(alpha, task, Init(1e-2, r * 1e-2, 0.1), alpha_pt=0.35)))
+        scan.append(float(generalization_error(task, Init(1e-2, r * 1e-2, 0.1), alpha, alpha_pt=0.35)))
     # the two-stage replica's quadrature target is 1e-5 relative (replica/two_stage.py): a tie within it counts
     assert adv.E <= min(scan) * (1 + 1e-4)
-    assert adv.E == pytest.approx(float(generalization_error(alpha, task, adv.init, alpha_pt=0.35)), rel=1e-4)
+    assert adv.E == pytest.approx(float(generalization_error(task, adv.init, alpha, alpha_pt=0.35)), rel=1e-4)
     from ptft_theory.advisor.plot import error_surface  # the --plot surface is the finite-PT one too
     log_c, ratio, E, _, _ = error_surface(adv, n_c=2, n_r=3)
     for i, j in ((0, 0), (1, 1)):
         init = Init(10.0 ** log_c[i], ratio[j] * 10.0 ** log_c[i], adv.init.gamma_ft)
-        assert E[i, j] == pytest.approx(float(generalization_error(alpha, task, init, alpha_pt=0.35)), rel=1e-12)
+        assert E[i, j] == pytest.approx(float(generalization_error(task, init, alpha, alpha_pt=0.35)), rel=1e-12)
     exact = best_init(task, alpha, alpha_pt=1.5, fix=fix, grid={"lambda_ratio": 5})
     perfect = best_init(task, alpha, fix=fix, grid={"lambda_ratio": 5})
     # the same one-stage replica; only the warm starts differ (lambda lines without alpha_pt, single solves
@@ -216,7 +216,7 @@ def test_simulation_confirms_the_predicted_order():
     diff = []
     for s in range(seeds):
         ss = np.random.SeedSequence([15, s, D]).spawn(2)
-        T = make_teachers(D, task, ss[0])
+        T = make_teachers(task, D, ss[0])
         X, y = sample_data(int(round(alpha * D)), T.beta_ft, seed=ss[1])
         E = []
         for i in inits:
@@ -233,10 +233,10 @@ def test_replica_failures_count_as_inf_not_a_crash(monkeypatch):
     from ptft_theory.errors import ReplicaError
     real = A.generalization_error
 
-    def flaky(alpha, task, init, *a, **k):
+    def flaky(task, init, alpha, *a, **k):
         if init.c_pt > 1.0:
             raise ReplicaError("injected failure")
-        return real(alpha, task, init, *a, **k)
+        return real(task, init, alpha, *a, **k)
 
     def no_sweep(*a, **k):
         raise ReplicaError("injected failure")

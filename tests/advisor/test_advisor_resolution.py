@@ -43,9 +43,9 @@ def test_exact_recovery_gives_the_least_extreme_init(readme_advice):
     for lc in np.linspace(-4, -1, 7):
         c = 10.0**lc
         ms = np.logspace(0, -8, 17)
-        Es = generalization_error(0.15, README_TASK, Init(c, c * (-1 + ms[0]), 0.0))  # warm-up point
+        Es = generalization_error(README_TASK, Init(c, c * (-1 + ms[0]), 0.0), 0.15)  # warm-up point
         for m in ms:
-            E = float(generalization_error(0.15, README_TASK, Init(c, c * (-1 + m), 0.0)))
+            E = float(generalization_error(README_TASK, Init(c, c * (-1 + m), 0.0), 0.15))
             if E <= 1e-6:
                 best_grid = max(best_grid, smallest_scale(Init(c, c * (-1 + m), 0.0), README_TASK, "merged"))
         del Es
@@ -91,7 +91,7 @@ def test_infimum_on_the_corner_above_the_floor_keeps_a_margin():
     assert "frozen corner" in adv.message and "approached, not attained" in adv.message
     for b in adv.best_by_regime.values():
         assert corner_distance(b.init) >= 1e-4
-    assert math.isfinite(adv.E) and adv.E == pytest.approx(float(generalization_error(0.35, adv.task, adv.init)), rel=1e-6)
+    assert math.isfinite(adv.E) and adv.E == pytest.approx(float(generalization_error(adv.task, adv.init, 0.35)), rel=1e-6)
 
 
 @pytest.mark.parametrize("kw,name", [(dict(resolution=0.0), "resolution"), (dict(resolution=-1.0), "resolution"),

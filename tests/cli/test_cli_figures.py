@@ -13,7 +13,7 @@ import pytest
 
 from ptft_theory import DEFAULT_SCHEME, Init, Task, ft_scales, regime
 from ptft_theory import cli
-from ptft_theory.experiments import figures, sweep
+from ptft_theory.experiments import error_curves, figures, sweep
 
 FULL = os.environ.get("PTFT_FULL") == "1"
 
@@ -109,7 +109,7 @@ def test_ray_backend_matches_local(tmp_path):
     not a test-local function.  Seeds come from the configs, so results must be bit-identical."""
     pytest.importorskip("ray", reason="Ray is not installed (optional extra: pip install 'ptft-theory[ray]')")
     from ptft_theory.experiments import figures
-    configs = figures._sim_configs(40, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
+    configs = figures.sim_configs(40, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
                                    {"c_pt": 0.01, "lambda_pt": 0.0, "gamma_ft": 0.1}, "readout", [0.3, 0.6], 2, 0)
     local = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "a", progress=False)
     remote = sweep.run_sweep(figures.evaluate_point, configs, tmp_path / "b", backend="ray", progress=False)
@@ -158,7 +158,7 @@ def test_figures_quick_produces_every_file(tmp_path):
 
 def _count_sim_calls(monkeypatch, fail_after=None):
     # these tests are about the cache: leave the (slower) replica lines out
-    monkeypatch.setattr(figures, "replica_available", lambda: False)
+    monkeypatch.setattr(error_curves, "replica_available", lambda: False)
     calls = []
     real = figures.sim_error
 
@@ -217,11 +217,11 @@ def test_changed_config_recomputes_only_what_changed(tmp_path, monkeypatch):
 def test_sim_point_matches_direct_computation():
     """A sweep point is exactly the documented computation (teachers, data, ft_scales, solver)."""
     from ptft_theory import implicit_bias_solution, make_teachers, relative_error, sample_data
-    pts = figures._sim_configs(120, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
+    pts = figures.sim_configs(120, {"rho_pt": 0.1, "rho_shared": 0.05, "rho_new": 0.05},
                                {"c_pt": 1e-2, "lambda_pt": 0.0, "gamma_ft": 0.0}, "readout", [0.4], 2, 7)
     assert pts[0]["seed_teacher"] != pts[1]["seed_teacher"]
     p = pts[1]
-    T = make_teachers(120, Task(0.1, 0.05, 0.05), p["seed_teacher"])
+    T = make_teachers(Task(0.1, 0.05, 0.05), 120, p["seed_teacher"])
     X, y = sample_data(48, T.beta_ft, seed=p["seed_data"])
     k, b0 = ft_scales(T.beta_pt, 1e-2, 0.0, 0.0, "readout")
     assert figures.sim_error(p)["E"] == relative_error(implicit_bias_solution(X, y, k, b0), T.beta_ft)
@@ -231,7 +231,7 @@ def test_fig5_inits_have_their_labels_on_every_task():
     for quick in (False, True):
         curves = figures.fig5_curves(figures.load_config("fig5", quick=quick))
         for c in curves:
-            assert regime(Init(**c["init"]), Task(**c["task"]), c["scheme"]).regime.value == c["regime"]
+            assert regime(Task(**c["task"]), Init(**c["init"]), c["scheme"]).regime.value == c["regime"]
 
 
 def test_paper_figures_use_one_network_the_default_scheme():
@@ -275,7 +275,7 @@ def test_fig5_ordering_from_replica_numbers():
         alphas = alphas[::5]  # every 5th alpha of the figure's grid (10 of 50): same ranking, a fifth of the time
     curves = figures.fig5_curves(cfg)
     for c in curves:
-        c["replica_E"] = list(np.asarray(generalization_error(alphas, Task(**c["task"]), Init(**c["init"]),
+        c["replica_E"] = list(np.asarray(generalization_error(Task(**c["task"]), Init(**c["init"]), alphas,
                                                                scheme=c["scheme"]).E, dtype=float))
     table = figures.fig5_ordering(curves)
     for t in cfg["tasks"]:
@@ -328,7 +328,7 @@ def test_simulate_json_round_trip_matches_python_api():
     got = json.loads(out)
     seeds = np.random.SeedSequence(3).spawn(3)
     task = Task(0.25, 0.125, 0.125)
-    T = make_teachers(8, task, seeds[0])
+    T = make_teachers(task, 8, seeds[0])
     Xf, yf = sample_data(4, T.beta_ft, seed=seeds[2])
     # the JSON's own theory end point must be the implicit-bias solution at the GF's beta_PT; the GF
     # end point agrees with it to the rung-2 tolerance (1e-6 relative, tests/simulate/test_gf_vs_implicit_bias.py)
@@ -357,11 +357,11 @@ def test_fig5_ordering_from_simulations(tmp_path, monkeypatch):
     """The paper's Fig. 5 claim from direct simulations of the one network (implicit-bias end points
     of FT, validated against gradient flow in rung 2), independent of the replica theory.  Default
     run: D = 400, 4 seeds, 3 alphas (about 150 solves); PTFT_FULL=1: the figure's own sizes."""
-    monkeypatch.setattr(figures, "replica_available", lambda: False)  # simulations only
+    monkeypatch.setattr(error_curves, "replica_available", lambda: False)  # simulations only
     cfg = figures.load_config("fig5")
     if not FULL:
         cfg["sim"].update(D=400, seeds=4, alphas=[0.05, 0.12, 0.3])
-    monkeypatch.setattr(figures, "load_config", lambda name, quick=False, config_dir=None: cfg)
+    monkeypatch.setattr(error_curves, "load_config", lambda name, quick=False, config_dir=None: cfg)
     figures.figure5(figures.RunOptions(out=tmp_path, progress=False))
     with open(tmp_path / "results" / "fig5_ordering.csv") as f:
         rows = [r for r in csv.DictReader(f) if r["source"] == "sim"]

@@ -20,7 +20,7 @@ def test_high_precision_error_bounds_the_error(case, full):
     if case >= len(DEFAULT) and not full:
         pytest.skip("PTFT_FULL=1 runs every setting")
     init, alpha = FULL[case]
-    r30 = generalization_error(alpha, TASK, init, dps=30)
-    r50 = generalization_error(alpha, TASK, init, dps=50)
+    r30 = generalization_error(TASK, init, alpha, dps=30)
+    r50 = generalization_error(TASK, init, alpha, dps=50)
     assert abs(r30.E[0] - r50.E[0]) <= r30.error[0]
     assert r30.error[0] <= 1e-30 * max(r30.E[0], 1e-6)  # and it is still a 30-digit answer

@@ -5,30 +5,12 @@ import pathlib
 
 import pytest
 from _cli import run_cli
-
-TRANSFORMER_CFG = """
-name = {name}
-seeds = {seeds}
-n_ft = {n_ft}
-ft_ops = ["sub"]
-[base]
-c_pt = 0.25
-kappa = 1.0
-gamma_ft = 1.0
-[protocol]
-p = {p}
-d_model = 8
-n_heads = 2
-d_mlp = 8
-pt_steps = 2
-ft_steps = 2
-n_probe = 4
-"""
+from _configs import resnet_config, transformer_config
 
 
 def _transformer_config(tmp_path, name='"ok"', seeds="[0]", n_ft="[5]", p=5):
     cfg = tmp_path / "cfg.toml"
-    cfg.write_text(TRANSFORMER_CFG.format(name=name, seeds=seeds, n_ft=n_ft, p=p))
+    cfg.write_text(transformer_config(name=name, seeds=seeds, n_ft=n_ft, p=p))
     return cfg
 
 
@@ -45,8 +27,7 @@ def test_config_name_cannot_escape_out(tmp_path, kind, name):
         cfg = _transformer_config(tmp_path, name=name)
     else:
         cfg = tmp_path / "cfg.toml"
-        cfg.write_text(f'name = {name}\ndataset = "cifar100"\nseeds = [0]\nn_ft = [4]\n'
-                       "[base]\nc_pt = 1.0\nkappa = 1.0\ngamma_ft = 1.0\n")
+        cfg.write_text(resnet_config(name))
     before = _files_under(tmp_path)
     rc, out, err = run_cli(kind, "run", "--config", cfg, "--quick", "--out", tmp_path / "out", "--no-progress",
                            "--device", "cpu")

@@ -3,22 +3,10 @@ allocated (issue 24): one line naming the parameter, exit 2, never a MemoryError
 
 import pytest
 from _cli import run_cli
+from _configs import transformer_config
 
 from ptft_theory import Task, make_teachers, sample_data
 from ptft_theory.errors import ParameterError
-
-HUGE_CFG = """
-name = "huge"
-seeds = [0]
-n_ft = [5]
-ft_ops = ["sub"]
-[base]
-c_pt = 0.25
-kappa = 1.0
-gamma_ft = 1.0
-[protocol]
-{protocol}
-"""
 
 
 @pytest.mark.parametrize("protocol,name", [("p = 1000003", "p"), ("d_model = 1048576\nn_heads = 1", "d_model"),
@@ -27,7 +15,7 @@ gamma_ft = 1.0
 def test_transformer_sizes_are_bounded_before_allocating(tmp_path, protocol, name):
     """Before: p = 1000003 ran until "internal error: MemoryError" asking 7.28 TiB (exit 1)."""
     cfg = tmp_path / "huge.toml"
-    cfg.write_text(HUGE_CFG.format(protocol=protocol))
+    cfg.write_text(transformer_config(name='"huge"', protocol=protocol + "\n"))
     rc, out, err = run_cli("transformer", "run", "--config", cfg, "--out", tmp_path / "out", "--no-progress",
                            "--device", "cpu")
     assert rc == 2 and f"error: {name}=" in err and "needs at least" in err and "memory" in err, err
@@ -44,7 +32,7 @@ def test_resnet_sizes_are_bounded_before_allocating(kw, name):
 
 def test_simulation_sizes_are_bounded_before_allocating():
     with pytest.raises(ParameterError, match=r"^D=1000000000000 .*needs at least"):
-        make_teachers(10**12, Task(0.1, 0.05, 0.05), 0)
+        make_teachers(Task(0.1, 0.05, 0.05), 10**12, 0)
     with pytest.raises(ParameterError, match=r"^N=10000000000 .*needs at least"):
         sample_data(10**10, [1.0] * 1000)
     rc, out, err = run_cli("simulate", "--dim", 10**7, "--n-pt", 10**6, "--n-ft", 10, "--c-pt", 1, "--rho-pt", 0.1,

@@ -15,6 +15,7 @@ from ptft_theory.experiments.nonlinear.predict import diagonal_init, lever_predi
 from ptft_theory.experiments.nonlinear.protocol import PACKAGE, Protocol, import_closure
 from ptft_theory.experiments.nonlinear.study import config_name, load_config
 from ptft_theory.experiments.nonlinear.verdicts import VERDICT_COLUMNS, lever_verdicts, rule
+from ptft_theory.experiments.verdicts import predicted_sign_lookup, verdict_rows
 
 from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
 
@@ -105,8 +106,9 @@ def test_teacher_task_types_have_the_stated_overlap():
     p = Protocol(d=12, n_pt_features=4, n_subset=2, n_new=3, n_pt=50, n_test=30)
     e, s_pt, rest = tasks.teacher_frame(p, 7)
     assert np.allclose(e.T @ e, np.eye(12), atol=1e-12)
-    sub, same, new = (set(tasks.teacher_ft_features(p, 7, t)) for t in tasks.TASK_TYPES)
+    sub, same, new, mix = (set(tasks.teacher_ft_features(p, 7, t)) for t in ("subset", "same", "new", "mix"))
     assert sub < set(s_pt) and len(sub) == 2 and same == set(s_pt) and not new & set(s_pt) and len(new) == 3
+    assert mix & set(s_pt) == sub and len(mix - set(s_pt)) == 2 and mix - set(s_pt) < set(rest)  # 2 shared, 2 new
     small, _ = tasks.teacher_ft(p, 7, "new", 5)
     big, test = tasks.teacher_ft(p, 7, "new", 20)
     assert np.array_equal(small.x, big.x[:5])  # nested in n_FT: the pairing across n_FT and levers
@@ -114,7 +116,11 @@ def test_teacher_task_types_have_the_stated_overlap():
     coef = np.linalg.lstsq(np.maximum(test.x @ e[:, idx], 0), test.y[:, 0], rcond=None)[0]
     assert np.allclose(np.abs(coef), 1 / np.sqrt(3))  # the target is exactly those features, +-1/sqrt(n)
     with pytest.raises(ParameterError, match="task_type"):
-        tasks.teacher_ft_features(p, 7, "mix")
+        tasks.teacher_ft_features(p, 7, "other")
+    with pytest.raises(ParameterError, match="n_subset"):
+        tasks.teacher_ft_features(Protocol(d=6, n_pt_features=4, n_subset=3, n_new=2), 7, "mix")
+    with pytest.raises(ParameterError, match="fashion"):
+        tasks.fashion_groups(Protocol(study="fashion"), 7, "mix")
 
 
 def test_bad_protocol_and_config_values_name_the_parameter(tmp_path):
@@ -126,6 +132,10 @@ def test_bad_protocol_and_config_values_name_the_parameter(tmp_path):
     text = (PACKAGE / "configs" / "nonlinear_teacher.toml").read_text()
     bad.write_text(text.replace('kappa_arms = ["init", "rebalance"]', 'kappa_arms = ["later"]'))
     with pytest.raises(ParameterError, match="kappa arm"):
+        load_config(bad)
+    text = (PACKAGE / "configs" / "nonlinear_fashion.toml").read_text()
+    bad.write_text(text.replace('task_types = ["subset", "same", "new"]', 'task_types = ["subset", "mix"]'))
+    with pytest.raises(ParameterError, match="mix"):
         load_config(bad)
 
 
@@ -206,7 +216,7 @@ def test_quick_study_end_to_end(study, tmp_path):
     for col in ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
                 "pt_dependence"):
         assert col in rows[0]
-    assert {r["task_type"] for r in rows} == set(tasks.TASK_TYPES)
+    assert {r["task_type"] for r in rows} == set(load_config(config_name(study), quick=True)["task_types"])
     assert {(r["lever"], r["arm"]) for r in rows} == {("c", "init"), ("kappa", "init"), ("kappa", "rebalance"),
                                                        ("gamma", "ft")}
     assert all(math.isfinite(float(r["test_error"])) for r in rows)
@@ -227,10 +237,44 @@ def test_committed_verdicts_are_recomputed_from_the_raw_runs():
         if not (RESULTS / f"{study}_verdicts.csv").exists():
             pytest.skip(f"{study} results not committed")
         want = list(csv.DictReader(open(RESULTS / f"{study}_verdicts.csv")))
-        got = lever_verdicts(list(csv.DictReader(open(RESULTS / f"{study}.csv"))),
-                             list(csv.DictReader(open(RESULTS / "predictions.csv"))))
+        raw = list(csv.DictReader(open(RESULTS / f"{study}.csv")))
+        got = lever_verdicts(raw, list(csv.DictReader(open(RESULTS / "predictions.csv"))))
         assert [r["verdict"] for r in want] == [g["verdict"] for g in got]
-        assert len(got) == 72 and min(int(g["n_pairs"]) for g in got) >= 10
+        assert [float(r["diff_mean"]) for r in want] == pytest.approx([g["diff_mean"] for g in got], rel=1e-9)
+        # task types x 4 lever arms x 3 n_FT, one lowest-vs-highest comparison each
+        assert len(got) == 12 * len({r["task_type"] for r in raw}) and min(int(g["n_pairs"]) for g in got) >= 10
+    want = list(csv.DictReader(open(RESULTS / "transformer_verdicts.csv")))  # the same function serves it
+    got = verdict_rows(list(csv.DictReader(open(RESULTS / "transformer.csv"))),
+                       predicted_sign_lookup(list(csv.DictReader(open(RESULTS / "transformer_predictions.csv")))))
+    assert [(r["verdict"], int(r["predicted_sign"])) for r in want] == [(g["verdict"], g["predicted_sign"]) for g in got]
+
+
+def test_predicted_sign_of_the_lowest_vs_highest_pair():
+    """A pair predicted directly keeps its sign; adjacent predictions imply the end-to-end sign only
+    when every step has the same non-zero sign; a row with n_FT applies to that n_FT only."""
+    rows = [{"study": "s", "task_type": "t", "lever": "c", "arm": "init", "low": lo, "high": hi, "predicted_sign": g}
+            for lo, hi, g in (("0.5", "1", "1"), ("1", "2", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "kappa", "arm": "init", "low": lo, "high": hi,
+              "predicted_sign": g} for lo, hi, g in (("0.5", "1", "0"), ("1", "1.41", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "gamma", "arm": "ft", "low": lo, "high": hi,
+              "predicted_sign": g} for lo, hi, g in (("0", "0.5", "-1"), ("0.5", "1", "1"))]
+    rows += [{"study": "s", "task_type": "t", "lever": "c", "arm": "rebalance", "low": "0.5", "high": "2",
+              "predicted_sign": "-1", "n_ft": "48"}]
+    sign = predicted_sign_lookup(rows)
+    assert sign("s", "t", "c", "init", 8, 0.5, 2.0) == 1 and sign("s", "t", "c", "init", 8, 0.5, 1.0) == 1
+    assert sign("s", "t", "kappa", "init", 8, 0.5, 1.41) == 0 and sign("s", "t", "gamma", "ft", 8, 0.0, 1.0) == 0
+    assert sign("s", "t", "c", "init", 8, 0.5, 4.0) == 0  # no predicted step reaches 4
+    assert sign("s", "t", "c", "rebalance", 48, 0.5, 2.0) == -1 and sign("s", "t", "c", "rebalance", 96, 0.5, 2.0) == 0
+    assert sign("s", "new", "c", "init", 8, 0.5, 2.0) == 0
+
+
+def test_verdicts_compare_lowest_and_highest_and_skip_failed_runs():
+    rows = [{"study": "s", "task_type": "t", "lever": "c", "arm": "init", "value": v, "seed": s, "n_ft": 8,
+             "test_error": (0.1 * v + 0.001 * s * (v == 2.0)) if not (s == 0 and v == 2.0) else "nan"}
+            for v in (0.5, 1.0, 2.0) for s in range(5)]
+    (r,) = verdict_rows(rows, lambda *k: 1)
+    assert (r["low"], r["high"], r["n_pairs"]) == (0.5, 2.0, 4)  # seed 0's non-finite run is left out
+    assert r["diff_mean"] == pytest.approx(0.15 + 0.001 * 2.5) and r["verdict"] == "agrees" and r["resolved"]
 
 
 def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
@@ -260,3 +304,73 @@ def test_cifar100_authors_config_runs_tiny_on_a_cifar_format_fixture(tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "out" / "results" / "resnet" / "resnet_cifar100_authors_quick.csv")))
     assert len(rows) == 2 and {r["dataset"] for r in rows} == {"cifar100"}
     assert all(0.0 <= float(r["test_error"]) <= 1.0 for r in rows)
+
+
+# ------------------------------------------------------------------------------------ power
+def test_power_plan_on_planted_paired_effects():
+    """Plug-in seeds are (2 sd / |mean|)^2; the bootstrap keeps a resolved comparison resolved, gives a
+    null comparison a small chance, and more seeds never lower the chance of reaching the target."""
+    from ptft_theory.experiments.nonlinear.power import plan_extension, plug_in_seeds, resolved_count
+    rng = np.random.default_rng(3)
+    big = 0.5 + 0.1 * rng.standard_normal(10)       # mean ~0.5, sd ~0.1: resolved at 10 seeds
+    small = 0.02 + 0.1 * rng.standard_normal(10)    # needs ~ (2 x 0.1 / 0.02)^2 = 100 seeds
+    d = np.vstack([big, small])
+    assert plug_in_seeds(d)[0] == pytest.approx((2 * big.std(ddof=1) / big.mean()) ** 2)
+    assert plug_in_seeds(np.zeros((1, 4)))[0] == math.inf
+    assert resolved_count(d) == 1
+    rows, chosen = plan_extension(d, (0, 10, 40), share=1.0, probability=0.99, draws=400)
+    p = [r["p_reach_target"] for r in rows]
+    assert rows[0]["median_resolved"] == 1 and p[0] == 0 and chosen is None and p == sorted(p)
+    assert rows[1]["detectable_effect"] == pytest.approx(2 * np.median(d.std(1, ddof=1)) / math.sqrt(20))
+
+
+# ------------------------------------------------------------------------------------ docs
+def test_docs_verdict_tables_are_the_ones_the_committed_csvs_give(tmp_path):
+    """docs/networks.md's verdict block equals what the code renders from the committed verdict CSVs
+    (stale docs fail here: regenerate with `python validation/nonlinear_verdicts.py --docs`), and the
+    rendering follows the CSVs (a changed verdict changes the block)."""
+    import shutil
+
+    from ptft_theory.experiments.nonlinear.report import BEGIN, END, docs_section, replace_section
+    doc = (REPO / "docs" / "networks.md").read_text()
+    assert doc.count(BEGIN) == 1 and doc.count(END) == 1
+    assert doc[doc.index(BEGIN):doc.index(END) + len(END)] == docs_section(RESULTS)
+    for f in RESULTS.glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    rows = list(csv.DictReader(open(tmp_path / "teacher_verdicts.csv")))
+    i = next(k for k, r in enumerate(rows) if r["verdict"] == "agrees")
+    rows[i]["verdict"] = "disagrees"
+    with open(tmp_path / "teacher_verdicts.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert docs_section(tmp_path) != docs_section(RESULTS)
+    with pytest.raises(ValueError, match="markers"):
+        replace_section("no block here", docs_section(RESULTS))
+
+
+@pytest.mark.slow  # ~11 s of CPU: three small study runs
+def test_extension_adds_missing_units_and_equals_a_full_run(tmp_path):
+    """Extending a finished study by a seed and a task type keeps its rows and gives the rows a full run
+    of the extended config gives (same runs: the full run finds every one of them in the cache)."""
+    from ptft_theory.experiments.nonlinear.extend import extend_study
+    from ptft_theory.experiments.nonlinear.study import run_study
+    text = (PACKAGE / "configs" / "nonlinear_teacher.toml").read_text()
+    assert "seeds = [0, 1]\nn_ft = [8, 16]\nregime_n_ft = [16]" in text
+    small, big = tmp_path / "small.toml", tmp_path / "big.toml"
+    for f, seeds, types in ((small, "[0]", '["subset"]'), (big, "[0, 1]", '["subset", "mix"]')):
+        f.write_text(text.replace("seeds = [0, 1]\nn_ft = [8, 16]", f"seeds = {seeds}\nn_ft = [8]\ntask_types = {types}"))
+    cache = tmp_path / "cache"
+    run_study(config=small, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False)
+    raw = tmp_path / "a" / "results" / "nonlinear" / "teacher_quick.csv"
+    before = list(csv.DictReader(open(raw)))
+    res = extend_study(config=big, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False, log=lambda m: None)
+    assert res["new_units"] == [(0, "mix"), (1, "mix"), (1, "subset")]
+    after = list(csv.DictReader(open(raw)))
+    assert after[:len(before)] == before
+    assert run_study(config=big, quick=True, out=tmp_path / "b", cache_dir=cache, progress=False)["computed"] == 0
+    full = list(csv.DictReader(open(tmp_path / "b" / "results" / "nonlinear" / "teacher_quick.csv")))
+    key = lambda r: (r["seed"], r["task_type"], r["lever"], r["arm"], r["value"], r["n_ft"])  # noqa: E731
+    assert sorted(map(key, after)) == sorted(map(key, full))
+    assert {key(r): r["test_error"] for r in after} == {key(r): r["test_error"] for r in full}
+    assert extend_study(config=big, quick=True, out=tmp_path / "a", cache_dir=cache, progress=False)["new_units"] == []

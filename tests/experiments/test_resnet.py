@@ -15,7 +15,9 @@ from ptft_theory import cli  # noqa: E402
 from ptft_theory.experiments.resnet import data as D  # noqa: E402
 from ptft_theory.experiments.resnet.model import (KAPPA_MODULES, build_resnet18, features, module_norms,  # noqa: E402
                                       reset_readout, scale_network)
-from ptft_theory.experiments.resnet.protocol import Protocol, linear_cka, run_one, train  # noqa: E402
+from ptft_theory.experiments.resnet.protocol import Protocol  # noqa: E402
+from ptft_theory.experiments.resnet.runs import run_one  # noqa: E402
+from ptft_theory.experiments.resnet.training import linear_cka, train  # noqa: E402
 
 
 from _cli import run_cli as _main  # noqa: E402  (tests/ is on sys.path under pytest)

@@ -108,6 +108,7 @@ def test_scaling_the_embeddings_alone_is_not_function_preserving():
     assert (m(x) - before).abs().max() > 1e-3  # what rescale_stream's q, k and bias factors repair
 
 
+@pytest.mark.filterwarnings("error")
 def test_new_readout():
     m = _model()
     body = m.blocks[0].mlp_in.weight.clone()
@@ -117,7 +118,7 @@ def test_new_readout():
     ref = torch.nn.Linear(16, 4).double()
     assert m.unembed.out_features == 4 and torch.allclose(m.unembed.weight, 0.5 * ref.weight)
     assert torch.equal(m.blocks[0].mlp_in.weight, body)
-    assert float(new_readout(m, 4, 0.0, seed=1).unembed.weight.abs().sum()) == 0.0
+    assert float(new_readout(m, 4, 0.0, seed=1).unembed.weight.detach().abs().sum()) == 0.0
 
 
 # ------------------------------------------------------------------------------------ probes
@@ -154,6 +155,38 @@ def test_fine_tune_run_reports_bounded_probes():
         C.fine_tune_run(proto, model, data, keys, "same", 10 ** 6, arm="rebalance", c=1, kappa=1, gamma=1, seed=0)
 
 
+def test_fine_tune_stops_at_threshold_plateau_or_cap():
+    """The stop rule against the loss trajectory read from capped runs (GD is deterministic: the run capped
+    at k steps reports the loss after k steps): the plateau stop is the first step t >= w whose best loss so
+    far is above (1 - rtol) times the best loss w steps before."""
+    import dataclasses
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_target=0.0, ft_steps=30,
+                            ft_loss_threshold=0.0)
+    data = C.seed_data(proto, 0)
+    model, _ = C.pretrain(proto, data, 0)
+    keys = C.pt_summary(proto, model, ["subset"])["key_frequencies"]
+
+    def run(**kw):
+        return C.fine_tune_run(dataclasses.replace(proto, **kw), model, data, keys, "same", 20, arm="rebalance", c=1.0,
+                               kappa=1.0, gamma=1.0, seed=0)
+    first = run(ft_loss_threshold=1e9)  # stops before any step: the initial loss
+    assert (first["ft_stop"], first["ft_steps"]) == ("threshold", 0)
+    losses = [first["ft_loss"]] + [run(ft_steps=k)["ft_loss"] for k in range(1, 31)]
+    assert run()["ft_stop"] == "cap" and run()["ft_steps"] == 30
+    w, rtol = 4, 0.2
+    best = np.minimum.accumulate(losses)
+    expect = next((t for t in range(w, 31) if best[t] > (1 - rtol) * best[t - w]), None)
+    assert expect is not None and expect < 30  # the tiny network's loss flattens within the cap
+    r = run(ft_plateau_window=w, ft_plateau_rtol=rtol)
+    assert (r["ft_stop"], r["ft_steps"], r["ft_loss"]) == ("plateau", expect, losses[expect])
+    r = run(ft_loss_threshold=losses[5] * (1 + 1e-9))
+    assert r["ft_stop"] == "threshold" and r["ft_steps"] == next(t for t in range(31)
+                                                                 if losses[t] < losses[5] * (1 + 1e-9))
+    for bad in ({"ft_plateau_window": -1}, {"ft_plateau_window": 1.5}, {"ft_plateau_rtol": 1.0}):
+        with pytest.raises(ParameterError, match=next(iter(bad))):
+            dataclasses.replace(proto, **bad)
+
+
 # ------------------------------------------------------------------------------------ verdicts
 def test_verdict_rule():
     assert verdict(0.3, 0.1, +1) == "agrees" and verdict(0.2, 0.1, +1) == "agrees"
@@ -174,6 +207,23 @@ def test_verdict_rows_from_planted_effects():
 
 
 # ------------------------------------------------------------------------------------ predictions
+def test_init_arm_correlations_from_planted_rows():
+    """FT error planted as 2 (1 - PT accuracy): r = -1 exactly, and each lever effect is then -2 times the
+    PT accuracy difference: r = -1 too; without init rows beyond the base there is nothing to correlate."""
+    from ptft_theory.experiments.transformer.clean_evidence import init_arm_correlations
+    rows = []
+    for seed in range(4):
+        for lever, values in (("c", (0.5, 1.0, 2.0)), ("kappa", (0.5, 1.0, 2.0))):
+            for v in values:
+                acc = 0.95 + 0.01 * seed + 0.003 * v * (1 if lever == "c" else -1)
+                rows.append({"arm": "init", "n_ft": "192", "task_type": "subset", "seed": str(seed), "lever": lever,
+                             "value": str(v), "pt_heldout_accuracy": str(acc), "test_error": str(2 * (1 - acc))})
+    out = init_arm_correlations(rows, 192)
+    assert out[0]["r"] == pytest.approx(-1.0, abs=1e-12) and out[0]["n"] == 24
+    assert out[1]["r"] == pytest.approx(-1.0, abs=1e-12) and out[1]["n"] == 8
+    assert init_arm_correlations([r for r in rows if r["value"] == "1.0"], 192) == []
+
+
 def test_prediction_mapping_and_the_lazy_limit():
     assert theory_init("kappa", 1.0, {"c": 1, "kappa": 1, "gamma": 1}, 2.0, 1.0).lambda_pt == 0
     i = theory_init("kappa", 0.5, {"c": 1, "kappa": 1, "gamma": 1}, 1.0, 1.0)
@@ -191,6 +241,7 @@ def test_prediction_mapping_and_the_lazy_limit():
 
 
 # ------------------------------------------------------------------------------------ the study
+@pytest.mark.filterwarnings("error")  # no warning from the run or the figure (e.g. an empty legend)
 def test_quick_study_end_to_end_and_resume(tmp_path):
     from _cli import run_cli  # tests/ is on sys.path under pytest
     rc, out, err = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path, "--json",
@@ -231,11 +282,29 @@ def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
     assert rc == 2 and len(err.strip().splitlines()) == 1
 
 
-def test_corrupt_cache_entry_is_recomputed_not_served(tmp_path):
-    """A truncated or non-object cache file is recomputed (the trust model of docs/security.md)."""
-    from ptft_theory.experiments.transformer.study import _cached
-    for text in ('{"rows": [1, 2', '[1, 2]'):
-        path = tmp_path / "entry.json"
-        path.write_text(text)
-        assert _cached(path, lambda: {"rows": [3]}) == {"rows": [3]}
-        assert json.loads(path.read_text()) == {"rows": [3]}
+def test_edited_or_corrupt_cache_entries_are_recomputed_not_served(tmp_path):
+    """Every entry of the study's cache is the sweep cache's (config, result, digest): an edited, truncated
+    or non-object entry is recomputed, never served (the trust model of docs/security.md); a PT network
+    read back from the cache is the one trained (its logits bit for bit)."""
+    from ptft_theory.experiments.transformer import clean_cache as K
+    from ptft_theory.experiments.sweep import Cache
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_check_every=10, pt_target=0.0,
+                            max_draws=1, ft_steps=3)
+    data = C.seed_data(proto, 0)
+    cache = K.open_cache(tmp_path)
+    assert isinstance(cache, Cache)
+    model, acc, steps, _ = K.pt_draw_fn(cache, proto, data, 0, 1.0, 1.0)(0)
+    again, acc2, steps2, _ = K.pt_draw_fn(cache, proto, data, 0, 1.0, 1.0)(0)  # read back
+    x = C._tensors(data["heldout"], np.zeros(len(data["heldout"])), 7)[0]
+    with torch.no_grad():
+        assert torch.equal(model(x), again(x)) and (acc, steps) == (acc2, steps2)
+    key = {"kind": "probe", "x": 1}
+    assert K.cached(cache, key, lambda: {"y": 1.0, "z": float("nan")}) == {"y": 1.0, "z": None}  # strict JSON
+    entry = cache.path({**key, "code": K._code()})
+    record = json.loads(entry.read_text())
+    assert '"y": 1.0' in entry.read_text()
+    for text in (entry.read_text().replace('"y": 1.0', '"y": 2.0'), '{"salt": 1', '[1, 2]'):
+        entry.write_text(text)
+        assert K.cached(cache, key, lambda: None, cached_only=True) is None  # not served
+        assert K.cached(cache, key, lambda: {"y": 3.0}) == {"y": 3.0}  # recomputed
+    assert record["result"] == {"y": 1.0, "z": None}

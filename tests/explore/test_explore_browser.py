@@ -128,7 +128,7 @@ def _check_curve_is_the_api(driver):
     agreement to 1e-12 relative; only the browser's number transport is in between)."""
     data = driver.execute_script(JS_DATA, "curve_source")
     sigma = driver.execute_script(JS_VALUE, "sigma")
-    want = np.asarray(generalization_error(np.asarray(data["alpha"]), TASK, _page_state(driver), sigma=sigma))
+    want = np.asarray(generalization_error(TASK, _page_state(driver), np.asarray(data["alpha"]), sigma=sigma))
     np.testing.assert_allclose(data["E"], want, rtol=1e-12)
 
 
@@ -153,7 +153,7 @@ def test_slider_drag_redraws_the_curve(browser):
     time.sleep(0.5)  # let the last update of the drag arrive
     assert browser.execute_script(JS_VALUE, "log10_c_pt") > c_before
     _check_curve_is_the_api(browser)
-    label = regime(_page_state(browser), TASK, definition=S.FAST_DEFINITION).regime.value
+    label = regime(TASK, _page_state(browser), definition=S.FAST_DEFINITION).regime.value
     _wait(lambda: f"regime {label}" in browser.execute_script(JS_TEXT, "info"), f"the label {label}")
     marker = browser.execute_script(JS_DATA, "marker_source")
     assert marker["x"] == [browser.execute_script(JS_VALUE, "log10_c_pt")]
@@ -185,7 +185,7 @@ def test_map_tap_moves_the_init(browser):
     # one screen pixel is ~0.015 in log10 c and ~0.006 in lambda/c on this map: 0.03 and 0.02 allow two pixels
     _wait(lambda: abs(browser.execute_script(JS_VALUE, "log10_c_pt") - x) < 0.03, "the tap to move c_PT")
     assert abs(browser.execute_script(JS_VALUE, "lambda_ratio") - y) < 0.02
-    label = regime(_page_state(browser), TASK, definition=S.FAST_DEFINITION).regime.value
+    label = regime(TASK, _page_state(browser), definition=S.FAST_DEFINITION).regime.value
     _wait(lambda: f"regime {label}" in browser.execute_script(JS_TEXT, "info"), f"the label {label}")
     _check_curve_is_the_api(browser)
 

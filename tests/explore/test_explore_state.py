@@ -31,7 +31,7 @@ def test_curve_is_generalization_error_of_the_state():
     s = st(log10_c_pt=-2.5, lambda_ratio=-0.4, gamma_ft=0.05, rho_pt=0.2, rho_shared=0.1, rho_new=0.05,
            alpha_min=0.02, alpha_max=0.6, n_alpha=25, sigma=0.1)
     c = 10 ** -2.5
-    want = generalization_error(np.linspace(0.02, 0.6, 25), Task(0.2, 0.1, 0.05), Init(c, -0.4 * c, 0.05),
+    want = generalization_error(Task(0.2, 0.1, 0.05), Init(c, -0.4 * c, 0.05), np.linspace(0.02, 0.6, 25),
                                 "merged", 0.1)
     got = S.curve(s)
     np.testing.assert_array_equal(got["alpha"], np.linspace(0.02, 0.6, 25))
@@ -54,17 +54,17 @@ def test_descriptors_and_crossing_are_the_public_functions():
     s = st(log10_c_pt=-3.0, lambda_ratio=-0.9, gamma_ft=0.0, level=0.5)
     c = 10.0 ** -3.0  # the state's map: c_pt = 10**log10_c_pt, lambda_pt = ratio * c_pt
     task, init = Task(0.1, 0.05, 0.05), Init(c, -0.9 * c, 0.0)
-    r = regime(init, task, "merged", definition=S.FAST_DEFINITION)
+    r = regime(task, init, "merged", definition=S.FAST_DEFINITION)
     d = S.descriptors(s)
     assert (d["l_order"], d["pt_dependence"], d["k_pt"], d["k_new"], d["regime"]) == \
         (r.l_order, r.pt_dependence, r.k_pt, r.k_new, r.regime.value)
     # after the curve, the panel gets the calibrated label (regime()'s default definition, delta_S)
     full = S.add_crossing(s, S.view(s, with_crossing=False))
-    rc = regime(init, task, "merged")
+    rc = regime(task, init, "merged")
     assert (full["descriptors"]["calibrated_regime"], full["descriptors"]["pt_dependence_samples"]) == \
         (rc.regime.value, rc.pt_dependence_samples)
     assert f"regime {rc.regime.value}" in sources.info_html(s, full)
-    want = float(level_crossing_alpha(0.5, task, init, "merged", bracket=(0.01, 0.5)).alpha)
+    want = float(level_crossing_alpha(task, init, 0.5, "merged", bracket=(0.01, 0.5)).alpha)
     assert S.crossing(s) == want
     # the page's bracket, narrowed to the curve points around the crossing: the same root (both solved by
     # level_crossing_alpha to float64; 1e-10 leaves room for the root finder's stopping point)
@@ -79,7 +79,7 @@ def test_bad_input_becomes_the_packages_message():
     v = S.view(frozen)
     assert v["curve"] is None and v["descriptors"] is None
     with pytest.raises(PTFTError) as e:
-        regime(Init(1e-3, -1e-3, 0.0), Task(0.1, 0.05, 0.05))
+        regime(Task(0.1, 0.05, 0.05), Init(1e-3, -1e-3, 0.0))
     assert v["errors"]["descriptors"] == " ".join(str(e.value).split())
     assert "frozen" in v["errors"]["curve"]
     bad_task = st(rho_pt=0.05, rho_shared=0.2)
@@ -97,8 +97,8 @@ def test_reference_curves_are_fig5_inits_other_than_the_current_regime():
     assert set(refs) == {"I", "II", "III"}
     reps = S.representative_inits()
     for lab, ref in refs.items():
-        assert regime(reps[lab], S.task_of(s), definition=S.FAST_DEFINITION).regime.value == lab  # Fig. 5's label
-        np.testing.assert_array_equal(ref["E"], np.asarray(generalization_error(ref["alpha"], S.task_of(s), reps[lab])))
+        assert regime(S.task_of(s), reps[lab], definition=S.FAST_DEFINITION).regime.value == lab  # Fig. 5's label
+        np.testing.assert_array_equal(ref["E"], np.asarray(generalization_error(S.task_of(s), reps[lab], ref["alpha"])))
     srcs = sources.reference_sources(refs)
     assert srcs["IV"] == {"alpha": [], "E": []} and srcs["I"]["E"] == refs["I"]["E"]
 
@@ -112,7 +112,7 @@ def test_regime_map_cells_are_regime_at_their_centre():
     task = Task(0.2, 0.1, 0.1)
     for j in rng.choice(n_c * n_r, 40, replace=False):
         c = 10 ** m["x"][j]
-        assert m["label"][j] == regime(Init(c, m["y"][j] * c, 0.1), task, definition=S.FAST_DEFINITION).regime.value
+        assert m["label"][j] == regime(task, Init(c, m["y"][j] * c, 0.1), definition=S.FAST_DEFINITION).regime.value
         assert m["color"][j] == REGIME_COLORS[m["label"][j]]
     assert -1 < min(m["y"]) and max(m["y"]) < 1  # cell-centred: the frozen corner is never evaluated
     assert S.regime_map(s) is m  # cached per (task, gamma, scheme)

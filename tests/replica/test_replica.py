@@ -28,19 +28,19 @@ def test_symbolic_eta_prime_matches_design_and_l2_limit():
 def test_l2_limit_one_minus_alpha(scheme):
     """Huge c: k ~ c on every coordinate, Q ~ b^2/(4k); E = 1 - alpha up to O(A^2/k^2) = 1e-15."""
     alphas = np.array([0.1, 0.5, 0.85])
-    E = np.asarray(generalization_error(alphas, MIXED, Init(1e8), scheme))
+    E = np.asarray(generalization_error(MIXED, Init(1e8), alphas, scheme))
     np.testing.assert_allclose(E, 1 - alphas, rtol=0, atol=1e-10)
 
 
 def test_alpha_at_least_one_noiseless_is_exact():
-    r = generalization_error([0.5, 1.0, 2.0], MIXED, Init(1e-2))
+    r = generalization_error(MIXED, Init(1e-2), [0.5, 1.0, 2.0])
     assert r.E[1] == 0 and r.E[2] == 0 and r.E[0] > 0
     # class weights that sum to 1 + 2e-16 in floats (0.1 + 0.05 + ...): alpha = 1 is still "all free"
     task = Task(0.1, 0.05, 0.1)
-    assert generalization_error(1.0, task, Init(1e-2, 0.0, 0.1)).E[0] == 0
-    assert generalization_error([0.5, 1.0], task, Init(1e-2, 0.0, 0.1), dps=20).E[1] == 0
+    assert generalization_error(task, Init(1e-2, 0.0, 0.1), 1.0).E[0] == 0
+    assert generalization_error(task, Init(1e-2, 0.0, 0.1), [0.5, 1.0], dps=20).E[1] == 0
     with pytest.raises(ValueError, match="noisy interpolation at alpha = 1"):
-        generalization_error(1.0, task, Init(1e-2, 0.0, 0.1), sigma=0.1)
+        generalization_error(task, Init(1e-2, 0.0, 0.1), 1.0, sigma=0.1)
 
 
 def _dt_objective(t, rho):
@@ -73,8 +73,8 @@ def test_small_k_trend_toward_l1_threshold():
     task = Task(0.0, 0.0, 0.1)  # no PT features: fine-tuning from scratch, k = c/2 everywhere
     ac = rich_limit_threshold(0.1)
     # Tiny k makes eta nearly a soft threshold: Gauss-Hermite needs more nodes to resolve the kink.
-    above = [float(generalization_error(ac + 0.1, task, Init(c), n_nodes=481)) for c in (1e-1, 1e-2, 1e-3)]
-    below = float(generalization_error(ac - 0.1, task, Init(1e-3), n_nodes=481))
+    above = [float(generalization_error(task, Init(c), ac + 0.1, n_nodes=481)) for c in (1e-1, 1e-2, 1e-3)]
+    below = float(generalization_error(task, Init(1e-3), ac - 0.1, n_nodes=481))
     assert above[0] > above[1] > above[2] and below > 2 * above[2]
 
 
@@ -83,7 +83,7 @@ def test_small_k_trend_toward_l1_threshold():
        scheme=st.sampled_from(["readout", "merged"]))
 def test_properties_decreasing_nonnegative(logc, lam_frac, gamma, scheme):
     init = Init(10**logc, lam_frac * 10**logc, gamma)
-    E = np.asarray(generalization_error(np.linspace(0.15, 0.9, 4), MIXED, init, scheme))
+    E = np.asarray(generalization_error(MIXED, init, np.linspace(0.15, 0.9, 4), scheme))
     assert np.all(E >= 0)
     assert np.all(np.diff(E) <= 1e-9)  # more data never hurts (noiseless, convex interpolation)
 
@@ -98,8 +98,8 @@ def test_joint_rescaling_invariance(logc, lam_frac, gamma, scale, alpha):
     c = 10**logc
     base = Task(0.1, 0.05, 0.05, amp_pt=1.0, amp_ft=1.0)
     scaled = Task(0.1, 0.05, 0.05, amp_pt=scale, amp_ft=scale)
-    E1 = float(generalization_error(alpha, base, Init(c, lam_frac * c, gamma)))
-    E2 = float(generalization_error(alpha, scaled, Init(scale * c, scale * lam_frac * c, np.sqrt(scale) * gamma)))
+    E1 = float(generalization_error(base, Init(c, lam_frac * c, gamma), alpha))
+    E2 = float(generalization_error(scaled, Init(scale * c, scale * lam_frac * c, np.sqrt(scale) * gamma), alpha))
     assert abs(E1 - E2) <= 1e-8 * max(E1, 1e-3)
 
 
@@ -129,15 +129,15 @@ def test_replica_vs_convex_reduced():
 
 def test_bad_input_and_infeasible():
     with pytest.raises(ValueError, match=r"alpha=.* is invalid; valid range: alpha >= 1e-100"):
-        generalization_error([0.5, -0.1], MIXED, Init(1.0))
+        generalization_error(MIXED, Init(1.0), [0.5, -0.1])
     with pytest.raises(ValueError, match="sigma=-1.0 is invalid"):
-        generalization_error(0.5, MIXED, Init(1.0), sigma=-1.0)
+        generalization_error(MIXED, Init(1.0), 0.5, sigma=-1.0)
     with pytest.raises(ValueError, match="exceeds the fraction of non-frozen coordinates"):
-        generalization_error(0.5, MIXED, Init(1.0, -1.0, 0.0))  # readout: new features frozen
+        generalization_error(MIXED, Init(1.0, -1.0, 0.0), 0.5)  # readout: new features frozen
     with pytest.raises(ParameterTypeError, match="task must be a ptft_theory.Task"):  # a TypeError
-        generalization_error(0.5, "task", Init(1.0))
+        generalization_error("task", Init(1.0), 0.5)
     with pytest.raises(TypeError, match="float\\(\\) needs a single alpha"):
-        float(generalization_error([0.2, 0.3], MIXED, Init(1.0)))
+        float(generalization_error(MIXED, Init(1.0), [0.2, 0.3]))
     assert isinstance(ReplicaError("x"), RuntimeError)
 
 
@@ -149,7 +149,7 @@ def test_cli_curve_json_matches_python_api():
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    ref = generalization_error([0.3, 0.5], MIXED, Init(0.01))
+    ref = generalization_error(MIXED, Init(0.01), [0.3, 0.5])
     np.testing.assert_allclose(out["E"], ref.E, rtol=1e-14)
 
 
@@ -162,7 +162,7 @@ def test_newton_jacobian_matches_finite_differences(init, scheme):
     from ptft_theory import replica
     from ptft_theory.replica import hermite
     cls = replica.coordinate_classes(MIXED, init, scheme)
-    r = generalization_error(0.4, MIXED, init, scheme)
+    r = generalization_error(MIXED, init, 0.4, scheme)
     tau, zeta = float(r.tau[0]), float(r.zeta[0])
     mom = hermite.HermiteMoments(cls, replica.QUAD_NODES)
     _, _, (dd1_dt, dd1_dz, dmse_dt, dmse_dz) = mom(tau, zeta, jac=True)
@@ -192,7 +192,7 @@ def test_newton_path_agrees_with_bracketed_roots(init, monkeypatch):
     monkeypatch.setattr(curve, "QUAD_RTOL_MAX", 1.0)  # no panel fallback, whatever the estimate
     monkeypatch.setattr(curve, "_panel_point", _disabled)
     alphas = np.array([0.15, 0.35, 0.6, 0.85])
-    E = generalization_error(alphas, MIXED, init, "readout").E
+    E = generalization_error(MIXED, init, alphas, "readout").E
     cls = replica.coordinate_classes(MIXED, init, "readout")
     for a, e in zip(alphas, E):
         _, _, mse = fixed_point.solve_point_bracketed(cls, a, 0.0, replica.QUAD_NODES, None)
@@ -224,9 +224,9 @@ def test_numpy_fallback_when_no_compiler(monkeypatch):
     each result says which path ran (``backend``) and which quadrature solved each alpha (``rule``)."""
     from ptft_theory.replica import compiled as _cmoments
     have_c = _cmoments.library() is not None
-    r_c = generalization_error([0.2, 0.5, 1.2], MIXED, Init(1e-2, 0.0, 0.1))
+    r_c = generalization_error(MIXED, Init(1e-2, 0.0, 0.1), [0.2, 0.5, 1.2])
     monkeypatch.setattr(_cmoments, "library", lambda: None)
-    r_np = generalization_error([0.2, 0.5, 1.2], MIXED, Init(1e-2, 0.0, 0.1))
+    r_np = generalization_error(MIXED, Init(1e-2, 0.0, 0.1), [0.2, 0.5, 1.2])
     np.testing.assert_allclose(r_np.E, r_c.E, rtol=1e-9)
     assert (r_c.backend, r_np.backend) == ("c" if have_c else "numpy", "numpy")
     assert list(r_c.rule) == list(r_np.rule) == ["hermite", "hermite", "closed_form"]
@@ -239,10 +239,10 @@ def test_noisy_overdetermined_is_least_squares():
     bias; tolerance 3 SE of the seed mean plus that bias."""
     from ptft_theory import make_teachers, relative_error, sample_data
     D, N, sigma_y = 200, 400, 0.3
-    E_rep = float(generalization_error(N / D, MIXED, Init(1e-2, 0.0, 0.1), sigma=sigma_y / np.sqrt(N)))
+    E_rep = float(generalization_error(MIXED, Init(1e-2, 0.0, 0.1), N / D, sigma=sigma_y / np.sqrt(N)))
     Es = []
     for seed in range(20):
-        T = make_teachers(D, MIXED, seed)
+        T = make_teachers(MIXED, D, seed)
         X, y = sample_data(N, T.beta_ft, sigma_y, seed=100 + seed)
         beta = np.linalg.lstsq(X, y, rcond=None)[0]
         # per-draw normaliser E[beta*^2] (the replica's), not the sampled ||beta*||^2
@@ -250,7 +250,7 @@ def test_noisy_overdetermined_is_least_squares():
     mean, se = np.mean(Es), np.std(Es, ddof=1) / np.sqrt(len(Es))
     assert abs(mean - E_rep) <= 3 * se + 0.006 * E_rep, (mean, se, E_rep)
     with pytest.raises(ValueError, match="alpha != 1 when sigma > 0"):
-        generalization_error(1.0, MIXED, Init(1e-2, 0.0, 0.1), sigma=0.1)
+        generalization_error(MIXED, Init(1e-2, 0.0, 0.1), 1.0, sigma=0.1)
 
 
 def test_error_sweep_matches_independent_calls():
@@ -258,14 +258,14 @@ def test_error_sweep_matches_independent_calls():
     from ptft_theory.replica import error_sweep
     alphas = [0.2, 0.5]
     lams = [-0.9e-2, 0.0, 0.9e-2]
-    rs = error_sweep("lambda_pt", lams, alphas, MIXED, Init(1e-2, 0.0, 0.05))
+    rs = error_sweep(MIXED, Init(1e-2, 0.0, 0.05), "lambda_pt", lams, alphas)
     for lam, r in zip(lams, rs):
-        ref = generalization_error(alphas, MIXED, Init(1e-2, lam, 0.05)).E
+        ref = generalization_error(MIXED, Init(1e-2, lam, 0.05), alphas).E
         np.testing.assert_allclose(r.E, ref, rtol=1e-9)
     with pytest.raises(ValueError, match="param='k' is invalid"):
-        error_sweep("k", [1.0], 0.3, MIXED, Init(1e-2))
+        error_sweep(MIXED, Init(1e-2), "k", [1.0], 0.3)
     with pytest.raises(ValueError, match="lambda_pt"):
-        error_sweep("lambda_pt", [0.5], 0.3, MIXED, Init(1e-2))  # |lambda_pt| > c_pt
+        error_sweep(MIXED, Init(1e-2), "lambda_pt", [0.5], 0.3)  # |lambda_pt| > c_pt
 
 
 @pytest.mark.parametrize("init,alpha", [(Init(1e-3, -1e-3), 0.08), (Init(1e-3), 0.3), (Init(1e-2), 0.4)])
@@ -274,8 +274,8 @@ def test_quadrature_error_estimate_is_honest(init, alpha):
     bounds the actual error against the mpmath path (panels in the mirror variable, 25 digits):
     |E_64 - E_mp| <= 3 quad_error + 1e-12 E (the Newton stop), and the adaptive node doubling
     brings E within 1e-8 relative (target 1e-9; Gauss-Hermite is slow on these kinked cases)."""
-    r = generalization_error(alpha, MIXED, init, "readout")  # kinked readout cases (lambda = -c freezes merged)
-    ref = float(generalization_error(alpha, MIXED, init, "readout", dps=25).E[0])
+    r = generalization_error(MIXED, init, alpha, "readout")  # kinked readout cases (lambda = -c freezes merged)
+    ref = float(generalization_error(MIXED, init, alpha, "readout", dps=25).E[0])
     err = abs(r.E[0] - ref)
     assert err <= 3 * r.quad_error[0] + 1e-12 * ref, (err, r.quad_error[0])
     assert err <= 1e-8 * ref
@@ -287,14 +287,14 @@ def test_cold_points_agree_with_the_curve(init, scheme, sigma):
     """A point solved cold (coarse-rule Newton start) and the same alpha reached by continuation along
     a curve land on the same fixed point (1e-9: both stop at |F| <= 1e-10, same quadrature)."""
     alphas = np.array([0.1, 0.25, 0.45, 0.7])
-    curve = generalization_error(alphas, MIXED, init, scheme, sigma).E
-    cold = np.array([float(generalization_error(a, MIXED, init, scheme, sigma)) for a in alphas])
+    curve = generalization_error(MIXED, init, alphas, scheme, sigma).E
+    cold = np.array([float(generalization_error(MIXED, init, a, scheme, sigma)) for a in alphas])
     np.testing.assert_allclose(cold, curve, rtol=1e-9)
 
 
 @pytest.mark.parametrize("sigma", [0.0, 0.05])
 def test_compiled_newton_matches_python(sigma):
-    """The compiled damped Newton on the fixed point (``HermiteMoments.newton``) and the Python one
+    """The compiled damped Newton on the fixed point (``newton_point_compiled``) and the Python one
     (``newton_point_py``) reach the same (tau, zeta, MSE) on the same moments, from a hint a factor
     1.5 off and from near the root.  Both stop at |F| < 1e-13 or a step below 1e-15 (log
     units); the prox warm starts differ (first-order moves), so agreement is to ~1e-12, not bitwise."""
@@ -306,11 +306,12 @@ def test_compiled_newton_matches_python(sigma):
     init = Init(1e-2, 0.0, 0.1)
     cls = replica.coordinate_classes(MIXED, init, "readout")
     for alpha in (0.2, 0.55):
-        ref = generalization_error(alpha, MIXED, init, sigma=sigma)
+        ref = generalization_error(MIXED, init, alpha, sigma=sigma)
         root = (float(ref.tau[0]), float(ref.zeta[0]))
         for hint in ((1.5 * root[0], root[1] / 1.5), (root[0] * (1 + 1e-6), root[1])):
-            c = hermite.HermiteMoments(cls, replica.QUAD_NODES).newton(alpha, sigma, hint, 60)
-            p = fixed_point.newton_point_py(hermite.HermiteMoments(cls, replica.QUAD_NODES), alpha, sigma, hint)
+            moments = [hermite.HermiteMoments(cls, replica.QUAD_NODES) for _ in range(2)]
+            c = fixed_point.newton_point_compiled(moments[0], alpha, sigma, hint)
+            p = fixed_point.newton_point_py(moments[1], alpha, sigma, hint)
             assert c is not None and p is not None
             np.testing.assert_allclose(c, p, rtol=1e-12)
 
@@ -327,22 +328,22 @@ def test_panel_fallback_where_gauss_hermite_falls_short(monkeypatch):
     task = Task(0.194, 0.122, 0.2)
     init = Init(2.5e-3, -4.9e-4, 0.0)
     sigma = 0.0318  # a readout case (the scheme the fallback was found and measured on)
-    r = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, scheme="readout")
-    ref = generalization_error([0.8, 0.85, 0.9], task, init, sigma=sigma, scheme="readout", dps=20)
+    r = generalization_error(task, init, [0.8, 0.85, 0.9], sigma=sigma, scheme="readout")
+    ref = generalization_error(task, init, [0.8, 0.85, 0.9], sigma=sigma, scheme="readout", dps=20)
     np.testing.assert_allclose(r.E, [float(e) for e in ref.E], rtol=1e-12)
     assert np.all(r.quad_error <= 1e-12)
     assert "panels" in list(r.rule) and (ref.backend, ref.rule) == (replica_mp_moments(), "panels")
 
-    single = generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
-    curve = generalization_error([0.5, 0.98], task, init, sigma=sigma, scheme="readout")
+    single = generalization_error(task, init, 0.98, sigma=sigma, scheme="readout")
+    curve = generalization_error(task, init, [0.5, 0.98], sigma=sigma, scheme="readout")
     assert abs(float(single) - curve.E[1]) <= 1e-12 * curve.E[1]
     with monkeypatch.context() as mp:  # the cold start alone does fail there
         mp.setattr(curve_mod, "_by_continuation", _disabled)
         with pytest.raises(ReplicaError):
-            generalization_error(0.98, task, init, sigma=sigma, scheme="readout")
+            generalization_error(task, init, 0.98, sigma=sigma, scheme="readout")
     monkeypatch.setattr(curve_mod, "panel_solve_point", _disabled)
     with pytest.raises(ReplicaError, match="quadrature not converged at alpha=0.85.*larger n_nodes"):
-        generalization_error(0.85, task, init, sigma=sigma, scheme="readout")
+        generalization_error(task, init, 0.85, sigma=sigma, scheme="readout")
 
 
 def replica_mp_moments() -> str:
@@ -357,8 +358,8 @@ def test_high_precision_result_names_the_evaluator_that_ran(monkeypatch):
     from ptft_theory.replica import mp
     task, init = Task(0.1, 0.05, 0.05), Init(0.01, 0.0, 0.1)
     monkeypatch.setattr(mp, "MOMENTS", "arb")
-    a = generalization_error(0.3, task, init, dps=20)
+    a = generalization_error(task, init, 0.3, dps=20)
     monkeypatch.setattr(mp, "MOMENTS", "mpmath")
-    m = generalization_error(0.3, task, init, dps=20)
+    m = generalization_error(task, init, 0.3, dps=20)
     assert (a.backend, m.backend) == ("arb", "mpmath")
     assert abs(a.E[0] - m.E[0]) <= 1e-18 * abs(m.E[0])  # both bound their error by ~1e-20 relative

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from ptft_theory import Init, Task
-from ptft_theory.replica.boundaries import boundary_curve, equal_error_alpha, level_crossing_alpha
+from ptft_theory.replica import boundary_curve, equal_error_alpha, level_crossing_alpha
 from ptft_theory.replica import ReplicaError, generalization_error, rich_limit_threshold
 
 FULL = os.environ.get("PTFT_FULL") == "1"
@@ -40,7 +40,7 @@ FULL_SETTINGS = [
 
 @pytest.fixture(scope="module")
 def rich30():
-    return generalization_error(0.4, MIXED, SETTINGS[0][0], "readout", dps=30)
+    return generalization_error(MIXED, SETTINGS[0][0], 0.4, "readout", dps=30)
 
 
 @pytest.mark.parametrize("setting", SETTINGS + (FULL_SETTINGS if FULL else []))
@@ -49,8 +49,8 @@ def test_float64_agrees_with_mpmath(setting, rich30):
     the float64 path is good to ~1e-10 at 321 Gauss-Hermite nodes (its outer tolerance is 1e-13, its
     quadrature error ~1e-13 at fixed (tau, zeta), amplified by the fixed point)."""
     init, scheme, sigma, alpha = setting
-    r64 = generalization_error(alpha, MIXED, init, scheme, sigma, n_nodes=321)
-    rmp = rich30 if setting == SETTINGS[0] else generalization_error(alpha, MIXED, init, scheme, sigma, dps=30)
+    r64 = generalization_error(MIXED, init, alpha, scheme, sigma, n_nodes=321)
+    rmp = rich30 if setting == SETTINGS[0] else generalization_error(MIXED, init, alpha, scheme, sigma, dps=30)
     E = rmp.E[0]
     assert isinstance(E, mpmath.mpf)
     assert abs(float(E) - r64.E[0]) <= 1e-9 * float(E)
@@ -62,7 +62,7 @@ def test_float64_agrees_with_mpmath(setting, rich30):
 def test_precision_claim_dps30_vs_dps40(rich30):
     """dps=30 and dps=40 (different node counts, working precision, Newton steps) agree to >= 25
     digits on a rich setting, so the 30 digits are real, not just printed."""
-    r40 = generalization_error(0.4, MIXED, SETTINGS[0][0], "readout", dps=40)
+    r40 = generalization_error(MIXED, SETTINGS[0][0], 0.4, "readout", dps=40)
     with mpmath.workdps(50):
         rel = abs(rich30.E[0] - r40.E[0]) / r40.E[0]
     assert rel < mpmath.mpf(10) ** -25, mpmath.nstr(rel, 3)
@@ -74,7 +74,7 @@ def test_l2_limit_high_precision(scheme):
     """c huge: E = 1 - alpha exactly up to O((A/k)^2) ~ 4e-27; checked to 1e-25 at dps=30 (the float64
     path cannot tell 1e-16 from 0).  alpha is the binary double nearest 0.6; 1 - alpha evaluated at
     50 digits."""
-    r = generalization_error(0.6, MIXED, Init(C_L2), scheme, dps=30)
+    r = generalization_error(MIXED, Init(C_L2), 0.6, scheme, dps=30)
     with mpmath.workdps(50):
         dev = abs(r.E[0] - (1 - mpmath.mpf(0.6)))
     assert dev < mpmath.mpf(10) ** -25, mpmath.nstr(dev, 3)
@@ -86,23 +86,23 @@ def test_alpha_above_one_and_bad_dps():
     (E[beta*^2] = rho_ft A_ft^2 = 1 exactly with the default A_ft = 1/sqrt(rho_ft)); alpha = 1 with
     noise, and alpha beyond the non-frozen fraction while frozen coordinates carry signal, raise as in
     float64."""
-    r = generalization_error([1.5], MIXED, Init(1.0), dps=30)
+    r = generalization_error(MIXED, Init(1.0), [1.5], dps=30)
     assert r.E[0] == 0
     with pytest.raises(ValueError, match=r"dps=0 is invalid; valid range: an integer >= 1"):
-        generalization_error(0.5, MIXED, Init(1.0), dps=0)
-    noisy = generalization_error([1.5, 3.0], MIXED, Init(1.0), sigma=0.1, dps=30)
+        generalization_error(MIXED, Init(1.0), 0.5, dps=0)
+    noisy = generalization_error(MIXED, Init(1.0), [1.5, 3.0], sigma=0.1, dps=30)
     with mpmath.workdps(40):
         for a, E in zip((1.5, 3.0), noisy.E):
             ref = mpmath.mpf(0.1) ** 2 * a / (a - 1)  # sigma as the float the API takes
             assert abs(E - ref) <= mpmath.mpf(10) ** -29 * ref
-    f64 = generalization_error([1.5, 3.0], MIXED, Init(1.0), sigma=0.1)
+    f64 = generalization_error(MIXED, Init(1.0), [1.5, 3.0], sigma=0.1)
     np.testing.assert_allclose([float(e) for e in noisy.E], f64.E, rtol=1e-14)
     with pytest.raises(ValueError, match="with sigma=0.1"):
-        generalization_error(1.0, MIXED, Init(1.0), sigma=0.1, dps=30)
+        generalization_error(MIXED, Init(1.0), 1.0, sigma=0.1, dps=30)
     frozen = Init(1.0, -1.0, 0.0)  # lambda = -c, gamma = 0: coordinates PT left at 0 are frozen (k = 0)
     for dps in (None, 30):
         with pytest.raises(ValueError, match="exceeds the fraction of non-frozen coordinates"):
-            generalization_error(0.99, MIXED, frozen, dps=dps)
+            generalization_error(MIXED, frozen, 0.99, dps=dps)
 
 
 def test_rich_limit_threshold_dps40_against_independent_formulation():
@@ -137,7 +137,7 @@ def test_equal_error_alpha_float64_root_and_sign_flip():
     a, d = float(r), 1e-4
     # independent calls of the replica solver at the root and d either side
     grid = [a - d, a, a + d]
-    diff = generalization_error(grid, MIXED, EQ_INIT, "readout").E - generalization_error(grid, MIXED, EQ_INIT, "merged").E
+    diff = generalization_error(MIXED, EQ_INIT, grid, "readout").E - generalization_error(MIXED, EQ_INIT, grid, "merged").E
     assert abs(diff[1]) < 1e-8  # E's are ~0.46 with ~1e-9 float64 accuracy
     assert diff[0] * diff[2] < 0  # sign flips across the root (slope ~0.3: |diff| ~ 3e-5 >> 1e-8 noise)
     assert r.error < 1e-6 and abs(r.E[0] - r.E[1]) < 1e-8
@@ -150,14 +150,14 @@ def test_equal_error_alpha_high_precision():
     assert r.error < mpmath.mpf(10) ** -30
     assert abs(float(r.alpha) - float(r64)) < r64.error
     # independent mpmath evaluations at the root and across it
-    Ea = generalization_error(float(r.alpha), MIXED, EQ_INIT, "readout", dps=30).E[0]
-    Eb = generalization_error(float(r.alpha), MIXED, EQ_INIT, "merged", dps=30).E[0]
+    Ea = generalization_error(MIXED, EQ_INIT, float(r.alpha), "readout", dps=30).E[0]
+    Eb = generalization_error(MIXED, EQ_INIT, float(r.alpha), "merged", dps=30).E[0]
     assert abs(Ea - Eb) < 1e-15  # float(alpha) is 1e-17 off the root; slope ~0.3
 
 
 def test_level_crossing_l2_closed_form_dps30():
     """E = 1 - alpha (c huge) crosses level L at alpha = 1 - L: to 1e-25 at dps=30 (model error ~4e-27)."""
-    r = level_crossing_alpha(0.5, MIXED, Init(C_L2), bracket=(0.3, 0.7), dps=30)
+    r = level_crossing_alpha(MIXED, Init(C_L2), 0.5, bracket=(0.3, 0.7), dps=30)
     assert isinstance(r.alpha, mpmath.mpf)
     assert abs(r.alpha - mpmath.mpf("0.5")) < mpmath.mpf(10) ** -25
     assert r.error < mpmath.mpf(10) ** -30
@@ -168,21 +168,21 @@ def test_level_crossing_l2_closed_form_dps30():
 
 def test_level_crossing_rich_independent_evaluation():
     init = Init(1e-2)
-    r = level_crossing_alpha(0.25, MIXED, init, bracket=(0.2, 0.5))
-    E = float(generalization_error(float(r), MIXED, init))
+    r = level_crossing_alpha(MIXED, init, 0.25, bracket=(0.2, 0.5))
+    E = float(generalization_error(MIXED, init, float(r)))
     assert abs(E - 0.25) < 1e-8
-    assert float(generalization_error(float(r) - 1e-3, MIXED, init)) > 0.25 > float(generalization_error(float(r) + 1e-3, MIXED, init))
+    assert float(generalization_error(MIXED, init, float(r) - 1e-3)) > 0.25 > float(generalization_error(MIXED, init, float(r) + 1e-3))
 
 
 def test_boundary_curve_warm_starts_and_errors():
-    cur = boundary_curve("level", "c_pt", [1e7, 1e8], task=MIXED, init=Init(1e8), level=0.25, bracket=(0.5, 0.9))
+    cur = boundary_curve(MIXED, Init(1e8), "level", "c_pt", [1e7, 1e8], level=0.25, bracket=(0.5, 0.9))
     assert np.allclose([float(a) for a in cur.alpha], 0.75, atol=1e-9)
     with pytest.raises(ValueError, match=r"bracket=\(0.05, 0.2\) holds no sign change of E - 0.25"):
-        level_crossing_alpha(0.25, MIXED, Init(1e8), bracket=(0.05, 0.2))
+        level_crossing_alpha(MIXED, Init(1e8), 0.25, bracket=(0.05, 0.2))
     with pytest.raises(ValueError, match=r"bracket=\(0.5, 0.4\) is invalid; valid range: 0 < lo < hi < 1"):
-        level_crossing_alpha(0.25, MIXED, Init(1e8), bracket=(0.5, 0.4))
+        level_crossing_alpha(MIXED, Init(1e8), 0.25, bracket=(0.5, 0.4))
     with pytest.raises(ValueError, match="param='beta' is invalid"):
-        boundary_curve("level", "beta", [1.0], task=MIXED, init=Init(1.0), level=0.5)
+        boundary_curve(MIXED, Init(1.0), "level", "beta", [1.0], level=0.5)
     with pytest.raises(ValueError, match="the two sides are identical"):
         equal_error_alpha(MIXED, Init(1.0))
 

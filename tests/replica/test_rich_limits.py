@@ -46,8 +46,8 @@ def test_uniform_k_gives_donoho_tanner_for_both():
 
 def _crossings(init, level=1e-2):
     shared, new = pair_tasks(TASK)
-    return (float(level_crossing_alpha(level, shared, init, bracket=(0.05, 0.95))),
-            float(level_crossing_alpha(level, new, init, bracket=(0.05, 0.95))))
+    return (float(level_crossing_alpha(shared, init, level, bracket=(0.05, 0.95))),
+            float(level_crossing_alpha(new, init, level, bracket=(0.05, 0.95))))
 
 
 def test_replica_approaches_the_weighted_l1_thresholds_as_c_falls(full):
@@ -69,7 +69,7 @@ def test_mixed_limit_on_the_shared_task():
     """c -> 0 at lambda = 0: new features infinitely costly, PT features smooth: alpha_c_shared = rho_pt
     (approached fast, E ~ c^2): crossings of E* = 1e-3 at 0.29, 0.148, 0.1185 for c = 1e-2, 1e-3, 1e-4."""
     shared, _ = pair_tasks(TASK)
-    a = [float(level_crossing_alpha(1e-3, shared, Init(c, 0.0, 0.0), bracket=(0.05, 0.95))) for c in (1e-3, 1e-4)]
+    a = [float(level_crossing_alpha(shared, Init(c, 0.0, 0.0), 1e-3, bracket=(0.05, 0.95))) for c in (1e-3, 1e-4)]
     lim = mixed_limit_alphas(TASK)[0]
     assert lim < a[1] < a[0] and a[1] - lim < 0.03
 
@@ -95,7 +95,7 @@ def test_fig5_ordering_in_the_limits(task):
         assert weighted_l1_threshold(task.rho_pt, pair_tasks(task)[0].rho_shared, 0.0, r) > \
             weighted_l1_threshold(task.rho_pt, pair_tasks(task)[0].rho_shared, 0.0, 1.1 * r)
     shared, _ = pair_tasks(task)
-    a = {name: float(level_crossing_alpha(1e-2, shared, init, bracket=(0.02, 0.98))) for name, init in (("I", I), ("IV", IV))}
+    a = {name: float(level_crossing_alpha(shared, init, 1e-2, bracket=(0.02, 0.98))) for name, init in (("I", I), ("IV", IV))}
     assert a["IV"] < a["I"], a
 
 

@@ -41,7 +41,7 @@ def levers(draw):
 
 def _problem(seed, D, n_pt, n_ft):
     task = Task(rho_pt=0.3, rho_shared=0.15, rho_new=0.15)
-    T = make_teachers(D, task, seed)
+    T = make_teachers(task, D, seed)
     ss = np.random.SeedSequence(seed).spawn(2)
     Xp, yp = sample_data(n_pt, T.beta_pt, seed=ss[0])
     Xf, yf = sample_data(n_ft, T.beta_ft, seed=ss[1])

@@ -2,17 +2,22 @@
 
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ptft_theory import Init, Task, ft_scales, make_teachers, regime, sample_data, simulate_gradient_flow
+from ptft_theory.errors import ParameterError
 from ptft_theory.simulate import NEW, PT_ONLY, SHARED, UNUSED, class_counts
+from ptft_theory.testing import tasks
 
 
 def test_teacher_counts_amplitudes_and_seed():
     task = Task(rho_pt=0.1, rho_shared=0.04, rho_new=0.06)
-    T = make_teachers(1000, task, seed=3)
+    T = make_teachers(task, 1000, seed=3)
     counts = class_counts(1000, task)
     for cls in (UNUSED, PT_ONLY, SHARED, NEW):
         assert np.sum(T.classes == cls) == counts[cls]
@@ -22,22 +27,101 @@ def test_teacher_counts_amplitudes_and_seed():
     assert set(np.flatnonzero(T.beta_ft)) == set(np.flatnonzero((T.classes == SHARED) | (T.classes == NEW)))
     # unit mean square per coordinate (docs/design.md section 1)
     assert np.mean(T.beta_pt**2) * 1000 / 100 == pytest.approx(1 / 0.1 * 0.1 * 10)
-    T2 = make_teachers(1000, task, seed=3)
-    assert np.array_equal(T.beta_ft, T2.beta_ft) and not np.array_equal(T.beta_ft, make_teachers(1000, task, 4).beta_ft)
+    T2 = make_teachers(task, 1000, seed=3)
+    assert np.array_equal(T.beta_ft, T2.beta_ft) and not np.array_equal(T.beta_ft, make_teachers(task, 1000, 4).beta_ft)
 
 
 @pytest.mark.parametrize("signs, relation", [("equal", 1), ("opposite", -1)])
 def test_shared_sign_relation(signs, relation):
-    T = make_teachers(500, Task(0.2, 0.1, 0.05, shared_signs=signs), seed=0)
+    T = make_teachers(Task(0.2, 0.1, 0.05, shared_signs=signs), 500, seed=0)
     sh = T.classes == SHARED
     assert np.all(np.sign(T.beta_ft[sh]) == relation * np.sign(T.beta_pt[sh]))
 
 
 def test_independent_signs_are_mixed():
-    T = make_teachers(2000, Task(0.2, 0.2, 0.0), seed=1)
+    T = make_teachers(Task(0.2, 0.2, 0.0), 2000, seed=1)
     sh = T.classes == SHARED
     frac = np.mean(np.sign(T.beta_ft[sh]) == np.sign(T.beta_pt[sh]))
     assert 0.4 < frac < 0.6  # 400 fair coins: 5 standard deviations is 0.125
+
+
+# ------------------------------------------------------- class counts: a largest-remainder allocation
+
+@pytest.mark.parametrize("task", [Task(1e-12, 1e-12, 1e-12), Task(0.1, 0.05, 0.05)])
+def test_make_teachers_too_small_D_is_one_error(task):
+    """D = 8 is too small for either task: one error naming D, the requested classes left without a
+    coordinate, and a D that suffices.  Before: Task(0.1, 0.05, 0.05) gave an all-zero beta_ft
+    (rho_shared * 8 = 0.4 and rho_new * 8 = 0.4 both rounded to 0), and Task(1e-12, 1e-12, 1e-12) all-zero
+    teachers (its classes fell under the rounding threshold meant for 1 - rho_pt - rho_new)."""
+    with pytest.raises(ParameterError, match=r"^D=8 is invalid for this task: .*(shared|new).* get no coordinate "
+                                             r".*D >= \d+ suffices"):
+        make_teachers(task, 8, 0)
+
+
+def test_make_teachers_keeps_tiny_requested_classes():
+    """A tiny but requested class gets its coordinate once D is large enough (never silently dropped)."""
+    T = make_teachers(Task(1e-6, 1e-6, 1e-6), 2_000_000, 0)
+    assert np.count_nonzero(T.beta_pt) == 2 and np.count_nonzero(T.beta_ft) == 4
+
+
+def test_class_counts_sum_to_D():
+    """Old code: {pt_only 1, shared 1, new 2, unused -1}."""
+    c = class_counts(3, Task(0.5, 0.25, 0.5))
+    assert sum(c.values()) == 3 and min(c.values()) >= 0
+    assert c[PT_ONLY] == c[SHARED] == c[NEW] == 1 and c[UNUSED] == 0
+
+
+@settings(max_examples=60)
+@given(task=tasks(), D=st.integers(1, 60))
+def test_class_counts_are_a_largest_remainder_allocation(task, D):
+    """Either a clear error naming D, or counts that sum to D, differ from the exact quotas by less
+    than 1 (the largest-remainder property), and give every requested class a coordinate."""
+    frac = {PT_ONLY: task.rho_pt - task.rho_shared, SHARED: task.rho_shared, NEW: task.rho_new,
+            UNUSED: 1 - task.rho_pt - task.rho_new}
+    # requested: shared and new whenever positive (the user's own numbers: Task(1e-12, 1e-12, 1e-12)
+    # once gave all-zero teachers); pt_only and unused, computed by subtraction, above their rounding
+    requested = {k: f > 0 if k in (SHARED, NEW) else f > 1e-12 for k, f in frac.items()}
+    try:
+        c = class_counts(D, task)
+    except ParameterError as e:
+        assert f"D={D}" in str(e)
+        assert any(f * D < 1 for k, f in frac.items() if requested[k])  # some requested class's quota is below 1
+        return
+    assert sum(c.values()) == D
+    for k, f in frac.items():
+        assert abs(c[k] - f * D) < 1 + 1e-9
+        if requested[k]:
+            assert c[k] >= 1
+
+
+_CONFIG_RHOS = [(0.1, 0.05, 0.05), (0.1, 0.0, 0.1), (0.1, 0.1, 0.0), (0.1, 0.01, 0.0), (0.1, 0.05, 0.2),
+                (0.1, 0.025, 0.05), (0.1, 0.04, 0.06), (0.3, 0.15, 0.15)]
+
+
+def _exact_quotas(D, rhos):
+    r = [Fraction(str(x)) for x in rhos]
+    return {PT_ONLY: (r[0] - r[1]) * D, SHARED: r[1] * D, NEW: r[2] * D, UNUSED: (1 - r[0] - r[2]) * D}
+
+
+_INTEGER_CASES = [(D, rhos) for D in (20, 40, 100, 200, 1000, 2000) for rhos in _CONFIG_RHOS
+                  if all(q.denominator == 1 for q in _exact_quotas(D, rhos).values())]
+
+
+@pytest.mark.parametrize("D,rhos", _INTEGER_CASES)
+def test_integer_quotas_are_met_exactly(D, rhos):
+    """The configs' tasks and dimensions (figures, validation) have integer quotas: the counts are
+    exactly rho * D (exact decimal arithmetic), as the old round(rho * D) gave, so teachers and
+    figure CSVs do not change."""
+    assert class_counts(D, Task(*rhos)) == {k: int(q) for k, q in _exact_quotas(D, rhos).items()}
+
+
+def test_readme_and_validation_teachers_are_unchanged():
+    """The README / validation task at D = 8, 10, 12 (quotas 2.4, 3, 3.6 ...): the largest-remainder
+    counts equal the old round(rho * D) ones there (old: pt_only = round(rho_pt D) - round(rho_sh D))."""
+    task = Task(0.3, 0.15, 0.15)
+    for D in (8, 10, 12):
+        n_pt, n_sh, n_new = (int(round(x * D)) for x in (0.3, 0.15, 0.15))
+        assert class_counts(D, task) == {PT_ONLY: n_pt - n_sh, SHARED: n_sh, NEW: n_new, UNUSED: D - n_pt - n_new}
 
 
 def test_data_noise_scale():
@@ -60,9 +144,9 @@ def test_data_noise_scale():
     (lambda: ft_scales([1.0], 1.0, 0.0, 0.0, scheme="both"), r"scheme='both'.*'merged', 'readout'"),
     (lambda: ft_scales([1.0, np.inf], 1.0, 0.0, 0.0), r"beta_pt contains a non-finite value"),
     (lambda: ft_scales([1.0], 1.0, -2.0, 0.0), r"\|lambda_pt\| <= c_pt"),
-    (lambda: make_teachers(0, Task(0.1, 0.05, 0.05), 0), r"D=0 is invalid; valid range: an integer >= 1"),
+    (lambda: make_teachers(Task(0.1, 0.05, 0.05), 0, 0), r"D=0 is invalid; valid range: an integer >= 1"),
     (lambda: sample_data(5, [1.0, 2.0], sigma=-1.0), r"sigma=-1.0 is invalid; valid range: sigma >= 0"),
-    (lambda: regime(Init(1.0, -1.0), Task(0.1, 0.05, 0.05), "merged"), r"every coordinate is frozen"),
+    (lambda: regime(Task(0.1, 0.05, 0.05), Init(1.0, -1.0), "merged"), r"every coordinate is frozen"),
 ])
 def test_bad_input_names_parameter_and_range(make, match):
     with pytest.raises(ValueError, match=match):
@@ -111,7 +195,7 @@ def test_cli_json_round_trip_matches_python_api():
     assert out["k"] == pytest.approx(list(k), rel=1e-15) and out["b0"] == pytest.approx(list(b0), rel=1e-15)
     r = _cli("regime", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05", "--json")
     out = json.loads(r.stdout)
-    ref = regime(Init(1e-3), Task(0.1, 0.05, 0.05))
+    ref = regime(Task(0.1, 0.05, 0.05), Init(1e-3))
     assert out["regime"] == ref.regime.value and out["l_order"] == pytest.approx(ref.l_order, rel=1e-15)
 
 

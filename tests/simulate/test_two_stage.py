@@ -43,8 +43,8 @@ def test_symbolic_limits():
 @pytest.mark.parametrize("scheme", ["merged", "readout"])
 def test_alpha_pt_none_is_todays_answer_bit_for_bit(scheme):
     alphas = [0.2, 0.45]
-    a = generalization_error(alphas, MIXED, Init(1e-2, 0.0, 0.1), scheme)
-    b = generalization_error(alphas, MIXED, Init(1e-2, 0.0, 0.1), scheme, alpha_pt=None)
+    a = generalization_error(MIXED, Init(1e-2, 0.0, 0.1), alphas, scheme)
+    b = generalization_error(MIXED, Init(1e-2, 0.0, 0.1), alphas, scheme, alpha_pt=None)
     assert type(a) is type(b) and np.array_equal(a.E, b.E) and np.array_equal(a.tau, b.tau)
 
 
@@ -52,8 +52,8 @@ def test_alpha_pt_none_is_todays_answer_bit_for_bit(scheme):
 def test_noiseless_alpha_pt_at_least_one_is_perfect_pt(alpha_pt):
     """Noiseless PT with alpha_pt >= 1 interpolates its teacher exactly (E_pt = 0): the paper's answer."""
     init = Init(1e-3, -0.5e-3, 0.05)
-    a = generalization_error([0.2, 0.4], MIXED, init, alpha_pt=alpha_pt)
-    b = generalization_error([0.2, 0.4], MIXED, init)
+    a = generalization_error(MIXED, init, [0.2, 0.4], alpha_pt=alpha_pt)
+    b = generalization_error(MIXED, init, [0.2, 0.4])
     assert a.E_pt == 0 and np.array_equal(a.E, b.E)
 
 
@@ -67,15 +67,15 @@ def test_pt_error_is_the_one_stage_replica_of_the_pt_problem(alpha_pt, sigma_pt)
     c = 1e-2
     task = Task(0.1, 0.05, 0.05)
     pt_as_ft = Task(0.1, 0.0, 0.1, amp_ft=task.a_pt)
-    r = generalization_error(0.3, task, Init(c), alpha_pt=alpha_pt, sigma_pt=sigma_pt)
-    ref = float(generalization_error(alpha_pt, pt_as_ft, Init(c, -c, np.sqrt(c)), sigma=sigma_pt))
+    r = generalization_error(task, Init(c), 0.3, alpha_pt=alpha_pt, sigma_pt=sigma_pt)
+    ref = float(generalization_error(pt_as_ft, Init(c, -c, np.sqrt(c)), alpha_pt, sigma=sigma_pt))
     assert r.E_pt == pytest.approx(ref, rel=1e-7, abs=1e-12)
 
 
 def test_lazy_pt_limit():
     """c_pt = 1e6: PT is min-norm interpolation, E_pt = 1 - alpha_pt (closed form, derivations 5.4);
     corrections O((A_pt / c)^2) = 1e-11."""
-    r = generalization_error(0.3, MIXED, Init(1e6), alpha_pt=0.4)
+    r = generalization_error(MIXED, Init(1e6), 0.3, alpha_pt=0.4)
     assert r.E_pt == pytest.approx(0.6, abs=1e-8)
     # FT lazy as well: 1 - alpha, to the z1 quadrature's own (reported) error, which must be honest here
     assert abs(float(r) - 0.7) <= 1.5 * r.quad_error[0] + 1e-12 and r.quad_error[0] <= TS.QUAD_RTOL * 0.7
@@ -87,9 +87,9 @@ def test_merged_lambda_minus_c_does_not_depend_on_alpha_pt(task):
     is the perfect-PT one at any alpha_pt: checks the z1 weights (they must sum to 1) and sub-classes.
     Tolerance: the reported quadrature error (which must be honest: the only error here is the z1 rule's)."""
     init = Init(1e-3, -1e-3, 0.1)
-    ref = generalization_error([0.2, 0.5], task, init)
+    ref = generalization_error(task, init, [0.2, 0.5])
     for ap in (0.15, 0.3, 0.6):
-        r = generalization_error([0.2, 0.5], task, init, alpha_pt=ap)
+        r = generalization_error(task, init, [0.2, 0.5], alpha_pt=ap)
         assert np.all(np.abs(r.E - ref.E) <= 1.5 * r.quad_error + 1e-9 * ref.E), (r.E - ref.E, r.quad_error)
 
 
@@ -109,9 +109,9 @@ def test_folded_symmetries_change_nothing(monkeypatch, scheme, init):
     """The sign symmetries folded in ft_subclasses (merged shared classes, half z1 rules) are exact: the
     unfolded sub-classes give the same E to the solver's tolerance (1e-10 relative; rounding of the
     mirrored panel edges only)."""
-    a = generalization_error([0.2, 0.4], MIXED, init, scheme, alpha_pt=0.4)
+    a = generalization_error(MIXED, init, [0.2, 0.4], scheme, alpha_pt=0.4)
     monkeypatch.setattr(TS, "FOLD_SYMMETRIES", False)
-    b = generalization_error([0.2, 0.4], MIXED, init, scheme, alpha_pt=0.4)
+    b = generalization_error(MIXED, init, [0.2, 0.4], scheme, alpha_pt=0.4)
     np.testing.assert_allclose(a.E, b.E, rtol=1e-10)
 
 
@@ -120,14 +120,14 @@ def test_quadrature_estimate_tracks_a_doubled_rule(monkeypatch):
     double, and the target was met.  Small c_pt (PT nearly soft-thresholding: the hard z1 case)."""
     cases = [(MIXED, Init(1e-3), "merged", 0.3), (MIXED, Init(1e-3), "readout", 0.25),
              (IDENTICAL, REG_IV, "merged", 0.35), (MIXED, Init(1e-2, -1e-2, 0.1), "readout", 0.5)]
-    base = [generalization_error([0.2, 0.4], t, i, s, alpha_pt=ap) for t, i, s, ap in cases]
+    base = [generalization_error(t, i, [0.2, 0.4], s, alpha_pt=ap) for t, i, s, ap in cases]
     monkeypatch.setattr(TS, "Z1_NODES", 2 * TS.Z1_NODES)
     monkeypatch.setattr(TS, "Z1_NODES_MAX", 2 * TS.Z1_NODES_MAX)
     monkeypatch.setattr(TS, "Z2_NODES", 2 * TS.Z2_NODES)
     monkeypatch.setattr(TS, "Z2_NODES_MAX", 2 * TS.Z2_NODES_MAX)
     monkeypatch.setattr(TS, "QUAD_RTOL", 1e-9)
     for (t, i, s, ap), r in zip(cases, base):
-        ref = generalization_error([0.2, 0.4], t, i, s, alpha_pt=ap)
+        ref = generalization_error(t, i, [0.2, 0.4], s, alpha_pt=ap)
         diff = np.abs(r.E - ref.E)
         # the doubled rule has an error of its own (~1/16 of ours for exponential convergence): 1.5x
         assert np.all(diff <= 1.5 * r.quad_error + 1e-13), (diff, r.quad_error)
@@ -149,9 +149,9 @@ def test_monotone_in_alpha_pt_where_theory_says_so():
 
 def test_sweep_matches_single_points():
     from ptft_theory import error_sweep
-    rs = error_sweep("alpha_pt", [0.3, 0.5], [0.2, 0.4], MIXED, REG_IV)
+    rs = error_sweep(MIXED, REG_IV, "alpha_pt", [0.3, 0.5], [0.2, 0.4])
     for ap, r in zip((0.3, 0.5), rs):
-        one = generalization_error([0.2, 0.4], MIXED, REG_IV, alpha_pt=ap)
+        one = generalization_error(MIXED, REG_IV, [0.2, 0.4], alpha_pt=ap)
         np.testing.assert_allclose(r.E, one.E, rtol=2e-5)  # both within the 1e-5 quadrature target
 
 
@@ -161,7 +161,7 @@ def test_sweep_matches_single_points():
                                       (dict(alpha_pt=1.0, sigma_pt=0.1), "alpha_pt")])
 def test_bad_input_names_the_parameter(kw, name):
     with pytest.raises(ParameterError, match=name):
-        generalization_error(0.3, MIXED, Init(1e-2), **kw)
+        generalization_error(MIXED, Init(1e-2), 0.3, **kw)
 
 
 # (scheme, init, task, alpha_pt, alpha, sigma_y_pt): lazy-ish settings, where D = 600 is already in the
@@ -179,7 +179,7 @@ def test_two_stage_replica_vs_convex_simulation_reduced(case):
     D, seeds = (600, 8) if FULL else (400, 6)
     draws = [two_stage_convex(D, task, init, scheme, alpha_pt=ap, alpha=a, sigma_y_pt=syp, seed=s) for s in range(seeds)]
     n_pt = round(ap * D)
-    r = generalization_error(round(a * D) / D, task, init, scheme, alpha_pt=n_pt / D, sigma_pt=syp / np.sqrt(n_pt))
+    r = generalization_error(task, init, round(a * D) / D, scheme, alpha_pt=n_pt / D, sigma_pt=syp / np.sqrt(n_pt))
     m, se = mean_se([d.E for d in draws])
     mp, sep = mean_se([d.E_pt for d in draws])
     assert abs(m - float(r)) <= 3 * se, (m, se, float(r))
@@ -219,7 +219,7 @@ def test_cli_curve_with_alpha_pt():
     rc, out, err = run_cli("curve", "--c-pt", "1e-3", "--lambda-pt", "-9e-4", "--rho-pt", "0.1", "--rho-shared", "0.01",
                            "--rho-new", "0", "--alpha", "0.1", "0.3", "--alpha-pt", "0.4", "--json")
     out = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
-    ref = generalization_error([0.1, 0.3], SUBSET_TASK, Init(1e-3, -9e-4), alpha_pt=0.4)
+    ref = generalization_error(SUBSET_TASK, Init(1e-3, -9e-4), [0.1, 0.3], alpha_pt=0.4)
     assert rc == 0 and out["E"] == pytest.approx(list(ref.E), rel=1e-12)
     assert out["E_pt"] == pytest.approx(ref.E_pt, rel=1e-12)
     for bad in (["--alpha-pt", "-1"], ["--alpha-pt", "0.3", "--dps", "30"], ["--sigma-pt", "0.1"]):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ...fileio import read_csv_rows, savefig_atomic
-from ..style import REGIME_COLORS
+from ..style import DPI, REGIME_COLORS, new_figure
 
 PANELS = (("c", "init"), ("kappa", "init"), ("kappa", "rebalance"), ("gamma", "ft"))
 SYMBOL = {1: "+", -1: "-", 0: "0"}
@@ -30,10 +30,15 @@ def _mean_se(v):
 
 
 def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
-    """Draw the study figure from ``csv`` (and ``<csv stem>_regime_runs.csv`` beside it); returns paths."""
-    import matplotlib  # noqa: PLC0415
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    """Draw the study figure (:func:`draw_study`) and write ``<stem>.png``; returns the paths."""
+    fig = draw_study(csv, predictions=predictions, title=title)
+    return [savefig_atomic(fig, Path(stem).with_suffix(".png"), dpi=DPI)]
+
+
+def draw_study(csv, *, predictions=None, title=None, fig=None):
+    """The study figure from ``csv`` (and ``<csv stem>_regime_runs.csv`` beside it) on ``fig`` (new if
+    None); returns it, saving nothing."""
+    from matplotlib import colormaps  # noqa: PLC0415
     csv = Path(csv)
     rows = read_csv_rows(csv)
     regime_rows = read_csv_rows(csv.with_name(csv.stem + "_regime_runs.csv"))
@@ -41,14 +46,14 @@ def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
     reg_preds = read_csv_rows(Path(predictions).with_name("regime_predictions.csv")) if predictions is not None else []
     study = rows[0]["study"] if rows else ""
     tasks = list(dict.fromkeys(r["task_type"] for r in rows))
-    fig, axes = plt.subplots(len(tasks), len(PANELS) + 1, figsize=(3.3 * (len(PANELS) + 1), 2.8 * len(tasks)),
-                             squeeze=False)
+    fig = new_figure(fig, (3.3 * (len(PANELS) + 1), 2.8 * len(tasks)))
+    axes = fig.subplots(len(tasks), len(PANELS) + 1, squeeze=False)
     for i, t in enumerate(tasks):
         for j, (lever, arm) in enumerate(PANELS):
             ax = axes[i, j]
             sub = [r for r in rows if r["task_type"] == t and r["lever"] == lever and r["arm"] == arm]
             values = sorted({float(r["value"]) for r in sub})
-            cmap = plt.get_cmap("viridis")
+            cmap = colormaps["viridis"]
             for k, v in enumerate(values):
                 pts = sorted({int(r["n_ft"]) for r in sub})
                 ms = [_mean_se([r["test_error"] for r in sub if float(r["value"]) == v and int(r["n_ft"]) == n])
@@ -84,11 +89,9 @@ def plot_study(csv, stem, *, predictions=None, title=None) -> list[Path]:
                      fontsize=9)
         if i == len(tasks) - 1:
             ax.set_xlabel("regime representative")
-    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over seeds (the verdicts use paired SEs); 'pred.': the "
-                 "theory's sign of the error change per adjacent value pair (+ grows, - falls, 0 none robust); "
-                 "bars: regime representatives, predicted best outlined", fontsize=10)
+    fig.suptitle((title or f"nonlinear study {study}") + "\nFT test error, mean +-1 SE over seeds (the verdicts use paired "
+                 "SEs); bars: regime representatives, predicted best outlined\n'pred.': the theory's sign of the error "
+                 "change per adjacent value pair (+ grows, - falls, 0 none robust); the verdicts compare the lowest "
+                 "with the highest value", fontsize=10)
     fig.tight_layout()
-    stem = Path(stem)
-    out = [savefig_atomic(fig, stem.with_suffix(".png"), dpi=110)]
-    plt.close(fig)
-    return out
+    return fig

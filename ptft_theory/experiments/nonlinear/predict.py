@@ -6,7 +6,8 @@ values ``(low, high)``, the replica prediction (:func:`ptft_theory.generalizatio
 
 * **Task statistics** from the feature sets (:func:`task_of`): ``teacher``: ``D = d`` coordinates (the
   orthonormal feature directions), ``rho_pt = n_pt_features / d``; subset ``rho_shared = n_subset / d``;
-  same ``rho_shared = rho_pt``; new ``rho_new = n_new / d``.  ``fashion``: ``D`` = the 10 classes,
+  same ``rho_shared = rho_pt``; new ``rho_new = n_new / d``; mix ``rho_shared = rho_new = n_subset / d``
+  (the subset's PT features plus as many new ones).  ``fashion``: ``D`` = the 10 classes,
   ``rho_pt = n_pt_classes / 10``; subset ``rho_shared = 2 / 10``; same ``rho_shared = rho_pt``; new
   ``rho_new = 2 / 10``.
 * **Levers** (:func:`diagonal_init`; ``c0`` the diagonal ``c`` of the base network, whose per-unit
@@ -35,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ...config import Init, Task
+from ...errors import ParameterError
 from .design import REGIMES, lever_points, regime_point
 
 PRED_COLUMNS = ("study", "task_type", "lever", "arm", "low", "high", "predicted_sign", "n_grid", "n_plus", "n_minus",
@@ -53,7 +55,10 @@ def task_of(cfg, task_type: str) -> Task:
     else:
         D, n_pt, n_sub, n_new = 10, p.n_pt_classes, 2, 2
     rho_pt = n_pt / D
-    shared, new = {"subset": (n_sub / D, 0.0), "same": (rho_pt, 0.0), "new": (0.0, n_new / D)}[task_type]
+    if task_type == "mix" and cfg["study"] != "teacher":
+        raise ParameterError(f"task_type='mix' is invalid for study {cfg['study']!r}; valid: the teacher study")
+    shared, new = {"subset": (n_sub / D, 0.0), "same": (rho_pt, 0.0), "new": (0.0, n_new / D),
+                   "mix": (n_sub / D, n_sub / D)}[task_type]
     return Task(rho_pt, shared, new)
 
 
@@ -70,7 +75,7 @@ def diagonal_init(c0: float, c: float, kappa_init: float, kappa_rebalance: float
 
 def _errors(task, init, alphas) -> np.ndarray:
     from ...replica import generalization_error  # noqa: PLC0415
-    return np.asarray(generalization_error(np.asarray(alphas, dtype=float), task, init), dtype=float)
+    return np.asarray(generalization_error(task, init, np.asarray(alphas, dtype=float)), dtype=float)
 
 
 def lever_predictions(cfg) -> list[dict]:
@@ -113,7 +118,7 @@ def regime_predictions(cfg) -> list[dict]:
             errs = {}
             for r in REGIMES:
                 init = diagonal_init(c0, *regime_point(cfg, r))
-                errs[r] = (float(np.mean(_errors(task, init, th["alpha"]))), regime(init, task).regime)
+                errs[r] = (float(np.mean(_errors(task, init, th["alpha"]))), regime(task, init).regime)
             per_c0[c0] = errs
         bests = {min(e, key=lambda r: e[r][0]) for e in per_c0.values()}
         best = bests.pop() if len(bests) == 1 else ""

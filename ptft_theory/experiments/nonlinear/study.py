@@ -54,6 +54,8 @@ def load_config(path, quick: bool = False) -> dict:
     for t in cfg["task_types"]:
         if t not in TASK_TYPES:
             raise ParameterError(f"config {path}: task_type={t!r} is invalid; valid: {', '.join(TASK_TYPES)}")
+    if "mix" in cfg["task_types"] and cfg["study"] != "teacher":
+        raise ParameterError(f"config {path}: task_type='mix' is invalid for study {cfg['study']!r}; valid: teacher only")
     for a in cfg["kappa_arms"]:
         if a not in ARMS:
             raise ParameterError(f"config {path}: kappa arm {a!r} is invalid; valid: {', '.join(ARMS)}")
@@ -107,7 +109,7 @@ def run_point(config: dict, *, cache_dir=None, data_root=None, threads=1) -> dic
                    config["n_ft"], cache_dir=cache_dir, data_root=data_root)
 
 
-def _rows(study, pairs, results, extra_cols):
+def result_rows(study, pairs, results, extra_cols):
     rows = []
     for meta, run in pairs:
         res = results[config_key(run)]
@@ -139,9 +141,9 @@ def run_study(study: str = "teacher", *, config=None, quick=False, out=DEFAULT_O
     results = {config_key(r): x for r, x in zip(runs, res)}
     name = study + ("_quick" if quick else "")
     folder = Path(out) / "results" / "nonlinear"
-    csv = write_csv_atomic(folder / f"{name}.csv", COLUMNS, _rows(study, lever_rows, results, COLUMNS))
+    csv = write_csv_atomic(folder / f"{name}.csv", COLUMNS, result_rows(study, lever_rows, results, COLUMNS))
     rcsv = write_csv_atomic(folder / f"{name}_regime_runs.csv", REGIME_COLUMNS,
-                            _rows(study, regime_rows, results, REGIME_COLUMNS))
+                            result_rows(study, regime_rows, results, REGIME_COLUMNS))
     if not (folder / "predictions.csv").is_file():  # a fresh output folder: derive them there (same code)
         from .predict import write_predictions  # noqa: PLC0415
         write_predictions(folder, [cfg])

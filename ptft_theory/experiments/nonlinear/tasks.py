@@ -9,7 +9,9 @@ model's default), unit mean-square coefficients:
 
 * ``subset``: the first ``n_subset`` features of ``S_PT``   (rho_shared = n_subset / d, rho_new = 0);
 * ``same``: all of ``S_PT``                                 (rho_shared = rho_pt, rho_new = 0);
-* ``new``: ``n_new`` features outside ``S_PT``              (rho_shared = 0, rho_new = n_new / d).
+* ``new``: ``n_new`` features outside ``S_PT``              (rho_shared = 0, rho_new = n_new / d);
+* ``mix``: the ``subset`` features and ``n_subset`` features outside ``S_PT`` (rho_shared = rho_new =
+  n_subset / d; teacher only).
 
 ``fashion`` (Fashion-MNIST, 2x2-averaged to 14 x 14, standardised): per seed a class permutation;
 PT regresses one-hot labels of the first ``n_pt_classes`` classes; FT is a binary task (+-1 labels):
@@ -31,7 +33,7 @@ import numpy as np
 from ...errors import ParameterError
 from ..hashing import derive_seed
 
-TASK_TYPES = ("subset", "same", "new")
+TASK_TYPES = ("subset", "same", "new", "mix")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +79,11 @@ def teacher_ft_features(p, seed: int, task_type: str) -> np.ndarray:
         return s_pt
     if task_type == "new":
         return rest[:p.n_new]
+    if task_type == "mix":
+        if p.n_subset > len(rest):
+            raise ParameterError(f"n_subset={p.n_subset} is invalid for the mix task; valid: <= d - n_pt_features "
+                                 f"= {len(rest)}")
+        return np.concatenate([s_pt[:p.n_subset], rest[:p.n_subset]])
     raise ParameterError(f"task_type={task_type!r} is invalid; valid: {', '.join(TASK_TYPES)}")
 
 
@@ -132,7 +139,7 @@ def fashion_groups(p, seed: int, task_type: str):
         return [pt[:h], pt[h:]]
     if task_type == "new":
         return [held[:1], held[1:2]]
-    raise ParameterError(f"task_type={task_type!r} is invalid; valid: {', '.join(TASK_TYPES)}")
+    raise ParameterError(f"task_type={task_type!r} is invalid for fashion; valid: subset, same, new")
 
 
 def fashion_pt(p, seed: int, root=None) -> Split:

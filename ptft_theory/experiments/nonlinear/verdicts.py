@@ -1,12 +1,12 @@
 """Verdicts of a nonlinear study, computed from its raw CSVs and the pre-registered predictions.
 
-Lever verdicts (``<study>_verdicts.csv``, issue 21's rule): per (task type, lever, arm, n_FT, adjacent
-value pair ``low < high``), the paired differences ``test_error(high) - test_error(low)`` over the
-seeds where both runs have a finite error; ``diff_mean``, ``diff_se`` (sample standard deviation /
-sqrt(n_pairs)); ``verdict`` = ``agrees`` when ``sign(diff_mean) = predicted_sign`` and
-``|diff_mean| >= 2 diff_se``, ``disagrees`` when the sign is the opposite (``predicted_sign`` = +-1)
-at ``>= 2 diff_se``, else ``unresolved`` (always so where ``predicted_sign`` is 0).  The extra column
-``resolved`` says whether ``|diff_mean| >= 2 diff_se`` whatever the prediction.
+Lever verdicts (``<study>_verdicts.csv``): :func:`ptft_theory.experiments.verdicts.verdict_rows`, the
+rule and the pairing every network study shares: per (task type, lever, arm, n_FT) the lowest against
+the highest value of the lever, paired by seed; the predicted sign is ``predictions.csv``'s, whose
+pre-registered rows name adjacent value pairs: the (lowest, highest) sign is their common sign where
+both adjacent steps carry the same non-zero sign, 0 (no prediction) otherwise
+(:func:`~ptft_theory.experiments.verdicts.predicted_sign_lookup`).  ``resolved`` says whether
+``|diff_mean| >= 2 diff_se`` whatever the prediction.
 
 Regime comparison (``<study>_regimes.csv``): per (task type, n_FT) the four representatives' mean
 error and SE, their observed rank, the theory's predicted best (``regime_predictions.csv``: the regime
@@ -24,10 +24,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..verdicts import N_SE, paired_difference, verdict
+from ..verdicts import N_SE, VERDICT_COLUMNS, paired_difference, predicted_sign_lookup, verdict, verdict_rows
 
-VERDICT_COLUMNS = ("study", "task_type", "lever", "arm", "n_ft", "low", "high", "predicted_sign", "diff_mean",
-                   "diff_se", "n_pairs", "verdict", "resolved")
 REGIME_VERDICT_COLUMNS = ("study", "task_type", "n_ft", "regime", "mean_error", "se", "n", "observed_rank",
                           "observed_best", "predicted_best", "diff_vs_predicted_best", "diff_se", "n_pairs", "verdict",
                           "paper_best", "diff_vs_paper_best", "paper_diff_se", "paper_verdict")
@@ -66,34 +64,9 @@ def rule(diff_mean: float, diff_se: float, predicted_sign: int) -> str:
     return verdict(diff_mean if finite else None, diff_se if finite else None, predicted_sign)
 
 
-def predicted_signs(rows) -> dict:
-    """{(study, task_type, lever, arm, low, high): sign} from prediction rows (as read from the CSV)."""
-    return {(r["study"], r["task_type"], r["lever"], r["arm"], float(r["low"]), float(r["high"])):
-            int(float(r["predicted_sign"])) for r in rows}
-
-
 def lever_verdicts(rows: list[dict], predictions: list[dict]) -> list[dict]:
     """Verdict rows (module docstring) from raw rows and prediction rows (as read from the CSVs)."""
-    signs = predicted_signs(predictions)
-    err: dict[tuple, dict] = defaultdict(dict)
-    for r in rows:
-        err[(r["study"], r["task_type"], r["lever"], r["arm"], int(r["n_ft"]), _f(r["value"]))][int(r["seed"])] = \
-            _f(r["test_error"])
-    groups = defaultdict(set)
-    for (st, t, lev, arm, n, v) in err:
-        groups[(st, t, lev, arm, n)].add(v)
-    out = []
-    for (st, t, lev, arm, n), values in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2],
-                                                                                 kv[0][3], kv[0][4])):
-        vals = sorted(values)
-        for lo, hi in zip(vals[:-1], vals[1:]):
-            m, se, k = paired(err[(st, t, lev, arm, n, lo)], err[(st, t, lev, arm, n, hi)])
-            sign = signs.get((st, t, lev, arm, lo, hi), 0)
-            out.append({"study": st, "task_type": t, "lever": lev, "arm": arm, "n_ft": n, "low": lo, "high": hi,
-                        "predicted_sign": sign, "diff_mean": m, "diff_se": se, "n_pairs": k,
-                        "verdict": rule(m, se, sign),
-                        "resolved": bool(math.isfinite(se) and abs(m) >= Z * se)})
-    return out
+    return verdict_rows(rows, predicted_sign_lookup(predictions))
 
 
 def regime_verdicts(rows: list[dict], regime_predictions: list[dict]) -> list[dict]:

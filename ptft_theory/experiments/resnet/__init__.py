@@ -12,6 +12,7 @@ BatchNorm makes a conv weight's scale invisible to the forward pass, so the BN a
 are scaled with the convs (:func:`~ptft_theory.experiments.resnet.model.scale_network`).
 
 Modules: :mod:`.model` (build and scale), :mod:`.data` (CIFAR-100 and Fashion-MNIST from disk),
-:mod:`.protocol` (PT, FT, probes, one run), :mod:`.sweep` (the runs of a config),
+:mod:`.protocol` (the protocol's fields), :mod:`.splits` (the images a run uses), :mod:`.training`
+(SGD, errors, probes), :mod:`.runs` (the cached PT network, FT, one run), :mod:`.sweep` (the runs of a config),
 :mod:`.figure` (Fig. 4 from the results CSV); the command is :mod:`ptft_theory.cli.resnet`.  torch is imported only inside this subpackage.
 """

@@ -51,7 +51,8 @@ def run_point(config: dict, *, data_root=None, download=False, device="cpu", cac
     One thread per process is the CLI default: on a shared 2-core machine two OpenMP threads ran
     from 3,000 down to 13 images/s when another job took a core (measured); use ``--workers``.
     """
-    from .protocol import Protocol, run_one  # noqa: PLC0415
+    from .protocol import Protocol  # noqa: PLC0415
+    from .runs import run_one  # noqa: PLC0415
     if threads is not None:
         import torch  # noqa: PLC0415
         torch.set_num_threads(threads)
@@ -75,7 +76,8 @@ def run_sweep_from_config(config_path, *, quick=False, data_root=None, download=
                           out=DEFAULT_OUT, cache_dir=None, workers=1, progress=True, threads=1) -> dict:
     """Run a config's sweep; writes ``<out>/results/resnet/<name>.csv`` and the figure; returns paths and stats."""
     from .figure import plot_fig4  # noqa: PLC0415
-    from .protocol import load_splits, resolve_device  # noqa: PLC0415
+    from .splits import load_splits  # noqa: PLC0415
+    from .training import resolve_device  # noqa: PLC0415
     cfg = load_config(config_path, quick)
     device = resolve_device(device)
     if threads is not None:

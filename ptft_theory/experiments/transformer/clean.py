@@ -20,8 +20,11 @@ Per seed:
    (:func:`~.levers.rescale_stream`) and ``kappa`` (:func:`~.levers.rebalance_blocks`), both exact
    function-preserving rescalings; the readout is re-initialised with the task's classes times
    ``gamma`` (:func:`~.levers.new_readout`); full-batch plain gradient descent on the first ``n_ft``
-   sequences of a per-seed order of the train part, for ``ft_steps`` steps or until the train loss is
-   below ``ft_loss_threshold``.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
+   sequences of a per-seed order of the train part, until the train loss is below
+   ``ft_loss_threshold`` (``ft_stop = "threshold"``), or has converged: its best value so far fell by less
+   than the fraction ``ft_plateau_rtol`` over the last ``ft_plateau_window`` steps (``"plateau"``; a loss
+   spike does not stop it; window 0: never), or
+   for at most ``ft_steps`` steps (``"cap"``); the same rule for every task.  The step is ``lr_ft / E||f||^2``, ``f`` the readout inputs on the
    held-out pairs at the start of FT (after the levers): the readout's curvature scale, so the readout
    fits at the same speed whatever ``c`` (a fixed step would make ``c`` a learning-rate lever: with a
    fixed step budget, larger features fit faster), while the body's relative speed moves with the
@@ -75,6 +78,8 @@ class CleanProtocol:
     lr_ft: float = 0.1
     ft_steps: int = 100
     ft_loss_threshold: float = 1e-3
+    ft_plateau_window: int = 0
+    ft_plateau_rtol: float = 0.0
     dtype: str = "float32"
 
     def __post_init__(self):
@@ -90,6 +95,12 @@ class CleanProtocol:
             V.positive(name, getattr(self, name))
         if not 0 <= V.finite_scalar("grokfast_alpha", self.grokfast_alpha) < 1:
             raise ParameterError(f"grokfast_alpha={self.grokfast_alpha!r} is invalid; valid range: [0, 1)")
+        if not (isinstance(self.ft_plateau_window, int) and not isinstance(self.ft_plateau_window, bool)
+                and self.ft_plateau_window >= 0):
+            raise ParameterError(f"ft_plateau_window={self.ft_plateau_window!r} is invalid; valid: an integer >= 0 "
+                                 "(0: no plateau stop)")
+        if not 0 <= V.finite_scalar("ft_plateau_rtol", self.ft_plateau_rtol) < 1:
+            raise ParameterError(f"ft_plateau_rtol={self.ft_plateau_rtol!r} is invalid; valid range: [0, 1)")
         for name in ("weight_decay_pt", "ft_loss_threshold", "grokfast_lambda"):
             V.nonnegative(name, getattr(self, name))
         if not 0 <= V.finite_scalar("pt_target", self.pt_target) <= 1:
@@ -141,7 +152,9 @@ def features(model, x) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------- PT
-def _build(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float, device="cpu"):
+def build_model(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float, device="cpu"):
+    """The PT init of (seed, draw): every parameter times ``pt_init_scale * c``, the embeddings and first block
+    times ``kappa`` too."""
     import torch  # noqa: PLC0415
     from .model import build_transformer, scale_network  # noqa: PLC0415
     m = build_transformer(protocol.p, d_model=protocol.d_model, n_heads=protocol.n_heads, d_mlp=protocol.d_mlp,
@@ -153,11 +166,12 @@ def _build(protocol: CleanProtocol, seed: int, draw: int, c: float, kappa: float
 
 def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: float = 1.0, kappa: float = 1.0,
                   device="cpu"):
-    """One PT draw: (model, held-out accuracy, steps)."""
+    """One PT draw: (model, held-out accuracy, steps, seconds)."""
     import torch  # noqa: PLC0415
     import torch.nn.functional as F  # noqa: PLC0415
+    t0 = time.perf_counter()
     p = protocol.p
-    model = _build(protocol, seed, draw, c, kappa, device)
+    model = build_model(protocol, seed, draw, c, kappa, device)
     x, y = _tensors(data["train"], np.mod(data["train"].sum(1), p), p, device)
     xh, yh = _tensors(data["heldout"], np.mod(data["heldout"].sum(1), p), p, device)
     opt = torch.optim.AdamW(model.parameters(), lr=protocol.lr_pt, betas=(0.9, 0.98),
@@ -167,17 +181,17 @@ def pretrain_draw(protocol: CleanProtocol, data: dict, seed: int, draw: int, c: 
         if step % protocol.pt_check_every == 0 or step == protocol.pt_steps:
             acc = accuracy(model, xh, yh)
             if acc >= protocol.pt_target or step == protocol.pt_steps:
-                return model, acc, step
+                return model, acc, step, time.perf_counter() - t0
         model.train()
         loss = F.cross_entropy(model(x), y)
         if not math.isfinite(float(loss.detach())):
-            return model, accuracy(model, xh, yh), step
+            return model, accuracy(model, xh, yh), step, time.perf_counter() - t0
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if protocol.grokfast_lambda:
             _grokfast(model, ema, protocol.grokfast_alpha, protocol.grokfast_lambda)
         opt.step()
-    return model, acc, protocol.pt_steps  # pragma: no cover (the loop returns)
+    return model, acc, protocol.pt_steps, time.perf_counter() - t0  # pragma: no cover (the loop returns)
 
 
 def _grokfast(model, ema: dict, alpha: float, lam: float):
@@ -191,21 +205,28 @@ def _grokfast(model, ema: dict, alpha: float, lam: float):
         q.grad.add_(m, alpha=lam)
 
 
-def pretrain(protocol: CleanProtocol, data: dict, seed: int, c: float = 1.0, kappa: float = 1.0, device="cpu"):
+def pretrain(protocol: CleanProtocol, data: dict, seed: int, c: float = 1.0, kappa: float = 1.0, device="cpu",
+             draw_fn=None):
     """Draw PT inits until one reaches ``pt_target`` on the held-out pairs (at most ``max_draws``).
 
     Returns ``(model or None, record)``; ``record`` holds ``draws`` (inits tried), ``failed_draws``,
-    ``pt_heldout_accuracy`` (the used draw's, or the last failed one's), ``pt_steps``, ``seconds``."""
-    t0 = time.perf_counter()
-    accs = []
+    ``pt_heldout_accuracy`` (the used draw's, or the last failed one's), ``pt_steps``, ``draw_used``
+    (None when every draw failed), ``seconds`` (the compute time of all the draws, failed ones included).
+    ``draw_fn(draw) -> (model, accuracy, steps, seconds)`` (default :func:`pretrain_draw`; the study's
+    cached one)."""
+    if draw_fn is None:
+        def draw_fn(draw):
+            return pretrain_draw(protocol, data, seed, draw, c, kappa, device)
+    accs, secs = [], 0.0
     for draw in range(protocol.max_draws):
-        model, acc, steps = pretrain_draw(protocol, data, seed, draw, c, kappa, device)
+        model, acc, steps, s = draw_fn(draw)
         accs.append(acc)
+        secs += s
         if acc >= protocol.pt_target:
             return model, {"draws": draw + 1, "failed_draws": draw, "pt_heldout_accuracy": acc, "pt_steps": steps,
-                           "failed_accuracies": accs[:-1], "seconds": time.perf_counter() - t0}
+                           "failed_accuracies": accs[:-1], "draw_used": draw, "seconds": secs}
     return None, {"draws": protocol.max_draws, "failed_draws": protocol.max_draws, "pt_heldout_accuracy": accs[-1],
-                  "pt_steps": steps, "failed_accuracies": accs, "seconds": time.perf_counter() - t0}
+                  "pt_steps": steps, "failed_accuracies": accs, "draw_used": None, "seconds": secs}
 
 
 def linear_probe_accuracy(feats: np.ndarray, labels: np.ndarray, n_labels: int) -> float:
@@ -285,23 +306,32 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     f0 = features(model, xh)
     e0 = model.embed.tok.weight.detach().double().cpu().numpy()[:p].copy()
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.0)
-    steps, loss, diverged = 0, math.inf, False
+    steps, loss, diverged, stop, losses = 0, math.inf, False, "cap", []
+    w, rtol = protocol.ft_plateau_window, protocol.ft_plateau_rtol
     model.train()
     for steps in range(protocol.ft_steps + 1):
         out = F.cross_entropy(model(x), y)
         loss = float(out.detach())
+        losses.append(loss if not losses else min(loss, losses[-1]))  # the best train loss so far
         if not math.isfinite(loss):
-            diverged = True
+            diverged, stop = True, "diverged"
             break
-        if loss < protocol.ft_loss_threshold or steps == protocol.ft_steps:
+        if loss < protocol.ft_loss_threshold:
+            stop = "threshold"
+            break
+        if w and steps >= w and losses[steps] > (1 - rtol) * losses[steps - w]:
+            stop = "plateau"  # converged: the best train loss fell by less than rtol over the last w steps
+            break
+        if steps == protocol.ft_steps:
             break
         opt.zero_grad(set_to_none=True)
         out.backward()
         opt.step()
     if diverged:
         return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
-                "ft_loss": None, "ft_diverged": True, "ft_lr": lr, "seconds": time.perf_counter() - t0}
+                "ft_loss": None, "ft_diverged": True, "ft_stop": stop, "ft_lr": lr, "seconds": time.perf_counter() - t0}
     delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - e0
     return {"test_error": 1 - accuracy(model, xh, yh), "richness": 1 - linear_cka(f0, features(model, xh)),
             "pt_dependence": subspace_share(delta, key_basis(p, keys)), "train_error": 1 - accuracy(model, x, y),
-            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_lr": lr, "seconds": time.perf_counter() - t0}
+            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_stop": stop, "ft_lr": lr,
+            "seconds": time.perf_counter() - t0}

@@ -8,7 +8,8 @@ the clean one.
 * Clean protocol: per task at the largest ``n_ft``, r between FT held-out error at the base point
   (``rebalance`` arm) and ``pt_heldout_accuracy`` over seeds; and r between each seed's lever effect
   (``test_error(high) - test_error(low)``, rebalance arm) and its PT held-out accuracy, pooled over
-  levers and tasks: whether PT quality explains the lever effects.
+  levers and tasks: whether PT quality explains the lever effects; for the ``init`` arm (a PT network per
+  lever value) the same two with each value's own PT network (:func:`init_arm_correlations`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,35 @@ def clean_correlations(rows) -> list[dict]:
             ys.append(hi[s][1] - lo[s][1])
     out.append({"what": "lever effect vs PT held-out accuracy (pooled)", "task_type": "all", "n_ft": n, "n": len(xs),
                 "r": pearson(xs, ys)})
+    return out + init_arm_correlations(rows, n)
+
+
+def init_arm_correlations(rows, n: int) -> list[dict]:
+    """The ``init`` arm: each lever value has its own PT network.  Per task, r between FT held-out error and
+    that network's PT held-out accuracy over every (seed, lever, value) at ``n_ft = n``; and, pooled, r
+    between each seed's lever effect (high minus low) and the difference of the two PT networks'
+    held-out accuracies (high minus low).  Empty without ``init`` rows beyond the base."""
+    init = [r for r in rows if r["arm"] == "init" and int(r["n_ft"]) == n and r["test_error"] not in ("", None)]
+    if not any(float(r["value"]) != 1.0 for r in init):
+        return []
+    out = []
+    for task in sorted({r["task_type"] for r in init}):
+        pts = {(r["seed"], r["lever"], r["value"]): (float(r["pt_heldout_accuracy"]), float(r["test_error"]))
+               for r in init if r["task_type"] == task}
+        out.append({"what": "init arm: FT error vs its PT network's held-out accuracy", "task_type": task, "n_ft": n,
+                    "n": len(pts), "r": pearson([a for a, _ in pts.values()], [e for _, e in pts.values()])})
+    cells = defaultdict(dict)
+    for r in init:
+        cells[(r["task_type"], r["lever"])].setdefault(float(r["value"]), {})[int(r["seed"])] = (
+            float(r["pt_heldout_accuracy"]), float(r["test_error"]))
+    xs, ys = [], []
+    for by_value in cells.values():
+        lo, hi = by_value[min(by_value)], by_value[max(by_value)]
+        for s in set(lo) & set(hi):
+            xs.append(hi[s][0] - lo[s][0])
+            ys.append(hi[s][1] - lo[s][1])
+    out.append({"what": "init arm: lever effect vs PT held-out accuracy difference (pooled)", "task_type": "all",
+                "n_ft": n, "n": len(xs), "r": pearson(xs, ys)})
     return out
 
 

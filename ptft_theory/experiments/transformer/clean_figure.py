@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ...fileio import read_csv_rows, savefig_atomic
+from ..style import DPI, new_figure
 
 TASKS = ("subset", "same", "new")
 LEVERS = ("c", "kappa", "gamma")
@@ -29,18 +30,20 @@ def _mean_se(values):
 
 
 def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
-    """Draw the 3 x 3 figure; writes ``<out_stem>.png`` and returns its path in a list."""
-    import matplotlib  # noqa: PLC0415
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    """Draw the 3 x 3 figure (:func:`draw_clean`); writes ``<out_stem>.png`` and returns its path in a list."""
+    return [savefig_atomic(draw_clean(raw_csv, verdict_csv), Path(f"{out_stem}.png"), dpi=DPI)]
+
+
+def draw_clean(raw_csv, verdict_csv, fig=None):
+    """The levers x tasks figure on ``fig`` (new if None); returns it, saving nothing."""
+    from matplotlib import colormaps  # noqa: PLC0415
     rows = [r for r in read_csv_rows(raw_csv) if r["test_error"] != ""]
     verdicts = read_csv_rows(verdict_csv)
     tasks = [t for t in TASKS if any(r["task_type"] == t for r in rows)]
     levers = [lv for lv in LEVERS if any(r["lever"] == lv for r in rows)]
-    fig, axes = plt.subplots(max(1, len(levers)), max(1, len(tasks)), figsize=(4.2 * max(1, len(tasks)),
-                                                                                3.4 * max(1, len(levers))),
-                             squeeze=False)
-    cmap = plt.get_cmap("viridis")
+    fig = new_figure(fig, (4.2 * max(1, len(tasks)), 3.4 * max(1, len(levers))))
+    axes = fig.subplots(max(1, len(levers)), max(1, len(tasks)), squeeze=False)
+    cmap = colormaps["viridis"]
     for i, lever in enumerate(levers):
         for j, task in enumerate(tasks):
             ax = axes[i][j]
@@ -80,12 +83,11 @@ def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
                 ax.set_ylabel("held-out FT error")
             if i == len(levers) - 1:
                 ax.set_xlabel("n_FT (FT training sequences)")
-            if j == len(tasks) - 1:
-                ax.legend(fontsize=6, loc="best")
+        labelled = [ax for ax in axes[i] if ax.get_legend_handles_labels()[0]]
+        if labelled:  # the row's legend on its last panel with lines (a row of unrun arms has none)
+            labelled[-1].legend(fontsize=6, loc="best")
     fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over seeds\n"
                  "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
                  "+ agrees, x disagrees, . unresolved)", fontsize=9)
     fig.tight_layout()
-    path = savefig_atomic(fig, Path(f"{out_stem}.png"), dpi=110)
-    plt.close(fig)
-    return [path]
+    return fig

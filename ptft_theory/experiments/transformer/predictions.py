@@ -78,7 +78,7 @@ def predict(cfg: dict) -> list[dict]:
 
             def err(value, c0, g0):
                 init = theory_init(lever, value, cfg["base"], c0, g0)
-                return [float(e) for e in np.asarray(generalization_error(alphas, task, init, th["scheme"]))]
+                return [float(e) for e in np.asarray(generalization_error(task, init, alphas, th["scheme"]))]
 
             nominal = (err(low, th["c0"], th["g0"]), err(high, th["c0"], th["g0"]))
             grid = itertools.product((0.25, 1.0, 4.0), repeat=2) if th.get("robust_check", True) else ()

@@ -47,7 +47,9 @@ import numpy as np
 
 from ... import _validate as V
 from ...errors import ParameterError
-from ..resnet.protocol import check_training, device_name, fine_tune, json_safe, load_or_train, protocol_from_dict
+from ..resnet.protocol import check_training, protocol_from_dict
+from ..resnet.runs import json_safe, load_or_train
+from ..resnet.training import device_name, fine_tune
 from ..sweep import code_fingerprint, derive_seed
 from . import tasks as T
 

@@ -10,8 +10,9 @@ Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until 
 :func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
 Phase 2, per seed (:func:`init_rows`), after phase 1 of every seed: the ``init`` arm pretrains again
 with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the base.
-Each (seed, phase) is cached as one JSON file keyed by everything it depends on (the config's fields
-and the package's code hash), so an interrupted study resumes where it was.
+Each PT draw, each FT run and each (seed, phase) is cached (:mod:`.clean_cache`: the sweep cache, keyed by
+everything it depends on and the package's code hash, with a digest), so an interrupted study resumes
+where it was and a change of the FT protocol reuses the PT networks.
 
 Outputs under ``<out>/results/nonlinear/``: ``<study>.csv`` (raw runs, :data:`RAW_COLUMNS` first),
 ``<study>_pt.csv`` (one row per PT network: draws, failed draws, held-out accuracy, key frequencies,
@@ -23,7 +24,7 @@ appends ``_quick`` to every file name.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
 import sys
 import time
@@ -31,24 +32,23 @@ from pathlib import Path
 
 from ... import _validate as V
 from ...errors import ParameterError
-from ...fileio import atomic_path, read_csv_rows, read_toml_config, write_csv_atomic
+from ...fileio import read_csv_rows, read_toml_config, write_csv_atomic
 from ..network_sweep import resolve_config
-from ..sweep import config_key
 from ..verdicts import VERDICT_COLUMNS, verdict_rows
 from . import clean as C
+from . import clean_cache as K
 from .pairs import FT_TASKS
 from .predictions import LEVER_ARMS, PREDICTION_COLUMNS, predict
 
 RAW_COLUMNS = ("study", "task_type", "lever", "value", "arm", "seed", "n_ft", "test_error", "richness",
                "pt_dependence", "pt_heldout_accuracy")
-EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_lr", "pt_draws", "key_frequencies",
-                 "seconds")
+EXTRA_COLUMNS = ("train_error", "ft_steps", "ft_loss", "ft_diverged", "ft_stop", "ft_lr", "pt_draws",
+                 "key_frequencies", "seconds")
 PT_COLUMNS = ("study", "seed", "arm", "lever", "value", "used", "draws", "failed_draws", "pt_heldout_accuracy",
               "failed_accuracies", "pt_steps", "key_frequencies", "key_power_share",
               *(f"{q}_{t}" for t in FT_TASKS for q in ("fourier_share", "probe_accuracy")), "seconds")
 LEVERS = ("c", "kappa", "gamma")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-CACHE_VERSION = "transformer-clean-1"
 
 
 def _safe_name(key: str, value) -> str:
@@ -90,15 +90,20 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, pt_model, data, keys, seed, arm, lever_values, point, pt_acc, draws, task_k1=None) -> list[dict]:
+def _ft_rows(cfg, pt_model, data, keys, seed, arm, lever_values, point, pt_acc, draws, task_k1=None,
+             pt_id=None, cache=None) -> list[dict]:
     """FT runs of one (arm, lever point) over tasks and n_ft; one row per lever in ``lever_values``
     (``keys``: the PT network's key frequencies; ``task_k1``: the frequency of the subset task, default
-    ``keys[0]``)."""
+    ``keys[0]``; ``pt_id``: what identifies the PT network in the cache keys)."""
     out = []
+    ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
     for task in cfg["tasks"]:
         for n in cfg["n_ft"]:
-            r = C.fine_tune_run(cfg["protocol"], pt_model, data, keys, task, n, arm=arm, seed=seed, task_k1=task_k1,
-                                **(point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}))
+            key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id, "seed": int(seed),
+                   "keys": list(keys), "task": task, "n_ft": int(n), "arm": arm, "task_k1": task_k1,
+                   **{k: float(v) for k, v in ft.items()}}
+            r = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, task, n,
+                                                                         arm=arm, seed=seed, task_k1=task_k1, **ft))
             for lever, value in lever_values:
                 out.append({"study": cfg["study"], "task_type": task, "lever": lever, "value": float(value), "arm": arm,
                             "seed": seed, "n_ft": n, **r, "pt_heldout_accuracy": pt_acc, "pt_draws": draws,
@@ -120,13 +125,14 @@ def _pt_row(cfg, seed, arm, lever, value, model, rec, summary) -> dict:
     return row
 
 
-def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
+def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> dict:
     """Phase 1 of a seed: PT at the base (re-drawn until it generalises) and every ``rebalance`` run
     (plus the ``init`` arm's base rows, the same runs); ``{"rows", "pt", "k1"}`` (k1: the subset task's
     frequency, None when PT failed)."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
     data = C.seed_data(proto, seed)
-    model, rec = C.pretrain(proto, data, seed, device=device)
+    model, rec = C.pretrain(proto, data, seed, device=device,
+                            draw_fn=K.pt_draw_fn(cache, proto, data, seed, 1.0, 1.0, device))
     summary = C.pt_summary(proto, model, cfg["tasks"]) if model is not None else None
     pts = [_pt_row(cfg, seed, "base", "", 0.0, model, rec, summary)]
     if log:
@@ -136,19 +142,21 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu") -> dict:
     if model is None:
         return {"rows": [], "pt": pts, "k1": None}
     keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
+    pt_id = {"c": 1.0, "kappa": 1.0, "draw": rec["draw_used"]}
     rows = _ft_rows(cfg, model, data, keys, seed, "rebalance",
-                    [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"])
+                    [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"], pt_id=pt_id,
+                    cache=cache)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
     rows += [{**r, "arm": "init"} for r in rows if r["lever"] in init_levers]
     for lever in LEVERS:
         for value in vary.get(lever, []):
             if value != base[lever]:
                 rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], {**base, lever: value},
-                                 acc, rec["draws"])
+                                 acc, rec["draws"], pt_id=pt_id, cache=cache)
     return {"rows": rows, "pt": pts, "k1": keys[0]}
 
 
-def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu") -> dict:
+def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None) -> dict:
     """Phase 2 of a seed: the ``init`` arm, one PT per non-base value of c and kappa applied at PT init
     (re-drawn until it generalises), fine-tuned at the base; the subset task keeps the seed's ``k1``."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
@@ -159,7 +167,9 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu") -> dict:
             if value == base[lever]:
                 continue
             point = {**base, lever: value}
-            m2, rec2 = C.pretrain(proto, data, seed, c=point["c"], kappa=point["kappa"], device=device)
+            m2, rec2 = C.pretrain(proto, data, seed, c=point["c"], kappa=point["kappa"], device=device,
+                                  draw_fn=K.pt_draw_fn(cache, proto, data, seed, point["c"], point["kappa"],
+                                                       device))
             s2 = C.pt_summary(proto, m2, cfg["tasks"]) if m2 is not None else None
             pts.append(_pt_row(cfg, seed, "init", lever, value, m2, rec2, s2))
             if log:
@@ -167,34 +177,10 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu") -> dict:
                     f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
             if m2 is not None:  # the probe uses this network's own key frequencies
                 rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [(lever, value)], point,
-                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1)
+                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1,
+                                 pt_id={"c": float(point["c"]), "kappa": float(point["kappa"]),
+                                        "draw": rec2["draw_used"]}, cache=cache)
     return {"rows": rows, "pt": pts}
-
-
-def _cache_file(cfg: dict, cache_dir: Path, seed: int, phase: str) -> Path:
-    from .protocol import code_hash  # noqa: PLC0415
-    import dataclasses  # noqa: PLC0415
-    key = {k: cfg[k] for k in ("study", "n_ft", "tasks", "base", "vary")}
-    key.update(protocol=dataclasses.asdict(cfg["protocol"]), seed=int(seed), code=code_hash(), phase=phase)
-    return cache_dir / f"{cfg['name']}-{phase}-s{seed}-{config_key(key, CACHE_VERSION)[:16]}.json"
-
-
-def _cached(path: Path, compute, cached_only: bool = False) -> dict | None:
-    """The result stored at ``path``, else ``compute()`` stored there atomically; a file that does not parse
-    as a JSON object (corrupt, truncated) is recomputed, never served (docs/security.md)."""
-    if path.is_file():
-        try:
-            stored = json.loads(path.read_text())
-        except ValueError:
-            stored = None
-        if isinstance(stored, dict):
-            return stored
-    if cached_only:
-        return None
-    res = compute()
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(res))
-    return res
 
 
 def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=None, progress: bool = True,
@@ -208,13 +194,13 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     cfg = load_study_config(config_path, quick)
     out = Path(out)
     cache_dir = Path(cache_dir) if cache_dir is not None else out / "cache" / "transformer_clean"
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = K.open_cache(cache_dir)
     log = (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
     t0 = time.perf_counter()
     phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
-        phase1[seed] = _cached(_cache_file(cfg, cache_dir, seed, "rebalance"),
-                               lambda: rebalance_rows(cfg, seed, log, device), cached_only)
+        phase1[seed] = K.cached(cache, K.phase_key(cfg, seed, "rebalance"),
+                                lambda: rebalance_rows(cfg, seed, log, device, cache), cached_only)
         if phase1[seed] is None:
             missing.append(("rebalance", seed))
             phase1.pop(seed)
@@ -224,8 +210,8 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     rows = [r for res in phase1.values() for r in res["rows"]]
     pts = [r for res in phase1.values() for r in res["pt"]]
     for seed in (s for s in phase1 if phase1[s]["k1"] is not None):
-        res = _cached(_cache_file(cfg, cache_dir, seed, "init"), lambda: init_rows(cfg, seed, phase1[seed]["k1"], log,
-                                                                                   device), cached_only)
+        res = K.cached(cache, K.phase_key(cfg, seed, "init"),
+                       lambda: init_rows(cfg, seed, phase1[seed]["k1"], log, device, cache), cached_only)
         if res is None:
             missing.append(("init", seed))
             continue

@@ -87,7 +87,7 @@ def rows_of(configs: list[dict], results: list[dict]) -> list[dict]:
 def run_sweep_from_config(config_path, *, quick=False, device="auto", out=DEFAULT_OUT, cache_dir=None, workers=1,
                           progress=True, threads=1) -> dict:
     """Run a config's sweep; writes ``<out>/results/transformer/<name>.csv`` and the figure."""
-    from ..resnet.protocol import resolve_device  # noqa: PLC0415
+    from ..resnet.training import resolve_device  # noqa: PLC0415
     from .figure import plot_transformer  # noqa: PLC0415
     cfg = load_config(config_path, quick)
     device = resolve_device(device)

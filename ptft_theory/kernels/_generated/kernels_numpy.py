@@ -8,7 +8,7 @@ Regenerate with: make generate  (python -m ptft_theory.codegen --update).
 # flake8: noqa
 import numpy as np
 
-__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'paper_feature_dependence', 'paper_l_order', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'rich_weight_ratio', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
+__all__ = ['beta_of_increment', 'beta_of_log_x', 'beta_of_s', 'beta_of_s_derivative', 'beta_of_s_stable', 'beta_of_s_stable_derivative', 'branch_coefficient_M', 'branch_coefficient_P', 'bregman_divergence', 'dual_potential', 'dual_potential_stable', 'elasticity_merged', 'elasticity_readout', 'escape_time', 'eta_prime', 'eta_prime_zeta_derivative', 'eta_second_derivative', 'eta_zeta_derivative', 'ft_scale_merged', 'ft_scale_readout', 'ft_start_merged', 'ft_start_readout', 'h', 'l_order', 'lazy_frozen_error', 'lazy_weighted_l2_error', 'least_squares_mse', 'minor_coefficient', 'mirror_map', 'normalised_cost', 'paper_feature_dependence', 'paper_l_order', 'potential', 'potential_derivative', 'prox_point_x_derivative', 'prox_point_zeta_derivative', 'prox_residual', 'prox_residual_derivative', 'pt_beta_of_s', 'pt_dependence', 'pt_first_layer_minus', 'pt_first_layer_plus', 'pt_integrated_gradient', 'pt_mirror_density', 'pt_readout_minus', 'pt_readout_plus', 'readout_kink_s1', 'rich_weight_ratio', 'time_to_reach', 'trajectory_coefficient_a', 'trajectory_coefficient_b', 'trajectory_increment', 'trajectory_rate']
 
 
 def potential(b, k):
@@ -614,6 +614,44 @@ def rich_weight_ratio(A, k_pt, k_new):
     Source: ptft_theory.symbolic.rich_limits.weight_ratio_first_order
     """
     return np.arcsinh(A/k_new)/np.arcsinh(A/k_pt)
+
+
+def lazy_weighted_l2_error(alpha, r, rho_pt, rho_shared, rho_new):
+    """lazy limit: relative error of the weighted minimum-norm l2 interpolator (weights 1/k, ratio r).
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        alpha: FT sample ratio alpha in (0, 1)
+        r: weight ratio r = k_pt / k_new > 0
+        rho_pt: rho_pt
+        rho_shared: rho_shared
+        rho_new: rho_new
+
+    Source: ptft_theory.symbolic.lazy_limits.weighted_l2_error
+    """
+    x0 = r*rho_pt
+    x1 = alpha*(1 - r)
+    x2 = rho_pt - 1
+    x3 = -rho_pt + x0 - x1 + np.sqrt(4*x0*x1 + (r*rho_pt - x1 - x2)**2) + 1
+    x4 = 2*alpha*r/x3
+    x5 = x4 - 1
+    x6 = r*x5 - x4
+    x7 = 4*alpha**2*r**2/x3**2
+    return alpha*(rho_new*(x4/x6 + 1)**2 + rho_shared*x5**2)/((rho_new + rho_shared)*(alpha - rho_pt*x7 + x2*x7/x6**2))
+
+
+def lazy_frozen_error(alpha, rho_pt, rho_shared, rho_new):
+    """lazy PT features, frozen new features (k_new = 0): relative error of the l2 interpolator on the PT features.
+
+    Arguments (broadcasting arrays, tensors or mpf scalars):
+        alpha: FT sample ratio alpha in (0, rho_pt)
+        rho_pt: rho_pt
+        rho_shared: rho_shared
+        rho_new: rho_new
+
+    Source: ptft_theory.symbolic.lazy_limits.frozen_error
+    """
+    x0 = alpha - rho_pt
+    return -(rho_new*rho_pt**2 + rho_shared*x0**2)/(rho_pt*x0*(rho_new + rho_shared))
 
 
 def paper_l_order(z):

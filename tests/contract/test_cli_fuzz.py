@@ -1,5 +1,5 @@
-"""CLI half of the robustness suite (issue 12): hypothesis draws bad and extreme arguments for every
-``ptft`` subcommand and checks the contract of :mod:`ptft_theory.cli`:
+"""The CLI's contract over drawn arguments: hypothesis draws bad and extreme arguments for every ``ptft``
+subcommand and checks
 
 * the exit code is 0, 1 or 2, and there is never a traceback;
 * a drawn value no flag accepts (NaN, +-inf, "abc", an unknown choice "bogus") gives exit 2;
@@ -8,7 +8,8 @@
 * every call returns in bounded time.
 
 The commands run in this process (``tests/_cli.py``), so a traceback would surface as an exception
-here.  Sizes are kept small so the default run stays fast; ``PTFT_FULL=1`` draws more examples.
+here.  Sizes are kept small so the default run stays fast; ``PTFT_FULL=1`` draws more examples.  The
+reproducers of the same contract: test_cli_contract.py.
 """
 
 import json
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
+from _cli import run_cli, scratch_cwd  # noqa: F401  (scratch_cwd: a fixture; tests/ is on sys.path)
 
 FULL = os.environ.get("PTFT_FULL") == "1"
 N = 100 if FULL else 12  # examples per subcommand (the cheap ones draw more: MANY)
@@ -40,18 +41,10 @@ integer = st.one_of(st.sampled_from(["-1", "0", "1", "2", "3", "5", "x", "1.5", 
 SCHEMES = ["readout", "merged", "bogus"]
 TASK = {"--rho-pt": "0.1", "--rho-shared": "0.05", "--rho-new": "0.05"}
 INIT = {"--c-pt": "0.01", "--lambda-pt": "0", "--gamma-ft": "0"}
-#: Subcommands allowed to report an "internal error" (exit 1, one line, no traceback).  Empty: since
-#: issue 12 parts A and B and the replica's k range check, no subcommand may.
+#: Subcommands allowed to report an "internal error" (exit 1, one line, no traceback): none may.
 API_DRIVEN: set = set()
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _scratch_cwd(tmp_path_factory):
-    """Run from a scratch folder: relative paths the CLI is given (or defaults to) land there."""
-    old = os.getcwd()
-    os.chdir(tmp_path_factory.mktemp("cwd"))
-    yield
-    os.chdir(old)
+pytestmark = pytest.mark.usefixtures("scratch_cwd")
 
 
 #: Drawn values no flag accepts (non-finite or not a number where a number is due, an unknown choice):
@@ -270,6 +263,6 @@ def test_resnet_figure_bad_csv(tmp_path_factory, text):
 
 
 def test_no_arguments_and_unknown_subcommand():
-    assert check([]) == 0  # bare `ptft` prints the help (issue 26), not an error line
+    assert check([]) == 0  # bare `ptft` prints the help, not an error line
     assert check(["nope"]) == 2
     assert check(["--help"]) == 0

@@ -1,12 +1,12 @@
-"""Issue 12, part A: the figure cache key covers all code, strict --json, installs other than an editable
-checkout, atomic and concurrent writes, workers that die with their parent, and the CLI's one-line
-error contract.
+"""What the package writes, where, and with which processes: cache keys computed from all of its code
+(a stale cache is never served), defaults and installs that never write inside the package, atomic
+writes under unique temporary names with the umask's mode, concurrent runs into one folder, workers
+that die with their parent.
 
 The slow end-to-end checks (stale cache, wheel install, concurrent runs, killed parent) run in the
-default suite at reduced size: one small figure (Fig. 2 or Fig. 5 with ``--quick``).
+default suite at reduced size: one small figure (Fig. 2, or Fig. 5 with ``--quick``).
 """
 
-import json
 import os
 import shutil
 import signal
@@ -18,24 +18,18 @@ import time
 from pathlib import Path
 
 import pytest
+from _cli import assert_one_line_error, run_cli, scratch_cwd  # noqa: F401  (scratch_cwd: a fixture)
 
 from ptft_theory import cli, fileio
-from ptft_theory.experiments import figures, sweep
-from ptft_theory.replica import compiled as _cmoments
 from ptft_theory.errors import ParameterError
+from ptft_theory.experiments import figures, sweep
+from ptft_theory.experiments import network_sweep as rcli
+from ptft_theory.replica import compiled as _cmoments
 
-from _cli import run_cli  # noqa: E402  (tests/ is on sys.path under pytest)
+pytestmark = pytest.mark.usefixtures("scratch_cwd")
 
 REPO = Path(__file__).resolve().parents[2]
 PKG = Path(fileio.__file__).resolve().parent  # the package root
-TASK = ["--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05"]
-
-
-def strict_json(text):
-    """json.loads that rejects NaN, Infinity and -Infinity (what a strict parser, e.g. JavaScript's, does)."""
-    def bad(const):
-        raise ValueError(f"non-standard JSON constant {const}")
-    return json.loads(text, parse_constant=bad)
 
 
 def _env(tmp_path, tree=None):
@@ -51,25 +45,7 @@ def _copy_tree(dst: Path) -> Path:
     return dst
 
 
-def assert_one_line_error(rc, err, codes=(1, 2), names=()):
-    assert rc in codes, (rc, err)
-    assert "Traceback" not in err, err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert not names or any(n in lines[0] for n in names), (names, err)
-    return lines[0]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _scratch_cwd(tmp_path_factory):
-    """Run from a scratch folder: relative paths the CLI is given (or defaults to) land there."""
-    old = os.getcwd()
-    os.chdir(tmp_path_factory.mktemp("cwd"))
-    yield
-    os.chdir(old)
-
-
-# ---------------------------------------------------------------------------- 1. the cache key
+# ------------------------------------------------------------------------------ cache keys
 def test_code_fingerprint_covers_every_source_file(tmp_path):
     """Editing any *.py, *.c or *.h file of the package changes the key; other files do not count."""
     tree = _copy_tree(tmp_path)
@@ -79,7 +55,7 @@ def test_code_fingerprint_covers_every_source_file(tmp_path):
     assert {f.suffix for f in files} == {".py", ".c", ".h"}
     for must in ("_csrc/replica_moments.c", "kernels/_generated/kernels_c.h", "replica/panels.py", "replica/mp.py",
                  "replica/compiled.py", "solver.py", "replica/curve.py", "experiments/figures.py", "constants.py"):
-        assert pkg / must in files, must  # the files issue 12 found missing from the hand-written list
+        assert pkg / must in files, must  # files a hand-written list once missed
     for f in files:
         text = f.read_bytes()
         f.write_bytes(text + b"\n")
@@ -112,7 +88,7 @@ def test_resnet_runs_are_keyed_by_the_whole_package():
 
 
 def test_stale_cache_reproducer_editing_the_c_moments_changes_the_csv(tmp_path):
-    """Issue 12's reproducer (with the quick Fig. 5, which also has replica lines): edit ``out[1] = mse;``
+    """The stale-cache reproducer (with the quick Fig. 5, which also has replica lines): edit ``out[1] = mse;``
     in the C moments of a copy of the package, rerun into the same --out: the replica CSV must change."""
     tree = _copy_tree(tmp_path / "tree")
     env = _env(tmp_path, tree)
@@ -132,72 +108,18 @@ def test_stale_cache_reproducer_editing_the_c_moments_changes_the_csv(tmp_path):
     assert (out / "results" / "fig5_replica.csv").read_text() != before
 
 
-# ------------------------------------------------------------------------------- 3. strict JSON
-def test_json_safe_replaces_every_non_finite_number():
-    import numpy as np
-    payload = {"a": [1.0, float("nan"), float("inf")], "b": np.array([-np.inf, 2.0]), "c": np.float64("nan"),
-               "d": (np.int64(3), True, None, "x"), "e": {"f": float("-inf")}}
-    got = strict_json(cli.dump_json(payload))
-    assert got == {"a": [1.0, None, None], "b": [None, 2.0], "c": None, "d": [3, True, None, "x"], "e": {"f": None}}
-
-
-@pytest.mark.parametrize("args", [
-    ["curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "1.5", "--json"],  # E_dB of E = 0 is -inf
-    ["curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "1.5", "--dps", "20", "--json"],
-    ["scales", "--beta-pt", "0", "1", "--c-pt", "1e-3", "--gamma-ft", "1e200", "--json"],
-    ["regime", "--c-pt", "1e300", *TASK, "--json"],
-])
-def test_json_reproducers_parse_strictly(args):
-    rc, out, err = run_cli(*args)
-    if rc == 0:
-        strict_json(out)
-    else:  # the API may refuse the extreme (a clear error): then one line, no traceback
-        assert_one_line_error(rc, err)
-
-
-def test_json_null_is_documented_in_help():
-    assert "null" in cli.build_parser().format_help()
-    for name in ("curve", "scales", "regime"):
-        rc, out, err = run_cli(name, "--help")
-        assert rc == 0 and "are null" in " ".join(out.split()), name
-
-
-def test_curve_json_null_stands_for_minus_infinity_db():
-    rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "1.5", "--json")
-    assert rc == 0, err
-    got = strict_json(out)
-    # noiseless, alpha = 1.5 >= 1: exact recovery, E = 0 (a closed-form fact: N >= D noiseless equations)
-    assert got["E"][1] == 0.0 and got["E_dB"][1] is None and got["E_dB"][0] < 0
-
-
-# ------------------------------------------------------------------------- 6. installs / defaults
+# --------------------------------------------------------------- defaults and installs
 def test_defaults_never_point_inside_the_package():
     p = cli.build_parser()
     fig = p.parse_args(["figures"])
     res = p.parse_args(["resnet", "run", "--config", "x.toml"])
     for path in (fig.out, res.out):
         assert not Path(path).is_absolute()  # relative to the current directory
-    from ptft_theory.experiments import network_sweep as rcli
     assert not Path(rcli.DEFAULT_OUT).is_absolute()
     assert figures.CONFIG_DIR.parent == PKG and (figures.CONFIG_DIR / "fig2.toml").is_file()
 
 
-def test_figures_configs_option(tmp_path):
-    cfgs = tmp_path / "cfgs"
-    cfgs.mkdir()
-    rc, out, err = run_cli("figures", "--quick", "--only", "fig2", "--configs", cfgs, "--out", tmp_path / "o")
-    assert_one_line_error(rc, err, (2,), names=(str(cfgs / "fig2.toml"),))
-    shutil.copy(figures.CONFIG_DIR / "fig2.toml", cfgs / "fig2.toml")
-    (cfgs / "fig3.toml").write_text("[baseline\nx = 1\n")
-    rc, out, err = run_cli("figures", "--quick", "--only", "fig2", "fig3", "--configs", cfgs, "--out", tmp_path / "o")
-    line = assert_one_line_error(rc, err, (2,), names=(str(cfgs / "fig3.toml"),))
-    assert "not valid TOML" in line and not (tmp_path / "o" / "results").exists()  # failed before any work
-    rc, out, err = run_cli("figures", "--quick", "--only", "fig2", "--configs", tmp_path / "none", "--out", tmp_path)
-    assert_one_line_error(rc, err, (2,), names=("--configs",))
-
-
 def test_resnet_config_by_shipped_name():
-    from ptft_theory.experiments import network_sweep as rcli
     assert rcli.resolve_config("resnet_fig4_fashion_cpu") == rcli.CONFIG_DIR / "resnet_fig4_fashion_cpu.toml"
     assert rcli.resolve_config("resnet_fig4_fashion_cpu.toml").is_file()
     assert rcli.resolve_config("dir/nope.toml") == Path("dir/nope.toml")
@@ -251,7 +173,7 @@ def test_wheel_install_runs_figures_from_elsewhere_and_writes_nothing_inside(tmp
     assert _site_listing(site) == before
 
 
-# --------------------------------------------------------------------- 7. atomicity, concurrency
+# ------------------------------------------------------------------------- atomic writes
 def test_csv_writer_uses_unique_temporary_names(tmp_path):
     errors = []
 
@@ -297,6 +219,18 @@ def test_interrupted_savefig_leaves_no_torn_figure(tmp_path):
     assert [p.read_bytes()[:4] for p in paths] == [b"\x89PNG", b"%PDF"]
 
 
+def test_atomic_writes_get_the_umask_mode_not_mkstemp_0600(tmp_path):
+    """Atomic writes go through a mkstemp file (0600); the result must have the mode a plain open()
+    gives under the umask (review finding: every CSV, figure and cache file was owner-only)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    want = 0o666 & ~umask
+    p = fileio.write_csv_atomic(tmp_path / "x.csv", ["a"], [[1]])
+    c = sweep.Cache(tmp_path / "cache", "salt").put({"x": 1}, {"y": 2})
+    assert (p.stat().st_mode & 0o777, c.stat().st_mode & 0o777) == (want, want)
+
+
+# --------------------------------------------------------------- processes, concurrency
 def _children(pid):
     kids = []
     for t in Path(f"/proc/{pid}/task").iterdir():
@@ -364,111 +298,3 @@ def test_concurrent_figure_runs_into_one_out(tmp_path):
         for rel in ("figures/fig2_regime_map.png", "figures/fig2_regime_map.pdf"):
             assert (out / rel).stat().st_size > 0
         assert not [p for p in out.rglob(".tmp-*")]
-
-
-# ------------------------------------------------------------------------ 9. the error contract
-def test_unwritable_out_and_cache_dir(tmp_path):
-    a_file = tmp_path / "a_file"
-    a_file.write_text("x")
-    rc, out, err = run_cli("figures", "--quick", "--only", "fig2", "--out", a_file / "out")
-    assert_one_line_error(rc, err, (2,), names=("--out=",))
-    rc, out, err = run_cli("figures", "--quick", "--only", "fig2", "--out", tmp_path / "o", "--cache-dir",
-                           a_file / "c")
-    assert_one_line_error(rc, err, (2,), names=("--cache-dir=",))
-    rc, out, err = run_cli("resnet", "run", "--config", "resnet_fig4_fashion_cpu", "--out", a_file / "out")
-    assert_one_line_error(rc, err, (2,), names=("--out=",))
-
-
-@pytest.mark.parametrize("args, names", [
-    (["simulate", "--dim", "4", "--n-pt", "2", "--n-ft", "2", "--c-pt", "0.1", "--rho-pt", "0.5", "--rho-shared",
-      "0.25", "--rho-new", "0.25", "--device", "bogus"], ("--device",)),
-    (["simulate", "--dim", "4", "--n-pt", "2", "--n-ft", "2", "--c-pt", "0.1", "--rho-pt", "0.5", "--rho-shared",
-      "0.25", "--rho-new", "0.25", "--seed", "-1"], ("--seed",)),
-    (["resnet", "run", "--config", "resnet_fig4_fashion_cpu", "--device", "bogus"], ("--device",)),
-    (["resnet", "run", "--config", "no_such_config"], ("no_such_config",)),
-    (["resnet", "figure", "--csv", "no_such.csv"], ("no_such.csv",)),
-    (["boundary", "equal", *TASK, "--scheme-a", "merged"], ("c_pt",)),
-])
-def test_user_errors_are_one_line_exit_2(args, names):
-    rc, out, err = run_cli(*args)
-    assert_one_line_error(rc, err, (2,), names=names)
-
-
-def test_malformed_resnet_config_names_the_file(tmp_path):
-    bad = tmp_path / "bad.toml"
-    bad.write_text("name = 'x'\nseeds = [0,\n")
-    rc, out, err = run_cli("resnet", "run", "--config", bad)
-    assert "not valid TOML" in assert_one_line_error(rc, err, (2,), names=(str(bad),))
-
-
-def test_valid_extremes_never_give_a_traceback():
-    rc, out, err = run_cli("regime", "--c-pt", "1e-300", *TASK)  # the API's answer (issue 12 part B)
-    if rc != 0:
-        assert_one_line_error(rc, err)
-
-
-def test_curve_sigma_range():
-    rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "0.5", "--sigma", "1e200")
-    assert_one_line_error(rc, err, (2,), names=("sigma=1e+200 is invalid; valid range: 0 <= sigma <= 1e100",))
-    # the largest sigma allowed still gives the closed form of GF's least-squares limit (docs/methods.md, replica theory):
-    # E = sigma^2 alpha / ((alpha - 1) E[beta*^2]), E[beta*^2] = rho_ft amp_ft^2 = 1 for the default amplitude
-    rc, out, err = run_cli("curve", "--c-pt", "0.01", *TASK, "--alpha", "1.5", "--sigma", "1e100", "--json")
-    assert rc == 0, err
-    assert strict_json(out)["E"][0] == pytest.approx(3e200, rel=1e-12)  # float64 rounding of a closed form
-
-
-def test_unexpected_exception_is_one_line_marked_as_a_bug(monkeypatch):
-    """A bug (any exception that is not a PTFTError) is one line naming the exception and where it was
-    raised, exit 1; PTFT_DEBUG=1 shows the traceback.  A PTFTError that is a RuntimeError (a solve that
-    did not converge) is exit 1 with its class name."""
-    from ptft_theory import scales
-    from ptft_theory.errors import ReplicaError
-
-    def boom(*a, **k):
-        raise ZeroDivisionError("division by zero")
-
-    monkeypatch.setattr(scales, "ft_scales", boom)
-    args = ["scales", "--beta-pt", "1", "--c-pt", "0.1"]
-    rc, out, err = run_cli(*args)
-    line = assert_one_line_error(rc, err, (1,))
-    assert "internal error" in line and "ZeroDivisionError" in line and "PTFT_DEBUG=1" in line
-    monkeypatch.setenv("PTFT_DEBUG", "1")
-    with pytest.raises(ZeroDivisionError):
-        cli.main(args)
-    monkeypatch.delenv("PTFT_DEBUG")
-
-    def no_fixed_point(*a, **k):
-        raise ReplicaError("no fixed point\nat alpha=0.5")
-
-    monkeypatch.setattr(scales, "ft_scales", no_fixed_point)
-    rc, out, err = run_cli(*args)
-    assert assert_one_line_error(rc, err, (1,)) == "ptft scales: ReplicaError: no fixed point at alpha=0.5"
-
-
-def test_atomic_writes_get_the_umask_mode_not_mkstemp_0600(tmp_path):
-    """Atomic writes go through a mkstemp file (0600); the result must have the mode a plain open()
-    gives under the umask (review finding: every CSV, figure and cache file was owner-only)."""
-    import os
-    from ptft_theory.experiments import sweep
-    from ptft_theory.fileio import write_csv_atomic
-    umask = os.umask(0o022)
-    os.umask(umask)
-    want = 0o666 & ~umask
-    p = write_csv_atomic(tmp_path / "x.csv", ["a"], [[1]])
-    c = sweep.Cache(tmp_path / "cache", "salt").put({"x": 1}, {"y": 2})
-    assert (p.stat().st_mode & 0o777, c.stat().st_mode & 0o777) == (want, want)
-
-
-def test_curve_json_names_the_path_that_ran():
-    """`ptft curve --json` says which moments backend and quadrature rule ran (issue 13), as the API
-    result does: per alpha in float64 (alpha >= 1 noiseless is the closed form), one name with --dps."""
-    from ptft_theory import Init, Task, generalization_error
-    args = ("curve", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05",
-            "--alpha", "0.2", "1.5", "--json")
-    rc, out, err = run_cli(*args)
-    got = json.loads(out)
-    r = generalization_error([0.2, 1.5], Task(0.1, 0.05, 0.05), Init(1e-3))
-    assert rc == 0 and got["backend"] == r.backend and got["rule"] == [str(x) for x in r.rule]
-    assert got["rule"][1] == "closed_form"
-    rc, out, err = run_cli(*args, "--dps", "20")
-    assert rc == 0 and json.loads(out)["rule"] == "panels" and json.loads(out)["backend"] in ("arb", "mpmath")
