@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fileio import savefig_atomic, write_csv_atomic
+from ..fileio import write_csv_atomic
 from . import ft_dynamics_finite_study as S
-from .style import REGIME_COLORS
+from .style import REGIME_COLORS, mark_quick, new_figure, save_figure, tex
 
 NAME = S.NAME
 SUMMARY_KEYS = ["task", "alpha", "regime", "n", "E_end", "E_end_se", "E_replica", "z", "within_2se", "E_min",
@@ -35,14 +35,13 @@ def _csvs(res: Path, runs, preds, summ, ranks, verdicts):
     write_csv_atomic(res / f"{NAME}_verdicts.csv", S.VERDICT_HEADER, verdicts)
 
 
-def _plot(path_stem: Path, cfg, source, tgrid, summ, preds):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def draw(cfg, source, tgrid, summ, preds, *, quick=False, fig=None):
+    """E(t) per (alpha, task): each regime's seed mean and seeds, the replica's end points, the oracle stop."""
     tasks = [t for t in source["tasks"]]
     alphas = sorted({r["alpha"] for r in summ["rows"]})
     rep = {(p[0], p[1], p[2]): p[3] for p in preds}
-    fig, axes = plt.subplots(len(alphas), len(tasks), figsize=(4.7 * len(tasks), 3.9 * len(alphas)), squeeze=False)
+    fig = new_figure(fig, (4.7 * len(tasks), 3.9 * len(alphas)))
+    axes = fig.subplots(len(alphas), len(tasks), squeeze=False)
     t = np.asarray(tgrid, dtype=float)
     x = np.where(t > 0, t, t[1] / 3)  # t = 0 drawn one third of a decade left of the first time
     floor = 1e-12
@@ -70,24 +69,20 @@ def _plot(path_stem: Path, cfg, source, tgrid, summ, preds):
             ax.set_yscale("log")
             ax.grid(True, which="major", alpha=0.3)
             ax.set_xlabel("flow time t")
-            ax.set_ylabel(f"FT error E(t), alpha = {a:g}")
+            ax.set_ylabel(rf"FT error $E(t)$, $\alpha = {a:g}$")
             if i == 0:
-                ax.set_title(task["title"], fontsize=10)
+                ax.set_title(tex(task["title"]), fontsize=10)
             if i == 0 and j == 0:
-                ax.plot([], [], "k--", lw=1, label="replica E(alpha) (D -> oo)")
+                ax.plot([], [], "k--", lw=1, label=r"replica $E(\alpha)$ ($D\to\infty$)")
                 ax.plot([], [], "o", color="k", mfc="white", label="min over t (oracle stop)")
                 ax.legend(fontsize=7, loc="lower left")
     D, n = cfg["D"], cfg["seeds"]
-    fig.suptitle(f"{cfg['title']}: D = {D}, {n} paired seeds, seed-mean (thick) and each seed (thin); exact gradient flow "
-                 f"(scheme {source.get('scheme', 'merged')})", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
-    paths = []
-    for ext in ("png", "pdf"):
-        p = path_stem.with_suffix("." + ext)
-        savefig_atomic(fig, p, dpi=120, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
-        paths.append(p)
-    plt.close(fig)
-    return paths
+    fig.suptitle(tex(f"{cfg['title']}: D = {D}, {n} paired seeds, seed-mean (thick) and each seed (thin); exact "
+                     f"gradient flow (scheme {source.get('scheme', 'merged')})"), fontsize=11)
+    fig.tight_layout()
+    if quick:
+        mark_quick(fig)
+    return fig
 
 
 def figure(opts, config_dir=None) -> list[Path]:
@@ -106,5 +101,5 @@ def figure(opts, config_dir=None) -> list[Path]:
     verdicts = S.lever_verdicts(summ, preds, cfg, tgrid)
     res = Path(opts.out) / "results"
     _csvs(res, runs, preds, summ, ranks, verdicts)
-    paths = _plot(Path(opts.out) / "figures" / NAME, cfg, source, tgrid, summ, preds)
+    paths = save_figure(draw(cfg, source, tgrid, summ, preds, quick=opts.quick), Path(opts.out) / "figures", NAME)
     return paths + [res / f"{NAME}_{s}.csv" for s in ("predictions", "runs", "summary", "rankings", "verdicts")]
