@@ -10,25 +10,13 @@ from .. import _validate as V
 from ..errors import ParameterError
 from ..experiments.figures import RunOptions, make_figures
 from ..experiments.points import DEFAULT_OUT, FIGURES, load_config, replica_available
-from .common import dump_json, examples
+from .common import dump_json, examples, writable_folder
 
 def writable_dir(flag: str, path) -> Path:
-    """Create ``path`` (a folder) if needed and check that a file can be written in it.
-
-    Raises :class:`ParameterError` naming ``flag`` otherwise, before any work is done (the CLI
-    prints it on one line, exit 2).
-    """
-    import tempfile
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path, prefix=".tmp-probe-")
-        os.close(fd)
-        os.unlink(tmp)
-    except OSError as e:
-        raise ParameterError(f"{flag}={str(path)!r} is not a writable folder ({e.strerror or e}); "
-                             "valid: a folder you can write to") from None
-    return path
+    """Create ``path`` (a folder) if needed and check that a file can be written in it; a
+    :class:`ParameterError` naming ``flag`` otherwise, before any work is done (the CLI prints it on
+    one line, exit 2).  The check is :func:`~ptft_theory.cli.common.writable_folder`."""
+    return writable_folder(flag, path)
 
 
 def register_figures(sub):

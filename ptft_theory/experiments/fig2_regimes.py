@@ -315,7 +315,7 @@ def _caption(cfg, th) -> str:
             f"rich when p < {th.l_order:g};\nPT-dependent when "
             + {"samples": f"delta_S > {th.pt_dependence_samples:.3g}\n(a new-feature task needs > 2x the data)",
                "potential": f"delta > {th.pt_dependence:g}", "paper": f"FD < {th.feature_dependence:g}"}[cfg["definition"]]
-            + ".\nDashed: l-order boundary;\ndotted: PT-dependence boundary.\nGrey: no label (all frozen).")
+            + ".\nDashed: l-order boundary;\ndotted: PT-dependence boundary.\nLight grey: no label (all frozen).")
 
 
 __all__ = ["boundary_line", "chains", "compute", "draw", "extend_to_border", "figure", "geometry", "label_map", "line_configs",

@@ -23,7 +23,8 @@ class ReplicaResult:
         backend: which path evaluated the Gauss-Hermite moments: "c" (compiled) or "numpy".
         rule: (A,) per alpha, the quadrature that solved it: "hermite" (Gauss-Hermite in z), "panels"
             (Gauss-Legendre panels in the mirror variable) or "closed_form" (alpha at or beyond the
-            non-frozen fraction: no fixed point).
+            non-frozen fraction: no fixed point); two-stage (``alpha_pt=``): "two_stage" (z1 panels x
+            Gauss-Hermite z2) or "two_stage_panels" (z1 panels x z2 panels in the FT mirror variable).
     ``np.asarray(result)`` and ``float(result)`` (single alpha) give E.
     """
 

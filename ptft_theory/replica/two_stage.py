@@ -24,9 +24,9 @@ Newton, warm starts and z2 rule (Gauss-Hermite, checked against twice the nodes)
 
 Error estimate (``quad_error``, relative to E like the one-stage one): the z2 part as in the
 one-stage solver (twice the z2 nodes), plus the z1 part, the change of E (with the first-order move
-of the fixed point) when the moments use ``n1 / 2`` nodes per panel instead of ``n1``.  E is reported
-on the finer rule, so the estimate is conservative; ``n1`` doubles (up to :data:`Z1_NODES_MAX`)
-until the estimate is below :data:`QUAD_RTOL` relative.  Noisy PT with ``alpha_pt > 1`` is least
+of the fixed point) when the moments use ``2 n1`` nodes per panel instead of ``n1``; reported times
+:data:`QUAD_ERROR_SAFETY` (2: a bound when each doubling at least halves the error); ``n1`` doubles
+(up to :data:`Z1_NODES_MAX`) until the estimate is below :data:`QUAD_RTOL` relative.  Noisy PT with ``alpha_pt > 1`` is least
 squares (``beta_hat_pt = beta*_pt + tau_pt z1``, Gaussian): the same panels with zeta_pt = 0.
 
 Limits (tests): ``alpha_pt=None`` is the one-stage answer bit for bit; noiseless ``alpha_pt >= 1``
@@ -60,6 +60,13 @@ from .result import ReplicaResult
 #: each the z1 error reached 1.7e-4 relative (c = 1e-2, alpha_pt = 0.4; 6 nodes: ~1e-7), so 6 to start.
 Z1_MAX = 8.5
 Z1_BREAKS = (0.0, 1.0, 2.2, 4.0, Z1_MAX)
+#: Widest z1 panel in the PT mirror variable s1 (where k ~ c cosh 2 s1: width 16 spans e^32 in k); wider
+#: ones are split evenly.  The breakpoints above give at most 14.5 at ordinary scales (c = 1e-6, alpha_pt = 2,
+#: sigma_pt = 0.5), so those rules are unchanged; sigma_pt = 1e100 gave one panel of width 118.
+Z1_PANEL_WIDTH_MAX = 16.0
+#: ... into panels at most this wide (k varies by e^8 on one: the FT moments change from rich to lazy over
+#: a few units of s1, which a 16-wide panel did not resolve at amp_pt = 1e100).
+Z1_PANEL_WIDTH_SPLIT = 4.0
 #: Gauss-Legendre nodes per z1 panel at the start, and the most after doublings.
 Z1_NODES = 6
 Z1_NODES_MAX = 24
@@ -74,6 +81,10 @@ FOLD_SYMMETRIES = True
 QUAD_RTOL = 1e-5
 QUAD_RTOL_MAX = 1e-3
 QUAD_E_FLOOR = 1e-4
+#: The reported ``quad_error`` is this times the estimate |E(n) - E(2n)| (z1 + z2): that difference
+#: measures E(n)'s error only up to the finer rule's own, and fell 1-3% short of |E - E_ref| (ref: 4x the
+#: nodes) in 8 of 32 points; if each doubling at least halves the error, 2x bounds it.
+QUAD_ERROR_SAFETY = 2.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,6 +211,11 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = (), h
         sb = np.sort(np.concatenate([sb, inside]))
     if half:  # the edges are symmetric (breakpoints +-z1, odd prox, symmetric kinks); s1 = 0 is one of them
         sb = np.concatenate([[0.0], sb[sb > 1e-14 * sb[-1]]])
+    widths = np.diff(sb)
+    if np.max(widths) > Z1_PANEL_WIDTH_MAX:  # huge PT scales (sigma_pt, amp_pt >> c_pt): split evenly
+        parts = np.ceil(widths / Z1_PANEL_WIDTH_SPLIT).astype(int)
+        sb = np.concatenate([np.linspace(a, b, p, endpoint=False) for a, b, p in zip(sb[:-1], sb[1:], parts)]
+                            + [sb[-1:]])
     g, w = _leggauss(n1)
     h, mid = 0.5 * np.diff(sb), 0.5 * (sb[1:] + sb[:-1])
     s = (mid[:, None] + h[:, None] * g).ravel()
@@ -259,6 +275,7 @@ class _TwoStageCurve:
         self.task, self.init, self.scheme, self.pt = task, init, scheme, pt
         self.n1, self.n2 = Z1_NODES, n2
         self._classes, self._moments = {}, {}
+        self.panel_alphas = set()  # alphas solved with z2 on panels (rule "two_stage_panels")
 
     def classes(self, n1):
         if n1 not in self._classes:
@@ -288,6 +305,8 @@ class _TwoStageCurve:
                 self.n1 *= 2
             elif err2 > err1 and self.n2 < Z2_NODES_MAX:
                 self.n2 *= 2
+            elif err2 > err1:  # Gauss-Hermite in z2 cannot resolve the prox's kink: panels in z2
+                return self.solve_panels(a, sigma, sol)
             else:
                 break
             hint = sol
@@ -295,6 +314,14 @@ class _TwoStageCurve:
             raise ReplicaError(f"two-stage quadrature not converged at alpha={a:.6g}: E = {E:.6g}, estimated error "
                                f"{err:.2g} with {self.n1} z1 nodes per panel and {self.n2} z2 nodes")
         return t, z_, mse, err
+
+    def solve_panels(self, a, sigma, hint):
+        """(tau, zeta, mse, relative error estimate) with z2 on panels (:mod:`.two_stage_panels`)."""
+        from .two_stage_panels import solve_on_z2_panels  # noqa: PLC0415
+        out = solve_on_z2_panels(self, a, sigma, hint, rtol=QUAD_RTOL, rtol_max=QUAD_RTOL_MAX, e_floor=QUAD_E_FLOOR,
+                                 z1_nodes_max=Z1_NODES_MAX)
+        self.panel_alphas.add(a)
+        return out
 
     def saturated_mse(self, a, sigma):
         return overdetermined_mse(self.classes(self.n1), a, sigma)
@@ -334,7 +361,7 @@ def _solve_ft_curve(curve, alphas, sigma, start=None):
             continue
         t, z_, mse, err = curve.solve(a, sigma, _extrapolate(done, a))
         done.append((a, math.log(t), math.log(z_)))
-        E[i], tau[i], zeta[i], qerr[i] = mse / curve.signal_power, t, z_, err
+        E[i], tau[i], zeta[i], qerr[i] = mse / curve.signal_power, t, z_, QUAD_ERROR_SAFETY * err
     return E, tau, zeta, qerr, done
 
 
@@ -355,8 +382,10 @@ def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma
     n2 = max(Z2_NODES, n_nodes // 2) if n_nodes != QUAD_NODES else Z2_NODES
     curve = _TwoStageCurve(task, init, scheme, pt, n2)
     E, tau, zeta, qerr, _ = _solve_ft_curve(curve, alphas, sigma, start)
-    # rule per alpha: "two_stage" (z1 panels x Gauss-Hermite z2) or "closed_form" (no fixed point)
+    # rule per alpha: "two_stage" (z1 panels x Gauss-Hermite z2), "two_stage_panels" (z1 panels x z2 panels in
+    # the FT mirror variable) or "closed_form" (no fixed point)
     rule = np.where(zeta > 0, "two_stage", "closed_form").astype(object)
+    rule[[i for i, a in enumerate(alphas) if a in curve.panel_alphas]] = "two_stage_panels"
     return TwoStageResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr, backend=curve.backend, rule=rule,
                           **extra)
 

@@ -110,6 +110,7 @@ def run_point(config: dict, *, cache_dir=None, data_root=None, threads=1) -> dic
 
 
 def result_rows(study, pairs, results, extra_cols):
+    """Raw-CSV rows of ``(meta, run)`` pairs from the sweep results keyed by run."""
     rows = []
     for meta, run in pairs:
         res = results[config_key(run)]
