@@ -78,9 +78,9 @@ def _advantage_map(opts, config_dir=None):
     return figure(opts, config_dir)
 
 
-def _ft_dynamics(opts, config_dir=None):
+def _ft_dynamics(opts, config_dir=None, name="ft_dynamics"):
     from .ft_dynamics import figure  # the exact FT time course of the four regimes (issue 28)
-    return figure(opts, config_dir)
+    return figure(opts, config_dir, name)
 
 
 def _ft_dynamics_finite(opts, config_dir=None):
@@ -91,6 +91,7 @@ def _ft_dynamics_finite(opts, config_dir=None):
 BUILDERS = {"fig2": figure2, "fig3": figure3, "fig5": figure5,
             "fig5_readout": functools.partial(figure5, name="fig5_readout"), "advantage_map": _advantage_map,
             "fig_finite_pt": finite_pt_figure.figure, "ft_dynamics": _ft_dynamics,
+            "ft_dynamics_readout": functools.partial(_ft_dynamics, name="ft_dynamics_readout"),
             "ft_dynamics_finite": _ft_dynamics_finite}
 
 

@@ -21,6 +21,8 @@ from ..trajectory import coordinate_trajectory
 from .style import REGIME_COLORS, mark_quick, new_figure, save_figure, tex
 
 NAME = "ft_dynamics"
+#: Line styles: curves that coincide (e.g. II and IV on the readout scheme's PT-feature tasks) stay visible.
+_STYLES = {"II": "--", "IV": (0, (1, 1.5))}
 
 
 def _classes(task: Task, init: Init, scheme):
@@ -94,9 +96,11 @@ def compute(cfg: dict, source: dict):
     return times, curves, rows
 
 
-def figure(opts, config_dir=None) -> list[Path]:
-    """Build ``figures/ft_dynamics.{png,pdf}`` and ``results/ft_dynamics_{times,curves}.csv``."""
+def figure(opts, config_dir=None, name: str = NAME) -> list[Path]:
+    """Build ``figures/<name>.{png,pdf}`` and ``results/<name>_{times,curves}.csv`` (``name``: the config,
+    ``ft_dynamics`` for Fig. 5's merged network or ``ft_dynamics_readout`` for its readout companion)."""
     from . import points as F
+    NAME = name  # noqa: N806  (the file stem, as the module constant names the default)
     cfg = F.load_config(NAME, opts.quick, config_dir)
     source = F.load_config(cfg["source"], opts.quick, config_dir)
     times, curves, rows = compute(cfg, source)
@@ -125,10 +129,11 @@ def draw(cfg, source, times, curves, *, quick=False, fig=None):
             ax = axes[row, j]
             for r, E in cs.items():
                 x = times * (lam[(tn, r)] if row else 1.0)
-                ax.loglog(x, np.maximum(E, 1e-16), color=REGIME_COLORS[r], lw=2, label=f"regime {r}")
+                ax.loglog(x, np.maximum(E, 1e-16), color=REGIME_COLORS[r], lw=2, ls=_STYLES.get(r, "-"),
+                          label=f"regime {r}")
             ax.set_xlabel(clock)
             ax.set_ylabel(r"FT error $E(t)$")
-            ax.set_ylim(1e-4, 1.5)
+            ax.set_ylim(1e-4, max(1.5, 1.2 * max(float(np.max(E)) for E in cs.values())))
             ax.grid(True, which="major", alpha=0.3)
             if row == 0:
                 ax.set_title(tex(t["title"]), fontsize=10)

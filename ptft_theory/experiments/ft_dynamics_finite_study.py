@@ -13,6 +13,7 @@ import numpy as np
 
 from ..config import Init, Task
 from . import ft_dynamics_finite as F
+from .ft_dynamics_finite_early import DIAGNOSTIC_FRACTIONS, early_code_hash, early_point
 
 NAME = "ft_dynamics_finite"
 REGIMES = ("I", "II", "III", "IV")
@@ -51,52 +52,12 @@ def run(cfg: dict, source: dict, cache_dir, progress=True) -> list[tuple[dict, d
     return [(p, dict(r, early=e)) for p, r, e in zip(pts, res, res_e)]
 
 
-#: Early-time check's integrator tolerances: the order-3 remainder at 0.03 tau0 is ~1e-7 of the distance
-#: moved (less for lazy runs, where the NTK remainder is ~1e-10), so the flow must be far more accurate
-#: than the runs' rtol 1e-9 (at which the remainders of some runs sit on the integrator's error).
-EARLY_RTOL, EARLY_ATOL = 1e-13, 1e-18
-
-
-def early_point(cfg: dict) -> dict:
-    """Remainders of the Taylor orders 1-3 and of the NTK flow at ``early_fractions`` x tau0, against the
-    flow integrated at :data:`EARLY_RTOL` (same draw as :func:`ptft_theory.experiments.ft_dynamics_finite.run_point`)."""
-    task, init = Task(**cfg["task"]), Init(**cfg["init"])
-    T, X, y = F.draw(int(cfg["D"]), task, float(cfg["alpha"]), int(cfg["seed"]), int(cfg["base_seed"]))
-    k, b0, P, M = F.ft_start(T.beta_pt, init, cfg.get("scheme", "merged"))
-    tau0 = F.time_scale(X, y, k, b0)
-    te = tau0 * np.asarray(cfg["early_fractions"], dtype=float)
-    beta, _ = F.flow_trajectory(te, X, y, P, M, rtol=EARLY_RTOL, atol=EARLY_ATOL)
-    coef = F.taylor_coefficients(X, y, k, b0, 3)
-    move = np.maximum(np.linalg.norm(beta - b0, axis=1), np.finfo(float).tiny)
-
-    def rel(approx):
-        return [float(v) for v in np.linalg.norm(approx - beta, axis=1) / move]
-
-    out = {"tau0": tau0, "beta_err_taylor": [rel(F.taylor_beta(te, coef[:n + 1])) for n in (1, 2, 3)],
-           "beta_err_ntk": rel(F.ntk_trajectory(te, X, y, k, b0))}
-    # diagnostic added after the registered check (fractions 0.03, 0.1) failed for regime I: there the t^4 and
-    # t^5 terms of the remainder cancel; a decade further in, the order-3 remainder's slope is measured again
-    td = tau0 * np.asarray(DIAGNOSTIC_FRACTIONS)
-    beta, _ = F.flow_trajectory(td, X, y, P, M, rtol=EARLY_RTOL, atol=EARLY_ATOL)
-    move = np.maximum(np.linalg.norm(beta - b0, axis=1), np.finfo(float).tiny)
-    out["beta_err_taylor3_small"] = rel(F.taylor_beta(td, coef))
-    return out
-
-
-#: Early fractions of the diagnostic (one decade, below the registered ones).
-DIAGNOSTIC_FRACTIONS = (1e-3, 1e-2)
-
-
-def early_code_hash() -> str:
-    """The run's code hash and this module's bytes (the early check is defined here)."""
-    import hashlib
-    return hashlib.sha256((F.code_hash() + "\0").encode() + Path(__file__).read_bytes()).hexdigest()[:16]
-
-
 # ----------------------------------------------------------------------------------------- predictions
 def ranking(values: dict) -> str:
-    """'IV<I<II<III' (best = lowest first)."""
-    return "<".join(sorted(values, key=lambda r: values[r]))
+    """'IV<I<II<III' (best = lowest first; '=' between equal values, e.g. every E(0) = 1 from b0 = 0)."""
+    order = sorted(values, key=lambda r: values[r])
+    return "".join(("" if i == 0 else "=" if values[r] == values[order[i - 1]] else "<") + r
+                   for i, r in enumerate(order))
 
 
 def predictions(cfg: dict, source: dict) -> list[list]:
@@ -127,6 +88,13 @@ PREDICTION_HEADER = ["task", "alpha", "regime", "E_replica", "E_whitened_early",
 def _mean_se(x):
     x = np.asarray(x, dtype=float)
     return float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else float("nan")
+
+
+def first_minimum(E, rel=1e-6) -> int:
+    """Index of the first time E(t) comes within ``rel`` (relative) of its minimum: on a converged plateau
+    (flat to rounding) the minimum is where the plateau starts, not a rounding wiggle along it."""
+    E = np.asarray(E, dtype=float)
+    return int(np.argmax(E <= E.min() * (1 + rel) + 1e-300))
 
 
 def summarise(runs, cfg: dict, preds: list[list]) -> dict:
@@ -163,14 +131,14 @@ def summarise(runs, cfg: dict, preds: list[list]) -> dict:
                          E_replica=rep, z=(m_end - rep) / se_end if se_end > 0 else float("nan"),
                          within_2se=bool(abs(m_end - rep) <= 2 * se_end), E_min=m_min, E_min_se=se_min,
                          early_stop_gain=gain, early_stop_gain_se=gain_se,
-                         t_argmin=float(np.median([np.asarray(c["times"])[np.argmin(r["E"])] for c, r in lst])),
+                         t_argmin=float(np.median([c["times"][first_minimum(r["E"])] for c, r in lst])),
                          end_vs_convex=float(max(abs(r["E"][-1] - r["E_convex"]) for _, r in lst)),
                          slope_taylor3=s3, slope_ntk=sn, slope_taylor3_rtol9=s3_runs, slope_ntk_rtol9=sn_runs,
                          slope_taylor3_small=s3_small,
                          taylor_ok=bool(s3 >= 3.7),
                          ntk_ok=bool(sn >= 2.7), E_ntk_end=float(np.mean([r["E_ntk"][-1] for _, r in lst]))))
         curves[key] = (E.mean(axis=0), E.std(axis=0, ddof=1) / math.sqrt(E.shape[0]) if E.shape[0] > 1 else 0 * E[0],
-                       np.mean([r["E_ntk"] for _, r in lst], axis=0))
+                       np.mean([r["E_ntk"] for _, r in lst], axis=0), E)
     return {"rows": rows, "curves": curves}
 
 

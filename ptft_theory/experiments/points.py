@@ -45,7 +45,8 @@ ROOT = PACKAGE_DIR.parent  # the checkout, for an editable install (site-package
 CONFIG_DIR = PACKAGE_DIR / "configs"
 #: Default output folder: relative to the current directory, never inside the installed package.
 DEFAULT_OUT = Path("validation")
-FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map", "fig_finite_pt", "ft_dynamics", "ft_dynamics_finite")
+FIGURES = ("fig2", "fig3", "fig5", "fig5_readout", "advantage_map", "fig_finite_pt", "ft_dynamics", "ft_dynamics_readout",
+           "ft_dynamics_finite")
 REGIME_NAMES = {"I": "I rich, less PT-dep.", "II": "II lazy, PT-dep.", "III": "III lazy, PT-indep.",
                 "IV": "IV rich, PT-dep."}
 

@@ -4,11 +4,13 @@ derivatives, the merged-scheme NTK deviation, and the recursion against a numeri
 import mpmath
 import pytest
 import sympy as sp
+from conftest import FULL
 
 from ptft_theory.symbolic import early_time as ET
 
 
-@pytest.mark.slow  # ~10 s of sympy; the derivation document renders it (the codegen staleness test runs it)
+@pytest.mark.slow
+@pytest.mark.skipif(not FULL, reason="PTFT_FULL=1: ~10 s of sympy; the derivation document renders it (the codegen staleness test runs it)")
 def test_recursion_matches_lie_derivatives_of_a_coupled_flow():
     assert ET.check_on_two_coordinates()
 
