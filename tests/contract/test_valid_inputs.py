@@ -195,7 +195,7 @@ def test_tiny_c_pt_accurate_mode_stops_at_the_stall(full):
     if not full:
         pytest.skip("PTFT_FULL=1 runs the 1e-12 flow; the default run checks the stall test itself (above)")
     from ptft_theory.errors import SimulationError
-    T = make_teachers(20, Task(0.1, 0.05, 0.05), 0)
+    T = make_teachers(Task(0.1, 0.05, 0.05), 20, 0)
     Xp, yp = sample_data(10, T.beta_pt, seed=1)
     Xf, yf = sample_data(6, T.beta_ft, seed=2)
     with pytest.raises(SimulationError, match="stalled") as info:
