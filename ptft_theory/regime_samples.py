@@ -1,4 +1,4 @@
-"""PT dependence in sample units (docs/design.md section 3.3; issue 23, item 2).
+"""PT dependence in sample units (docs/design.md section 3.3).
 
 ``delta_S = (alpha*_new - alpha*_shared) / (alpha*_new + alpha*_shared)``, where ``alpha*_X`` is the
 FT sample ratio at which the replica error of the *same* init falls to ``E*`` (default

@@ -1,4 +1,4 @@
-"""The exact gradient-flow time course of PT and FT on whitened data (issue 28; docs/design.md section 6).
+"""The exact gradient-flow time course of PT and FT on whitened data (docs/design.md section 6).
 
 With ``X^T X / N = I`` (the population limit) the loss is ``L = 1/2 sum_d (beta_d - beta*_d)^2`` and
 every coordinate follows ``dbeta/dt = 2 sqrt(k^2 + beta^2) (beta* - beta)`` from its start ``b0``,

@@ -1,4 +1,4 @@
-"""Verification of the initialisation advisor (issue 15), three parts, one CSV.
+"""Verification of the initialisation advisor, three parts, one CSV.
 
     python validation/advisor_check.py [--quick] [--parts a b c] [--out validation/results/advisor_check.csv]
 

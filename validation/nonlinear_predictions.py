@@ -1,4 +1,4 @@
-"""Pre-registered predictions of the nonlinear studies (issue 21), derived from the diagonal theory.
+"""Pre-registered predictions of the nonlinear studies, derived from the diagonal theory.
 
 Writes ``validation/results/nonlinear/predictions.csv`` (predicted sign of each lever's effect on FT
 error, per study, task type, lever, arm and adjacent value pair) and ``regime_predictions.csv`` (the

@@ -1,4 +1,4 @@
-"""The clean transformer study's tables (issue 22) from its CSVs: verdicts, what PT learned, and the
+"""The clean transformer study's tables from its CSVs: verdicts, what PT learned, and the
 correlation of the FT outcome with PT quality under the old protocol and the clean one.
 
     python validation/transformer_clean_evidence.py [--study transformer]

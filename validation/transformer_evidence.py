@@ -1,4 +1,4 @@
-"""The evidence table of the transformer sweep (issue 17) from its results CSV.
+"""The evidence table of the transformer sweep from its results CSV.
 
     python validation/transformer_evidence.py [--csv validation/results/transformer/transformer_modp_cpu.csv]
 

@@ -1,4 +1,4 @@
-"""Pre-registered predictions of the clean transformer study (issue 22), derived from the diagonal theory.
+"""Pre-registered predictions of the clean transformer study, derived from the diagonal theory.
 
     python validation/transformer_predictions.py [--config ptft_theory/configs/transformer_clean_cpu.toml]
 

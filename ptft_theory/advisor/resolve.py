@@ -1,4 +1,4 @@
-"""What the advisor recommends where E stops telling inits apart (issue 23, item 5).
+"""What the advisor recommends where E stops telling inits apart.
 
 Two situations make the plain minimiser of E a network nobody can train:
 

@@ -1,4 +1,4 @@
-"""``ptft nonlinear run|figure|verdicts``: the pre-registered nonlinear studies (issue 21).
+"""``ptft nonlinear run|figure|verdicts``: the pre-registered nonlinear studies.
 
 ``run --study teacher|fashion`` runs a study from its shipped config (or ``--config``), cached and
 resumable, and writes ``OUT/results/nonlinear/<study>.csv``, ``<study>_regime_runs.csv``,

@@ -30,7 +30,7 @@ def register_transformer(sub):
     add_figure_parser(tsub, "ptft transformer figure --csv validation/results/transformer/transformer_modp_cpu.csv "
                             "--out transformer",
                       _cmd_figure)
-    c = tsub.add_parser("clean", help="the clean test (issue 22): generalising PT, levers at a fixed PT function, "
+    c = tsub.add_parser("clean", help="the clean test: generalising PT, levers at a fixed PT function, "
                                       "subset/same/new FT tasks; raw runs, verdicts, figure",
                         epilog="example: ptft transformer clean --config ptft_theory/configs/transformer_clean_cpu.toml")
     c.add_argument("--config", required=True, help="TOML config: a path, or the name of a shipped one "

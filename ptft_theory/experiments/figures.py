@@ -79,7 +79,7 @@ def _advantage_map(opts, config_dir=None):
 
 
 def _ft_dynamics(opts, config_dir=None, name="ft_dynamics"):
-    from .ft_dynamics import figure  # the exact FT time course of the four regimes (issue 28)
+    from .ft_dynamics import figure  # the exact FT time course of the four regimes
     return figure(opts, config_dir, name)
 
 

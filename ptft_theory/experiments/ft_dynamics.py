@@ -1,4 +1,4 @@
-"""Time to a given FT error for the four regimes' inits on Fig. 5's tasks, exactly (issue 28).
+"""Time to a given FT error for the four regimes' inits on Fig. 5's tasks, exactly.
 
 In the population / whitened limit every init reaches the FT teacher; the regimes differ only in how
 fast.  ``E(t) = sum_c w_c (beta_c(t) - beta*_c)^2 / sum_c w_c beta*_c^2`` over the coordinate classes

@@ -1,5 +1,5 @@
 """Closed-form rich and mixed limits of the FT error's exact-recovery thresholds
-(derivations/06_rich_limits.md; :mod:`ptft_theory.symbolic.rich_limits`; issue 23, item 3).
+(derivations/06_rich_limits.md; :mod:`ptft_theory.symbolic.rich_limits`).
 
 * :func:`weighted_l1_threshold` -- ``alpha_c`` of weighted l1 with weight 1 on PT features and ``r``
   on new ones (the statistical dimension of its descent cone; r = 1: Donoho-Tanner);

@@ -1,5 +1,5 @@
 """The rich limit of fine-tuning: a weighted l1 problem and its exact-recovery thresholds
-(docs/design.md section 3.3; derivations/06_rich_limits.md; issue 23, item 3).
+(docs/design.md section 3.3; derivations/06_rich_limits.md).
 
 1. For ``|b| >> k`` the potential is ``Q_k(b) = (|b|/2) log(1/k) + (|b|/2)(log(2|b|) - 1) + O(k)``
    (:func:`potential_large_z`, from the series of h at infinity): as every k -> 0 the k-dependent part

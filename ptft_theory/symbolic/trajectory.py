@@ -1,4 +1,4 @@
-"""The exact time course of one coordinate on whitened data (docs/design.md section 6, issue 28).
+"""The exact time course of one coordinate on whitened data (docs/design.md section 6).
 
 With ``X^T X / N = I`` the loss is ``L = 1/2 sum_d (beta_d - beta*_d)^2`` (+ a constant), so the
 coordinates decouple.  Gradient flow on all weights (``d theta/dt = -grad L``) moves the integrated

@@ -1,4 +1,4 @@
-"""Nonlinear studies of the PT+FT levers with pre-registered predictions (issue 21; docs/networks.md).
+"""Nonlinear studies of the PT+FT levers with pre-registered predictions (docs/networks.md).
 
 Two studies on one machinery: ``teacher`` (a two-layer ReLU MLP on a synthetic teacher with a known
 feature dictionary) and ``fashion`` (a three-layer ReLU MLP on downsampled Fashion-MNIST), each with

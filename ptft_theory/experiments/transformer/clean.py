@@ -1,4 +1,4 @@
-"""The clean transformer test (issue 22): PT that generalises, levers at a fixed PT function, FT
+"""The clean transformer test: PT that generalises, levers at a fixed PT function, FT
 tasks with known overlap, probes that do not move with the weight scale.
 
 Per seed:

@@ -1,5 +1,5 @@
 """Tables of the clean transformer study from its CSVs: the verdict table, PT statistics, and the
-correlation of the FT outcome with PT quality under the old protocol (issue 17's recorded CSV) and
+correlation of the FT outcome with PT quality under the old protocol (the first protocol's recorded CSV) and
 the clean one.
 
 * Old protocol: over the PT+FT rows of ``sub`` (a - b) at the largest ``n_ft``, Pearson's r between

@@ -1,4 +1,4 @@
-"""The levers at a fixed PT function (issue 22): function-preserving rescalings at the start of FT.
+"""The levers at a fixed PT function: function-preserving rescalings at the start of FT.
 
 The transformer (:class:`~.model.TinyTransformer`) is not positively homogeneous as a whole (the
 softmax, the residual sums, biases), but parts of it are, and those give exact rescalings:

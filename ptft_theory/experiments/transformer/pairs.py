@@ -1,4 +1,4 @@
-"""Swap-closed splits, FT tasks with known overlap with PT, and Fourier key frequencies (issue 22).
+"""Swap-closed splits, FT tasks with known overlap with PT, and Fourier key frequencies.
 
 * :func:`swap_closed_split`: the ``p (p + 1) / 2`` unordered pairs ``{a, b}`` are split by a seeded
   permutation into a train part and a held-out part; each part holds *both* orders of its pairs, so
