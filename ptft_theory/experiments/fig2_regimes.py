@@ -2,7 +2,7 @@
 
 For each scheme and gamma_FT of ``configs/fig2.toml``, both boundaries of the label (the l-order
 threshold, rich | lazy, and the PT-dependence threshold) are traced with
-:func:`ptft_theory.replica.regime_boundary` on two families of lines of the (log10 c_PT,
+:func:`ptft_theory.regime_boundaries.regime_boundary` on two families of lines of the (log10 c_PT,
 lambda_PT / c_PT) plane: at fixed log10 c_PT (solving for lambda_PT / c_PT) and at fixed
 lambda_PT / c_PT (solving for log10 c_PT), so that a boundary running either way is resolved.  Each
 line is one cached sweep point.  The figure draws:
