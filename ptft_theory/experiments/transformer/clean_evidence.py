@@ -41,6 +41,20 @@ def old_protocol_correlation(rows) -> dict:
     return {"n_ft": n, "n_runs": len(rows), "r": pearson(x, y)}
 
 
+def lowest_highest_pairs(rows) -> list[tuple]:
+    """Per (task, lever) cell and seed present at both ends: ``(lo, hi)``, each ``(PT held-out accuracy,
+    FT test error)`` of the lowest and of the highest lever value."""
+    cells = defaultdict(dict)
+    for r in rows:
+        cells[(r["task_type"], r["lever"])].setdefault(float(r["value"]), {})[int(r["seed"])] = (
+            float(r["pt_heldout_accuracy"]), float(r["test_error"]))
+    out = []
+    for by_value in cells.values():
+        lo, hi = by_value[min(by_value)], by_value[max(by_value)]
+        out += [(lo[s], hi[s]) for s in set(lo) & set(hi)]
+    return out
+
+
 def clean_correlations(rows) -> list[dict]:
     """The clean study's correlations (module docstring), one dict per (what, task)."""
     rows = [r for r in rows if r["test_error"] not in ("", None)]
@@ -52,17 +66,9 @@ def clean_correlations(rows) -> list[dict]:
                 and float(r["value"]) == 1.0 and int(r["n_ft"]) == n}
         out.append({"what": "base FT error vs PT held-out accuracy", "task_type": task, "n_ft": n,
                     "n": len(base), "r": pearson([a for a, _ in base.values()], [e for _, e in base.values()])})
-    cells = defaultdict(dict)
-    for r in rows:
-        if r["arm"] == "rebalance" and int(r["n_ft"]) == n:
-            cells[(r["task_type"], r["lever"])].setdefault(float(r["value"]), {})[int(r["seed"])] = (
-                float(r["pt_heldout_accuracy"]), float(r["test_error"]))
-    xs, ys = [], []
-    for by_value in cells.values():
-        lo, hi = by_value[min(by_value)], by_value[max(by_value)]
-        for s in set(lo) & set(hi):
-            xs.append(lo[s][0])
-            ys.append(hi[s][1] - lo[s][1])
+    pairs = lowest_highest_pairs([r for r in rows if r["arm"] == "rebalance" and int(r["n_ft"]) == n])
+    xs = [lo[0] for lo, _ in pairs]
+    ys = [hi[1] - lo[1] for lo, hi in pairs]
     out.append({"what": "lever effect vs PT held-out accuracy (pooled)", "task_type": "all", "n_ft": n, "n": len(xs),
                 "r": pearson(xs, ys)})
     return out + init_arm_correlations(rows, n)
@@ -82,16 +88,9 @@ def init_arm_correlations(rows, n: int) -> list[dict]:
                for r in init if r["task_type"] == task}
         out.append({"what": "init arm: FT error vs its PT network's held-out accuracy", "task_type": task, "n_ft": n,
                     "n": len(pts), "r": pearson([a for a, _ in pts.values()], [e for _, e in pts.values()])})
-    cells = defaultdict(dict)
-    for r in init:
-        cells[(r["task_type"], r["lever"])].setdefault(float(r["value"]), {})[int(r["seed"])] = (
-            float(r["pt_heldout_accuracy"]), float(r["test_error"]))
-    xs, ys = [], []
-    for by_value in cells.values():
-        lo, hi = by_value[min(by_value)], by_value[max(by_value)]
-        for s in set(lo) & set(hi):
-            xs.append(hi[s][0] - lo[s][0])
-            ys.append(hi[s][1] - lo[s][1])
+    pairs = lowest_highest_pairs(init)
+    xs = [hi[0] - lo[0] for lo, hi in pairs]
+    ys = [hi[1] - lo[1] for lo, hi in pairs]
     out.append({"what": "init arm: lever effect vs PT held-out accuracy difference (pooled)", "task_type": "all",
                 "n_ft": n, "n": len(xs), "r": pearson(xs, ys)})
     return out
