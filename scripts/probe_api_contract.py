@@ -160,6 +160,9 @@ def cases():
     huge = Task(0.1, 0.05, 0.05, amp_pt=1e100)
     add(24, "two-stage amp_pt=1e100 alpha_pt=0.5", lambda: P.generalization_error(huge, Init(1e-3), [0.3, 0.6], alpha_pt=0.5),
         ("value", lambda r: np.allclose(r.E, [1.2459933301, 39.1443796289], rtol=3e-7, atol=0)))
+    add(24, "two-stage amp_pt=1e50 alpha_pt=0.5", lambda: P.generalization_error(
+        Task(0.1, 0.05, 0.05, amp_pt=1e50), Init(1e-3), [0.3, 0.6], alpha_pt=0.5),
+        ("value", lambda r: np.allclose(r.E, [1.2188426796, 19.9756189014], rtol=3e-8, atol=0)))
 
     def tiny_c_flow():
         T = P.make_teachers(t, 20, 0)
