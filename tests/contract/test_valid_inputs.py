@@ -1,5 +1,6 @@
 """Valid inputs that failed (issue 24): each is answered, or refused at once with the precise reason."""
 
+import re
 import time
 
 import mpmath
@@ -187,17 +188,76 @@ def test_stall_check_tells_a_stall_from_a_slow_escape():
             flow._stall_check(budget, t, p)
 
 
-@pytest.mark.slow
-def test_tiny_c_pt_accurate_mode_stops_at_the_stall(full):
-    """simulate_gradient_flow(..., c_pt=1e-12) in accurate mode: SimulationError naming the stall once Radau's
-    steps collapse (~41 000 evaluations).  Before: the generic "did not converge" only after max_evals
-    (200 000 evaluations, 89 s).  Full run only (~1-2 min of CPU)."""
-    if not full:
-        pytest.skip("PTFT_FULL=1 runs the 1e-12 flow; the default run checks the stall test itself (above)")
-    from ptft_theory.errors import SimulationError
+def _tiny_c_problem():
+    """The issue's problem: D = 20, N_PT = 10, N_FT = 6 (merged, lambda_pt = gamma_ft = 0)."""
     T = make_teachers(Task(0.1, 0.05, 0.05), 20, 0)
     Xp, yp = sample_data(10, T.beta_pt, seed=1)
     Xf, yf = sample_data(6, T.beta_ft, seed=2)
+    return Xp, yp, Xf, yf
+
+
+def test_tiny_c_pt_accurate_mode_is_refused_before_the_flow_runs(monkeypatch):
+    """``simulate_gradient_flow(..., c_pt=1e-12)`` in accurate mode.  Before: SimulationError "the flow stalled"
+    after ~41 000 gradient evaluations (~90 s idle; 910 s measured on the loaded 2-core machine).  Now:
+    ParameterError naming c_pt and its valid range for these data before a single evaluation (the PT limit's
+    stiffness, 1.5e9, exceeds STIFFNESS_MAX: simulate/stiffness.py has the measurements), and the stated bound
+    is where the check switches (to its 0.1-decade bisection)."""
+    from ptft_theory.errors import ParameterError
+    from ptft_theory.simulate import gradient_flow, stiffness
+
+    def no_ode(*args, **kwargs):
+        raise AssertionError("the ODE ran")
+    monkeypatch.setattr(gradient_flow, "run_accurate", no_ode)
+    Xp, yp, Xf, yf = _tiny_c_problem()
+    t0 = time.perf_counter()
+    with pytest.raises(ParameterError, match=r"c_pt=1e-12 is too small for mode='accurate'.*valid range here: "
+                                             r"c_pt >= ") as info:
+        simulate_gradient_flow(Xp, yp, Xf, yf, 1e-12, 0.0, 0.0, "merged")
+    assert time.perf_counter() - t0 < 10  # a few convex solves (~0.1 s idle)
+    c_min = float(re.search(r"c_pt >= ([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)", str(info.value)).group(1))
+    stiffness.check_pt(Xp, yp, c_min, 1e-11, 1e-11)  # passes at the stated bound
+    with pytest.raises(ParameterError):
+        stiffness.check_pt(Xp, yp, c_min / 1.3, 1e-11, 1e-11)
+
+
+def test_stiffness_check_lets_valid_runs_through():
+    """No false alarm: c_pt = 1e-6 on the same problem (stiffness 3.1e5) converged in the measurements (~61 000
+    evaluations) and passes; so do 40 problems drawn like the simulator's hypothesis tests (c_pt in [1e-3, 10],
+    lambda_pt often within 1e-3 of +-c_pt, both schemes; their stiffness reached 3.6e4 in 392 draws), PT and
+    FT; looser tolerances (residual_tol = 1e-6) are not checked at all."""
+    from ptft_theory import ft_scales, implicit_bias_solution
+    from ptft_theory.simulate import stiffness
+    Xp, yp, _, _ = _tiny_c_problem()
+    stiffness.check_pt(Xp, yp, 1e-6, 1e-11, 1e-11)
+    stiffness.check_pt(Xp, yp, 1e-12, 1e-11, 1e-6)
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        c = 10 ** rng.uniform(-3, 1)
+        lam = [c * rng.uniform(-1, 1), -c * (1 - rng.uniform(0, 1e-3)), c * (1 - rng.uniform(0, 1e-3)), -c][i % 4]
+        gamma = 0.0 if i % 3 == 0 else rng.uniform(1e-3, 1.0)
+        scheme = ["readout", "merged"][i % 2]
+        if scheme == "merged" and lam == -c and gamma == 0:
+            continue
+        D, n_pt, n_ft = [(8, 6, 4), (10, 7, 5), (12, 8, 6)][i % 3]
+        T = make_teachers(Task(0.3, 0.15, 0.15), D, i)
+        Xp, yp = sample_data(n_pt, T.beta_pt, seed=2 * i)
+        Xf, yf = sample_data(n_ft, T.beta_ft, seed=2 * i + 1)
+        stiffness.check_pt(Xp, yp, c, 1e-11, 1e-11)
+        k, b0 = ft_scales(implicit_bias_solution(Xp, yp, c, 0.0), c, lam, gamma, scheme)
+        stiffness.check_ft(Xf, yf, k, b0, 1e-11, 1e-11)
+
+
+@pytest.mark.slow
+def test_tiny_c_pt_accurate_mode_stops_at_the_stall(full, monkeypatch):
+    """The runtime stall test, the backstop behind the up-front check (switched off here): c_pt = 1e-12 in
+    accurate mode raises SimulationError naming the stall once Radau's steps collapse (~41 000 evaluations).
+    Before it existed: the generic "did not converge" only after max_evals.  Full run only (~1-2 min of CPU)."""
+    if not full:
+        pytest.skip("PTFT_FULL=1 runs the 1e-12 flow; the default run checks the stall test itself (above)")
+    from ptft_theory.errors import SimulationError
+    from ptft_theory.simulate import stiffness
+    monkeypatch.setattr(stiffness, "STIFFNESS_MAX", float("inf"))
+    Xp, yp, Xf, yf = _tiny_c_problem()
     with pytest.raises(SimulationError, match="stalled") as info:
         simulate_gradient_flow(Xp, yp, Xf, yf, 1e-12, 0.0, 0.0, "merged", max_evals=100_000)
     assert "max_evals" not in str(info.value)
