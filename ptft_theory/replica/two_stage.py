@@ -27,7 +27,10 @@ one-stage solver (twice the z2 nodes), plus the z1 part, the change of E (with t
 of the fixed point) when the moments use ``2 n1`` nodes per panel instead of ``n1``; reported times
 :data:`QUAD_ERROR_SAFETY` (2: a bound when each doubling at least halves the error); ``n1`` doubles
 (up to :data:`Z1_NODES_MAX`) until the estimate is below :data:`QUAD_RTOL` relative.  Noisy PT with ``alpha_pt > 1`` is least
-squares (``beta_hat_pt = beta*_pt + tau_pt z1``, Gaussian): the same panels with zeta_pt = 0.
+squares (``beta_hat_pt = beta*_pt + tau_pt z1``, Gaussian): the same panels with zeta_pt = 0.  A PT teacher
+far above c_pt is recovered below float64 resolution (``tau_pt / A_pt`` ~ 2e-44 at amp_pt = 1e100): the PT
+fixed point then takes the on-support class in closed form and the z1 rule one point mass for it
+(:mod:`.two_stage_pt`).
 
 Limits (tests): ``alpha_pt=None`` is the one-stage answer bit for bit; noiseless ``alpha_pt >= 1``
 gives exact PT, also bit for bit; ``E_pt`` is the one-stage replica of the PT problem.

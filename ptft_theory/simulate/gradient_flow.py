@@ -199,7 +199,9 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
     ParameterError, ParameterTypeError
         Before any simulation, for an invalid array, lever or option (the message names it and its
         range: ``0 < residual_tol < 1``, ``1e-13 <= rtol < 1``, ``atol > 0``, ``max_time > 0``, a torch
-        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).
+        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).  In accurate mode also a
+        phase whose limit is too stiff for Radau in float64 (tiny ``c_pt`` or FT scales: the message names
+        the lever and, for ``c_pt``, its valid range on these data; :mod:`ptft_theory.simulate.stiffness`).
     SimulationError
         A phase did not converge (with ``raise_on_failure``).
     """
