@@ -203,7 +203,7 @@ def test_tiny_c_pt_accurate_mode_is_refused_before_the_flow_runs(monkeypatch):
     stiffness, 1.5e9, exceeds STIFFNESS_MAX: simulate/stiffness.py has the measurements), and the stated bound
     is where the check switches (to its 0.1-decade bisection)."""
     from ptft_theory.errors import ParameterError
-    from ptft_theory.simulate import gradient_flow, stiffness
+    from ptft_theory.simulate import gradient_flow
 
     def no_ode(*args, **kwargs):
         raise AssertionError("the ODE ran")
@@ -214,6 +214,7 @@ def test_tiny_c_pt_accurate_mode_is_refused_before_the_flow_runs(monkeypatch):
                                              r"c_pt >= ") as info:
         simulate_gradient_flow(Xp, yp, Xf, yf, 1e-12, 0.0, 0.0, "merged")
     assert time.perf_counter() - t0 < 10  # a few convex solves (~0.1 s idle)
+    from ptft_theory.simulate import stiffness
     c_min = float(re.search(r"c_pt >= ([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)", str(info.value)).group(1))
     stiffness.check_pt(Xp, yp, c_min, 1e-11, 1e-11)  # passes at the stated bound
     with pytest.raises(ParameterError):
