@@ -19,8 +19,9 @@ lambda_min`` decides whether Radau at the accurate mode's tolerances gets there.
 Not float64 underflow (the smallest weight is 2.8e-13 at c_pt = 1e-12, products ~1e-25) and not the escape from
 the small start (done by t ~ 10): the collapse comes ~2500x before the slowest mode's time 1/lambda_min, in the
 power-law approach.  The check refuses where ``stiffness > STIFFNESS_MAX`` with the accurate mode's tight
-tolerances (``rtol <= 1e-9``, where rtol = 1e-9 was seen to stall too, and ``residual_tol <= 1e-7``, 30x below
-the residuals the stalls set in at); the runtime stall test stays for whatever this misses.  Hypothesis-drawn
+tolerances (``rtol <= 1e-9``, where rtol = 1e-9 was seen to stall too, and ``residual_tol < 1e-4``: the stalls
+set in at relative residuals 3e-6 to 8e-6, so a looser stop is met before them); the runtime stall test stays
+for whatever this misses.  Hypothesis-drawn
 test problems (c_pt in [1e-3, 10], lambda_pt near +-c_pt, both schemes, 392 draws) reach 3.6e4 at most.
 """
 
@@ -37,7 +38,7 @@ from ..solver import implicit_bias_solution
 STIFFNESS_MAX = 1e6
 #: The check applies at tolerances this tight or tighter (module docstring).
 CHECKED_RTOL = 1e-9
-CHECKED_RESIDUAL_TOL = 1e-7
+CHECKED_RESIDUAL_TOL = 1e-4
 
 
 def limit_stiffness(X, y, k, b0) -> tuple[float, float]:
@@ -76,7 +77,8 @@ def check_pt(X, y, c, rtol, residual_tol):
         f"limit is too stiff for Radau in float64: its slowest mode is {hi / lo:.2g} times slower than its fastest "
         f"(rates {lo:.2g} and {hi:.2g} of X diag(2 sqrt(c^2 + beta^2)) X^T / N; coordinates the limit leaves near 0 "
         f"move at ~c_pt), and above {STIFFNESS_MAX:g} the steps collapse long before residual_tol is met. "
-        "Use mode='gd', or residual_tol >= 1e-7.")
+        "Or loosen residual_tol (from 1e-4 on it is not refused: the collapses measured set in at relative "
+        "residuals 3e-6 to 8e-6).")
 
 
 def check_ft(X, y, k, b0, rtol, residual_tol):
@@ -92,12 +94,12 @@ def check_ft(X, y, k, b0, rtol, residual_tol):
         f"c_pt, lambda_pt, gamma_ft give FT scales k down to {np.min(k):.2g}, too small for mode='accurate' on these "
         f"data: the FT limit's slowest mode is {hi / lo:.2g} times slower than its fastest (valid range: at most "
         f"{STIFFNESS_MAX:g}; rates {lo:.2g} and {hi:.2g}), where Radau's steps collapse in float64. Raise gamma_ft or "
-        "c_pt, use mode='gd', or residual_tol >= 1e-7.")
+        "c_pt, or loosen residual_tol (from 1e-4 on it is not refused).")
 
 
 def _applies(X, rtol, residual_tol):
     N, D = X.shape
-    return N < D and rtol <= CHECKED_RTOL and residual_tol <= CHECKED_RESIDUAL_TOL
+    return N < D and rtol <= CHECKED_RTOL and residual_tol < CHECKED_RESIDUAL_TOL
 
 
 def _smallest_valid_c(X, y, c, steps=12):
