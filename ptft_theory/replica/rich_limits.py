@@ -114,11 +114,13 @@ def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[fl
 
 def mixed_limit_alphas(task: Task) -> tuple[float, float]:
     """c -> 0 at fixed lambda/c > -1 (merged, gamma = 0): ``(rho_pt, rho_pt + (1 - rho_pt)
-    alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4)."""
+    alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4);
+    the second is 1 when rho_ft = 1 - rho_pt (alpha_DT(1) = 1: every non-PT coordinate is in the support)."""
     check_task_and_inits(task)
     shared, _ = pair_tasks(task)
     rf, rp = shared.rho_shared, task.rho_pt
-    return rp, rp + (1 - rp) * rich_limit_threshold(rf / (1 - rp))
+    # the new-task threshold is weighted l1's r = inf limit (1 where the new support fills the non-PT space)
+    return rp, weighted_l1_threshold(rp, 0.0, rf, math.inf)
 
 
 __all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]

@@ -122,3 +122,10 @@ def test_weighted_l1_threshold_by_linear_programming():
         return np.linalg.norm(b - x) < 1e-4 * np.linalg.norm(x)
     assert sum(recovered(a_c - 0.08, s) for s in range(4)) <= 1
     assert sum(recovered(a_c + 0.08, s) for s in range(4)) >= 3
+
+
+def test_mixed_limit_when_the_new_support_fills_the_non_pt_space():
+    """rho_ft = 1 - rho_pt: every non-PT coordinate carries the new task's teacher, so its threshold is 1
+    (alpha_DT(1) = 1; this raised a ParameterError from alpha_DT(rho = 1) before)."""
+    assert mixed_limit_alphas(Task(0.5, 0.5, 0.0)) == (0.5, 1.0)
+    assert weighted_l1_threshold(0.5, 0.0, 0.5, math.inf) == 1.0

@@ -1,0 +1,121 @@
+"""Which init wins in the rich limits: the Fig. 5 ordering as statements with conditions
+(docs/limits.md, "Orderings"; derivations/06_rich_limits.md), property-tested against the replica.
+
+Notation: the pair of tasks of ``pair_tasks`` (subset = Task(rho_pt, rho_ft, 0), new = Task(rho_pt, 0,
+rho_ft)); ``alpha_DT = rich_limit_threshold(rho_ft)``; ``a_sh(r), a_new(r) = weighted_l1_threshold``
+of the two tasks at weight ratio r (``rich_limit_alphas`` at an init's own r).
+
+R1  (closed form; every k -> 0 at a fixed weight ratio r) a_sh(r) falls and a_new(r) rises strictly
+    with r, from alpha_DT at r = 1 to rho_pt alpha_DT(rho_ft/rho_pt) and rho_pt + (1 - rho_pt)
+    alpha_DT(rho_ft/(1 - rho_pt)) at r = inf.  So in the rich limit a PT-dependent init (r > 1: IV)
+    needs fewer samples than a PT-independent one (r = 1: I) on a subset task and more on a new one.
+R2  (replica, subset) IV on the path 1 + lambda/c = c^beta (r -> (1 + beta)/beta) against I
+    (lambda = -c, k = gamma^2 everywhere) with gamma^2 = k_pt(IV): the same scale on the FT teacher's
+    features, so only the PT dependence differs.  At alpha midway between a_sh(r) and alpha_DT IV's E
+    is the smaller, IV's falls towards 0 as c -> 0 and I's stays of order 1.
+R3  (replica, new features) the mirror image: I with gamma^2 = k_new(IV) against IV, at alpha midway
+    between alpha_DT and a_new(r): I wins.  Resolvable at reachable c because the window a_new(r) -
+    alpha_DT is wide for large rho_pt (0.11 at rho_pt = 0.5, rho_ft = 0.1, r = 2) -- at Fig. 5's rho_pt =
+    rho_ft = 0.1 it is 0.025 and E's approach to its limit is logarithmic in 1/k.
+R4  (replica, the mixed limit: c -> 0 at fixed lambda/c > -1, the limit of Fig. 5's II and IV inits)
+    thresholds (rho_pt, a_new(inf)) (``mixed_limit_alphas``).  On a subset task it beats the rich
+    PT-independent I iff rho_pt < alpha_DT(rho_ft) (a small PT support, a large FT one); otherwise I
+    wins between alpha_DT and rho_pt, where the mixed init's E tends to a positive c-independent value.
+    On a new-feature task it always loses to I (its new features freeze).
+
+The inits' E is compared at one alpha inside each window (midway): the statements are about which
+init is below its recovery threshold there.  Tolerances come from measured quantities (comments).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from ptft_theory import Init, Task, ft_scales, generalization_error, rich_limit_alphas, rich_limit_threshold
+from ptft_theory import mixed_limit_alphas, weighted_l1_threshold
+from ptft_theory.replica import pair_tasks, weight_ratio
+
+from conftest import FULL
+
+N = 40 if FULL else 6  # examples per replica property: each is 4 replica solves (~0.1-0.2 s each at c <= 1e-4)
+
+
+def E(task: Task, init: Init, alpha: float) -> float:
+    return float(generalization_error(task, init, alpha).E[0])
+
+
+def scales(task: Task, init: Init) -> tuple[float, float]:
+    """(k_pt, k_new) of an init on the task (merged)."""
+    k, _ = ft_scales(np.array([task.a_pt, 0.0]), init.c_pt, init.lambda_pt, init.gamma_ft)
+    return float(k[0]), float(k[1])
+
+
+def iv_path(c: float, beta: float) -> Init:
+    """1 + lambda/c = c^beta, gamma = 0: every k -> 0 with r -> (1 + beta)/beta."""
+    return Init(c, c * (-1 + c**beta), 0.0)
+
+
+def pair(rho_pt: float, frac: float) -> tuple[Task, Task, float]:
+    rho_ft = frac * min(rho_pt, 1 - rho_pt)
+    sh, new = pair_tasks(Task(rho_pt, rho_ft, 0.0))
+    return sh, new, rho_ft
+
+
+def subset_case(rho_pt, frac, beta, c):
+    """(window, E_IV, E_I) at alpha midway between a_sh(r(IV)) and alpha_DT on the subset task."""
+    sh, _, rho_ft = pair(rho_pt, frac)
+    IV = iv_path(c, beta)
+    a_sh, _ = rich_limit_alphas(sh, IV)
+    dt = rich_limit_threshold(rho_ft)
+    alpha = (a_sh + dt) / 2
+    I = Init(c, -c, math.sqrt(scales(sh, IV)[0]))  # k = k_pt(IV) on every coordinate
+    return dt - a_sh, E(sh, IV, alpha), E(sh, I, alpha)
+
+
+def new_case(rho_pt, frac, beta, c):
+    """(window, E_I, E_IV) at alpha midway between alpha_DT and a_new(r(IV)) on the new-feature task."""
+    _, new, rho_ft = pair(rho_pt, frac)
+    IV = iv_path(c, beta)
+    _, a_new = rich_limit_alphas(new, IV)
+    dt = rich_limit_threshold(rho_ft)
+    alpha = (dt + a_new) / 2
+    I = Init(c, -c, math.sqrt(scales(new, IV)[1]))  # k = k_new(IV) on every coordinate
+    return a_new - dt, E(new, I, alpha), E(new, IV, alpha)
+
+
+def mixed_case(rho_pt, frac, m, c):
+    """Mixed init Init(c, c (m - 1), 0) against I with k = k_new(mixed) everywhere: (window_sh, E_M_sh,
+    E_I_sh, window_new, E_M_new, E_I_new), E at alpha midway between rho_pt and alpha_DT (subset) and
+    between alpha_DT and a_new(inf) (new).  window_sh > 0 when rho_pt < alpha_DT."""
+    sh, new, rho_ft = pair(rho_pt, frac)
+    M = Init(c, c * (m - 1), 0.0)
+    I = Init(c, -c, math.sqrt(scales(sh, M)[1]))
+    a_sh, a_new = mixed_limit_alphas(sh)
+    dt = rich_limit_threshold(rho_ft)
+    mid_sh, mid_new = (a_sh + dt) / 2, (dt + a_new) / 2
+    return dt - a_sh, E(sh, M, mid_sh), E(sh, I, mid_sh), a_new - dt, E(new, M, mid_new), E(new, I, mid_new)
+
+
+@settings(max_examples=30 if FULL else 8)
+@given(rho_pt=st.floats(0.02, 0.8), frac=st.floats(0.05, 1.0), r1=st.floats(1.0, 3.0), q=st.floats(1.05, 3.0))
+def test_r1_thresholds_monotone_in_r_between_their_limits(rho_pt, frac, r1, q):
+    rho_ft = frac * min(rho_pt, 1 - rho_pt)
+    assume(rho_ft > 1e-3)
+    dt = rich_limit_threshold(rho_ft)
+    sh = [weighted_l1_threshold(rho_pt, rho_ft, 0.0, r) for r in (1.0, r1, q * r1, math.inf)]
+    nw = [weighted_l1_threshold(rho_pt, 0.0, rho_ft, r) for r in (r1, q * r1, math.inf)]
+    # r = 1 is Donoho-Tanner (its own root find, 20 digits): float64 rounding
+    assert abs(sh[0] - dt) < 1e-12
+    # strictly monotone.  The evaluation is a 30-digit minimum of a function stationary there (error ~1e-16).
+    # The subset threshold saturates at its r = inf value like a Gaussian tail in r t: a 5% step in r moves it
+    # by >= 1.75e-10 at r <= 3 (measured on a grid, worst rho_pt = 0.8, rho_ft = 0.01, r = 3), hence r1 <= 3 and
+    # the margin 1e-12; the new-feature threshold moves by >= 1.6e-5 per 5% step (same grid)
+    assert sh[0] + 1e-12 >= sh[1] > sh[2] + 1e-12 > sh[3] - 1e-12, sh
+    assert dt - 1e-12 <= nw[0] < nw[1] - 1e-6 < nw[2] - 1e-6, nw
+    # the r = inf limits are the closed forms of R1
+    assert abs(sh[3] - (rho_pt * rich_limit_threshold(rho_ft / rho_pt) if rho_ft < rho_pt else rho_pt)) < 1e-12
+    assert abs(nw[2] - mixed_limit_alphas(Task(rho_pt, rho_ft, 0.0))[1]) < 1e-12
