@@ -123,4 +123,45 @@ def mixed_limit_alphas(task: Task) -> tuple[float, float]:
     return rp, weighted_l1_threshold(rp, 0.0, rf, math.inf)
 
 
-__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]
+
+E_STAR_TABLE = 1e-2  # the replica's level crossing compared with the thresholds (E = 0 only beyond them)
+
+
+def rich_paths():
+    """(name, task, E*, [(point label, init, closed-form kind)]) of docs/limits.md's rich table: the
+    closed form is ``"r"`` (:func:`rich_limit_alphas` at the init's own r) or ``"mixed"``
+    (:func:`mixed_limit_alphas`)."""
+    cs = (1e-2, 1e-4, 1e-6, 1e-8)
+    fig5 = Task(0.1, 0.05, 0.05)  # pair: rho_pt = rho_ft = 0.1 (Fig. 5's tasks)
+    wide = Task(0.5, 0.1, 0.0)    # pair: rho_pt = 0.5, rho_ft = 0.1 (a wide window on new features)
+    weighted = [(f"c = {c:g}", Init(c, c * (-1 + c), 0.0), "r") for c in cs]
+    return [
+        ("merged, gamma = 0, 1 + lambda/c = c, c -> 0 (r -> 2: weighted l1), rho_pt = rho_ft = 0.1", fig5, weighted),
+        ("merged, gamma = 0, 1 + lambda/c = c, c -> 0 (r -> 2: weighted l1), rho_pt = 0.5, rho_ft = 0.1", wide, weighted),
+        ("lambda = -c, c = 1e-3, gamma -> 0 (k = gamma^2 everywhere: r = 1, Donoho-Tanner), rho_pt = rho_ft = 0.1",
+         fig5, [(f"gamma = {g:g}", Init(1e-3, -1e-3, g), "r") for g in (1e-1, 1e-2, 1e-3, 1e-4)]),
+        ("merged, c = 1e-3, gamma = 0, lambda/c -> -1 (r -> 1, logarithmically), rho_pt = rho_ft = 0.1", fig5,
+         [(f"1 + lambda/c = {m:g}", Init(1e-3, 1e-3 * (m - 1), 0.0), "r") for m in (1e-1, 1e-3, 1e-6, 1e-9)]),
+        ("merged, gamma = 0, lambda = 0, c -> 0 (mixed limit), rho_pt = rho_ft = 0.1", fig5,
+         [(f"c = {c:g}", Init(c, 0.0, 0.0), "mixed") for c in cs]),
+    ]
+
+
+def rich_limit_table() -> list[dict]:
+    """Rows (path, point, r, closed-form thresholds, replica level crossings of E* and their gaps) for
+    :func:`rich_paths` (docs/limits.md; ~10-30 s: 40 level crossings)."""
+    from .boundaries import level_crossing_alpha
+    rows = []
+    for name, task, inits in rich_paths():
+        shared, new = pair_tasks(task)
+        for label, init, kind in inits:
+            closed = rich_limit_alphas(task, init) if kind == "r" else mixed_limit_alphas(task)
+            got = [float(level_crossing_alpha(t, init, E_STAR_TABLE, bracket=(0.02, 0.8))) for t in (shared, new)]
+            rows.append({"path": name, "point": label, "e_star": E_STAR_TABLE, "r": weight_ratio(task, init),
+                         "closed_shared": closed[0], "replica_shared": got[0], "closed_new": closed[1],
+                         "replica_new": got[1]})
+    return rows
+
+
+__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "rich_limit_table", "rich_paths", "weight_ratio",
+           "weighted_l1_threshold"]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import assume, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from ptft_theory import Init, Task, ft_scales, generalization_error, rich_limit_alphas, rich_limit_threshold
@@ -41,7 +41,7 @@ from ptft_theory.replica import pair_tasks, weight_ratio
 
 from conftest import FULL
 
-N = 40 if FULL else 6  # examples per replica property: each is 4 replica solves (~0.1-0.2 s each at c <= 1e-4)
+N = 60 if FULL else 10  # examples per replica property: 4-8 replica solves each (~0.02-0.1 s each)
 
 
 def E(task: Task, init: Init, alpha: float) -> float:
@@ -119,3 +119,66 @@ def test_r1_thresholds_monotone_in_r_between_their_limits(rho_pt, frac, r1, q):
     # the r = inf limits are the closed forms of R1
     assert abs(sh[3] - (rho_pt * rich_limit_threshold(rho_ft / rho_pt) if rho_ft < rho_pt else rho_pt)) < 1e-12
     assert abs(nw[2] - mixed_limit_alphas(Task(rho_pt, rho_ft, 0.0))[1]) < 1e-12
+
+
+# R2 and R3: tolerances from E at the window's midpoint, measured on a grid (rho_pt 0.1-0.5, rho_ft/min(rho_pt,
+# 1 - rho_pt) 0.2-1, beta 0.5 and 1) and 40 random draws per task:
+#  * the loser's E is of order 1 and hardly moves with c: >= 0.33 (subset, I) and >= 0.42 (new, IV); bound 0.25;
+#  * the winner's E falls as c goes 1e-4 -> 1e-8 by >= 2.5x (worst: new task, rho_pt = rho_ft = 0.1, beta = 1,
+#    E 0.23 -> 0.093; the subset task's worst is 3.9x at rho_pt = 0.5, rho_ft = 0.1, beta = 0.5); bound 2x;
+#  * at c = 1e-8 the loser's E is >= 4.8x the winner's (same worst case); bound 3x; at c = 1e-4 only the sign
+#    is asserted (the worst ratio there is 2.0: the approach to the limit is logarithmic in 1/k);
+#  * where the window is >= 0.1 the winner's E at c = 1e-8 is <= 1.4e-3 (max over the draws); bound 1e-2:
+#    there the replica is at the limit's answer, E ~ 0 against order 1.
+LOSER_FLOOR, TREND, RATIO_1E8, WIDE, NEAR_ZERO = 0.25, 2.0, 3.0, 0.1, 1e-2
+
+rich_draws = dict(rho_pt=st.floats(0.1, 0.5), frac=st.floats(0.2, 1.0), beta=st.sampled_from([0.5, 1.0]))
+
+
+def _check_winner(case, rho_pt, frac, beta):
+    window, win4, lose4 = case(rho_pt, frac, beta, 1e-4)
+    _, win8, lose8 = case(rho_pt, frac, beta, 1e-8)
+    event("window >= 0.1" if window >= WIDE else "window < 0.1")
+    assert window > 0  # R1: the ordering of the thresholds
+    assert win4 < lose4 and win8 < lose8 / RATIO_1E8, (win4, lose4, win8, lose8)
+    assert min(lose4, lose8) > LOSER_FLOOR, (lose4, lose8)
+    assert win8 < win4 / TREND, (win4, win8)
+    if window >= WIDE:
+        assert win8 < NEAR_ZERO, (window, win8)
+
+
+@settings(max_examples=N)
+@given(**rich_draws)
+def test_r2_subset_task_pt_dependent_rich_init_wins(rho_pt, frac, beta):
+    _check_winner(subset_case, rho_pt, frac, beta)
+
+
+@settings(max_examples=N)
+@given(**rich_draws)
+def test_r3_new_feature_task_pt_independent_rich_init_wins(rho_pt, frac, beta):
+    _check_winner(new_case, rho_pt, frac, beta)
+
+
+# R4: measured on a grid (rho_pt 0.05-0.5, rho_ft/min(rho_pt, 1 - rho_pt) 0.1-1, m = 0.5, 2) and 40 random draws:
+#  * subset, rho_pt < alpha_DT: the mixed init's E at c = 1e-8 is <= 2.4e-3 (window 0.005; <= 2e-9 once the window
+#    is >= 0.02), I's >= 0.29 at both c; bounds: I > 0.2 and E_M(1e-8) < E_I/10;
+#  * subset, rho_pt > alpha_DT: the mixed init's E has reached its limit (c 1e-6 -> 1e-8 moves it by <= 0.4%;
+#    bound 2%) at a positive value (>= 0.045; bound 0.02) while I's falls (by >= 1.25x; bound 1.1x).  Where
+#    rho_pt - alpha_DT >= 0.085 I already wins at c = 1e-8 by >= 5x (bound 3x, asserted from a window of 0.1); at
+#    smaller windows it does not yet (e.g. 0.033: E_M = 0.049, E_I = 0.185): the limit is the trend;
+#  * new features: the mixed init's E >= 0.76 (its new features freeze: E > 1 once alpha is a little below its
+#    threshold), I's <= E_M/110 at c = 1e-8 and <= E_M/7 at 1e-6; bounds E_M > 0.5, E_I < E_M/10 and < E_M/2.
+@settings(max_examples=N)
+@given(rho_pt=st.floats(0.05, 0.5), frac=st.floats(0.1, 1.0), m=st.floats(0.5, 2.0))
+def test_r4_mixed_limit_wins_on_subset_tasks_iff_the_pt_support_is_small(rho_pt, frac, m):
+    w_sh, M6, I6, w_new, N6, J6 = mixed_case(rho_pt, frac, m, 1e-6)
+    _, M8, I8, _, N8, J8 = mixed_case(rho_pt, frac, m, 1e-8)
+    event("rho_pt < alpha_DT" if w_sh > 0 else ("rho_pt > alpha_DT + 0.1" if -w_sh >= WIDE else "rho_pt > alpha_DT"))
+    if w_sh > 0:  # rho_pt < alpha_DT(rho_ft): the mixed init recovers between rho_pt and alpha_DT, I does not
+        assert min(I6, I8) > 0.2 and M8 < I8 / 10, (M6, I6, M8, I8)
+    else:  # rho_pt > alpha_DT(rho_ft): I recovers between them; the mixed init sits at a c-independent E > 0
+        assert abs(M6 - M8) < 0.02 * M8 and M8 > 0.02, (M6, M8)
+        assert I8 < I6 / 1.1, (I6, I8)
+        if -w_sh >= WIDE:
+            assert I8 < M8 / 3, (w_sh, M8, I8)
+    assert w_new > 0 and min(N6, N8) > 0.5 and J8 < N8 / 10 and J6 < N6 / 2, (N6, J6, N8, J8)
