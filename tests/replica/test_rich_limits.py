@@ -129,3 +129,19 @@ def test_mixed_limit_when_the_new_support_fills_the_non_pt_space():
     (alpha_DT(1) = 1; this raised a ParameterError from alpha_DT(rho = 1) before)."""
     assert mixed_limit_alphas(Task(0.5, 0.5, 0.0)) == (0.5, 1.0)
     assert weighted_l1_threshold(0.5, 0.0, 0.5, math.inf) == 1.0
+
+
+def test_docs_limits_rich_table_is_current(full):
+    """docs/limits.md's rich tables against a fresh computation (the first point of each path by default, every
+    point with PTFT_FULL=1): thresholds and crossings to 2e-6 (printed to 6 decimals; the crossing's root is
+    bracketed to ~1e-12 and the replica E is float64 to ~1e-9)."""
+    from ptft_theory.experiments import limits_doc
+    from ptft_theory.replica.rich_limits import rich_limit_table, rich_paths
+    stale = "stale: python -m ptft_theory.experiments.limits_doc --update"
+    committed = limits_doc.parse_sections(limits_doc.DOC.read_text(), 8)
+    assert {p[0]: len(p[3]) for p in rich_paths()} == {k: len(v) for k, v in committed.items()}, stale
+    fresh = limits_doc.parse_sections(limits_doc.render(rows=[], rich_rows=rich_limit_table(None if full else 1)), 8)
+    for path, rows in fresh.items():
+        for f, c in zip(rows, committed[path]):
+            assert f[:2] == c[:2], stale
+            assert all(abs(float(f[i]) - float(c[i])) < 2e-6 for i in (2, 3, 5, 6)), (stale, f, c)

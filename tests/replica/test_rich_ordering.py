@@ -162,12 +162,15 @@ def test_r3_new_feature_task_pt_independent_rich_init_wins(rho_pt, frac, beta):
 # R4: measured on a grid (rho_pt 0.05-0.5, rho_ft/min(rho_pt, 1 - rho_pt) 0.1-1, m = 0.5, 2) and 40 random draws:
 #  * subset, rho_pt < alpha_DT: the mixed init's E at c = 1e-8 is <= 2.4e-3 (window 0.005; <= 2e-9 once the window
 #    is >= 0.02), I's >= 0.29 at both c; bounds: I > 0.2 and E_M(1e-8) < E_I/10;
-#  * subset, rho_pt > alpha_DT: the mixed init's E has reached its limit (c 1e-6 -> 1e-8 moves it by <= 0.4%;
-#    bound 2%) at a positive value (>= 0.045; bound 0.02) while I's falls (by >= 1.25x; bound 1.1x).  Where
-#    rho_pt - alpha_DT >= 0.085 I already wins at c = 1e-8 by >= 5x (bound 3x, asserted from a window of 0.1); at
-#    smaller windows it does not yet (e.g. 0.033: E_M = 0.049, E_I = 0.185): the limit is the trend;
-#  * new features: the mixed init's E >= 0.76 (its new features freeze: E > 1 once alpha is a little below its
-#    threshold), I's <= E_M/110 at c = 1e-8 and <= E_M/7 at 1e-6; bounds E_M > 0.5, E_I < E_M/10 and < E_M/2.
+#  * subset, rho_pt > alpha_DT: the mixed init's E has reached its limit (c 1e-6 -> 1e-8 moves it by <= 1.3%,
+#    rho_pt = 0.5, rho_ft = 0.15, m = 0.5; bound 5%) at a positive value (>= 0.042; bound 0.02) while I's falls
+#    (by >= 1.25x; bound 1.1x).  Where rho_pt - alpha_DT >= 0.085 I already wins at c = 1e-8 by >= 5x (bound 3x,
+#    asserted from a window of 0.1); at smaller windows it does not yet (e.g. 0.033: E_M = 0.049, E_I = 0.185):
+#    there the limit shows only as the trend;
+#  * new features: the mixed init's E >= 0.67 (its new features freeze), I's is smaller by >= 7.4x at c = 1e-8 and
+#    >= 3.9x at 1e-6 (worst: rho_pt = rho_ft = 0.05, m = 2); bounds E_M > 0.5, E_I < E_M/4 and < E_M/2.  (A first
+#    bound of 10x at c = 1e-8 came from the random draws alone and failed in the PTFT_FULL run at rho_pt = rho_ft =
+#    0.055, m = 1: 9.3x; the grid's corner above has 7.4x.)
 @settings(max_examples=N)
 @given(rho_pt=st.floats(0.05, 0.5), frac=st.floats(0.1, 1.0), m=st.floats(0.5, 2.0))
 def test_r4_mixed_limit_wins_on_subset_tasks_iff_the_pt_support_is_small(rho_pt, frac, m):
@@ -177,8 +180,8 @@ def test_r4_mixed_limit_wins_on_subset_tasks_iff_the_pt_support_is_small(rho_pt,
     if w_sh > 0:  # rho_pt < alpha_DT(rho_ft): the mixed init recovers between rho_pt and alpha_DT, I does not
         assert min(I6, I8) > 0.2 and M8 < I8 / 10, (M6, I6, M8, I8)
     else:  # rho_pt > alpha_DT(rho_ft): I recovers between them; the mixed init sits at a c-independent E > 0
-        assert abs(M6 - M8) < 0.02 * M8 and M8 > 0.02, (M6, M8)
+        assert abs(M6 - M8) < 0.05 * M8 and M8 > 0.02, (M6, M8)
         assert I8 < I6 / 1.1, (I6, I8)
         if -w_sh >= WIDE:
             assert I8 < M8 / 3, (w_sh, M8, I8)
-    assert w_new > 0 and min(N6, N8) > 0.5 and J8 < N8 / 10 and J6 < N6 / 2, (N6, J6, N8, J8)
+    assert w_new > 0 and min(N6, N8) > 0.5 and J8 < N8 / 4 and J6 < N6 / 2, (N6, J6, N8, J8)
