@@ -81,9 +81,10 @@ def test_fig5_ordering_in_the_limits(task):
     samples than the PT-independent one (r = 1, I) when the FT teacher is on PT features, more when it
     is on new ones.  Replica check of the first at equal PT-feature scale: IV on the path
     1 + lambda/c = c (c = 1e-3, r = 1.98) against I with gamma^2 = k_pt(IV).  The second is a 0.025
-    difference in the limit (0.354 vs 0.329 at r = 2) approached as 0.4/log(1/k): not resolved by the
-    replica at reachable k, and at finite k the richer init wins (Fig. 5's I, k = 0.01, crosses E* = 1e-2
-    on the new task at 0.57, Fig. 5's IV, k_new = 2e-4, at 0.52), so it is a limit statement only."""
+    difference in the limit at this rho_pt (0.354 vs 0.329 at r = 2) approached as 0.4/log(1/k), and at
+    finite k without matched scales the richer init wins (Fig. 5's I, k = 0.01, crosses E* = 1e-2 on the
+    new task at 0.57, Fig. 5's IV, k_new = 2e-4, at 0.52); with I's k matched to IV's k_new and at larger
+    rho_pt (wider windows) it is resolved: tests/replica/test_rich_ordering.py, R3."""
     from ptft_theory import ft_scales
     IV = Init(1e-3, 1e-3 * (-1 + 1e-3), 0.0)
     k_pt = float(ft_scales([task.a_pt], IV.c_pt, IV.lambda_pt, IV.gamma_ft)[0][0])
