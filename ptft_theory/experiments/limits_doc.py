@@ -108,7 +108,8 @@ def render(rows=None, rich_rows=None) -> str:
             out.append(f"\n## {path}\n\n{r['note']}\n\n| point | r (first order) | alpha_c shared | crossing shared | "
                        "gap | alpha_c new | crossing new | gap |\n|---|---|---|---|---|---|---|---|\n")
         out.append(f"| {r['point']} | {r['r']:.4g} | {r['closed_shared']:.6f} | {r['replica_shared']:.6f} | "
-                   f"{r['replica_shared'] - r['closed_shared']:+.4f} | {r['closed_new']:.6f} | {r['replica_new']:.6f} | "
+                   f"{r['replica_shared'] - r['closed_shared']:+.4f} | {r['closed_new']:.6f} | "
+                   f"{r['replica_new']:.6f} | "
                    f"{r['replica_new'] - r['closed_new']:+.4f} |\n")
     return "".join(out)
 

@@ -167,7 +167,8 @@ def rich_limit_table(max_points: int | None = None) -> list[dict]:
         for label, init, kind in inits[:max_points]:
             closed = rich_limit_alphas(task, init) if kind == "r" else mixed_limit_alphas(task)
             got = [float(level_crossing_alpha(t, init, E_STAR_TABLE, bracket=(0.02, 0.8))) for t in (shared, new)]
-            rows.append({"path": name, "note": note, "point": label, "e_star": E_STAR_TABLE, "r": weight_ratio(task, init),
+            rows.append({"path": name, "note": note, "point": label, "e_star": E_STAR_TABLE,
+                         "r": weight_ratio(task, init),
                          "closed_shared": closed[0], "replica_shared": got[0], "closed_new": closed[1],
                          "replica_new": got[1]})
     return rows

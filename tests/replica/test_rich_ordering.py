@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from ptft_theory import Init, Task, ft_scales, generalization_error, rich_limit_alphas, rich_limit_threshold
 from ptft_theory import mixed_limit_alphas, weighted_l1_threshold
-from ptft_theory.replica import pair_tasks, weight_ratio
+from ptft_theory.replica import pair_tasks
 
 from conftest import FULL
 
