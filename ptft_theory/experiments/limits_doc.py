@@ -59,8 +59,10 @@ Statements with their conditions; each is property-tested against the replica wi
   thresholds are `rho_PT` (subset) and the `r = inf` one (new).  On a subset task it beats the rich PT-independent I
   iff `rho_PT < alpha_DT(rho_FT)` (a small PT support and a large FT one, e.g. Fig. 5's identical task); otherwise I
   wins between `alpha_DT` and `rho_PT`, where the mixed init's E settles at a positive `c`-independent value
-  (reached by `c = 1e-6` for `lambda/c` in [-0.5, 1], the tested range; at reachable `k` I is ahead only where
-  `rho_PT - alpha_DT >= ~0.085`).  On new features it loses to I (its new features freeze: E > 0.67 there).
+  (reached by `c = 1e-6` for `lambda/c` in [-0.5, 1], the tested range, where `rho_PT - alpha_DT >= 0.1`; near
+  `rho_PT` the approach is slow, converged only by `c ~ 1e-10`; at reachable `k` I is ahead only where
+  `rho_PT - alpha_DT >= ~0.085`).  On new
+  features it loses to I (its new features freeze: E > 0.67 there).
   Fig. 5's subset task (`rho_PT = 0.1`, `rho_shared = 0.01`, `alpha_DT = 0.061`) is on the second branch: at
   `lambda/c = -0.9` (Fig. 5's IV) and `alpha = 0.08` the mixed init's E is 0.012, 0.010, 0.010 at `c = 1e-4, 1e-6,
   1e-8` against I's (`k = k_new`) 0.10, 0.020, 0.0035: IV's subset win there is a finite-`k` effect, not this

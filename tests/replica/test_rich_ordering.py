@@ -130,7 +130,7 @@ def test_r1_thresholds_monotone_in_r_between_their_limits(rho_pt, frac, r1, q):
 #    is asserted (the worst ratio there is 2.0: the approach to the limit is logarithmic in 1/k);
 #  * where the window is >= 0.1 the winner's E at c = 1e-8 is <= 1.4e-3 (max over the draws); bound 1e-2:
 #    there the replica is at the limit's answer, E ~ 0 against order 1.
-LOSER_FLOOR, TREND, RATIO_1E8, WIDE, NEAR_ZERO, NEAR_THRESHOLD = 0.25, 2.0, 3.0, 0.1, 1e-2, 0.03
+LOSER_FLOOR, TREND, RATIO_1E8, WIDE, NEAR_ZERO = 0.25, 2.0, 3.0, 0.1, 1e-2
 
 rich_draws = dict(rho_pt=st.floats(0.1, 0.5), frac=st.floats(0.2, 1.0), beta=st.sampled_from([0.5, 1.0]))
 
@@ -162,15 +162,15 @@ def test_r3_new_feature_task_pt_independent_rich_init_wins(rho_pt, frac, beta):
 # R4: measured on a grid (rho_pt 0.05-0.5, rho_ft/min(rho_pt, 1 - rho_pt) 0.1-1, m = 0.5, 2) and 40 random draws:
 #  * subset, rho_pt < alpha_DT: the mixed init's E at c = 1e-8 is <= 2.4e-3 (window 0.005; <= 2e-9 once the window
 #    is >= 0.02), I's >= 0.29 at both c; bounds: I > 0.2 and E_M(1e-8) < E_I/10;
-#  * subset, rho_pt > alpha_DT: the mixed init's E has reached its limit (c 1e-6 -> 1e-8 moves it by <= 1.3%,
-#    rho_pt = 0.5, rho_ft = 0.15, m = 0.5; bound 5%) at a positive value (>= 0.042; bound 0.02) while I's falls
-#    (by >= 1.25x; bound 1.1x).  Where rho_pt - alpha_DT >= 0.085 I already wins at c = 1e-8 by >= 5x (bound 3x,
-#    asserted from a window of 0.1); at smaller windows it does not yet (e.g. 0.033: E_M = 0.049, E_I = 0.185):
-#    there the limit shows only as the trend.
-#    Within 0.03 of alpha_DT = rho_pt both approaches are slower: the PTFT_FULL run found rho_pt = 0.3125,
-#    rho_ft = 0.088 (window 0.011, m = 1), where E_M = 0.0274, 0.0168, 0.0142, 0.0136, 0.01355 at c = 1e-4 ... 1e-12
-#    (converged only by ~1e-10) and I's E falls only 0.37, 0.33, 0.30, 0.28, 0.26 -- so there the test asserts only
-#    the trend (I's E falls, the mixed init's moves less), the c-independence and the bounds above from 0.03 on;
+#  * subset, rho_pt > alpha_DT: where rho_pt - alpha_DT >= 0.1 the mixed init's E has reached its limit (c 1e-6 ->
+#    1e-8 moves it by <= 1.3%; bound 5%) at a positive value (>= 0.042; bound 0.02), I's falls (by >= 1.25x; bound
+#    1.1x) and I already wins at c = 1e-8 by >= 5x (measured from a window of 0.085; bound 3x).  At smaller windows
+#    neither approach is done at reachable c (e.g. window 0.033: E_M = 0.049, E_I = 0.185 at c = 1e-8), and the
+#    mixed init's own approach is slow near rho_pt: the PTFT_FULL runs found rho_pt = 0.3125, rho_ft = 0.088, m = 1
+#    (window 0.011): E_M = 0.0274, 0.0168, 0.0142, 0.0136, 0.01355 at c = 1e-4 ... 1e-12, E_I = 0.37, 0.33, 0.30,
+#    0.28, 0.26; and rho_pt = 0.5, rho_ft = 0.172, m = 0.5 (window 0.034): E_M = 0.0254, 0.0225, 0.0218 at c = 1e-6,
+#    1e-8, 1e-10, E_I = 0.197, 0.156, 0.119.  There only the trend is asserted: I's E falls and the mixed init's
+#    moves less;
 #  * new features: the mixed init's E >= 0.67 (its new features freeze), I's is smaller by >= 7.4x at c = 1e-8 and
 #    >= 3.9x at 1e-6 (worst: rho_pt = rho_ft = 0.05, m = 2); bounds E_M > 0.5, E_I < E_M/4 and < E_M/2.  (A first
 #    bound of 10x at c = 1e-8 came from the random draws alone and failed in the PTFT_FULL run at rho_pt = rho_ft =
@@ -185,9 +185,7 @@ def test_r4_mixed_limit_wins_on_subset_tasks_iff_the_pt_support_is_small(rho_pt,
         assert min(I6, I8) > 0.2 and M8 < I8 / 10, (M6, I6, M8, I8)
     else:  # rho_pt > alpha_DT(rho_ft): I recovers between them; the mixed init tends to a c-independent E > 0
         assert I8 < I6 and abs(M6 - M8) < I6 - I8, (M6, M8, I6, I8)  # I's E falls, the mixed init's moves less
-        if -w_sh >= NEAR_THRESHOLD:
-            assert abs(M6 - M8) < 0.05 * M8 and M8 > 0.02, (M6, M8)
-            assert I8 < I6 / 1.1, (I6, I8)
         if -w_sh >= WIDE:
-            assert I8 < M8 / 3, (w_sh, M8, I8)
+            assert abs(M6 - M8) < 0.05 * M8 and M8 > 0.02, (M6, M8)
+            assert I8 < I6 / 1.1 and I8 < M8 / 3, (w_sh, M8, I6, I8)
     assert w_new > 0 and min(N6, N8) > 0.5 and J8 < N8 / 4 and J6 < N6 / 2, (N6, J6, N8, J8)
