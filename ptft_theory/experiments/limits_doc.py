@@ -24,7 +24,9 @@ Each row: the closed form at the init's own FT scales (`lazy_limit_error`, deriv
 against the float64 replica E (`generalization_error`) at the same init, task and alpha.  `z_max = A / min k`:
 the lazy limits hold as it goes to 0, with a gap of relative order `z_max^2`.  Gaps below {floor:g} are
 within the replica's own accuracy.  The rich (weighted l1) and mixed limits (derivations/06_rich_limits.md) are
-tabulated after them: recovery thresholds against the replica's level crossings.
+tabulated after them: recovery thresholds against the replica's level crossings.  `python validation/regimes_note.py`
+prints each path's point nearest its limit next to the regime descriptors at the Fig. 5 inits and the advisor's answer
+for the README's example.
 
 """
 
