@@ -308,3 +308,40 @@ def test_edited_or_corrupt_cache_entries_are_recomputed_not_served(tmp_path):
         assert K.cached(cache, key, lambda: None, cached_only=True) is None  # not served
         assert K.cached(cache, key, lambda: {"y": 3.0}) == {"y": 3.0}  # recomputed
     assert record["result"] == {"y": 1.0, "z": None}
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_batched_fine_tuning_equals_the_per_run_reference(n_layers):
+    """The batched FT (runs stacked, n_FT padded with a sample mask, readouts with different class counts
+    padded, a stopped run taken out of the batch) against :func:`fine_tune_run`, run by run, over the three
+    tasks, two n_FT, every lever and both arms, with all four stop kinds present.  The discrete outcomes
+    (stop step and reason, held-out and train error, step size) must be identical.  The losses and probes
+    may differ by float32 rounding only: the batched products and the masked mean sum in another order
+    (each step's gradient differs by ~1e-7 relative), which <= 30 GD steps carry to ~1e-5 (measured: loss
+    5e-5 relative at its largest, the gamma = 4 runs' loss ~35; probes 2e-5 absolute); the tolerances allow
+    ~5x that, while a batching error (a run's data, step size or class mask mixed up, a stopped run still
+    updated) moves them by > 1e-2."""
+    import collections
+    from ptft_theory.experiments.transformer.clean_batched import fine_tune_batch
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, n_layers=n_layers, pt_steps=20, pt_target=0.0,
+                            ft_steps=30, ft_loss_threshold=0.8, ft_plateau_window=8, ft_plateau_rtol=0.005, lr_ft=0.3)
+    data = C.seed_data(proto, 0)
+    model, _ = C.pretrain(proto, data, 0)
+    keys = C.pt_summary(proto, model, ["subset"])["key_frequencies"]
+    points = [(1, 1, 1), (0.5, 1, 1), (2, 1, 1), (1, 2, 1), (1, 1, 0.25), (1, 1, 4)]
+    specs = [{"task": t, "n_ft": n, "arm": "rebalance", "c": c, "kappa": k, "gamma": g}
+             for t in ("subset", "same", "new") for n in (6, 16) for c, k, g in points]
+    specs = (specs if n_layers == 1 else specs[::3]) + [{"task": "same", "n_ft": 9, "arm": "init", "c": 3.0,
+                                                          "kappa": 1.0, "gamma": 1.0}]
+    ref = [C.fine_tune_run(proto, model, data, keys, seed=0, **s) for s in specs]
+    bat = fine_tune_batch(proto, model, data, keys, specs, seed=0)
+    if n_layers == 1:
+        assert set(collections.Counter(r["ft_stop"] for r in ref)) == {"threshold", "plateau", "cap", "diverged"}
+    for s, a, b in zip(specs, ref, bat):
+        for k in ("ft_stop", "ft_steps", "ft_diverged", "test_error", "train_error", "ft_lr"):
+            assert a[k] == b[k], (s, k, a[k], b[k])
+        if not a["ft_diverged"]:
+            assert b["ft_loss"] == pytest.approx(a["ft_loss"], rel=3e-4), s
+            for k in ("richness", "pt_dependence"):
+                assert b[k] == pytest.approx(a[k], abs=1e-4), (s, k)
+    assert fine_tune_batch(proto, model, data, keys, [], seed=0) == []

@@ -90,24 +90,36 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, pt_model, data, keys, seed, arm, lever_values, point, pt_acc, draws, task_k1=None,
-             pt_id=None, cache=None) -> list[dict]:
-    """FT runs of one (arm, lever point) over tasks and n_ft; one row per lever in ``lever_values``
-    (``keys``: the PT network's key frequencies; ``task_k1``: the frequency of the subset task, default
-    ``keys[0]``; ``pt_id``: what identifies the PT network in the cache keys)."""
+def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k1=None, pt_id=None,
+             cache=None) -> list[dict]:
+    """FT runs of ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
+    rows it gives) over tasks and n_ft; the runs not cached are computed batched, one batch per n_ft
+    (:func:`~.clean_batched.fine_tune_batch`; ``keys``: the PT network's key frequencies; ``task_k1``: the
+    frequency of the subset task, default ``keys[0]``; ``pt_id``: what identifies the PT network in the
+    cache keys)."""
+    from .clean_batched import fine_tune_batch  # noqa: PLC0415
+    runs = []  # (lever_values, spec, cache key)
+    for lever_values, point in points:
+        ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
+        for task in cfg["tasks"]:
+            for n in cfg["n_ft"]:
+                spec = {"task": task, "n_ft": int(n), "arm": arm, **{k: float(v) for k, v in ft.items()}}
+                key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id,
+                       "seed": int(seed), "keys": list(keys), "task_k1": task_k1, **spec}
+                runs.append((lever_values, spec, key))
+    results = [K.cached(cache, key, lambda: None, cached_only=True) for _, _, key in runs]
+    for n in cfg["n_ft"]:
+        todo = [i for i, (_, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
+        batch = fine_tune_batch(cfg["protocol"], pt_model, data, keys, [runs[i][1] for i in todo], seed=seed,
+                                task_k1=task_k1)
+        for i, r in zip(todo, batch):
+            results[i] = K.cached(cache, runs[i][2], lambda r=r: r)
     out = []
-    ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
-    for task in cfg["tasks"]:
-        for n in cfg["n_ft"]:
-            key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id, "seed": int(seed),
-                   "keys": list(keys), "task": task, "n_ft": int(n), "arm": arm, "task_k1": task_k1,
-                   **{k: float(v) for k, v in ft.items()}}
-            r = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, task, n,
-                                                                         arm=arm, seed=seed, task_k1=task_k1, **ft))
-            for lever, value in lever_values:
-                out.append({"study": cfg["study"], "task_type": task, "lever": lever, "value": float(value), "arm": arm,
-                            "seed": seed, "n_ft": n, **r, "pt_heldout_accuracy": pt_acc, "pt_draws": draws,
-                            "key_frequencies": " ".join(map(str, keys))})
+    for (lever_values, spec, _), r in zip(runs, results):
+        for lever, value in lever_values:
+            out.append({"study": cfg["study"], "task_type": spec["task"], "lever": lever, "value": float(value),
+                        "arm": arm, "seed": seed, "n_ft": spec["n_ft"], **r, "pt_heldout_accuracy": pt_acc,
+                        "pt_draws": draws, "key_frequencies": " ".join(map(str, keys))})
     return out
 
 
@@ -143,16 +155,13 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
         return {"rows": [], "pt": pts, "k1": None}
     keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
     pt_id = {"c": 1.0, "kappa": 1.0, "draw": rec["draw_used"]}
-    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance",
-                    [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"], pt_id=pt_id,
-                    cache=cache)
+    points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
+    points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
+               if value != base[lever]]
+    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance", points, acc, rec["draws"], pt_id=pt_id, cache=cache)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
-    rows += [{**r, "arm": "init"} for r in rows if r["lever"] in init_levers]
-    for lever in LEVERS:
-        for value in vary.get(lever, []):
-            if value != base[lever]:
-                rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], {**base, lever: value},
-                                 acc, rec["draws"], pt_id=pt_id, cache=cache)
+    n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
+    rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
     return {"rows": rows, "pt": pts, "k1": keys[0]}
 
 
@@ -176,7 +185,7 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                 log(f"seed {seed}, init arm {lever} = {value:g}: PT {rec2['draws']} draw(s), held-out accuracy "
                     f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
             if m2 is not None:  # the probe uses this network's own key frequencies
-                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [(lever, value)], point,
+                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [([(lever, value)], point)],
                                  rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1,
                                  pt_id={"c": float(point["c"]), "kappa": float(point["kappa"]),
                                         "draw": rec2["draw_used"]}, cache=cache)
