@@ -91,7 +91,7 @@ def load_study_config(path, quick: bool = False) -> dict:
 
 
 def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k1=None, pt_id=None,
-             cache=None) -> list[dict]:
+             cache=None, log=None) -> list[dict]:
     """FT runs of ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
     rows it gives) over tasks and n_ft; the runs not cached are computed batched, one batch per n_ft
     (:func:`~.clean_batched.fine_tune_batch`; ``keys``: the PT network's key frequencies; ``task_k1``: the
@@ -110,8 +110,14 @@ def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k
     results = [K.cached(cache, key, lambda: None, cached_only=True) for _, _, key in runs]
     for n in cfg["n_ft"]:
         todo = [i for i, (_, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
+        t0 = time.perf_counter()
         batch = fine_tune_batch(cfg["protocol"], pt_model, data, keys, [runs[i][1] for i in todo], seed=seed,
                                 task_k1=task_k1)
+        if log and todo:
+            stops = sorted({r["ft_stop"] for r in batch})
+            log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in {time.perf_counter() - t0:.0f} s, "
+                + ", ".join(f"{sum(r['ft_stop'] == s for r in batch)} {s}" for s in stops)
+                + f", at most {max(r['ft_steps'] for r in batch)} steps")
         for i, r in zip(todo, batch):
             results[i] = K.cached(cache, runs[i][2], lambda r=r: r)
     out = []
@@ -158,7 +164,8 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
     points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
     points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
                if value != base[lever]]
-    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance", points, acc, rec["draws"], pt_id=pt_id, cache=cache)
+    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance", points, acc, rec["draws"], pt_id=pt_id, cache=cache,
+                    log=log)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
     n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
     rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
@@ -188,7 +195,7 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                 rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [([(lever, value)], point)],
                                  rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1,
                                  pt_id={"c": float(point["c"]), "kappa": float(point["kappa"]),
-                                        "draw": rec2["draw_used"]}, cache=cache)
+                                        "draw": rec2["draw_used"]}, cache=cache, log=log)
     return {"rows": rows, "pt": pts}
 
 
