@@ -23,6 +23,7 @@ from ptft_theory.experiments.verdicts import VERDICT_COLUMNS, paired_difference,
 ROOT = Path(__file__).resolve().parents[2]
 CPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
 GPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_gpu.toml"
+STEP50 = ROOT / "ptft_theory" / "configs" / "transformer_clean_50step_cpu.toml"
 
 
 # ------------------------------------------------------------------------------------ pairs, tasks
@@ -345,3 +346,27 @@ def test_batched_fine_tuning_equals_the_per_run_reference(n_layers):
             for k in ("richness", "pt_dependence"):
                 assert b[k] == pytest.approx(a[k], abs=1e-4), (s, k)
     assert fine_tune_batch(proto, model, data, keys, [], seed=0) == []
+
+
+def test_50step_config_is_the_first_protocol_and_writes_its_own_files(tmp_path):
+    """The 50-step config keeps the first FT protocol (50 steps, no plateau stop), one run at a time, phase 1
+    only, under its own file names; the current config differs from it in the FT stopping rule only."""
+    old, new = load_study_config(STEP50), load_study_config(CPU)
+    assert (old["outputs"], old["ft_batched"], old["phases"]) == ("transformer_50step", False, ["rebalance"])
+    assert (new["outputs"], new["ft_batched"], new["phases"]) == ("transformer", True, ["rebalance", "init"])
+    assert old["protocol"].ft_steps == 50 and old["protocol"].ft_plateau_window == 0
+    import dataclasses
+    differ = {k for k, v in dataclasses.asdict(old["protocol"]).items() if getattr(new["protocol"], k) != v}
+    assert differ == {"ft_steps", "ft_plateau_window", "ft_plateau_rtol"}
+    assert {k: old[k] for k in ("study", "seeds", "n_ft", "tasks", "base", "vary", "theory")} == {
+        k: new[k] for k in ("study", "seeds", "n_ft", "tasks", "base", "vary", "theory")}
+    res = run_study(STEP50, quick=True, out=tmp_path, progress=False)
+    assert Path(res["raw"]).name == "transformer_50step_quick.csv" and Path(res["predictions"]).name == \
+        "transformer_quick_predictions.csv"
+    with open(res["pt"]) as f:
+        assert {r["arm"] for r in csv.DictReader(f)} == {"base"}  # phase 2 (the init arm's PT) not run
+    bad = tmp_path / "bad.toml"
+    for line in ('phases = ["init"]', "ft_batched = 1", 'outputs = "../x"'):
+        bad.write_text(CPU.read_text().replace('study = "transformer"', f'study = "transformer"\n{line}'))
+        with pytest.raises(ParameterError, match=line.split()[0]):
+            load_study_config(bad)

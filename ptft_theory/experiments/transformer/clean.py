@@ -317,8 +317,10 @@ def ft_result(protocol: CleanProtocol, s: dict, keys, *, steps: int, loss: float
         return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
                 "ft_loss": None, "ft_diverged": True, "ft_stop": stop, "ft_lr": s["lr"], "seconds": seconds}
     delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - s["e0"]
-    return {"test_error": 1 - accuracy(model, s["xh"], s["yh"]), "richness": 1 - linear_cka(s["f0"], features(model, s["xh"])),
-            "pt_dependence": subspace_share(delta, key_basis(p, keys)), "train_error": 1 - accuracy(model, s["x"], s["y"]),
+    return {"test_error": 1 - accuracy(model, s["xh"], s["yh"]),
+            "richness": 1 - linear_cka(s["f0"], features(model, s["xh"])),
+            "pt_dependence": subspace_share(delta, key_basis(p, keys)),
+            "train_error": 1 - accuracy(model, s["x"], s["y"]),
             "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_stop": stop, "ft_lr": s["lr"],
             "seconds": seconds}
 

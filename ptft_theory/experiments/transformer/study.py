@@ -1,10 +1,13 @@
 """The clean transformer study (``ptft transformer clean``): config, resumable runs, CSVs, verdicts.
 
 A config (``ptft_theory/configs/transformer_clean_*.toml``) holds ``name`` (one safe path component),
-``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of
-:data:`~.pairs.FT_TASKS`), ``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``,
-``[protocol]`` (:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of
-:mod:`.predictions`) and an optional ``[quick]`` table merged over the rest.
+``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of :data:`~.pairs.FT_TASKS`),
+``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``, ``[protocol]``
+(:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of :mod:`.predictions`), an optional
+``[quick]`` table merged over the rest, and optionally ``outputs`` (the output files' stem, default
+``study``), ``ft_batched`` (default true: FT runs batched, :mod:`.clean_batched`; false: one at a time
+with the reference :func:`~.clean.fine_tune_run`, as the first protocol's committed results were
+computed) and ``phases`` (default ``["rebalance", "init"]``; ``["rebalance"]``: phase 1 only).
 
 Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until it generalises,
 :func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
@@ -14,11 +17,12 @@ Each PT draw, each FT run and each (seed, phase) is cached (:mod:`.clean_cache`:
 everything it depends on and the package's code hash, with a digest), so an interrupted study resumes
 where it was and a change of the FT protocol reuses the PT networks.
 
-Outputs under ``<out>/results/nonlinear/``: ``<study>.csv`` (raw runs, :data:`RAW_COLUMNS` first),
-``<study>_pt.csv`` (one row per PT network: draws, failed draws, held-out accuracy, key frequencies,
-what each task shares with it), ``<study>_predictions.csv`` (derived by :mod:`.predictions` when
-absent; the committed file is used when present), ``<study>_verdicts.csv``
-(:mod:`ptft_theory.experiments.verdicts`), and the figure ``<out>/figures/<study>.png``.  ``--quick``
+Outputs under ``<out>/results/nonlinear/`` (``<outputs>``: the config's ``outputs``, default its
+``study``): ``<outputs>.csv`` (raw runs, :data:`RAW_COLUMNS` first), ``<outputs>_pt.csv`` (one row per PT
+network: draws, failed draws, held-out accuracy, key frequencies, what each task shares with it),
+``<study>_predictions.csv`` (derived by :mod:`.predictions` when absent; the committed file is used
+when present: the predictions are the study's, whatever its FT budget), ``<outputs>_verdicts.csv``
+(:mod:`ptft_theory.experiments.verdicts`), and the figure ``<out>/figures/<outputs>.png``.  ``--quick``
 appends ``_quick`` to every file name.
 """
 
@@ -66,6 +70,12 @@ def load_study_config(path, quick: bool = False) -> dict:
             raise ParameterError(f"config {path}: key {key!r} is missing")
     _safe_name("name", cfg["name"])
     _safe_name("study", cfg["study"])
+    _safe_name("outputs", cfg.setdefault("outputs", cfg["study"]))
+    if cfg.setdefault("phases", ["rebalance", "init"]) not in (["rebalance"], ["rebalance", "init"]):
+        raise ParameterError(f"config {path}: phases={cfg['phases']!r} is invalid; valid: ['rebalance'] or "
+                             "['rebalance', 'init']")
+    if not isinstance(cfg.setdefault("ft_batched", True), bool):
+        raise ParameterError(f"config {path}: ft_batched={cfg['ft_batched']!r} is invalid; valid: true, false")
     proto = C.CleanProtocol.from_dict(cfg["protocol"])
     if sorted(cfg["base"]) != sorted(LEVERS) or not set(cfg["vary"]) <= set(LEVERS):
         raise ParameterError(f"config {path}: [base] needs exactly, and [vary] may hold, {', '.join(LEVERS)}")
@@ -105,9 +115,13 @@ def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k
             for n in cfg["n_ft"]:
                 spec = {"task": task, "n_ft": int(n), "arm": arm, **{k: float(v) for k, v in ft.items()}}
                 key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id,
-                       "seed": int(seed), "keys": list(keys), "task_k1": task_k1, **spec}
+                       "seed": int(seed), "keys": list(keys), "task_k1": task_k1, "batched": cfg["ft_batched"], **spec}
                 runs.append((lever_values, spec, key))
     results = [K.cached(cache, key, lambda: None, cached_only=True) for _, _, key in runs]
+    for i, (_, spec, key) in enumerate(runs):
+        if results[i] is None and not cfg["ft_batched"]:
+            results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, seed=seed,
+                                                                      task_k1=task_k1, **spec))
     for n in cfg["n_ft"]:
         todo = [i for i, (_, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
         t0 = time.perf_counter()
@@ -115,7 +129,8 @@ def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k
                                 task_k1=task_k1)
         if log and todo:
             stops = sorted({r["ft_stop"] for r in batch})
-            log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in {time.perf_counter() - t0:.0f} s, "
+            log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in "
+                f"{time.perf_counter() - t0:.0f} s, "
                 + ", ".join(f"{sum(r['ft_stop'] == s for r in batch)} {s}" for s in stops)
                 + f", at most {max(r['ft_steps'] for r in batch)} steps")
         for i, r in zip(todo, batch):
@@ -225,7 +240,7 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
                 f"{time.perf_counter() - t0:.0f} s so far")
     rows = [r for res in phase1.values() for r in res["rows"]]
     pts = [r for res in phase1.values() for r in res["pt"]]
-    for seed in (s for s in phase1 if phase1[s]["k1"] is not None):
+    for seed in (s for s in phase1 if phase1[s]["k1"] is not None and "init" in cfg["phases"]):
         res = K.cached(cache, K.phase_key(cfg, seed, "init"),
                        lambda: init_rows(cfg, seed, phase1[seed]["k1"], log, device, cache), cached_only)
         if res is None:
@@ -243,10 +258,10 @@ def write_outputs(cfg: dict, rows: list[dict], pts: list[dict], out: Path) -> di
     from .clean_figure import plot_clean  # noqa: PLC0415
     sfx = "_quick" if cfg["quick"] else ""
     res = out / "results" / "nonlinear"
-    stem = cfg["study"] + sfx
+    stem = cfg["outputs"] + sfx
     raw = write_csv_atomic(res / f"{stem}.csv", RAW_COLUMNS + EXTRA_COLUMNS, rows)
     ptf = write_csv_atomic(res / f"{stem}_pt.csv", PT_COLUMNS, [{k: r.get(k) for k in PT_COLUMNS} for r in pts])
-    pred_path = res / f"{stem}_predictions.csv"
+    pred_path = res / f"{cfg['study']}{sfx}_predictions.csv"
     if not pred_path.is_file():
         write_csv_atomic(pred_path, PREDICTION_COLUMNS, predict(cfg))
     signs = {(r["task_type"], r["lever"], r["arm"], int(r["n_ft"])): int(r["predicted_sign"])
