@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
-
-import numpy as np
 
 from ..config import DEFAULT_SCHEME, Scheme
 from ..results import plain

@@ -116,8 +116,8 @@ def _plot_curves(ax, curves, colors=None):
     ax.grid(alpha=0.3)
 
 
-def figure3(opts: RunOptions, config_dir=None) -> list[Path]:
-    """Error vs alpha_FT, replica lines and simulation points, six panels."""
+def figure3(opts, config_dir=None) -> list[Path]:
+    """Error vs alpha_FT, replica lines and simulation points, six panels (``opts``: :class:`.figures.RunOptions`)."""
     cfg = load_config("fig3", opts.quick, config_dir)
     curves = []
     for pi, panel in enumerate(cfg["panels"]):
@@ -250,8 +250,9 @@ def fig5_ordering(curves: list[dict], key: str = "replica_E") -> dict[str, dict[
     return table
 
 
-def figure5(opts: RunOptions, config_dir=None, name: str = "fig5") -> list[Path]:
-    """The four regime initialisations on three FT tasks, one scheme; writes the ordering table as well.
+def figure5(opts, config_dir=None, name: str = "fig5") -> list[Path]:
+    """The four regime initialisations on three FT tasks, one scheme (``opts``: :class:`.figures.RunOptions`);
+    writes the ordering table as well.
 
     ``name="fig5_readout"`` is the companion: the same inits under the "readout" scheme."""
     cfg = load_config(name, opts.quick, config_dir)
