@@ -21,6 +21,7 @@ def rich_limits_doc(header: str) -> str:
     q, b_, k_ = RL.potential_large_z()
     at_m, paths, fixed = RL.weight_ratio_limits()
     r_m, m, a_pt, kp, kn = RL.merged_weight_ratio()
+    slope, dpsi, slope_ok = RL.subset_threshold_slope()
     out = [header, "# 6. Rich and mixed limits: weighted $\\ell_1$ and its recovery thresholds\n\n",
            "Conventions: docs/design.md section 3.3.  Code: `ptft_theory.symbolic.rich_limits`, "
            "`ptft_theory.replica.rich_limits` (`rich_limit_alphas`, `mixed_limit_alphas`).\n\n",
@@ -64,6 +65,24 @@ def rich_limits_doc(header: str) -> str:
            "(on the shared task the signal sits on the smooth coordinates: the potential recovers only once those "
            "$\\rho_{PT} D$ coordinates are determined; the new ones, infinitely costly, stay at 0).  Approach: "
            "$E \\propto c^2$ above the threshold (measured: 4e-6 at $c = 10^{-4}$, 4e-10 at $10^{-6}$).\n\n",
-           "## 6.5 Lazy limit\n\n$c \\to \\infty$ (every $k \\to \\infty$): $\\ell_2$, $E = 1 - \\alpha$ "
+           "## 6.5 Which init wins: the orderings in the rich limits\n\n",
+           "The descent cone of weighted $\\ell_1$ at a point $x$ with support $S$ is "
+           "$\\{d : \\sum_{i \\in S} w_i\\,\\mathrm{sign}(x_i)\\,d_i + \\sum_{i \\notin S} w_i |d_i| \\le 0\\}$: "
+           "scaling every weight by one constant leaves it unchanged, and raising an off-support weight shrinks it, "
+           "so its statistical dimension (the threshold) falls.  On the subset task (support on PT features, weight "
+           "1) raising $r$ raises only off-support weights: $\\alpha_{c,shared}(r)$ decreases.  On the new-feature "
+           "task (support on new features, weight $r$; divide every weight by $r$) raising $r$ lowers the off-support "
+           "PT weights $1/r$: $\\alpha_{c,new}(r)$ increases.  Both equal $\\alpha_{DT}(\\rho_{FT})$ at $r = 1$.  "
+           "By the envelope theorem (sympy) the subset slope at the minimising $t$ is\n\n",
+           _m(f"\\frac{{d\\alpha_{{c,shared}}}}{{dr}} = {sp.latex(slope)} = (1 - \\rho_{{pt}})\\,t\\,\\psi'(r t),"
+              f"\\qquad \\psi'(u) = {sp.latex(dpsi)} = -4\\,[\\varphi(u) - u\\,\\Phi(-u)] < 0"),
+           f"(both forms checked by sympy: {_i(sp.latex(sp.true if slope_ok else sp.false))}).  Hence, every "
+           "$k \\to 0$ at a fixed $r$: a PT-dependent rich init ($r > 1$, IV) needs fewer samples than the "
+           "PT-independent one ($r = 1$, I) on a subset task and more on a new-feature task; in the mixed limit "
+           "(6.4) the subset threshold $\\rho_{PT}$ beats $\\alpha_{DT}(\\rho_{FT})$ iff "
+           "$\\rho_{PT} < \\alpha_{DT}(\\rho_{FT})$, and the new-feature one always loses.  These statements, "
+           "their conditions at reachable inits and their replica checks: docs/limits.md (\"Orderings\"), "
+           "tests/replica/test_rich_ordering.py.\n\n",
+           "## 6.6 Lazy limit\n\n$c \\to \\infty$ (every $k \\to \\infty$): $\\ell_2$, $E = 1 - \\alpha$ "
            "(design.md section 3), so $\\alpha^*(E^*) = 1 - E^*$ on both tasks and $\\delta_S = 0$.\n"]
     return "".join(out)

@@ -114,11 +114,65 @@ def rich_limit_alphas(task: Task, init: Init, scheme=DEFAULT_SCHEME) -> tuple[fl
 
 def mixed_limit_alphas(task: Task) -> tuple[float, float]:
     """c -> 0 at fixed lambda/c > -1 (merged, gamma = 0): ``(rho_pt, rho_pt + (1 - rho_pt)
-    alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4)."""
+    alpha_DT(rho_ft / (1 - rho_pt)))`` for the pair of tasks (derivations/06_rich_limits.md, 6.4);
+    the second is 1 when rho_ft = 1 - rho_pt (alpha_DT(1) = 1: every non-PT coordinate is in the support)."""
     check_task_and_inits(task)
     shared, _ = pair_tasks(task)
     rf, rp = shared.rho_shared, task.rho_pt
-    return rp, rp + (1 - rp) * rich_limit_threshold(rf / (1 - rp))
+    # the new-task threshold is weighted l1's r = inf limit (1 where the new support fills the non-PT space)
+    return rp, weighted_l1_threshold(rp, 0.0, rf, math.inf)
 
 
-__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "weight_ratio", "weighted_l1_threshold"]
+
+E_STAR_TABLE = 1e-2  # the replica's level crossing compared with the thresholds (E = 0 only beyond them)
+
+
+def rich_paths():
+    """(name, where it holds, task, [(point label, init, closed-form kind)]) of docs/limits.md's rich table:
+    the closed form is ``"r"`` (:func:`rich_limit_alphas` at the init's own r) or ``"mixed"``
+    (:func:`mixed_limit_alphas`)."""
+    cs = (1e-2, 1e-4, 1e-6, 1e-8)
+    fig5 = Task(0.1, 0.05, 0.05)  # pair: rho_pt = rho_ft = 0.1 (Fig. 5's tasks)
+    wide = Task(0.5, 0.1, 0.0)    # pair: rho_pt = 0.5, rho_ft = 0.1 (a wide window on new features)
+    weighted = [(f"c = {c:g}", Init(c, c * (-1 + c), 0.0), "r") for c in cs]
+    return [
+        ("merged, gamma = 0, 1 + lambda/c = c, c -> 0 (r -> 2: weighted l1), rho_pt = rho_ft = 0.1",
+         "Every k -> 0 at a fixed ratio of logarithms (k_pt ~ 1.4 c, k_new = 2 c^2): weighted l1 with r -> 2.  The "
+         "crossings approach the thresholds from above, only logarithmically in 1/k.", fig5, weighted),
+        ("merged, gamma = 0, 1 + lambda/c = c, c -> 0 (r -> 2: weighted l1), rho_pt = 0.5, rho_ft = 0.1",
+         "The same path on a larger PT support: the new-feature threshold is far above Donoho-Tanner's (0.329), so "
+         "the ordering R3 is resolved at reachable k.", wide, weighted),
+        ("lambda = -c, c = 1e-3, gamma -> 0 (k = gamma^2 everywhere: r = 1, Donoho-Tanner), rho_pt = rho_ft = 0.1",
+         "Regime I's corner: plain l1 (r = 1 exactly) as gamma -> 0; both tasks share one threshold.", fig5,
+         [(f"gamma = {g:g}", Init(1e-3, -1e-3, g), "r") for g in (1e-1, 1e-2, 1e-3, 1e-4)]),
+        ("merged, c = 1e-3, gamma = 0, lambda/c -> -1 (r -> 1, logarithmically), rho_pt = rho_ft = 0.1",
+         "The other order of limits: at fixed c, 1 + lambda/c -> 0 takes r to 1 (plain l1) only logarithmically; the "
+         "closed form at the init's own r follows the replica.", fig5,
+         [(f"1 + lambda/c = {m:g}", Init(1e-3, 1e-3 * (m - 1), 0.0), "r") for m in (1e-1, 1e-3, 1e-6, 1e-9)]),
+        ("merged, gamma = 0, lambda = 0, c -> 0 (mixed limit), rho_pt = rho_ft = 0.1",
+         "c -> 0 at fixed lambda/c > -1: the PT features keep a finite k (A_pt (1 + lambda/c)), the new ones freeze "
+         "(r -> inf): thresholds (rho_pt, the r = inf one).  The subset crossing reaches rho_pt fast (E ~ c^2 above "
+         "it), the new-feature one slowly.", fig5, [(f"c = {c:g}", Init(c, 0.0, 0.0), "mixed") for c in cs]),
+    ]
+
+
+def rich_limit_table(max_points: int | None = None) -> list[dict]:
+    """Rows (path, note, point, r, closed-form thresholds, replica level crossings of E*) for
+    :func:`rich_paths` (docs/limits.md; ~25-50 s: 40 level crossings at k down to 1e-16), the first
+    ``max_points`` points of each path (None: all)."""
+    from .boundaries import level_crossing_alpha
+    rows = []
+    for name, note, task, inits in rich_paths():
+        shared, new = pair_tasks(task)
+        for label, init, kind in inits[:max_points]:
+            closed = rich_limit_alphas(task, init) if kind == "r" else mixed_limit_alphas(task)
+            got = [float(level_crossing_alpha(t, init, E_STAR_TABLE, bracket=(0.02, 0.8))) for t in (shared, new)]
+            rows.append({"path": name, "note": note, "point": label, "e_star": E_STAR_TABLE,
+                         "r": weight_ratio(task, init),
+                         "closed_shared": closed[0], "replica_shared": got[0], "closed_new": closed[1],
+                         "replica_new": got[1]})
+    return rows
+
+
+__all__ = ["mixed_limit_alphas", "pair_tasks", "rich_limit_alphas", "rich_limit_table", "rich_paths", "weight_ratio",
+           "weighted_l1_threshold"]

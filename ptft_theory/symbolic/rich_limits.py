@@ -85,6 +85,20 @@ def weighted_l1_is_donoho_tanner_at_r1() -> bool:
     return sp.simplify(sp.expand(d - donoho_tanner_objective()).rewrite(sp.erfc)) == 0
 
 
+def subset_threshold_slope():
+    """``d alpha_c / d r`` of the subset task (rho_new = 0) at the minimising t (envelope theorem: the partial
+    derivative of the objective), with the check that it equals ``(1 - rho_pt) t psi'(r t)`` and the form of
+    ``psi'(u) = -4 [phi(u) - u Phi(-u)]`` (< 0 for u >= 0, Mills' inequality): returns (slope, psi', both True)."""
+    d = sp.diff(weighted_l1_dimension().subs(rho_new_s, 0), r_w)
+    u = sp.Symbol("u", nonnegative=True)
+    dpsi = sp.diff(psi(), t_dt).subs(t_dt, u)
+    phi = sp.exp(-u**2 / 2) / sp.sqrt(2 * sp.pi)
+    mills = -4 * (phi - u * sp.erfc(u / sp.sqrt(2)) / 2)
+    ok = (sp.simplify(d - (1 - rho_pt_s) * t_dt * dpsi.subs(u, r_w * t_dt)) == 0
+          and sp.simplify(dpsi - mills) == 0)
+    return sp.simplify(d), dpsi, ok
+
+
 def merged_weight_ratio():
     """r of the merged network at gamma = 0: k_pt = k(beta_pt = A_pt), k_new = k(0), in terms of
     ``m = 1 + lambda/c`` and c (sympy substitution of the derived k)."""
@@ -117,5 +131,5 @@ def weight_ratio_limits():
 
 
 __all__ = ["h_large_z", "merged_weight_ratio", "potential_large_z", "psi", "r_w", "rho_new_s", "rho_pt_s", "rho_sh_s",
-           "weight_first_order", "weight_ratio_first_order", "weight_ratio_limits", "weighted_l1_dimension",
+           "subset_threshold_slope", "weight_first_order", "weight_ratio_first_order", "weight_ratio_limits", "weighted_l1_dimension",
            "weighted_l1_is_donoho_tanner_at_r1", "weighted_l1_stationarity"]

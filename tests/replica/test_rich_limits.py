@@ -81,9 +81,10 @@ def test_fig5_ordering_in_the_limits(task):
     samples than the PT-independent one (r = 1, I) when the FT teacher is on PT features, more when it
     is on new ones.  Replica check of the first at equal PT-feature scale: IV on the path
     1 + lambda/c = c (c = 1e-3, r = 1.98) against I with gamma^2 = k_pt(IV).  The second is a 0.025
-    difference in the limit (0.354 vs 0.329 at r = 2) approached as 0.4/log(1/k): not resolved by the
-    replica at reachable k, and at finite k the richer init wins (Fig. 5's I, k = 0.01, crosses E* = 1e-2
-    on the new task at 0.57, Fig. 5's IV, k_new = 2e-4, at 0.52), so it is a limit statement only."""
+    difference in the limit at this rho_pt (0.354 vs 0.329 at r = 2) approached as 0.4/log(1/k), and at
+    finite k without matched scales the richer init wins (Fig. 5's I, k = 0.01, crosses E* = 1e-2 on the
+    new task at 0.57, Fig. 5's IV, k_new = 2e-4, at 0.52); with I's k matched to IV's k_new and at larger
+    rho_pt (wider windows) it is resolved: tests/replica/test_rich_ordering.py, R3."""
     from ptft_theory import ft_scales
     IV = Init(1e-3, 1e-3 * (-1 + 1e-3), 0.0)
     k_pt = float(ft_scales([task.a_pt], IV.c_pt, IV.lambda_pt, IV.gamma_ft)[0][0])
@@ -122,3 +123,26 @@ def test_weighted_l1_threshold_by_linear_programming():
         return np.linalg.norm(b - x) < 1e-4 * np.linalg.norm(x)
     assert sum(recovered(a_c - 0.08, s) for s in range(4)) <= 1
     assert sum(recovered(a_c + 0.08, s) for s in range(4)) >= 3
+
+
+def test_mixed_limit_when_the_new_support_fills_the_non_pt_space():
+    """rho_ft = 1 - rho_pt: every non-PT coordinate carries the new task's teacher, so its threshold is 1
+    (alpha_DT(1) = 1; this raised a ParameterError from alpha_DT(rho = 1) before)."""
+    assert mixed_limit_alphas(Task(0.5, 0.5, 0.0)) == (0.5, 1.0)
+    assert weighted_l1_threshold(0.5, 0.0, 0.5, math.inf) == 1.0
+
+
+def test_docs_limits_rich_table_is_current(full):
+    """docs/limits.md's rich tables against a fresh computation (the first point of each path by default, every
+    point with PTFT_FULL=1): thresholds and crossings to 2e-6 (printed to 6 decimals; the crossing's root is
+    bracketed to ~1e-12 and the replica E is float64 to ~1e-9)."""
+    from ptft_theory.experiments import limits_doc
+    from ptft_theory.replica.rich_limits import rich_limit_table, rich_paths
+    stale = "stale: python -m ptft_theory.experiments.limits_doc --update"
+    committed = limits_doc.parse_sections(limits_doc.DOC.read_text(), 8)
+    assert {p[0]: len(p[3]) for p in rich_paths()} == {k: len(v) for k, v in committed.items()}, stale
+    fresh = limits_doc.parse_sections(limits_doc.render(rows=[], rich_rows=rich_limit_table(None if full else 1)), 8)
+    for path, rows in fresh.items():
+        for f, c in zip(rows, committed[path]):
+            assert f[:2] == c[:2], stale
+            assert all(abs(float(f[i]) - float(c[i])) < 2e-6 for i in (2, 3, 5, 6)), (stale, f, c)
