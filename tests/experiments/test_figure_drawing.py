@@ -84,9 +84,9 @@ def _nonlinear():
 
 def _clean():
     folder = ROOT / "validation" / "results" / "nonlinear"
-    if not (folder / "transformer.csv").exists():
+    if not (folder / "transformer_50step.csv").exists():
         pytest.skip("the committed clean transformer CSVs are not in this checkout")
-    return (folder / "transformer.csv", folder / "transformer_verdicts.csv"), {}
+    return (folder / "transformer_50step.csv", folder / "transformer_50step_verdicts.csv"), {}
 
 
 DRAWERS = {"nonlinear": (draw_study, _nonlinear), "transformer_clean": (draw_clean, _clean),

@@ -23,6 +23,7 @@ from ptft_theory.experiments.verdicts import VERDICT_COLUMNS, paired_difference,
 ROOT = Path(__file__).resolve().parents[2]
 CPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
 GPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_gpu.toml"
+STEP50 = ROOT / "ptft_theory" / "configs" / "transformer_clean_50step_cpu.toml"
 
 
 # ------------------------------------------------------------------------------------ pairs, tasks
@@ -308,3 +309,64 @@ def test_edited_or_corrupt_cache_entries_are_recomputed_not_served(tmp_path):
         assert K.cached(cache, key, lambda: None, cached_only=True) is None  # not served
         assert K.cached(cache, key, lambda: {"y": 3.0}) == {"y": 3.0}  # recomputed
     assert record["result"] == {"y": 1.0, "z": None}
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_batched_fine_tuning_equals_the_per_run_reference(n_layers):
+    """The batched FT (runs stacked, n_FT padded with a sample mask, readouts with different class counts
+    padded, a stopped run taken out of the batch) against :func:`fine_tune_run`, run by run, over the three
+    tasks, two n_FT, every lever and both arms, with all four stop kinds present.  The discrete outcomes
+    (stop step and reason, held-out and train error, step size) must be identical.  The losses and probes
+    may differ by float32 rounding only: the batched products and the masked mean sum in another order
+    (each step's gradient differs by ~1e-7 relative), which <= 30 GD steps carry to ~1e-5 (measured: loss
+    5e-5 relative at its largest, the gamma = 4 runs' loss ~35; probes 2e-5 absolute); the tolerances allow
+    ~5x that, while a batching error (a run's data, step size or class mask mixed up, a stopped run still
+    updated) moves them by > 1e-2."""
+    import collections
+    from ptft_theory.experiments.transformer.clean_batched import fine_tune_batch
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, n_layers=n_layers, pt_steps=20, pt_target=0.0,
+                            ft_steps=30, ft_loss_threshold=0.8, ft_plateau_window=8, ft_plateau_rtol=0.005, lr_ft=0.3)
+    data = C.seed_data(proto, 0)
+    model, _ = C.pretrain(proto, data, 0)
+    keys = C.pt_summary(proto, model, ["subset"])["key_frequencies"]
+    points = [(1, 1, 1), (0.5, 1, 1), (2, 1, 1), (1, 2, 1), (1, 1, 0.25), (1, 1, 4)]
+    specs = [{"task": t, "n_ft": n, "arm": "rebalance", "c": c, "kappa": k, "gamma": g}
+             for t in ("subset", "same", "new") for n in (6, 16) for c, k, g in points]
+    specs = (specs if n_layers == 1 else specs[::3]) + [{"task": "same", "n_ft": 9, "arm": "init", "c": 3.0,
+                                                          "kappa": 1.0, "gamma": 1.0}]
+    ref = [C.fine_tune_run(proto, model, data, keys, seed=0, **s) for s in specs]
+    bat = fine_tune_batch(proto, model, data, keys, specs, seed=0)
+    if n_layers == 1:
+        assert set(collections.Counter(r["ft_stop"] for r in ref)) == {"threshold", "plateau", "cap", "diverged"}
+    for s, a, b in zip(specs, ref, bat):
+        for k in ("ft_stop", "ft_steps", "ft_diverged", "test_error", "train_error", "ft_lr"):
+            assert a[k] == b[k], (s, k, a[k], b[k])
+        if not a["ft_diverged"]:
+            assert b["ft_loss"] == pytest.approx(a["ft_loss"], rel=3e-4), s
+            for k in ("richness", "pt_dependence"):
+                assert b[k] == pytest.approx(a[k], abs=1e-4), (s, k)
+    assert fine_tune_batch(proto, model, data, keys, [], seed=0) == []
+
+
+def test_50step_config_is_the_first_protocol_and_writes_its_own_files(tmp_path):
+    """The 50-step config keeps the first FT protocol (50 steps, no plateau stop), one run at a time, phase 1
+    only, under its own file names; the current config differs from it in the FT stopping rule only."""
+    old, new = load_study_config(STEP50), load_study_config(CPU)
+    assert (old["outputs"], old["ft_batched"], old["phases"]) == ("transformer_50step", False, ["rebalance"])
+    assert (new["outputs"], new["ft_batched"], new["phases"]) == ("transformer", True, ["rebalance", "init"])
+    assert old["protocol"].ft_steps == 50 and old["protocol"].ft_plateau_window == 0
+    import dataclasses
+    differ = {k for k, v in dataclasses.asdict(old["protocol"]).items() if getattr(new["protocol"], k) != v}
+    assert differ == {"ft_steps", "ft_plateau_window", "ft_plateau_rtol"}
+    assert {k: old[k] for k in ("study", "seeds", "n_ft", "tasks", "base", "vary", "theory")} == {
+        k: new[k] for k in ("study", "seeds", "n_ft", "tasks", "base", "vary", "theory")}
+    res = run_study(STEP50, quick=True, out=tmp_path, progress=False)
+    assert Path(res["raw"]).name == "transformer_50step_quick.csv" and Path(res["predictions"]).name == \
+        "transformer_quick_predictions.csv"
+    with open(res["pt"]) as f:
+        assert {r["arm"] for r in csv.DictReader(f)} == {"base"}  # phase 2 (the init arm's PT) not run
+    bad = tmp_path / "bad.toml"
+    for line in ('phases = ["init"]', "ft_batched = 1", 'outputs = "../x"'):
+        bad.write_text(CPU.read_text().replace('study = "transformer"', f'study = "transformer"\n{line}'))
+        with pytest.raises(ParameterError, match=line.split()[0]):
+            load_study_config(bad)

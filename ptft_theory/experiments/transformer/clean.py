@@ -276,20 +276,17 @@ def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
     return float(num / den) if den > 0 else 0.0
 
 
-def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str, n_ft: int, *, arm: str,
-                  c: float, kappa: float, gamma: float, seed: int, task_k1: int | None = None) -> dict:
-    """One FT run from ``pt_model`` (not modified; ``keys``: its key frequencies, for the probe; ``task_k1``:
-    the subset task's frequency, default ``keys[0]``); returns ``test_error``, ``richness``,
-    ``pt_dependence``, ``train_error``, ``ft_steps``, ``ft_loss``, ``ft_diverged``, ``seconds``."""
-    import torch  # noqa: PLC0415
-    import torch.nn.functional as F  # noqa: PLC0415
+def ft_setup(protocol: CleanProtocol, pt_model, data: dict, keys, task: str, n_ft: int, *, arm: str,
+             c: float, kappa: float, gamma: float, seed: int, task_k1: int | None = None) -> dict:
+    """What an FT run starts from (shared by :func:`fine_tune_run` and the batched FT of
+    :mod:`.clean_batched`): ``model`` (a copy of ``pt_model`` with the levers and the new readout),
+    ``lr``, the FT data ``x, y``, the held-out ``xh, yh``, the start features ``f0`` and token embedding ``e0``."""
     from .levers import new_readout, rebalance_blocks, rescale_stream  # noqa: PLC0415
     if arm not in ARMS:
         raise ParameterError(f"arm={arm!r} is invalid; valid: {', '.join(ARMS)}")
     n_ft = V.positive_int("n_ft", n_ft)
     if n_ft > len(data["ft_order"]):
         raise ParameterError(f"n_ft={n_ft!r} is invalid; valid range: 1 <= n_ft <= {len(data['ft_order'])}")
-    t0 = time.perf_counter()
     p = protocol.p
     model = copy.deepcopy(pt_model)
     dev = model.unembed.weight.device
@@ -303,23 +300,57 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
     tr = data["ft_order"][:n_ft]
     x, y = _tensors(tr, P.ft_labels(tr, task, p, k1), p, dev)
     xh, yh = _tensors(data["heldout"], P.ft_labels(data["heldout"], task, p, k1), p, dev)
-    f0 = features(model, xh)
-    e0 = model.embed.tok.weight.detach().double().cpu().numpy()[:p].copy()
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.0)
-    steps, loss, diverged, stop, losses = 0, math.inf, False, "cap", []
-    w, rtol = protocol.ft_plateau_window, protocol.ft_plateau_rtol
+    return {"model": model, "lr": lr, "x": x, "y": y, "xh": xh, "yh": yh, "f0": features(model, xh),
+            "e0": model.embed.tok.weight.detach().double().cpu().numpy()[:p].copy()}
+
+
+def plateaued(best: list, steps: int, window: int, rtol: float) -> bool:
+    """The plateau stop: the best train loss so far (``best[t]``) fell by less than ``rtol`` over the last
+    ``window`` steps (window 0: never)."""
+    return bool(window) and steps >= window and best[steps] > (1 - rtol) * best[steps - window]
+
+
+def ft_result(protocol: CleanProtocol, s: dict, keys, *, steps: int, loss: float, stop: str, seconds: float) -> dict:
+    """The record of a finished FT run from its setup ``s`` (its ``model`` trained)."""
+    model, p = s["model"], protocol.p
+    if stop == "diverged":
+        return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
+                "ft_loss": None, "ft_diverged": True, "ft_stop": stop, "ft_lr": s["lr"], "seconds": seconds}
+    delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - s["e0"]
+    return {"test_error": 1 - accuracy(model, s["xh"], s["yh"]),
+            "richness": 1 - linear_cka(s["f0"], features(model, s["xh"])),
+            "pt_dependence": subspace_share(delta, key_basis(p, keys)),
+            "train_error": 1 - accuracy(model, s["x"], s["y"]),
+            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_stop": stop, "ft_lr": s["lr"],
+            "seconds": seconds}
+
+
+def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str, n_ft: int, *, arm: str,
+                  c: float, kappa: float, gamma: float, seed: int, task_k1: int | None = None) -> dict:
+    """One FT run from ``pt_model`` (not modified; ``keys``: its key frequencies, for the probe; ``task_k1``:
+    the subset task's frequency, default ``keys[0]``); returns ``test_error``, ``richness``,
+    ``pt_dependence``, ``train_error``, ``ft_steps``, ``ft_loss``, ``ft_diverged``, ``ft_stop``, ``ft_lr``,
+    ``seconds``.  The reference of the batched FT (:mod:`.clean_batched`)."""
+    import torch  # noqa: PLC0415
+    import torch.nn.functional as F  # noqa: PLC0415
+    t0 = time.perf_counter()
+    s = ft_setup(protocol, pt_model, data, keys, task, n_ft, arm=arm, c=c, kappa=kappa, gamma=gamma, seed=seed,
+                 task_k1=task_k1)
+    model, x, y = s["model"], s["x"], s["y"]
+    opt = torch.optim.SGD(model.parameters(), lr=s["lr"], momentum=0.0)
+    steps, loss, stop, losses = 0, math.inf, "cap", []
     model.train()
     for steps in range(protocol.ft_steps + 1):
         out = F.cross_entropy(model(x), y)
         loss = float(out.detach())
         losses.append(loss if not losses else min(loss, losses[-1]))  # the best train loss so far
         if not math.isfinite(loss):
-            diverged, stop = True, "diverged"
+            stop = "diverged"
             break
         if loss < protocol.ft_loss_threshold:
             stop = "threshold"
             break
-        if w and steps >= w and losses[steps] > (1 - rtol) * losses[steps - w]:
+        if plateaued(losses, steps, protocol.ft_plateau_window, protocol.ft_plateau_rtol):
             stop = "plateau"  # converged: the best train loss fell by less than rtol over the last w steps
             break
         if steps == protocol.ft_steps:
@@ -327,11 +358,4 @@ def fine_tune_run(protocol: CleanProtocol, pt_model, data: dict, keys, task: str
         opt.zero_grad(set_to_none=True)
         out.backward()
         opt.step()
-    if diverged:
-        return {"test_error": None, "richness": None, "pt_dependence": None, "train_error": None, "ft_steps": steps,
-                "ft_loss": None, "ft_diverged": True, "ft_stop": stop, "ft_lr": lr, "seconds": time.perf_counter() - t0}
-    delta = model.embed.tok.weight.detach().double().cpu().numpy()[:p] - e0
-    return {"test_error": 1 - accuracy(model, xh, yh), "richness": 1 - linear_cka(f0, features(model, xh)),
-            "pt_dependence": subspace_share(delta, key_basis(p, keys)), "train_error": 1 - accuracy(model, x, y),
-            "ft_steps": steps, "ft_loss": loss, "ft_diverged": False, "ft_stop": stop, "ft_lr": lr,
-            "seconds": time.perf_counter() - t0}
+    return ft_result(protocol, s, keys, steps=steps, loss=loss, stop=stop, seconds=time.perf_counter() - t0)

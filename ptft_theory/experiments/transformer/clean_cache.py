@@ -68,7 +68,7 @@ def cached(cache: Cache | None, key: dict, compute, cached_only: bool = False):
 
 
 def phase_key(cfg: dict, seed: int, phase: str) -> dict:
-    return {"kind": "clean_phase", **{k: cfg[k] for k in ("study", "n_ft", "tasks", "base", "vary")},
+    return {"kind": "clean_phase", **{k: cfg[k] for k in ("study", "n_ft", "tasks", "base", "vary", "ft_batched")},
             "protocol": dataclasses.asdict(cfg["protocol"]), "seed": int(seed), "phase": phase}
 
 

@@ -11,7 +11,7 @@ predicted direction.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from ...fileio import read_csv_rows, savefig_atomic
@@ -27,6 +27,16 @@ def _mean_se(values):
     m = sum(values) / n
     se = math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1) / n) if n > 1 else 0.0
     return m, se
+
+
+def _ft_summary(rows) -> str:
+    """How the FT runs stopped, from the raw CSV's ``ft_stop`` (when present) and ``ft_steps`` columns."""
+    most = max((int(r["ft_steps"]) for r in rows), default=0)
+    stops = Counter(r.get("ft_stop") or "" for r in rows)
+    if set(stops) <= {""}:
+        return f"FT: plain GD, at most {most} steps"
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(stops.items()) if s)
+    return f"FT: plain GD until its stop rule (rows: {counts}; at most {most} steps)"
 
 
 def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
@@ -86,7 +96,8 @@ def draw_clean(raw_csv, verdict_csv, fig=None):
         labelled = [ax for ax in axes[i] if ax.get_legend_handles_labels()[0]]
         if labelled:  # the row's legend on its last panel with lines (a row of unrun arms has none)
             labelled[-1].legend(fontsize=6, loc="best")
-    fig.suptitle("Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over seeds\n"
+    fig.suptitle(f"Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over "
+                 f"{len({r['seed'] for r in rows})} seeds\n{_ft_summary(rows)}\n"
                  "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
                  "+ agrees, x disagrees, . unresolved)", fontsize=9)
     fig.tight_layout()

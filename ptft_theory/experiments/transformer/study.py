@@ -1,10 +1,13 @@
 """The clean transformer study (``ptft transformer clean``): config, resumable runs, CSVs, verdicts.
 
 A config (``ptft_theory/configs/transformer_clean_*.toml``) holds ``name`` (one safe path component),
-``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of
-:data:`~.pairs.FT_TASKS`), ``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``,
-``[protocol]`` (:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of
-:mod:`.predictions`) and an optional ``[quick]`` table merged over the rest.
+``study`` (the study name in the CSVs), ``seeds``, ``n_ft``, ``tasks`` (of :data:`~.pairs.FT_TASKS`),
+``[base]`` and ``[vary]`` for the levers ``c``, ``kappa``, ``gamma``, ``[protocol]``
+(:class:`~.clean.CleanProtocol`), ``[theory]`` (the mapping of :mod:`.predictions`), an optional
+``[quick]`` table merged over the rest, and optionally ``outputs`` (the output files' stem, default
+``study``), ``ft_batched`` (default true: FT runs batched, :mod:`.clean_batched`; false: one at a time
+with the reference :func:`~.clean.fine_tune_run`, as the first protocol's committed results were
+computed) and ``phases`` (default ``["rebalance", "init"]``; ``["rebalance"]``: phase 1 only).
 
 Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until it generalises,
 :func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
@@ -14,11 +17,12 @@ Each PT draw, each FT run and each (seed, phase) is cached (:mod:`.clean_cache`:
 everything it depends on and the package's code hash, with a digest), so an interrupted study resumes
 where it was and a change of the FT protocol reuses the PT networks.
 
-Outputs under ``<out>/results/nonlinear/``: ``<study>.csv`` (raw runs, :data:`RAW_COLUMNS` first),
-``<study>_pt.csv`` (one row per PT network: draws, failed draws, held-out accuracy, key frequencies,
-what each task shares with it), ``<study>_predictions.csv`` (derived by :mod:`.predictions` when
-absent; the committed file is used when present), ``<study>_verdicts.csv``
-(:mod:`ptft_theory.experiments.verdicts`), and the figure ``<out>/figures/<study>.png``.  ``--quick``
+Outputs under ``<out>/results/nonlinear/`` (``<outputs>``: the config's ``outputs``, default its
+``study``): ``<outputs>.csv`` (raw runs, :data:`RAW_COLUMNS` first), ``<outputs>_pt.csv`` (one row per PT
+network: draws, failed draws, held-out accuracy, key frequencies, what each task shares with it),
+``<study>_predictions.csv`` (derived by :mod:`.predictions` when absent; the committed file is used
+when present: the predictions are the study's, whatever its FT budget), ``<outputs>_verdicts.csv``
+(:mod:`ptft_theory.experiments.verdicts`), and the figure ``<out>/figures/<outputs>.png``.  ``--quick``
 appends ``_quick`` to every file name.
 """
 
@@ -66,6 +70,12 @@ def load_study_config(path, quick: bool = False) -> dict:
             raise ParameterError(f"config {path}: key {key!r} is missing")
     _safe_name("name", cfg["name"])
     _safe_name("study", cfg["study"])
+    _safe_name("outputs", cfg.setdefault("outputs", cfg["study"]))
+    if cfg.setdefault("phases", ["rebalance", "init"]) not in (["rebalance"], ["rebalance", "init"]):
+        raise ParameterError(f"config {path}: phases={cfg['phases']!r} is invalid; valid: ['rebalance'] or "
+                             "['rebalance', 'init']")
+    if not isinstance(cfg.setdefault("ft_batched", True), bool):
+        raise ParameterError(f"config {path}: ft_batched={cfg['ft_batched']!r} is invalid; valid: true, false")
     proto = C.CleanProtocol.from_dict(cfg["protocol"])
     if sorted(cfg["base"]) != sorted(LEVERS) or not set(cfg["vary"]) <= set(LEVERS):
         raise ParameterError(f"config {path}: [base] needs exactly, and [vary] may hold, {', '.join(LEVERS)}")
@@ -90,24 +100,47 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, pt_model, data, keys, seed, arm, lever_values, point, pt_acc, draws, task_k1=None,
-             pt_id=None, cache=None) -> list[dict]:
-    """FT runs of one (arm, lever point) over tasks and n_ft; one row per lever in ``lever_values``
-    (``keys``: the PT network's key frequencies; ``task_k1``: the frequency of the subset task, default
-    ``keys[0]``; ``pt_id``: what identifies the PT network in the cache keys)."""
+def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k1=None, pt_id=None,
+             cache=None, log=None) -> list[dict]:
+    """FT runs of ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
+    rows it gives) over tasks and n_ft; the runs not cached are computed batched, one batch per n_ft
+    (:func:`~.clean_batched.fine_tune_batch`; ``keys``: the PT network's key frequencies; ``task_k1``: the
+    frequency of the subset task, default ``keys[0]``; ``pt_id``: what identifies the PT network in the
+    cache keys)."""
+    from .clean_batched import fine_tune_batch  # noqa: PLC0415
+    runs = []  # (lever_values, spec, cache key)
+    for lever_values, point in points:
+        ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
+        for task in cfg["tasks"]:
+            for n in cfg["n_ft"]:
+                spec = {"task": task, "n_ft": int(n), "arm": arm, **{k: float(v) for k, v in ft.items()}}
+                key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id,
+                       "seed": int(seed), "keys": list(keys), "task_k1": task_k1, "batched": cfg["ft_batched"], **spec}
+                runs.append((lever_values, spec, key))
+    results = [K.cached(cache, key, lambda: None, cached_only=True) for _, _, key in runs]
+    for i, (_, spec, key) in enumerate(runs):
+        if results[i] is None and not cfg["ft_batched"]:
+            results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, seed=seed,
+                                                                      task_k1=task_k1, **spec))
+    for n in cfg["n_ft"]:
+        todo = [i for i, (_, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
+        t0 = time.perf_counter()
+        batch = fine_tune_batch(cfg["protocol"], pt_model, data, keys, [runs[i][1] for i in todo], seed=seed,
+                                task_k1=task_k1)
+        if log and todo:
+            stops = sorted({r["ft_stop"] for r in batch})
+            log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in "
+                f"{time.perf_counter() - t0:.0f} s, "
+                + ", ".join(f"{sum(r['ft_stop'] == s for r in batch)} {s}" for s in stops)
+                + f", at most {max(r['ft_steps'] for r in batch)} steps")
+        for i, r in zip(todo, batch):
+            results[i] = K.cached(cache, runs[i][2], lambda r=r: r)
     out = []
-    ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
-    for task in cfg["tasks"]:
-        for n in cfg["n_ft"]:
-            key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id, "seed": int(seed),
-                   "keys": list(keys), "task": task, "n_ft": int(n), "arm": arm, "task_k1": task_k1,
-                   **{k: float(v) for k, v in ft.items()}}
-            r = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, task, n,
-                                                                         arm=arm, seed=seed, task_k1=task_k1, **ft))
-            for lever, value in lever_values:
-                out.append({"study": cfg["study"], "task_type": task, "lever": lever, "value": float(value), "arm": arm,
-                            "seed": seed, "n_ft": n, **r, "pt_heldout_accuracy": pt_acc, "pt_draws": draws,
-                            "key_frequencies": " ".join(map(str, keys))})
+    for (lever_values, spec, _), r in zip(runs, results):
+        for lever, value in lever_values:
+            out.append({"study": cfg["study"], "task_type": spec["task"], "lever": lever, "value": float(value),
+                        "arm": arm, "seed": seed, "n_ft": spec["n_ft"], **r, "pt_heldout_accuracy": pt_acc,
+                        "pt_draws": draws, "key_frequencies": " ".join(map(str, keys))})
     return out
 
 
@@ -143,16 +176,14 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
         return {"rows": [], "pt": pts, "k1": None}
     keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
     pt_id = {"c": 1.0, "kappa": 1.0, "draw": rec["draw_used"]}
-    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance",
-                    [(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base), acc, rec["draws"], pt_id=pt_id,
-                    cache=cache)
+    points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
+    points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
+               if value != base[lever]]
+    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance", points, acc, rec["draws"], pt_id=pt_id, cache=cache,
+                    log=log)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
-    rows += [{**r, "arm": "init"} for r in rows if r["lever"] in init_levers]
-    for lever in LEVERS:
-        for value in vary.get(lever, []):
-            if value != base[lever]:
-                rows += _ft_rows(cfg, model, data, keys, seed, "rebalance", [(lever, value)], {**base, lever: value},
-                                 acc, rec["draws"], pt_id=pt_id, cache=cache)
+    n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
+    rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
     return {"rows": rows, "pt": pts, "k1": keys[0]}
 
 
@@ -176,10 +207,10 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                 log(f"seed {seed}, init arm {lever} = {value:g}: PT {rec2['draws']} draw(s), held-out accuracy "
                     f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
             if m2 is not None:  # the probe uses this network's own key frequencies
-                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [(lever, value)], point,
+                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [([(lever, value)], point)],
                                  rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1,
                                  pt_id={"c": float(point["c"]), "kappa": float(point["kappa"]),
-                                        "draw": rec2["draw_used"]}, cache=cache)
+                                        "draw": rec2["draw_used"]}, cache=cache, log=log)
     return {"rows": rows, "pt": pts}
 
 
@@ -209,7 +240,7 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
                 f"{time.perf_counter() - t0:.0f} s so far")
     rows = [r for res in phase1.values() for r in res["rows"]]
     pts = [r for res in phase1.values() for r in res["pt"]]
-    for seed in (s for s in phase1 if phase1[s]["k1"] is not None):
+    for seed in (s for s in phase1 if phase1[s]["k1"] is not None and "init" in cfg["phases"]):
         res = K.cached(cache, K.phase_key(cfg, seed, "init"),
                        lambda: init_rows(cfg, seed, phase1[seed]["k1"], log, device, cache), cached_only)
         if res is None:
@@ -227,10 +258,10 @@ def write_outputs(cfg: dict, rows: list[dict], pts: list[dict], out: Path) -> di
     from .clean_figure import plot_clean  # noqa: PLC0415
     sfx = "_quick" if cfg["quick"] else ""
     res = out / "results" / "nonlinear"
-    stem = cfg["study"] + sfx
+    stem = cfg["outputs"] + sfx
     raw = write_csv_atomic(res / f"{stem}.csv", RAW_COLUMNS + EXTRA_COLUMNS, rows)
     ptf = write_csv_atomic(res / f"{stem}_pt.csv", PT_COLUMNS, [{k: r.get(k) for k in PT_COLUMNS} for r in pts])
-    pred_path = res / f"{stem}_predictions.csv"
+    pred_path = res / f"{cfg['study']}{sfx}_predictions.csv"
     if not pred_path.is_file():
         write_csv_atomic(pred_path, PREDICTION_COLUMNS, predict(cfg))
     signs = {(r["task_type"], r["lever"], r["arm"], int(r["n_ft"])): int(r["predicted_sign"])
