@@ -209,11 +209,12 @@ def test_tiny_c_pt_accurate_mode_is_refused_before_the_flow_runs(monkeypatch):
         raise AssertionError("the ODE ran")
     monkeypatch.setattr(gradient_flow, "run_accurate", no_ode)
     Xp, yp, Xf, yf = _tiny_c_problem()
+    gradient_flow.torch_module()  # the import (seconds on a loaded machine) is not what is timed
     t0 = time.perf_counter()
     with pytest.raises(ParameterError, match=r"c_pt=1e-12 is too small for mode='accurate'.*valid range here: "
                                              r"c_pt >= ") as info:
         simulate_gradient_flow(Xp, yp, Xf, yf, 1e-12, 0.0, 0.0, "merged")
-    assert time.perf_counter() - t0 < 10  # a few convex solves (~0.1 s idle)
+    assert time.perf_counter() - t0 < 10  # ~15 convex solves at D = 20: 0.2 s measured (loaded machine)
     from ptft_theory.simulate import stiffness
     c_min = float(re.search(r"c_pt >= ([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)", str(info.value)).group(1))
     stiffness.check_pt(Xp, yp, c_min, 1e-11, 1e-11)  # passes at the stated bound
