@@ -9,6 +9,7 @@ from alpha/2, or by a bridge from the last solved point.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -17,6 +18,7 @@ from ..errors import ReplicaError
 from . import compiled
 from .classes import ClassModel
 from .fixed_point import quadrature_error, solve_point
+from .free_start import drop_negligible_starts, start_drop_bound
 from .hermite import HermiteMoments, QUAD_NODES  # noqa: F401  (QUAD_NODES: the default node count)
 from .limits import overdetermined_mse
 from .panels import panel_solve_point
@@ -85,6 +87,36 @@ class _CurveSolver:
 
 
 def solve_curve(cls: ClassModel, alphas: np.ndarray, sigma: float, n_nodes: int, start=None, recover=True):
+    """:func:`solve_curve_classes`, first with the negligible FT starts dropped (:mod:`.free_start`: huge k,
+    |b0| << k, where float64 loses eps |b0|): kept where the bound of that change (added to ``quad_error``)
+    is within the quadrature target, the other alphas solved on the original classes."""
+    free, mask = drop_negligible_starts(cls)
+    if free is None:
+        return solve_curve_classes(cls, alphas, sigma, n_nodes, start, recover)
+    try:
+        r, done = solve_curve_classes(free, alphas, sigma, n_nodes, start, recover)
+    except ReplicaError:
+        return solve_curve_classes(cls, alphas, sigma, n_nodes, start, recover)
+    qerr = np.array(r.quad_error, dtype=float)
+    bad = np.zeros(alphas.shape, bool)
+    for i, a in enumerate(alphas):
+        if r.zeta[i] <= 0:  # closed form (no fixed point): the starts do not enter
+            continue
+        dmse, dd1 = start_drop_bound(cls, mask, float(r.tau[i]), float(r.zeta[i]))
+        qerr[i] += dmse / cls.signal_power
+        bad[i] = not (dmse / cls.signal_power <= QUAD_RTOL * max(float(r.E[i]), QUAD_E_FLOOR)
+                      and dd1 <= QUAD_RTOL * a)
+    r = dataclasses.replace(r, quad_error=qerr)
+    if bad.any():  # the dropped starts matter there: the original classes
+        r2, _ = solve_curve_classes(cls, alphas[bad], sigma, n_nodes, None, recover)
+        arrays = {f: np.array(getattr(r, f)) for f in ("E", "tau", "zeta", "quad_error", "rule")}
+        for f in arrays:
+            arrays[f][bad] = getattr(r2, f)
+        r = dataclasses.replace(r, **arrays)
+    return r, done
+
+
+def solve_curve_classes(cls: ClassModel, alphas: np.ndarray, sigma: float, n_nodes: int, start=None, recover=True):
     """Solve every alpha (increasing, warm-started); ``start`` = (alpha, tau, zeta) of a nearby solved
     point (from a parameter sweep).  Returns the result and the solved (alpha, log tau, log zeta).
     A first point the cold start cannot find is reached from alpha/2 instead (``_by_continuation``); a
@@ -127,15 +159,15 @@ def _recover_point(cls, a, sigma, n_nodes, done, exc):
     So a point's value does not depend on the grid around it: the curve result for ``a`` is what it
     would be alone, or a continuation to it.  ReplicaError naming ``exc`` when all fail."""
     try:
-        r, _ = solve_curve(cls, np.array([a]), sigma, n_nodes, recover=False)
+        r, _ = solve_curve_classes(cls, np.array([a]), sigma, n_nodes, recover=False)
         return float(r.tau[0]), float(r.zeta[0]), float(r.E[0]) * cls.signal_power, float(r.quad_error[0]), r.rule[0]
     except ReplicaError:
         pass
     last = done[-1]
     try:
         bridge = np.geomspace(last[0], a, 9)[1:] if last[0] > 0 else np.linspace(0, a, 9)[1:]
-        r, _ = solve_curve(cls, bridge, sigma, n_nodes, start=(last[0], math.exp(last[1]), math.exp(last[2])),
-                           recover=False)
+        r, _ = solve_curve_classes(cls, bridge, sigma, n_nodes, start=(last[0], math.exp(last[1]), math.exp(last[2])),
+                                   recover=False)
         return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1]), r.rule[-1]
     except ReplicaError:
         pass
@@ -148,7 +180,7 @@ def _by_continuation(cls, a, sigma, n_nodes, exc):
     the cold start is easy); ReplicaError naming ``exc`` when both fail."""
     for grid in (np.array([0.5, 1.0]), np.linspace(0.5, 1.0, 6)):
         try:
-            r, _ = solve_curve(cls, a * grid, sigma, n_nodes, recover=False)
+            r, _ = solve_curve_classes(cls, a * grid, sigma, n_nodes, recover=False)
         except ReplicaError:
             continue
         return float(r.tau[-1]), float(r.zeta[-1]), float(r.E[-1]) * cls.signal_power, float(r.quad_error[-1]), r.rule[-1]
