@@ -164,6 +164,17 @@ def cases():
         Task(0.1, 0.05, 0.05, amp_pt=1e50), Init(1e-3), [0.3, 0.6], alpha_pt=0.5),
         ("value", lambda r: np.allclose(r.E, [1.2188426796, 19.9756189014], rtol=3e-8, atol=0)))
 
+    # readout, gamma_ft > 0, a PT teacher far above c_pt (perfect PT): E from the independent amp_pt -> inf limit
+    # of tests/replica/test_huge_pt_readout.py (free PT-support coordinates; its own prox and quadrature)
+    for amp in (1e10, 1e20, 1e30):
+        add(24, f"readout amp_pt={amp:g} gamma=0.1", lambda amp=amp: P.generalization_error(
+            Task(0.1, 0.05, 0.05, amp_pt=amp), Init(1e-3, 0.0, 0.1), [0.3, 0.6], scheme="readout"),
+            ("value", lambda r: r.success and np.allclose(r.E, [0.3830637637, 0.00216663506399], rtol=1e-8, atol=0)))
+    # tiny E (c / amplitude 1e-13): E off by 1.5e-4 relative in float64; the result must say so (success False)
+    add(24, "E ~ 4.5e-11 at c/amp = 1e-13 states its accuracy", lambda: P.generalization_error(
+        Task(0.0, 0.0, 0.1, amp_ft=1e10), Init(1e-3, -5e-4, 0.0), 0.5, scheme="merged"),
+        ("value", lambda r: (not r.success) and "NOT within the stated relative accuracy" in r.message))
+
     def tiny_c_flow():
         T = P.make_teachers(t, 20, 0)
         Xp, yp = P.sample_data(10, T.beta_pt, seed=1)

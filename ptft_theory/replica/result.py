@@ -35,6 +35,16 @@ class ReplicaResult:
     quad_error: np.ndarray
     backend: str = "numpy"
     rule: np.ndarray | None = None
+    #: The accuracy the result states: ``quad_error <= stated_rtol * E`` at every alpha, else ``success`` is
+    #: False and ``message`` names the alphas that miss it.  The solvers' targets are relative to
+    #: ``max(E, 1e-4)``, so a tiny E (tiny c / amplitude, e.g. c_pt = 1e-12 at alpha near 1: E ~ 1e-27 with
+    #: an estimate up to 85% of it) can be far less accurate relatively; float64 cannot do better there.
+    stated_rtol: float = 1e-6
+
+    def missed_accuracy(self) -> np.ndarray:
+        """Indices of the alphas whose error estimate exceeds ``stated_rtol * E``."""
+        q, e = np.asarray(self.quad_error, dtype=float), np.asarray(self.E, dtype=float)
+        return np.flatnonzero(~(q <= self.stated_rtol * np.abs(e)))
 
     @property
     def E_dB(self) -> np.ndarray:
@@ -47,14 +57,23 @@ class ReplicaResult:
 
     @property
     def success(self) -> bool:
-        """scipy's name: every E is finite (a point the solver cannot solve raises instead)."""
-        return bool(np.all(np.isfinite(self.E)))
+        """scipy's name: every E is finite (a point the solver cannot solve raises instead) and within its
+        stated accuracy (``stated_rtol``, relative)."""
+        return bool(np.all(np.isfinite(self.E))) and self.missed_accuracy().size == 0
 
     @property
     def message(self) -> str:
         rules = "" if self.rule is None else f" ({counts(self.rule)})"
         q = np.asarray(self.quad_error, dtype=float)
         worst = f"; largest quadrature error estimate {np.nanmax(q):.2g}" if q.size and np.any(np.isfinite(q)) else ""
+        miss = self.missed_accuracy()
+        if miss.size:
+            a, e = np.ravel(self.alpha)[miss], np.ravel(self.E)[miss]
+            rel = np.ravel(self.quad_error)[miss] / np.abs(e)
+            j = int(np.nanargmax(np.where(np.isfinite(rel), rel, np.inf)))
+            worst += (f"; NOT within the stated relative accuracy {self.stated_rtol:g} at {miss.size} alpha(s) "
+                      f"(worst alpha={a[j]:g}: E = {e[j]:.3g}, estimated error {rel[j]:.2g} of it): E that small is "
+                      "beyond float64 here; dps= evaluates it with mpmath")
         return f"solved {np.size(self.alpha)} alpha(s){rules}{worst}"
 
     def as_dict(self) -> dict:

@@ -339,7 +339,7 @@ def two_stage_error(alphas, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma
     rule = np.where(zeta > 0, "two_stage", "closed_form").astype(object)
     rule[[i for i, a in enumerate(alphas) if a in curve.panel_alphas]] = "two_stage_panels"
     return TwoStageResult(alpha=alphas, E=E, tau=tau, zeta=zeta, quad_error=qerr, backend=curve.backend, rule=rule,
-                          **extra)
+                          stated_rtol=QUAD_ERROR_SAFETY * QUAD_RTOL_MAX, **extra)
 
 
 def alpha_pt_sweep(values, alpha, task: Task, init: Init, scheme=DEFAULT_SCHEME, sigma: float = 0.0, *,
