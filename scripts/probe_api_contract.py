@@ -155,6 +155,21 @@ def cases():
     add(24, "sample_data(N=1e10, D=1000)", lambda: P.sample_data(10**10, np.ones(1000)), ("error", "N"))
     add(24, "simulate merged lambda=-c gamma=0", sim(c_pt=0.1, lambda_pt=-0.1, gamma_ft=0.0, scheme="merged"),
         ("error", "frozen"))
+    # a PT teacher far above c_pt with finite PT data; E from the independent reference of
+    # tests/_two_stage_reference.py (its own prox, quadrature and fixed point; 130-digit PT support)
+    huge = Task(0.1, 0.05, 0.05, amp_pt=1e100)
+    add(24, "two-stage amp_pt=1e100 alpha_pt=0.5", lambda: P.generalization_error(huge, Init(1e-3), [0.3, 0.6], alpha_pt=0.5),
+        ("value", lambda r: np.allclose(r.E, [1.2459933301, 39.1443796289], rtol=3e-7, atol=0)))
+    add(24, "two-stage amp_pt=1e50 alpha_pt=0.5", lambda: P.generalization_error(
+        Task(0.1, 0.05, 0.05, amp_pt=1e50), Init(1e-3), [0.3, 0.6], alpha_pt=0.5),
+        ("value", lambda r: np.allclose(r.E, [1.2188426796, 19.9756189014], rtol=3e-8, atol=0)))
+
+    def tiny_c_flow():
+        T = P.make_teachers(t, 20, 0)
+        Xp, yp = P.sample_data(10, T.beta_pt, seed=1)
+        Xf, yf = P.sample_data(6, T.beta_ft, seed=2)
+        return P.simulate_gradient_flow(Xp, yp, Xf, yf, 1e-12, 0.0, 0.0, "merged")
+    add(24, "simulate c_pt=1e-12 accurate (stall)", tiny_c_flow, ("error", "c_pt"))
 
     # ---- item 12: the README example
     add(12, "README error_sweep lambda_pt example (as shipped)", lambda: P.error_sweep(

@@ -399,6 +399,11 @@ def item24_security(p: Probe):
     p.cli_case(24, "simulate merged lambda=-c gamma=0", ["simulate", "--dim", "20", "--n-pt", "10", "--n-ft", "6",
                                                          "--c-pt", "0.1", "--lambda-pt", "-0.1", "--gamma-ft", "0",
                                                          "--scheme", "merged", *TASK], names=("frozen",), want_rc=2)
+    p.cli_case(24, "curve amp_pt=1e100 alpha_pt=0.5", ["curve", "--c-pt", "1e-3", *TASK, "--amp-pt", "1e100", "--alpha",
+                                                       "0.3", "0.6", "--alpha-pt", "0.5", "--json"], want_json=True,
+               want_rc=0)
+    p.cli_case(24, "simulate c_pt=1e-12 (stall)", ["simulate", "--dim", "20", "--n-pt", "10", "--n-ft", "6", "--c-pt",
+                                                   "1e-12", *TASK], names=("c_pt",), timeout=60)
 
 
 def main():

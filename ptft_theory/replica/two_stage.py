@@ -27,7 +27,10 @@ one-stage solver (twice the z2 nodes), plus the z1 part, the change of E (with t
 of the fixed point) when the moments use ``2 n1`` nodes per panel instead of ``n1``; reported times
 :data:`QUAD_ERROR_SAFETY` (2: a bound when each doubling at least halves the error); ``n1`` doubles
 (up to :data:`Z1_NODES_MAX`) until the estimate is below :data:`QUAD_RTOL` relative.  Noisy PT with ``alpha_pt > 1`` is least
-squares (``beta_hat_pt = beta*_pt + tau_pt z1``, Gaussian): the same panels with zeta_pt = 0.
+squares (``beta_hat_pt = beta*_pt + tau_pt z1``, Gaussian): the same panels with zeta_pt = 0.  A PT teacher
+far above c_pt is recovered below float64 resolution (``tau_pt / A_pt`` ~ 2e-44 at amp_pt = 1e100): the PT
+fixed point then takes the on-support class in closed form and the z1 rule one point mass for it
+(:mod:`.two_stage_pt`).
 
 Limits (tests): ``alpha_pt=None`` is the one-stage answer bit for bit; noiseless ``alpha_pt >= 1``
 gives exact PT, also bit for bit; ``E_pt`` is the one-stage replica of the PT problem.
@@ -55,6 +58,7 @@ from .hermite import QUAD_NODES, HermiteMoments
 from .limits import overdetermined_mse
 from .prox import prox
 from .result import ReplicaResult
+from .two_stage_pt import PTState, check_alpha_pt, pt_classes, pt_state, resolved  # noqa: F401  (re-exported)
 
 #: z1 breakpoints of the PT panels (symmetric; the outer ends are +-Z1_MAX): 8 panels.  With 4 nodes
 #: each the z1 error reached 1.7e-4 relative (c = 1e-2, alpha_pt = 0.4; 6 nodes: ~1e-7), so 6 to start.
@@ -87,24 +91,6 @@ QUAD_E_FLOOR = 1e-4
 QUAD_ERROR_SAFETY = 2.0
 
 
-@dataclasses.dataclass(frozen=True)
-class PTState:
-    """The PT fixed point at ``alpha_pt``: ``tau``, ``zeta`` (0 for least squares / exact PT), the
-    relative PT error ``E`` = E[(beta_hat_pt - beta*_pt)^2] / E[beta*_pt^2] and its quadrature error."""
-
-    alpha_pt: float
-    sigma_pt: float
-    tau: float
-    zeta: float
-    E: float
-    quad_error: float
-
-    @property
-    def exact(self) -> bool:
-        """PT learned its teacher exactly (noiseless alpha_pt >= 1)."""
-        return self.tau == 0.0
-
-
 @dataclasses.dataclass(frozen=True, repr=False)
 class TwoStageResult(ReplicaResult):
     """A :class:`ptft_theory.ReplicaResult` (FT error E over alpha, order parameters, ``quad_error``
@@ -126,47 +112,6 @@ class TwoStageResult(ReplicaResult):
     def __repr__(self) -> str:  # short: the ReplicaResult summary and the PT side
         inner = super().__repr__().partition("(")[2][:-1]
         return f"TwoStageResult({inner}, alpha_pt={self.alpha_pt:g}, E_pt={self.E_pt:.6g})"
-
-
-def check_alpha_pt(alpha_pt, sigma_pt):
-    """Validated ``(alpha_pt, sigma_pt)``; ParameterError naming the parameter and range."""
-    alpha_pt = V.finite_scalar("alpha_pt", alpha_pt)
-    if not alpha_pt >= ALPHA_MIN:
-        raise ParameterError(f"alpha_pt={alpha_pt!r} is invalid; valid range: alpha_pt >= {ALPHA_MIN:g} "
-                             "(N_PT / D; None = perfect pretraining)")
-    sigma_pt = V.nonnegative("sigma_pt", sigma_pt)
-    if sigma_pt > 1e100:
-        raise ParameterError(f"sigma_pt={sigma_pt!r} is invalid; valid range: 0 <= sigma_pt <= 1e100")
-    if sigma_pt > 0 and alpha_pt == 1.0:
-        raise ParameterError(f"alpha_pt=1.0 with sigma_pt={sigma_pt!r}: noisy interpolation at alpha_pt = 1 has "
-                             "unbounded error; valid range: alpha_pt != 1 when sigma_pt > 0")
-    return alpha_pt, sigma_pt
-
-
-def pt_classes(task: Task, c_pt: float):
-    """The PT problem as one-stage replica classes: off support (beta* = 0, weight 1 - rho_pt) and on
-    support (beta* = A_pt, weight rho_pt), k = c_pt, b0 = 0 (the sign of the teacher is irrelevant)."""
-    weight = np.array([1.0 - task.rho_pt, task.rho_pt])
-    beta_star = np.array([0.0, task.a_pt])
-    keep = weight > 0
-    m = minor_coefficient(np.full(2, float(c_pt)), np.zeros(2))
-    return ClassModel(weight=weight[keep], beta_star=beta_star[keep], m=m[keep], b0=np.zeros(2)[keep],
-                      signal_power=float(task.rho_pt * task.a_pt**2), active_fraction=1.0,
-                      active=np.ones(int(keep.sum()), bool))
-
-
-def pt_state(alpha_pt: float, task: Task, c_pt: float, sigma_pt: float = 0.0, n_nodes: int = QUAD_NODES) -> PTState:
-    """The PT fixed point (one-stage replica of the PT problem at ``alpha_pt``).
-
-    A zero PT teacher (``rho_pt = 0``) without PT noise is learned exactly at any ``alpha_pt``: the PT
-    labels are all zero and gradient flow from ``b0 = 0`` never moves (tau_pt = 0, the exact state; the
-    fixed point in log(tau) has no solution there, which gave tau = nan)."""
-    if task.rho_pt == 0.0 and sigma_pt == 0.0:
-        return PTState(alpha_pt=float(alpha_pt), sigma_pt=0.0, tau=0.0, zeta=0.0, E=0.0, quad_error=0.0)
-    cls = pt_classes(task, c_pt)
-    r, _ = solve_curve(cls, np.array([float(alpha_pt)]), float(sigma_pt), n_nodes)
-    return PTState(alpha_pt=float(alpha_pt), sigma_pt=float(sigma_pt), tau=float(r.tau[0]), zeta=float(r.zeta[0]),
-                   E=float(r.E[0]), quad_error=float(r.quad_error[0]))
 
 
 @functools.lru_cache(maxsize=64)
@@ -206,6 +151,13 @@ def z1_rule(b_pt: float, pt: PTState, c_pt: float, n1: int, kinks: tuple = (), h
     ``half`` (``b_pt == 0``, an integrand even in s1): the panels with s1 >= 0 only, weights doubled."""
     K = kernels.np
     m, sb = _panel_edges(pt, float(c_pt), float(b_pt))
+    if resolved(pt.tau, pt.zeta, float(b_pt)):
+        # PT recovered this coordinate below float64 resolution (two_stage_pt.RESOLVED_SPREAD): over
+        # |z1| <= Z1_MAX its beta_hat_pt moves by at most 1e-8 relative (at amp_pt >~ 1e30, by less than an
+        # ulp: the panel edges in s1 coincide and Gauss-Legendre weights summed to 0.07-2.2), so each FT
+        # scale, and each FT moment, moves by at most that.  One node at eta_pt(b_pt) (the middle edge,
+        # z1 = 0), weight 1, is the z1 average to that accuracy; doubling n1 keeps it (z1 error 0).
+        return K.beta_of_s_stable(sb[len(sb) // 2:len(sb) // 2 + 1], m, 0.0), np.ones(1)
     inside = [v for v in kinks if sb[0] < v < sb[-1] and np.min(np.abs(sb - v)) > 1e-12 * (sb[-1] - sb[0])]
     if inside:
         sb = np.sort(np.concatenate([sb, inside]))

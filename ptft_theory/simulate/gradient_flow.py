@@ -45,6 +45,7 @@ from ..levers import split_levers  # noqa: E402
 from ..errors import BackendUnavailableError, ParameterError, ParameterTypeError, SimulationError  # noqa: E402,F401  (SimulationError re-exported)
 from ..scales import ft_scales  # noqa: E402
 from ..solver import check_feasible  # noqa: E402
+from . import stiffness  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -198,7 +199,9 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
     ParameterError, ParameterTypeError
         Before any simulation, for an invalid array, lever or option (the message names it and its
         range: ``0 < residual_tol < 1``, ``1e-13 <= rtol < 1``, ``atol > 0``, ``max_time > 0``, a torch
-        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).
+        device ``"cpu"``/``"cuda[:N]"``/``"auto"``, at least one sample, ...).  In accurate mode also a
+        phase whose limit is too stiff for Radau in float64 (tiny ``c_pt`` or FT scales: the message names
+        the lever and, for ``c_pt``, its valid range on these data; :mod:`ptft_theory.simulate.stiffness`).
     SimulationError
         A phase did not converge (with ``raise_on_failure``).
     """
@@ -257,6 +260,12 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         if not (np.any(k) or np.any(b0)):
             check_feasible(Xf[b], yf[b], np.zeros(D), np.zeros(D))
 
+    # --- accurate mode: a phase whose limit is too stiff for Radau in float64 (tiny c_pt) is refused now, not
+    # after tens of thousands of evaluations (stiffness.py)
+    if mode == "accurate":
+        for b in range(B):
+            stiffness.check_pt(Xp[b], yp[b], float(c[b]), opts["rtol"], opts["residual_tol"])
+
     # --- PT: u = sqrt((c+lam)/2), v = sqrt((c-lam)/2) in both branches (clip exact -0.0 rounding)
     u0 = np.sqrt(np.maximum((c + lam) / 2, 0.0))[:, None] * np.ones((1, D))
     v0 = np.sqrt(np.maximum((c - lam) / 2, 0.0))[:, None] * np.ones((1, D))
@@ -273,6 +282,8 @@ def simulate_gradient_flow(X_pt, y_pt, X_ft, y_ft, c_pt, lambda_pt=None, gamma_f
         for b in range(B):
             k, b0 = ft_scales(np.asarray(pt.beta[b], dtype=float), c[b], lam[b], gam[b], scheme)
             check_feasible(Xf[b], yf[b], k, b0)
+            if mode == "accurate":
+                stiffness.check_ft(Xf[b], yf[b], k, b0, opts["rtol"], opts["residual_tol"])
         bar.set_description(f"simulate ({mode.value}): FT")
         bar.update()
         ft = _fine_tune(pt, scheme, gam, D, runner, Xf, yf, dev, dtype, record_trajectory, c, opts)
