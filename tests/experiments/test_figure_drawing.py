@@ -156,3 +156,17 @@ def test_transformer_figure_is_landscape():
     args, kw = _transformer()
     w, h = draw_transformer(*args, **kw).get_size_inches()
     assert w > h
+
+
+def test_clean_figure_says_which_arms_it_draws(tmp_path):
+    """The title names the init arm's dashed lines only when the CSV has init rows beyond the base point
+    (the committed runs have none: the title said "dashed: init arm" over a figure without one)."""
+    from ptft_theory.fileio import read_csv_rows, write_csv_atomic
+    raw, ver = _clean()[0]
+    rows = read_csv_rows(raw)
+    title = " ".join(_texts(draw_clean(raw, ver)))
+    assert "the init arm was not run" in title and "dashed" not in title
+    varied = [{**r, "arm": "init"} for r in rows if r["arm"] == "rebalance" and r["lever"] == "c"]
+    write_csv_atomic(tmp_path / "raw.csv", list(rows[0]), rows + varied)
+    title = " ".join(_texts(draw_clean(tmp_path / "raw.csv", ver)))
+    assert "dashed: init arm" in title

@@ -39,6 +39,13 @@ def _ft_summary(rows) -> str:
     return f"FT: plain GD until its stop rule (rows: {counts}; at most {most} steps)"
 
 
+def _arms_line(rows) -> str:
+    """What the line styles mean, and whether the init arm was run (more than its base point, as drawn)."""
+    if len({float(r["value"]) for r in rows if r["arm"] == "init"}) > 1:
+        return "solid: rebalance arm, dashed: init arm"
+    return "rebalance arm only (the init arm was not run)"
+
+
 def plot_clean(raw_csv, verdict_csv, out_stem) -> list[Path]:
     """Draw the 3 x 3 figure (:func:`draw_clean`); writes ``<out_stem>.png`` and returns its path in a list."""
     return [savefig_atomic(draw_clean(raw_csv, verdict_csv), Path(f"{out_stem}.png"), dpi=DPI)]
@@ -98,7 +105,7 @@ def draw_clean(raw_csv, verdict_csv, fig=None):
             labelled[-1].legend(fontsize=6, loc="best")
     fig.suptitle(f"Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over "
                  f"{len({r['seed'] for r in rows})} seeds\n{_ft_summary(rows)}\n"
-                 "dashed: init arm; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
+                 f"{_arms_line(rows)}; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
                  "+ agrees, x disagrees, . unresolved)", fontsize=9)
     fig.tight_layout()
     return fig
