@@ -232,6 +232,8 @@ def _cmd_curve(args):
                          for a, e, err in zip(r.alpha, payload["E"], r.error))
     else:
         text = "\n".join(f"alpha={a:<8g} E={e:.10g}  ({db:.3f} dB)" for a, e, db in zip(r.alpha, r.E, r.E_dB))
+    if not getattr(r, "success", True):  # the digits above claim more than the result states (e.g. a tiny E)
+        text += f"\nwarning: {r.message}"
     emit(args, payload, text)
 
 

@@ -47,3 +47,15 @@ def test_tiny_c_from_scratch_says_it_missed_its_accuracy():
     assert not r.success and r.as_dict()["success"] is False
     assert "alpha=0.99" in r.message
     assert np.all(np.isfinite(r.E))
+
+
+def test_cli_curve_text_warns_when_the_result_misses_its_stated_accuracy(capsys):
+    """`ptft curve` prints E to 10 digits; where the result says it is not within its stated relative accuracy
+    (E ~ 1e-24 at c_pt = 1e-12, estimate ~1 % of E) the text carries the result's message, not digits alone."""
+    from ptft_theory.cli import main
+    common = ["curve", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05", "--alpha", "0.99"]
+    assert main([*common, "--c-pt", "1e-12"]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "NOT within the stated relative accuracy" in out
+    assert main([*common, "--c-pt", "1e-3"]) == 0  # an ordinary E: no warning
+    assert "warning" not in capsys.readouterr().out
