@@ -24,6 +24,7 @@ import dataclasses
 
 import numpy as np
 
+from .. import kernels
 from .classes import ClassModel
 
 #: A class's start is dropped only when ``|b0| <= DROP_U_MAX k`` (and, at the solution, every b in play,
@@ -58,7 +59,7 @@ def start_drop_bound(cls: ClassModel, mask, tau: float, zeta: float):
     w, bs, b0 = cls.weight[mask], np.abs(cls.beta_star[mask]), cls.b0[mask]
     k = minor_to_scale(cls.m[mask], b0)
     ab0 = np.abs(b0)
-    t0 = 0.5 * np.abs(np.arcsinh(b0 / k))
+    t0 = np.abs(kernels.np.mirror_map(0.0, b0, k))  # asinh(b0 / k) / 2: the generated mirror map from b0 to 0
     u = (ab0 + bs + DROP_Z * tau + zeta * t0) / k
     if not np.all(u <= DROP_U_MAX):
         return np.inf, np.inf
