@@ -43,6 +43,8 @@ def register_transformer(sub):
     c.add_argument("--device", type=device_arg, default="cpu", help="cpu (default), auto (CUDA when present), cuda")
     c.add_argument("--cached-only", action="store_true",
                    help="compute nothing: write the CSVs and figure from the runs already cached (partial results)")
+    c.add_argument("--workers", type=int, default=1, help="local processes, one seed each at a time (default 1; "
+                                                           "CPU only; the outputs do not depend on it)")
     c.add_argument("--no-progress", action="store_true")
     c.add_argument("--json", action="store_true", help="machine-readable summary (strict JSON)")
     c.set_defaults(func=_cmd_clean)
@@ -71,7 +73,7 @@ def _cmd_clean(args):
     from ..experiments.resnet.training import resolve_device  # noqa: PLC0415
     res = run_study(args.config, quick=args.quick, out=args.out, cache_dir=args.cache_dir,
                     progress=not args.no_progress, device=resolve_device(args.device),
-                    cached_only=args.cached_only)
+                    cached_only=args.cached_only, workers=args.workers)
     if args.json:
         from .common import dump_json  # noqa: PLC0415
         print(dump_json(res))

@@ -243,7 +243,7 @@ def test_prediction_mapping_and_the_lazy_limit():
 
 # ------------------------------------------------------------------------------------ the study
 @pytest.mark.filterwarnings("error")  # no warning from the run or the figure (e.g. an empty legend)
-def test_quick_study_end_to_end_and_resume(tmp_path):
+def test_quick_study_end_to_end_resume_and_workers(tmp_path):
     from _cli import run_cli  # tests/ is on sys.path under pytest
     rc, out, err = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path, "--json",
                            "--no-progress")
@@ -267,6 +267,21 @@ def test_quick_study_end_to_end_and_resume(tmp_path):
     rc3, out3, _ = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "empty", "--json",
                            "--no-progress", "--cached-only")
     assert rc3 == 0 and json.loads(out3)["n_runs"] == 0 and len(json.loads(out3)["missing"]) == 2  # two seeds
+    # --workers 2: the seeds in two spawned processes; every CSV is the one-process run's cell for cell but
+    # the wall-clock ``seconds`` (each seed is the same code on one thread); a bad worker count: one line, exit 2
+    rc4, out4, err4 = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "w2", "--json",
+                              "--no-progress", "--workers", 2)
+    assert rc4 == 0, err4
+    res4 = json.loads(out4)
+
+    def table(path):
+        with open(path) as f:
+            return [{k: v for k, v in r.items() if k != "seconds"} for r in csv.DictReader(f)]
+    for key in ("raw", "pt", "verdicts"):
+        assert table(res4[key]) == table(res[key]), key
+    assert res4["missing"] == [] and res4["n_runs"] == res["n_runs"] > 0
+    rc5, _, err5 = run_cli("transformer", "clean", "--config", CPU, "--quick", "--out", tmp_path / "w0", "--workers", 0)
+    assert rc5 == 2 and "workers=0" in err5 and len(err5.strip().splitlines()) == 1, err5
 
 
 def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):

@@ -29,6 +29,8 @@ appends ``_quick`` to every file name.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing as mp
+import os
 import re
 import sys
 import time
@@ -214,20 +216,67 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
     return {"rows": rows, "pt": pts}
 
 
+def _logger(progress: bool):
+    return (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
+
+
+def _seed_job(config_path, quick: bool, cache_dir: str, seed: int, progress: bool) -> int:
+    """One seed's phases in a worker process (``run_study(workers=N)``): phase 1, then phase 2 where its
+    PT generalised; both go to the shared cache (atomic files), whence the driver reads them."""
+    import torch  # noqa: PLC0415
+    torch.set_num_threads(1)
+    cfg, cache, log = load_study_config(config_path, quick), K.open_cache(cache_dir), _logger(progress)
+    res = K.cached(cache, K.phase_key(cfg, seed, "rebalance"), lambda: rebalance_rows(cfg, seed, log, "cpu", cache))
+    if res["k1"] is not None and "init" in cfg["phases"]:
+        K.cached(cache, K.phase_key(cfg, seed, "init"), lambda: init_rows(cfg, seed, res["k1"], log, "cpu", cache))
+    if log:
+        log(f"seed {seed}: both phases done (worker {os.getpid()})")
+    return seed
+
+
+def _init_worker(parent_pid: int):
+    from ..workers import limit_blas_threads, watch_parent  # noqa: PLC0415
+    watch_parent(parent_pid)  # a killed driver leaves no worker computing
+    limit_blas_threads(1)
+
+
+def _run_seeds_in_workers(config_path, quick: bool, cache_dir: Path, seeds, workers: int, progress: bool):
+    """Every seed's phases in ``workers`` processes (one torch and one BLAS thread each, ended with the
+    driver); a seed's result is the same as computed in the driver (same code, same seeds, one thread)."""
+    import concurrent.futures as cf  # noqa: PLC0415
+
+    with cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),),
+                                mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(_seed_job, str(config_path), quick, str(cache_dir), int(s), progress) for s in seeds]
+        try:
+            for fut in cf.as_completed(futures):
+                fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+
 def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=None, progress: bool = True,
-              device: str = "cpu", cached_only: bool = False) -> dict:
+              device: str = "cpu", cached_only: bool = False, workers: int = 1) -> dict:
     """Run (or resume) a study: phase 1 (PT and the rebalance arm) for every seed, then phase 2 (the
     init arm); write its CSVs, verdicts and figure; return the paths and counts.  ``cached_only``:
     compute nothing, write the outputs from the (seed, phase) results already cached (an interrupted
-    study's partial results; the missing ones are counted in ``missing``)."""
+    study's partial results; the missing ones are counted in ``missing``).  ``workers`` > 1 (CPU only):
+    the seeds run in that many processes, each seed's two phases in one; the outputs are the same."""
     import torch  # noqa: PLC0415
     torch.set_num_threads(1)
     cfg = load_study_config(config_path, quick)
+    workers = V.positive_int("workers", workers)
+    if workers > 1 and device != "cpu":
+        raise ParameterError(f"workers={workers} is invalid with device={device!r}; valid: workers = 1 off the CPU")
     out = Path(out)
     cache_dir = Path(cache_dir) if cache_dir is not None else out / "cache" / "transformer_clean"
     cache = K.open_cache(cache_dir)
-    log = (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
+    log = _logger(progress)
     t0 = time.perf_counter()
+    if workers > 1 and not cached_only:
+        _run_seeds_in_workers(config_path, quick, cache_dir, cfg["seeds"], workers, progress)
     phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
         phase1[seed] = K.cached(cache, K.phase_key(cfg, seed, "rebalance"),
