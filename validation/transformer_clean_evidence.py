@@ -14,7 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 from ptft_theory.experiments.transformer.clean_evidence import (clean_correlations, old_protocol_correlation,
-                                                                 pt_statistics, verdict_markdown)
+                                                                 pt_statistics, pt_success_by_point,
+                                                                 pt_success_markdown, verdict_markdown)
 from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +39,8 @@ def main(argv=None):
           f"(success rate {st['success_rate']:.2f}); held-out accuracy of the used ones: min {st['heldout_min']:.3f}, "
           f"mean {st['heldout_mean']:.3f}")
     print("key frequencies (seed, arm, lever, value):", st["key_frequencies"])
+    print("\nPT draws that generalise, per init point (init arm: only seeds whose base PT generalised):\n")
+    print(pt_success_markdown(pt_success_by_point(pts)))
     shares = {}
     for t in ("subset", "same", "new"):
         vals = [(float(r[f"fourier_share_{t}"]), float(r[f"probe_accuracy_{t}"])) for r in pts

@@ -225,6 +225,26 @@ def test_init_arm_correlations_from_planted_rows():
     assert init_arm_correlations([r for r in rows if r["value"] == "1.0"], 192) == []
 
 
+def test_pt_success_by_point_counts_and_clopper_pearson_limits():
+    """Planted PT rows: counts per init point; the 95 % interval at 0 of n and n of n successes against the
+    closed forms 1 - 0.025^(1/n) and 0.025^(1/n) (Clopper-Pearson's one-sided ends there)."""
+    from ptft_theory.experiments.transformer.clean_evidence import pt_success_by_point, pt_success_markdown
+
+    def row(seed, arm, lever, value, used, draws):
+        return {"seed": str(seed), "arm": arm, "lever": lever, "value": str(value), "used": str(used),
+                "draws": str(draws), "failed_draws": str(draws - used)}
+    rows = [row(0, "base", "", 0, True, 2), row(1, "base", "", 0, False, 3), row(0, "init", "c", 0.5, False, 3),
+            row(0, "init", "kappa", 2.0, True, 1), row(1, "init", "kappa", 2.0, True, 1),
+            row(2, "init", "kappa", 2.0, True, 1)]
+    st = {s["point"]: s for s in pt_success_by_point(rows)}
+    assert list(st)[0] == "base" and set(st) == {"base", "init c = 0.5", "init kappa = 2"}
+    assert (st["base"]["successes"], st["base"]["draws"], st["base"]["seeds_used"]) == (1, 5, [0])
+    assert st["init c = 0.5"]["rate"] == 0 and st["init c = 0.5"]["rate_hi"] == pytest.approx(1 - 0.025 ** (1 / 3))
+    assert st["init kappa = 2"]["rate"] == 1 and st["init kappa = 2"]["rate_lo"] == pytest.approx(0.025 ** (1 / 3))
+    assert st["base"]["rate_lo"] < 0.2 < st["base"]["rate_hi"]
+    assert "| init c = 0.5 | 1 | 0 (none) | 3 | 0/3 = 0.00 (0.00-0.71) |" in pt_success_markdown(st.values())
+
+
 def test_prediction_mapping_and_the_lazy_limit():
     assert theory_init("kappa", 1.0, {"c": 1, "kappa": 1, "gamma": 1}, 2.0, 1.0).lambda_pt == 0
     i = theory_init("kappa", 0.5, {"c": 1, "kappa": 1, "gamma": 1}, 1.0, 1.0)

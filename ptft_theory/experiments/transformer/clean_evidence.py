@@ -108,6 +108,40 @@ def pt_statistics(pt_rows) -> dict:
             "key_frequencies": {(r["seed"], r["arm"], r["lever"], r["value"]): r["key_frequencies"] for r in used}}
 
 
+def pt_success_by_point(pt_rows) -> list[dict]:
+    """Per PT init point (``base``, or ``init`` arm ``lever = value``): networks asked for, networks that
+    generalised (used), draws, failed draws, and the per-draw success rate with its 95 % Clopper-Pearson
+    interval.  Draws stop at the first success or at the cap, so successes / draws is the maximum-likelihood
+    per-draw rate whatever the cap (the stopping rule does not enter the likelihood); the interval treats
+    the draws as independent Bernoulli trials."""
+    from scipy.stats import beta  # noqa: PLC0415
+    groups = defaultdict(list)
+    for r in pt_rows:
+        point = "base" if r["arm"] == "base" else f"{r['arm']} {r['lever']} = {float(r['value']):g}"
+        groups[point].append(r)
+    out = []
+    for point in sorted(groups, key=lambda g: (g != "base", g)):
+        rs = groups[point]
+        draws = sum(int(r["draws"]) for r in rs)
+        k = draws - sum(int(r["failed_draws"]) for r in rs)
+        lo = float(beta.ppf(0.025, k, draws - k + 1)) if k > 0 else 0.0
+        hi = float(beta.ppf(0.975, k + 1, draws - k)) if k < draws else 1.0
+        out.append({"point": point, "networks": len(rs), "used": sum(r["used"] == "True" for r in rs),
+                    "seeds_used": [int(r["seed"]) for r in rs if r["used"] == "True"], "draws": draws,
+                    "successes": k, "rate": k / draws if draws else None, "rate_lo": lo, "rate_hi": hi})
+    return out
+
+
+def pt_success_markdown(stats) -> str:
+    """:func:`pt_success_by_point` as Markdown."""
+    lines = ["| PT init | networks | generalised (seeds) | draws | per-draw success (95 % CI) |", "|---|---|---|---|---|"]
+    for s in stats:
+        seeds = ", ".join(map(str, s["seeds_used"])) or "none"
+        lines.append(f"| {s['point']} | {s['networks']} | {s['used']} ({seeds}) | {s['draws']} | "
+                     f"{s['successes']}/{s['draws']} = {s['rate']:.2f} ({s['rate_lo']:.2f}-{s['rate_hi']:.2f}) |")
+    return "\n".join(lines)
+
+
 def verdict_markdown(verdicts) -> str:
     """The verdict table as Markdown."""
     lines = ["| task | lever | arm | n_FT | low -> high | predicted | diff (SE) | pairs | verdict |",
