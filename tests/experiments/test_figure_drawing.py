@@ -170,3 +170,12 @@ def test_clean_figure_says_which_arms_it_draws(tmp_path):
     write_csv_atomic(tmp_path / "raw.csv", list(rows[0]), rows + varied)
     title = " ".join(_texts(draw_clean(tmp_path / "raw.csv", ver)))
     assert "dashed: init arm" in title
+    # the init arm's values have their own PT networks, so their seed counts differ: the legend gives each
+    seeds = sorted({r["seed"] for r in varied})
+    top = max(float(r["value"]) for r in varied)
+    fewer = [r for r in varied if not (float(r["value"]) == top and r["seed"] == seeds[0])]
+    write_csv_atomic(tmp_path / "raw2.csv", list(rows[0]), rows + fewer)
+    fig = draw_clean(tmp_path / "raw2.csv", ver)
+    labels = [t for ax in fig.axes for t in ax.get_legend_handles_labels()[1]]
+    assert f"c = {top:g} (init, {len(seeds) - 1} seeds)" in labels, labels
+    assert f"c = {top:g} (rebalance)" in labels

@@ -3,7 +3,7 @@
 Rows: the levers ``c``, ``kappa``, ``gamma``; columns: the FT tasks (subset, same, new).  Each panel
 shows held-out FT error against ``n_ft``, mean over seeds +-2 SE, one colour per lever value, solid
 for the ``rebalance`` arm (levers at a fixed PT function) and dashed for the ``init`` arm (the
-paper's: at PT init).  Under each n_FT the verdict of the low-vs-high comparison is written per arm
+paper's: at PT init; its legend counts the seeds whose PT generalised at that value).  Under each n_FT the verdict of the low-vs-high comparison is written per arm
 (``+`` agrees, ``x`` disagrees, ``.`` unresolved; at the top of the panel) and the title gives the
 predicted direction.
 """
@@ -79,7 +79,8 @@ def draw_clean(raw_csv, verdict_csv, fig=None):
                     ms = [_mean_se(cell[(arm, v, n)]) for n in ns]
                     ax.errorbar(ns, [m for m, _ in ms], yerr=[2 * s for _, s in ms], ls=ls, marker="o", ms=3,
                                 capsize=2, color=cmap(t / max(1, len(values) - 1)),
-                                label=f"{lever} = {v:g} ({arm})")
+                                label=f"{lever} = {v:g} ({arm})" if arm == "rebalance" else
+                                f"{lever} = {v:g} ({arm}, {max(len(cell[(arm, v, n)]) for n in ns)} seeds)")
             vs = [v for v in verdicts if v["task_type"] == task and v["lever"] == lever]
             for v in vs:
                 y = 0.95 if v["arm"] == "rebalance" else 0.88
@@ -103,8 +104,11 @@ def draw_clean(raw_csv, verdict_csv, fig=None):
         labelled = [ax for ax in axes[i] if ax.get_legend_handles_labels()[0]]
         if labelled:  # the row's legend on its last panel with lines (a row of unrun arms has none)
             labelled[-1].legend(fontsize=6, loc="best")
+    n_seeds = len({r["seed"] for r in rows if r["arm"] == "rebalance"})
+    init_note = " (init arm: the seeds whose PT at that value generalised, counted in the legend)" \
+        if _arms_line(rows).endswith("init arm") else ""
     fig.suptitle(f"Transformer on modular arithmetic, PT a + b (held-out acc >= 0.95): FT error, mean +-2 SE over "
-                 f"{len({r['seed'] for r in rows})} seeds\n{_ft_summary(rows)}\n"
+                 f"{n_seeds} seeds{init_note}\n{_ft_summary(rows)}\n"
                  f"{_arms_line(rows)}; at the top of each panel the verdict per n_FT (r/i: rebalance/init arm; "
                  "+ agrees, x disagrees, . unresolved)", fontsize=9)
     fig.tight_layout()
