@@ -245,6 +245,14 @@ def test_pt_success_by_point_counts_and_clopper_pearson_limits():
     assert "| init c = 0.5 | 1 | 0 (none) | 3 | 0/3 = 0.00 (0.00-0.71) |" in pt_success_markdown(st.values())
 
 
+def test_verdict_markdown_says_when_a_row_has_no_se():
+    from ptft_theory.experiments.transformer.clean_evidence import verdict_markdown
+    base = {"task_type": "new", "lever": "c", "arm": "init", "n_ft": "48", "low": "0.5", "high": "2",
+            "predicted_sign": "-1", "diff_mean": "-0.05", "verdict": "unresolved"}
+    md = verdict_markdown([{**base, "diff_se": "", "n_pairs": "1"}, {**base, "diff_se": "0.02", "n_pairs": "4"}])
+    assert "-0.050 (no SE: 1 pair) | 1 |" in md and "-0.050 (0.020) | 4 |" in md and "(0.000)" not in md
+
+
 def test_prediction_mapping_and_the_lazy_limit():
     assert theory_init("kappa", 1.0, {"c": 1, "kappa": 1, "gamma": 1}, 2.0, 1.0).lambda_pt == 0
     i = theory_init("kappa", 0.5, {"c": 1, "kappa": 1, "gamma": 1}, 1.0, 1.0)

@@ -143,11 +143,12 @@ def pt_success_markdown(stats) -> str:
 
 
 def verdict_markdown(verdicts) -> str:
-    """The verdict table as Markdown."""
+    """The verdict table as Markdown (a row of one pair has no SE, and says so rather than print 0)."""
     lines = ["| task | lever | arm | n_FT | low -> high | predicted | diff (SE) | pairs | verdict |",
              "|---|---|---|---|---|---|---|---|---|"]
     for v in verdicts:
-        d = "" if v["diff_mean"] == "" else f"{float(v['diff_mean']):+.3f} ({float(v['diff_se'] or 0):.3f})"
+        se = "no SE: 1 pair" if v["diff_se"] in ("", None) else f"{float(v['diff_se']):.3f}"
+        d = "" if v["diff_mean"] == "" else f"{float(v['diff_mean']):+.3f} ({se})"
         lines.append(f"| {v['task_type']} | {v['lever']} | {v['arm']} | {v['n_ft']} | {float(v['low']):g} -> "
                      f"{float(v['high']):g} | {int(v['predicted_sign']):+d} | {d} | {v['n_pairs']} | {v['verdict']} |")
     return "\n".join(lines)
