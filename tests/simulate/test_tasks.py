@@ -1,7 +1,5 @@
 """Teachers, data, configs and the package boundary: every bad input names parameter and range."""
 
-import subprocess
-import sys
 from fractions import Fraction
 
 import numpy as np
@@ -164,42 +162,3 @@ def test_simulator_bad_input():
         simulate_gradient_flow(X, y, X, y, 1.0, 0.0, 0.0, mode="euler")
     with pytest.raises(ValueError, match=r"c_pt must be a scalar or have shape \(B,\) = \(1,\)"):
         simulate_gradient_flow(X, y, X, y, [1.0, 2.0], 0.0, 0.0)
-
-
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "ptft_theory.cli", *args], capture_output=True, text=True)
-
-
-@pytest.mark.parametrize("args, match", [
-    (["regime", "--c-pt", "1e-3", "--lambda-pt", "-1e-2", "--rho-pt", "0.1", "--rho-shared", "0.05",
-      "--rho-new", "0.05"], "lambda_pt=-0.01 is invalid; valid range: |lambda_pt| <= c_pt"),
-    (["scales", "--beta-pt", "1", "--c-pt", "-1"], "c_pt=-1.0 is invalid; valid range: c_pt > 0"),
-    (["scales", "--beta-pt", "nan", "--c-pt", "1"], "beta_pt contains a non-finite value"),
-    (["regime", "--c-pt", "1", "--rho-pt", "0.1", "--rho-shared", "0.2", "--rho-new", "0"], "rho_shared=0.2"),
-    (["scales", "--beta-pt", "1", "--c-pt", "x"], "invalid float value: 'x'"),
-])
-def test_cli_bad_input_one_line_exit_2(args, match):
-    r = _cli(*args)
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and match in lines[0], r.stderr
-    assert "Traceback" not in r.stderr
-
-
-def test_cli_json_round_trip_matches_python_api():
-    import json
-    r = _cli("scales", "--beta-pt", "0", "3.1", "--c-pt", "1e-3", "--lambda-pt", "-1e-3", "--gamma-ft", "0.2", "--json")
-    assert r.returncode == 0, r.stderr
-    out = json.loads(r.stdout)
-    k, b0 = ft_scales([0, 3.1], 1e-3, -1e-3, 0.2)
-    assert out["k"] == pytest.approx(list(k), rel=1e-15) and out["b0"] == pytest.approx(list(b0), rel=1e-15)
-    r = _cli("regime", "--c-pt", "1e-3", "--rho-pt", "0.1", "--rho-shared", "0.05", "--rho-new", "0.05", "--json")
-    out = json.loads(r.stdout)
-    ref = regime(Task(0.1, 0.05, 0.05), Init(1e-3))
-    assert out["regime"] == ref.regime.value and out["l_order"] == pytest.approx(ref.l_order, rel=1e-15)
-
-
-def test_cli_help_shows_examples():
-    for cmd in ("derive", "scales", "regime", "simulate"):
-        r = _cli(cmd, "--help")
-        assert r.returncode == 0 and "example: ptft " + cmd in r.stdout
