@@ -4,6 +4,7 @@ function-preserving levers, the probes, the verdict rule, the predictions and th
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -216,11 +217,12 @@ def test_init_arm_correlations_from_planted_rows():
     for seed in range(4):
         for lever, values in (("c", (0.5, 1.0, 2.0)), ("kappa", (0.5, 1.0, 2.0))):
             for v in values:
-                acc = 0.95 + 0.01 * seed + 0.003 * v * (1 if lever == "c" else -1)
+                acc = 0.95 + 0.01 * seed + (0 if v == 1 else 0.003 * v * (1 if lever == "c" else -1))
                 rows.append({"arm": "init", "n_ft": "192", "task_type": "subset", "seed": str(seed), "lever": lever,
                              "value": str(v), "pt_heldout_accuracy": str(acc), "test_error": str(2 * (1 - acc))})
     out = init_arm_correlations(rows, 192)
-    assert out[0]["r"] == pytest.approx(-1.0, abs=1e-12) and out[0]["n"] == 24
+    # 4 seeds x (4 init networks + the base network, written under both levers but counted once)
+    assert out[0]["r"] == pytest.approx(-1.0, abs=1e-12) and out[0]["n"] == 20
     assert out[1]["r"] == pytest.approx(-1.0, abs=1e-12) and out[1]["n"] == 8
     assert init_arm_correlations([r for r in rows if r["value"] == "1.0"], 192) == []
 
@@ -321,6 +323,10 @@ def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
     bad.write_text(CPU.read_text().replace('name = "transformer_clean_cpu"', 'name = "../x"'))
     with pytest.raises(ParameterError, match="name"):
         load_study_config(bad)
+    dup = tmp_path / "dup.toml"  # two workers would compute one seed at once, and the CSVs would hold it twice
+    dup.write_text(re.sub(r"^seeds = \[.*$", "seeds = [0, 1, 0]", CPU.read_text(), count=1, flags=re.M))
+    with pytest.raises(ParameterError, match="distinct seeds"):
+        load_study_config(dup)
     from _cli import run_cli
     rc, _, err = run_cli("transformer", "clean", "--config", tmp_path / "missing.toml")
     assert rc == 2 and len(err.strip().splitlines()) == 1

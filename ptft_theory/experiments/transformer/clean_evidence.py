@@ -76,7 +76,8 @@ def clean_correlations(rows) -> list[dict]:
 
 def init_arm_correlations(rows, n: int) -> list[dict]:
     """The ``init`` arm: each lever value has its own PT network.  Per task, r between FT held-out error and
-    that network's PT held-out accuracy over every (seed, lever, value) at ``n_ft = n``; and, pooled, r
+    that network's PT held-out accuracy over every (seed, lever, value) at ``n_ft = n`` (the base point,
+    written under each lever, once); and, pooled, r
     between each seed's lever effect (high minus low) and the difference of the two PT networks'
     held-out accuracies (high minus low).  Empty without ``init`` rows beyond the base."""
     init = [r for r in rows if r["arm"] == "init" and int(r["n_ft"]) == n and r["test_error"] not in ("", None)]
@@ -84,8 +85,9 @@ def init_arm_correlations(rows, n: int) -> list[dict]:
         return []
     out = []
     for task in sorted({r["task_type"] for r in init}):
-        pts = {(r["seed"], r["lever"], r["value"]): (float(r["pt_heldout_accuracy"]), float(r["test_error"]))
-               for r in init if r["task_type"] == task}
+        # the base point is one PT network and one FT run, written under each lever: counted once
+        pts = {(r["seed"], "base") if float(r["value"]) == 1.0 else (r["seed"], r["lever"], r["value"]):
+               (float(r["pt_heldout_accuracy"]), float(r["test_error"])) for r in init if r["task_type"] == task}
         out.append({"what": "init arm: FT error vs its PT network's held-out accuracy", "task_type": task, "n_ft": n,
                     "n": len(pts), "r": pearson([a for a, _ in pts.values()], [e for _, e in pts.values()])})
     pairs = lowest_highest_pairs(init)
@@ -120,7 +122,12 @@ def pt_success_by_point(pt_rows) -> list[dict]:
         point = "base" if r["arm"] == "base" else f"{r['arm']} {r['lever']} = {float(r['value']):g}"
         groups[point].append(r)
     out = []
-    for point in sorted(groups, key=lambda g: (g != "base", g)):
+    def order(point):
+        if point == "base":
+            return (0, "", 0.0)
+        head, value = point.rsplit(" = ", 1)
+        return (1, head, float(value))
+    for point in sorted(groups, key=order):
         rs = groups[point]
         draws = sum(int(r["draws"]) for r in rs)
         k = draws - sum(int(r["failed_draws"]) for r in rs)
@@ -136,6 +143,8 @@ def pt_success_markdown(stats) -> str:
     """:func:`pt_success_by_point` as Markdown."""
     lines = ["| PT init | networks | generalised (seeds) | draws | per-draw success (95 % CI) |", "|---|---|---|---|---|"]
     for s in stats:
+        if not s["draws"]:
+            continue
         seeds = ", ".join(map(str, s["seeds_used"])) or "none"
         lines.append(f"| {s['point']} | {s['networks']} | {s['used']} ({seeds}) | {s['draws']} | "
                      f"{s['successes']}/{s['draws']} = {s['rate']:.2f} ({s['rate_lo']:.2f}-{s['rate_hi']:.2f}) |")

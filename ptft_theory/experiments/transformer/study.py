@@ -99,6 +99,8 @@ def load_study_config(path, quick: bool = False) -> dict:
             raise ParameterError(f"config {path}: seed={s!r} is invalid; valid range: an integer >= 0")
     if not (isinstance(cfg["seeds"], list) and len(cfg["seeds"]) <= 1000 and len(cfg["n_ft"]) <= 100):
         raise ParameterError(f"config {path}: seeds/n_ft are invalid; valid: lists of at most 1000 / 100 entries")
+    if len(set(cfg["seeds"])) != len(cfg["seeds"]):
+        raise ParameterError(f"config {path}: seeds={cfg['seeds']!r} is invalid; valid: distinct seeds")
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
