@@ -179,3 +179,18 @@ def test_clean_figure_says_which_arms_it_draws(tmp_path):
     labels = [t for ax in fig.axes for t in ax.get_legend_handles_labels()[1]]
     assert f"c = {top:g} (init, {len(seeds) - 1} seeds)" in labels, labels
     assert f"c = {top:g} (rebalance)" in labels
+
+
+def test_clean_figure_counts_each_ft_run_once():
+    """A seed's base run is written under every lever and both arms: the title's stop counts count it once."""
+    from ptft_theory.experiments.transformer.clean_figure import _ft_summary, unique_runs
+
+    def row(arm, lever, value, stop):
+        return {"seed": "0", "task_type": "subset", "n_ft": "48", "arm": arm, "lever": lever, "value": value,
+                "ft_stop": stop, "ft_steps": "10"}
+    rows = [row(a, lv, "1", "cap") for a, lv in (("rebalance", "c"), ("rebalance", "kappa"), ("rebalance", "gamma"),
+                                                  ("init", "c"), ("init", "kappa"))]
+    rows += [row("rebalance", "c", "2", "threshold"), row("init", "c", "2", "plateau")]
+    assert len(unique_runs(rows)) == 3
+    assert "(3 runs: 1 cap, 1 plateau, 1 threshold; at most 10 steps)" in _ft_summary(rows)
+

@@ -29,14 +29,27 @@ def _mean_se(values):
     return m, se
 
 
+def unique_runs(rows) -> list[dict]:
+    """The FT runs of a raw CSV, each once: a seed's base point (every lever at its base value) is one run,
+    written under every lever and both arms; a lever value away from the base is its arm's own run."""
+    seen = {}
+    for r in rows:
+        base = float(r["value"]) == 1.0  # the clean configs' base point: c = kappa = gamma = 1
+        key = (r["seed"], r["task_type"], r["n_ft"]) + (("base",) if base else (r["arm"], r["lever"], r["value"]))
+        seen.setdefault(key, r)
+    return list(seen.values())
+
+
 def _ft_summary(rows) -> str:
-    """How the FT runs stopped, from the raw CSV's ``ft_stop`` (when present) and ``ft_steps`` columns."""
-    most = max((int(r["ft_steps"]) for r in rows), default=0)
-    stops = Counter(r.get("ft_stop") or "" for r in rows)
+    """How the FT runs stopped (each run once, :func:`unique_runs`), from the raw CSV's ``ft_stop`` (when
+    present) and ``ft_steps`` columns."""
+    runs = unique_runs(rows)
+    most = max((int(r["ft_steps"]) for r in runs), default=0)
+    stops = Counter(r.get("ft_stop") or "" for r in runs)
     if set(stops) <= {""}:
         return f"FT: plain GD, at most {most} steps"
     counts = ", ".join(f"{n} {s}" for s, n in sorted(stops.items()) if s)
-    return f"FT: plain GD until its stop rule (rows: {counts}; at most {most} steps)"
+    return f"FT: plain GD until its stop rule ({len(runs)} runs: {counts}; at most {most} steps)"
 
 
 def _arms_line(rows) -> str:
