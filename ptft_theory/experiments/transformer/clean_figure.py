@@ -3,9 +3,9 @@
 Rows: the levers ``c``, ``kappa``, ``gamma``; columns: the FT tasks (subset, same, new).  Each panel
 shows held-out FT error against ``n_ft``, mean over seeds +-2 SE, one colour per lever value, solid
 for the ``rebalance`` arm (levers at a fixed PT function) and dashed for the ``init`` arm (the
-paper's: at PT init; its legend counts the seeds whose PT generalised at that value).  Under each n_FT the verdict of the low-vs-high comparison is written per arm
-(``+`` agrees, ``x`` disagrees, ``.`` unresolved; at the top of the panel) and the title gives the
-predicted direction.
+paper's: at PT init; its legend counts the seeds whose PT generalised at that value).  Under each
+n_FT the verdict of the low-vs-high comparison is written per arm (``+`` agrees, ``x`` disagrees,
+``.`` unresolved; at the top of the panel) and the title gives the predicted direction.
 """
 
 from __future__ import annotations
