@@ -183,7 +183,8 @@ def test_clean_figure_says_which_arms_it_draws(tmp_path):
 
 def test_clean_figure_counts_each_ft_run_once():
     """A seed's base run is written under every lever and both arms: the title's stop counts count it once."""
-    from ptft_theory.experiments.transformer.clean_figure import _ft_summary, unique_runs
+    from ptft_theory.experiments.transformer.clean_evidence import unique_runs
+    from ptft_theory.experiments.transformer.clean_figure import _ft_summary
 
     def row(arm, lever, value, stop):
         return {"seed": "0", "task_type": "subset", "n_ft": "48", "arm": arm, "lever": lever, "value": value,

@@ -41,6 +41,17 @@ def old_protocol_correlation(rows) -> dict:
     return {"n_ft": n, "n_runs": len(rows), "r": pearson(x, y)}
 
 
+def unique_runs(rows) -> list[dict]:
+    """The FT runs of a raw CSV, each once: a seed's base point (every lever at its base value) is one run,
+    written under every lever and both arms; a lever value away from the base is its arm's own run."""
+    seen = {}
+    for r in rows:
+        base = float(r["value"]) == 1.0  # the clean configs' base point: c = kappa = gamma = 1
+        key = (r["seed"], r["task_type"], r["n_ft"]) + (("base",) if base else (r["arm"], r["lever"], r["value"]))
+        seen.setdefault(key, r)
+    return list(seen.values())
+
+
 def lowest_highest_pairs(rows) -> list[tuple]:
     """Per (task, lever) cell and seed present at both ends: ``(lo, hi)``, each ``(PT held-out accuracy,
     FT test error)`` of the lowest and of the highest lever value."""
@@ -85,11 +96,10 @@ def init_arm_correlations(rows, n: int) -> list[dict]:
         return []
     out = []
     for task in sorted({r["task_type"] for r in init}):
-        # the base point is one PT network and one FT run, written under each lever: counted once
-        pts = {(r["seed"], "base") if float(r["value"]) == 1.0 else (r["seed"], r["lever"], r["value"]):
-               (float(r["pt_heldout_accuracy"]), float(r["test_error"])) for r in init if r["task_type"] == task}
+        pts = [(float(r["pt_heldout_accuracy"]), float(r["test_error"]))
+               for r in unique_runs(init) if r["task_type"] == task]  # the base run once, not once per lever
         out.append({"what": "init arm: FT error vs its PT network's held-out accuracy", "task_type": task, "n_ft": n,
-                    "n": len(pts), "r": pearson([a for a, _ in pts.values()], [e for _, e in pts.values()])})
+                    "n": len(pts), "r": pearson([a for a, _ in pts], [e for _, e in pts])})
     pairs = lowest_highest_pairs(init)
     xs = [hi[0] - lo[0] for lo, hi in pairs]
     ys = [hi[1] - lo[1] for lo, hi in pairs]
@@ -121,12 +131,12 @@ def pt_success_by_point(pt_rows) -> list[dict]:
     for r in pt_rows:
         point = "base" if r["arm"] == "base" else f"{r['arm']} {r['lever']} = {float(r['value']):g}"
         groups[point].append(r)
-    out = []
     def order(point):
         if point == "base":
             return (0, "", 0.0)
         head, value = point.rsplit(" = ", 1)
         return (1, head, float(value))
+    out = []
     for point in sorted(groups, key=order):
         rs = groups[point]
         draws = sum(int(r["draws"]) for r in rs)

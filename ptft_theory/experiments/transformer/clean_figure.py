@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ...fileio import read_csv_rows, savefig_atomic
 from ..style import DPI, new_figure
+from .clean_evidence import unique_runs
 
 TASKS = ("subset", "same", "new")
 LEVERS = ("c", "kappa", "gamma")
@@ -29,19 +30,8 @@ def _mean_se(values):
     return m, se
 
 
-def unique_runs(rows) -> list[dict]:
-    """The FT runs of a raw CSV, each once: a seed's base point (every lever at its base value) is one run,
-    written under every lever and both arms; a lever value away from the base is its arm's own run."""
-    seen = {}
-    for r in rows:
-        base = float(r["value"]) == 1.0  # the clean configs' base point: c = kappa = gamma = 1
-        key = (r["seed"], r["task_type"], r["n_ft"]) + (("base",) if base else (r["arm"], r["lever"], r["value"]))
-        seen.setdefault(key, r)
-    return list(seen.values())
-
-
 def _ft_summary(rows) -> str:
-    """How the FT runs stopped (each run once, :func:`unique_runs`), from the raw CSV's ``ft_stop`` (when
+    """How the FT runs stopped (each run once, :func:`~.clean_evidence.unique_runs`), from the raw CSV's ``ft_stop`` (when
     present) and ``ft_steps`` columns."""
     runs = unique_runs(rows)
     most = max((int(r["ft_steps"]) for r in runs), default=0)

@@ -222,15 +222,24 @@ def _logger(progress: bool):
     return (lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)) if progress else None
 
 
+def _phase(cfg: dict, cache, seed: int, phase: str, log, device: str, cached_only: bool = False, k1=None):
+    """One (seed, phase) result through the cache: ``rebalance`` (phase 1) or ``init`` (phase 2, from phase
+    1's ``k1``); None where ``cached_only`` and not cached.  The one place the driver and the workers of
+    ``run_study(workers=N)`` compute and key a phase, so the driver finds what the workers stored."""
+    compute = (lambda: rebalance_rows(cfg, seed, log, device, cache)) if phase == "rebalance" else \
+        (lambda: init_rows(cfg, seed, k1, log, device, cache))
+    return K.cached(cache, K.phase_key(cfg, seed, phase), compute, cached_only)
+
+
 def _seed_job(config_path, quick: bool, cache_dir: str, seed: int, progress: bool) -> int:
     """One seed's phases in a worker process (``run_study(workers=N)``): phase 1, then phase 2 where its
     PT generalised; both go to the shared cache (atomic files), whence the driver reads them."""
     import torch  # noqa: PLC0415
     torch.set_num_threads(1)
     cfg, cache, log = load_study_config(config_path, quick), K.open_cache(cache_dir), _logger(progress)
-    res = K.cached(cache, K.phase_key(cfg, seed, "rebalance"), lambda: rebalance_rows(cfg, seed, log, "cpu", cache))
+    res = _phase(cfg, cache, seed, "rebalance", log, "cpu")
     if res["k1"] is not None and "init" in cfg["phases"]:
-        K.cached(cache, K.phase_key(cfg, seed, "init"), lambda: init_rows(cfg, seed, res["k1"], log, "cpu", cache))
+        _phase(cfg, cache, seed, "init", log, "cpu", k1=res["k1"])
     if log:
         log(f"seed {seed}: both phases done (worker {os.getpid()})")
     return seed
@@ -281,8 +290,7 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
         _run_seeds_in_workers(config_path, quick, cache_dir, cfg["seeds"], workers, progress)
     phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
-        phase1[seed] = K.cached(cache, K.phase_key(cfg, seed, "rebalance"),
-                                lambda: rebalance_rows(cfg, seed, log, device, cache), cached_only)
+        phase1[seed] = _phase(cfg, cache, seed, "rebalance", log, device, cached_only)
         if phase1[seed] is None:
             missing.append(("rebalance", seed))
             phase1.pop(seed)
@@ -292,8 +300,7 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     rows = [r for res in phase1.values() for r in res["rows"]]
     pts = [r for res in phase1.values() for r in res["pt"]]
     for seed in (s for s in phase1 if phase1[s]["k1"] is not None and "init" in cfg["phases"]):
-        res = K.cached(cache, K.phase_key(cfg, seed, "init"),
-                       lambda: init_rows(cfg, seed, phase1[seed]["k1"], log, device, cache), cached_only)
+        res = _phase(cfg, cache, seed, "init", log, device, cached_only, k1=phase1[seed]["k1"])
         if res is None:
             missing.append(("init", seed))
             continue
