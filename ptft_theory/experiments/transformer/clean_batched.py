@@ -112,19 +112,26 @@ def _forward(P: dict, x, n_layers: int, n_heads: int):
 
 
 def fine_tune_batch(protocol: C.CleanProtocol, pt_model, data: dict, keys, specs: list[dict], *, seed: int,
-                    task_k1: int | None = None) -> list[dict]:
+                    task_k1: int | None = None, sources: list[tuple] | None = None) -> list[dict]:
     """The FT runs ``specs`` (dicts of :func:`~.clean.fine_tune_run`'s ``task, n_ft, arm, c, kappa, gamma``)
     from ``pt_model``, batched (module docstring); one record per spec, as :func:`~.clean.fine_tune_run`'s
-    (``seconds``: the batch's time divided evenly among its runs)."""
+    (``seconds``: the batch's time divided evenly among its runs).  ``sources``: per spec its own
+    ``(pt_model, keys, task_k1)`` (runs from several PT networks of one seed in one batch, e.g. the ``init``
+    arm's); then ``pt_model``, ``keys`` and ``task_k1`` are not used."""
     import torch  # noqa: PLC0415
     import torch.nn.functional as F  # noqa: PLC0415
     if not specs:
         return []
-    if getattr(pt_model, "norm", "none") != "none":
-        raise ParameterError(f"norm={pt_model.norm!r} is invalid for the batched FT; valid: 'none'")
+    if sources is None:
+        sources = [(pt_model, keys, task_k1)] * len(specs)
+    if len(sources) != len(specs):
+        raise ParameterError(f"sources has {len(sources)} entries; valid: one per spec ({len(specs)})")
+    for m, _, _ in sources:
+        if getattr(m, "norm", "none") != "none":
+            raise ParameterError(f"norm={m.norm!r} is invalid for the batched FT; valid: 'none'")
     t0 = time.perf_counter()
-    setups = [C.ft_setup(protocol, pt_model, data, keys, s["task"], s["n_ft"], arm=s["arm"], c=s["c"],
-                         kappa=s["kappa"], gamma=s["gamma"], seed=seed, task_k1=task_k1) for s in specs]
+    setups = [C.ft_setup(protocol, m, data, k, s["task"], s["n_ft"], arm=s["arm"], c=s["c"], kappa=s["kappa"],
+                         gamma=s["gamma"], seed=seed, task_k1=k1) for s, (m, k, k1) in zip(specs, sources)]
     dev = setups[0]["model"].unembed.weight.device
     params, cls_mask = _stack(setups, dev)
     nmax = max(len(s["y"]) for s in setups)
@@ -170,5 +177,5 @@ def fine_tune_batch(protocol: C.CleanProtocol, pt_model, data: dict, keys, specs
         with torch.no_grad():
             for name, q in s["model"].named_parameters():
                 q.copy_(final[name][:q.shape[0]] if name.startswith("unembed.") else final[name])
-        out.append(C.ft_result(protocol, s, keys, steps=step, loss=lv, stop=why, seconds=seconds))
+        out.append(C.ft_result(protocol, s, sources[rid][1], steps=step, loss=lv, stop=why, seconds=seconds))
     return out

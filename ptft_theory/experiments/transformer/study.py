@@ -104,33 +104,36 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k1=None, pt_id=None,
-             cache=None, log=None) -> list[dict]:
-    """FT runs of ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
-    rows it gives) over tasks and n_ft; the runs not cached are computed batched, one batch per n_ft
-    (:func:`~.clean_batched.fine_tune_batch`; ``keys``: the PT network's key frequencies; ``task_k1``: the
-    frequency of the subset task, default ``keys[0]``; ``pt_id``: what identifies the PT network in the
-    cache keys)."""
+def _ft_rows(cfg, groups: list[dict], seed, arm, task_k1=None, cache=None, log=None) -> list[dict]:
+    """FT runs from one or more PT networks of ``seed``: each of ``groups`` is a dict of ``model`` (the PT
+    network), ``keys`` (its key frequencies), ``pt_id`` (what identifies it in the cache keys), ``pt_acc``,
+    ``draws`` and ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
+    rows it gives), run over tasks and n_ft.  The runs not cached are computed batched, one batch per n_ft
+    over every group (:func:`~.clean_batched.fine_tune_batch`; ``task_k1``: the frequency of the subset
+    task, default each network's ``keys[0]``)."""
     from .clean_batched import fine_tune_batch  # noqa: PLC0415
-    runs = []  # (lever_values, spec, cache key)
-    for lever_values, point in points:
-        ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
-        for task in cfg["tasks"]:
-            for n in cfg["n_ft"]:
-                spec = {"task": task, "n_ft": int(n), "arm": arm, **{k: float(v) for k, v in ft.items()}}
-                key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": pt_id,
-                       "seed": int(seed), "keys": list(keys), "task_k1": task_k1, "batched": cfg["ft_batched"], **spec}
-                runs.append((lever_values, spec, key))
-    results = [K.cached(cache, key, lambda: None, cached_only=True) for _, _, key in runs]
-    for i, (_, spec, key) in enumerate(runs):
+    runs = []  # (group, lever_values, spec, cache key)
+    for g in groups:
+        for lever_values, point in g["points"]:
+            ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
+            for task in cfg["tasks"]:
+                for n in cfg["n_ft"]:
+                    spec = {"task": task, "n_ft": int(n), "arm": arm, **{k: float(v) for k, v in ft.items()}}
+                    key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": g["pt_id"],
+                           "seed": int(seed), "keys": list(g["keys"]), "task_k1": task_k1, "batched": cfg["ft_batched"],
+                           **spec}
+                    runs.append((g, lever_values, spec, key))
+    results = [K.cached(cache, key, lambda: None, cached_only=True) for *_, key in runs]
+    data = C.seed_data(cfg["protocol"], seed)
+    for i, (g, _, spec, key) in enumerate(runs):
         if results[i] is None and not cfg["ft_batched"]:
-            results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], pt_model, data, keys, seed=seed,
-                                                                      task_k1=task_k1, **spec))
+            results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], g["model"], data, g["keys"],
+                                                                      seed=seed, task_k1=task_k1, **spec))
     for n in cfg["n_ft"]:
-        todo = [i for i, (_, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
+        todo = [i for i, (_, _, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
         t0 = time.perf_counter()
-        batch = fine_tune_batch(cfg["protocol"], pt_model, data, keys, [runs[i][1] for i in todo], seed=seed,
-                                task_k1=task_k1)
+        batch = fine_tune_batch(cfg["protocol"], None, data, None, [runs[i][2] for i in todo], seed=seed,
+                                sources=[(runs[i][0]["model"], runs[i][0]["keys"], task_k1) for i in todo])
         if log and todo:
             stops = sorted({r["ft_stop"] for r in batch})
             log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in "
@@ -138,13 +141,13 @@ def _ft_rows(cfg, pt_model, data, keys, seed, arm, points, pt_acc, draws, task_k
                 + ", ".join(f"{sum(r['ft_stop'] == s for r in batch)} {s}" for s in stops)
                 + f", at most {max(r['ft_steps'] for r in batch)} steps")
         for i, r in zip(todo, batch):
-            results[i] = K.cached(cache, runs[i][2], lambda r=r: r)
+            results[i] = K.cached(cache, runs[i][3], lambda r=r: r)
     out = []
-    for (lever_values, spec, _), r in zip(runs, results):
+    for (g, lever_values, spec, _), r in zip(runs, results):
         for lever, value in lever_values:
             out.append({"study": cfg["study"], "task_type": spec["task"], "lever": lever, "value": float(value),
-                        "arm": arm, "seed": seed, "n_ft": spec["n_ft"], **r, "pt_heldout_accuracy": pt_acc,
-                        "pt_draws": draws, "key_frequencies": " ".join(map(str, keys))})
+                        "arm": arm, "seed": seed, "n_ft": spec["n_ft"], **r, "pt_heldout_accuracy": g["pt_acc"],
+                        "pt_draws": g["draws"], "key_frequencies": " ".join(map(str, g["keys"]))})
     return out
 
 
@@ -183,8 +186,8 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
     points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
     points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
                if value != base[lever]]
-    rows = _ft_rows(cfg, model, data, keys, seed, "rebalance", points, acc, rec["draws"], pt_id=pt_id, cache=cache,
-                    log=log)
+    rows = _ft_rows(cfg, [{"model": model, "keys": keys, "pt_id": pt_id, "pt_acc": acc, "draws": rec["draws"],
+                           "points": points}], seed, "rebalance", cache=cache, log=log)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
     n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
     rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
@@ -193,10 +196,11 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
 
 def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None) -> dict:
     """Phase 2 of a seed: the ``init`` arm, one PT per non-base value of c and kappa applied at PT init
-    (re-drawn until it generalises), fine-tuned at the base; the subset task keeps the seed's ``k1``."""
+    (re-drawn until it generalises), fine-tuned at the base, every network's runs of an n_ft in one batch;
+    the subset task keeps the seed's ``k1``."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
     data = C.seed_data(proto, seed)
-    rows, pts = [], []
+    groups, pts = [], []
     for lever in (lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]):
         for value in vary[lever]:
             if value == base[lever]:
@@ -211,11 +215,11 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                 log(f"seed {seed}, init arm {lever} = {value:g}: PT {rec2['draws']} draw(s), held-out accuracy "
                     f"{rec2['pt_heldout_accuracy']:.3f}, {rec2['seconds']:.0f} s" + ("" if s2 else ", FAILED: not used"))
             if m2 is not None:  # the probe uses this network's own key frequencies
-                rows += _ft_rows(cfg, m2, data, s2["key_frequencies"], seed, "init", [([(lever, value)], point)],
-                                 rec2["pt_heldout_accuracy"], rec2["draws"], task_k1=k1,
-                                 pt_id={"c": float(point["c"]), "kappa": float(point["kappa"]),
-                                        "draw": rec2["draw_used"]}, cache=cache, log=log)
-    return {"rows": rows, "pt": pts}
+                groups.append({"model": m2, "keys": s2["key_frequencies"], "pt_acc": rec2["pt_heldout_accuracy"],
+                               "draws": rec2["draws"], "points": [([(lever, value)], point)],
+                               "pt_id": {"c": float(point["c"]), "kappa": float(point["kappa"]),
+                                         "draw": rec2["draw_used"]}})
+    return {"rows": _ft_rows(cfg, groups, seed, "init", task_k1=k1, cache=cache, log=log), "pt": pts}
 
 
 def _logger(progress: bool):
