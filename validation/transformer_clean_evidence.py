@@ -13,9 +13,10 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from ptft_theory.experiments.transformer.clean_evidence import (clean_correlations, old_protocol_correlation,
-                                                                 pt_statistics, pt_success_by_point,
-                                                                 pt_success_markdown, verdict_markdown)
+from ptft_theory.experiments.transformer.clean_evidence import (clean_correlations, k1_retention,
+                                                                 old_protocol_correlation, pt_statistics,
+                                                                 pt_success_by_point, pt_success_markdown,
+                                                                 verdict_markdown)
 from ptft_theory.fileio import read_csv_rows, write_csv_atomic
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +50,15 @@ def main(argv=None):
             shares[t] = (sum(a for a, _ in vals) / len(vals), sum(b for _, b in vals) / len(vals))
             print(f"{t}: mean Fourier share on PT's key frequencies {shares[t][0]:.3f}, linear-probe accuracy on PT "
                   f"features {shares[t][1]:.3f}")
+    k1 = k1_retention(pts, rows)
+    if k1["kept"] or k1["lost"]:
+        def mean(xs):
+            return f"{sum(xs) / len(xs):.2f}" if xs else "n/a"
+        print(f"\ninit-arm networks that kept their seed's k1 among their key frequencies: {len(k1['kept'])} of "
+              f"{len(k1['kept']) + len(k1['lost'])}; subset held-out error at n_FT = {k1['n_ft']}: kept "
+              f"{mean([e for *_, e in k1['kept']])} ({', '.join(f'{e:.2f}' for *_, e in k1['kept'])}), not kept "
+              f"{mean([e for *_, e in k1['lost']])} (range {min((e for *_, e in k1['lost']), default=float('nan')):.2f}-"
+              f"{max((e for *_, e in k1['lost']), default=float('nan')):.2f}), base networks {mean(k1['base_errors'])}")
     old = old_protocol_correlation(read_csv_rows(OLD))
     new = clean_correlations(rows)
     out = [{"protocol": "old (issue 17)", "what": "FT accuracy on a - b vs PT accuracy on swap-unseen pairs",

@@ -243,10 +243,15 @@ def test_committed_verdicts_are_recomputed_from_the_raw_runs():
         assert [float(r["diff_mean"]) for r in want] == pytest.approx([g["diff_mean"] for g in got], rel=1e-9)
         # task types x 4 lever arms x 3 n_FT, one lowest-vs-highest comparison each
         assert len(got) == 12 * len({r["task_type"] for r in raw}) and min(int(g["n_pairs"]) for g in got) >= 10
-    want = list(csv.DictReader(open(RESULTS / "transformer_50step_verdicts.csv")))  # the same function serves it
-    got = verdict_rows(list(csv.DictReader(open(RESULTS / "transformer_50step.csv"))),
-                       predicted_sign_lookup(list(csv.DictReader(open(RESULTS / "transformer_predictions.csv")))))
-    assert [(r["verdict"], int(r["predicted_sign"])) for r in want] == [(g["verdict"], g["predicted_sign"]) for g in got]
+    signs = predicted_sign_lookup(list(csv.DictReader(open(RESULTS / "transformer_predictions.csv"))))
+    for stem in ("transformer_50step", "transformer", "transformer_longpt"):  # the same function serves them
+        if not (RESULTS / f"{stem}_verdicts.csv").exists():
+            continue
+        want = list(csv.DictReader(open(RESULTS / f"{stem}_verdicts.csv")))
+        got = verdict_rows(list(csv.DictReader(open(RESULTS / f"{stem}.csv"))), signs)
+        assert [(r["verdict"], int(r["predicted_sign"]), int(r["n_pairs"])) for r in want] == \
+            [(g["verdict"], g["predicted_sign"], g["n_pairs"]) for g in got], stem
+        assert [float(r["diff_mean"]) for r in want] == pytest.approx([g["diff_mean"] for g in got], rel=1e-9), stem
 
 
 def test_predicted_sign_of_the_lowest_vs_highest_pair():

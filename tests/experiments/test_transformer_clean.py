@@ -247,6 +247,29 @@ def test_pt_success_by_point_counts_and_clopper_pearson_limits():
     assert "| init c = 0.5 | 1 | 0 (none) | 3 | 0/3 = 0.00 (0.00-0.71) |" in pt_success_markdown(st.values())
 
 
+def test_k1_retention_splits_init_networks_by_whether_they_kept_the_seeds_k1():
+    """Planted rows: seed 0's base network has k1 = 3; its init network at c = 2 keeps 3 among its key
+    frequencies, the one at kappa = 0.5 does not; a failed network and a seed without a base network are
+    left out; errors are read at the largest n_FT only."""
+    from ptft_theory.experiments.transformer.clean_evidence import k1_retention
+
+    def pt(seed, arm, lever, value, keys, used=True):
+        return {"seed": str(seed), "arm": arm, "lever": lever, "value": str(value), "used": str(used),
+                "key_frequencies": keys}
+
+    def run(seed, arm, lever, value, n, err):
+        return {"seed": str(seed), "arm": arm, "lever": lever, "value": str(value), "task_type": "subset",
+                "n_ft": str(n), "test_error": str(err)}
+    pts = [pt(0, "base", "", 0, "3 7"), pt(0, "init", "c", 2.0, "5 3"), pt(0, "init", "kappa", 0.5, "9"),
+           pt(0, "init", "c", 0.5, "", used=False), pt(1, "init", "c", 2.0, "3")]
+    rows = [run(0, "rebalance", "c", 1.0, 192, 0.05), run(0, "init", "c", 2.0, 192, 0.1),
+            run(0, "init", "kappa", 0.5, 192, 0.6), run(0, "init", "kappa", 0.5, 48, 0.9),
+            run(1, "init", "c", 2.0, 192, 0.3)]
+    got = k1_retention(pts, rows)
+    assert got == {"kept": [(0, "c", 2.0, 0.1)], "lost": [(0, "kappa", 0.5, 0.6)], "base_errors": [0.05], "n_ft": 192}
+    assert k1_retention(pts, [])["kept"] == []
+
+
 def test_verdict_markdown_says_when_a_row_has_no_se():
     from ptft_theory.experiments.transformer.clean_evidence import verdict_markdown
     base = {"task_type": "new", "lever": "c", "arm": "init", "n_ft": "48", "low": "0.5", "high": "2",
@@ -395,6 +418,33 @@ def test_batched_fine_tuning_equals_the_per_run_reference(n_layers):
             for k in ("richness", "pt_dependence"):
                 assert b[k] == pytest.approx(a[k], abs=1e-4), (s, k)
     assert fine_tune_batch(proto, model, data, keys, [], seed=0) == []
+
+
+def test_batched_fine_tuning_from_several_pt_networks_equals_each_networks_own_batch():
+    """``fine_tune_batch(sources=...)`` (the init arm: runs from several PT networks of a seed in one batch, each
+    with its own key frequencies and subset frequency) against one batch per network: every record identical.
+    Exact equality is required: a run's arithmetic does not involve the other runs of its batch (the batched
+    products act run by run, the summed loss's gradient is each run's own), so its numbers do not depend on the
+    batch's composition where the padded sizes (n_FT, classes) agree, as here; a network's runs given another
+    network's parameters, keys or k1 change them by far more than rounding."""
+    from ptft_theory.experiments.transformer.clean_batched import fine_tune_batch
+    proto = C.CleanProtocol(p=7, d_model=8, n_heads=2, d_mlp=16, pt_steps=20, pt_target=0.0, ft_steps=25,
+                            ft_loss_threshold=0.5, ft_plateau_window=8, ft_plateau_rtol=0.005, lr_ft=0.3)
+    data = C.seed_data(proto, 0)
+    nets = []
+    for c, kappa, k1 in ((1.0, 1.0, None), (0.5, 1.0, 2), (1.0, 2.0, 3)):
+        model, _ = C.pretrain(proto, data, 0, c=c, kappa=kappa)
+        nets.append((model, C.pt_summary(proto, model, ["subset"])["key_frequencies"], k1))
+    specs = [{"task": t, "n_ft": 12, "arm": "init", "c": 1.0, "kappa": 1.0, "gamma": g}
+             for t in ("subset", "same", "new") for g in (0.25, 1.0)]
+    own = [fine_tune_batch(proto, m, data, keys, specs, seed=0, task_k1=k1) for m, keys, k1 in nets]
+    joint = fine_tune_batch(proto, None, data, None, specs * 3, seed=0,
+                            sources=[net for net in nets for _ in specs])
+    assert [{k: v for k, v in r.items() if k != "seconds"} for r in joint] == \
+        [{k: v for k, v in r.items() if k != "seconds"} for rs in own for r in rs]
+    assert [r["ft_loss"] for r in own[0]] != [r["ft_loss"] for r in own[1]]  # the networks' runs differ
+    with pytest.raises(ParameterError, match="sources"):
+        fine_tune_batch(proto, None, data, None, specs, seed=0, sources=nets)
 
 
 def test_50step_config_is_the_first_protocol_and_writes_its_own_files(tmp_path):

@@ -171,3 +171,32 @@ def verdict_markdown(verdicts) -> str:
         lines.append(f"| {v['task_type']} | {v['lever']} | {v['arm']} | {v['n_ft']} | {float(v['low']):g} -> "
                      f"{float(v['high']):g} | {int(v['predicted_sign']):+d} | {d} | {v['n_pairs']} | {v['verdict']} |")
     return "\n".join(lines)
+
+
+def k1_retention(pt_rows, rows) -> dict:
+    """Whether each used ``init``-arm PT network kept its seed's ``k1`` (the top key frequency of the seed's base
+    network, the frequency its ``subset`` task is built on in both arms) among its own key frequencies, and the
+    ``subset`` held-out error at the largest ``n_ft``: of the networks that kept it, of those that did not, and
+    of the base networks (at the base point).  ``{"kept": [(seed, lever, value, error)], "lost": [...],
+    "base_errors": [...], "n_ft": n}`` (a network without a ``subset`` run at ``n_ft`` is left out)."""
+    base_k1 = {r["seed"]: int(r["key_frequencies"].split()[0]) for r in pt_rows
+               if r["arm"] == "base" and r["used"] == "True"}
+    sub = [r for r in rows if r["task_type"] == "subset"]
+    if not sub:
+        return {"kept": [], "lost": [], "base_errors": [], "n_ft": None}
+    n = max(int(r["n_ft"]) for r in sub)
+    err = {}
+    for r in sub:
+        if int(r["n_ft"]) == n and r["test_error"] not in ("", None):
+            err[(r["seed"], r["arm"], r["lever"], float(r["value"]))] = float(r["test_error"])
+    out = {"kept": [], "lost": [], "n_ft": n,
+           "base_errors": [e for (s, arm, lever, v), e in err.items() if arm == "rebalance" and lever == "c" and v == 1.0]}
+    for r in pt_rows:
+        if r["arm"] != "init" or r["used"] != "True" or r["seed"] not in base_k1:
+            continue
+        e = err.get((r["seed"], "init", r["lever"], float(r["value"])))
+        if e is None:
+            continue
+        kept = base_k1[r["seed"]] in {int(k) for k in r["key_frequencies"].split()}
+        out["kept" if kept else "lost"].append((int(r["seed"]), r["lever"], float(r["value"]), e))
+    return out
