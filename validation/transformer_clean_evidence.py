@@ -54,11 +54,12 @@ def main(argv=None):
     if k1["kept"] or k1["lost"]:
         def mean(xs):
             return f"{sum(xs) / len(xs):.2f}" if xs else "n/a"
+        lost = [e for *_, e in k1["lost"]]
         print(f"\ninit-arm networks that kept their seed's k1 among their key frequencies: {len(k1['kept'])} of "
-              f"{len(k1['kept']) + len(k1['lost'])}; subset held-out error at n_FT = {k1['n_ft']}: kept "
+              f"{len(k1['kept']) + len(lost)}; subset held-out error at n_FT = {k1['n_ft']}: kept "
               f"{mean([e for *_, e in k1['kept']])} ({', '.join(f'{e:.2f}' for *_, e in k1['kept'])}), not kept "
-              f"{mean([e for *_, e in k1['lost']])} (range {min((e for *_, e in k1['lost']), default=float('nan')):.2f}-"
-              f"{max((e for *_, e in k1['lost']), default=float('nan')):.2f}), base networks {mean(k1['base_errors'])}")
+              f"{mean(lost)} (range {f'{min(lost):.2f}-{max(lost):.2f}' if lost else 'n/a'}), "
+              f"base networks {mean(k1['base_errors'])}")
     old = old_protocol_correlation(read_csv_rows(OLD))
     new = clean_correlations(rows)
     out = [{"protocol": "old (issue 17)", "what": "FT accuracy on a - b vs PT accuracy on swap-unseen pairs",
