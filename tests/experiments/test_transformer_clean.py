@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_cpu.toml"
 GPU = ROOT / "ptft_theory" / "configs" / "transformer_clean_gpu.toml"
 STEP50 = ROOT / "ptft_theory" / "configs" / "transformer_clean_50step_cpu.toml"
+LONGPT = ROOT / "ptft_theory" / "configs" / "transformer_clean_longpt_cpu.toml"
 
 
 # ------------------------------------------------------------------------------------ pairs, tasks
@@ -445,6 +446,19 @@ def test_batched_fine_tuning_from_several_pt_networks_equals_each_networks_own_b
     assert [r["ft_loss"] for r in own[0]] != [r["ft_loss"] for r in own[1]]  # the networks' runs differ
     with pytest.raises(ParameterError, match="sources"):
         fine_tune_batch(proto, None, data, None, specs, seed=0, sources=nets)
+
+
+def test_longpt_config_differs_from_the_cpu_config_in_pt_steps_seeds_and_outputs_only():
+    """The pre-registered longpt study changes PT's step cap (1000 -> 4000), the seeds and the output stem, and
+    nothing else: the FT rule, tasks, levers, n_FT and theory mapping (hence the shared predictions) are the
+    CPU config's."""
+    import dataclasses
+    new, old = load_study_config(LONGPT), load_study_config(CPU)
+    differ = {k for k, v in dataclasses.asdict(old["protocol"]).items() if getattr(new["protocol"], k) != v}
+    assert differ == {"pt_steps"} and (old["protocol"].pt_steps, new["protocol"].pt_steps) == (1000, 4000)
+    assert (new["outputs"], new["seeds"]) == ("transformer_longpt", list(range(12)))
+    same = ("study", "n_ft", "tasks", "base", "vary", "theory", "phases", "ft_batched")
+    assert {k: new[k] for k in same} == {k: old[k] for k in same}
 
 
 def test_50step_config_is_the_first_protocol_and_writes_its_own_files(tmp_path):

@@ -52,6 +52,12 @@ def unique_runs(rows) -> list[dict]:
     return list(seen.values())
 
 
+def is_base_copy(r) -> bool:
+    """Whether a raw row is the one copy of a seed's base run that the seed-level tables read (``rebalance``
+    arm, written under ``c``; the same run is also written under every other lever and arm)."""
+    return r["arm"] == "rebalance" and r["lever"] == "c" and float(r["value"]) == 1.0
+
+
 def lowest_highest_pairs(rows) -> list[tuple]:
     """Per (task, lever) cell and seed present at both ends: ``(lo, hi)``, each ``(PT held-out accuracy,
     FT test error)`` of the lowest and of the highest lever value."""
@@ -73,8 +79,7 @@ def clean_correlations(rows) -> list[dict]:
     out = []
     for task in sorted({r["task_type"] for r in rows}):
         base = {int(r["seed"]): (float(r["pt_heldout_accuracy"]), float(r["test_error"])) for r in rows
-                if r["task_type"] == task and r["arm"] == "rebalance" and r["lever"] == "c"
-                and float(r["value"]) == 1.0 and int(r["n_ft"]) == n}
+                if r["task_type"] == task and is_base_copy(r) and int(r["n_ft"]) == n}
         out.append({"what": "base FT error vs PT held-out accuracy", "task_type": task, "n_ft": n,
                     "n": len(base), "r": pearson([a for a, _ in base.values()], [e for _, e in base.values()])})
     pairs = lowest_highest_pairs([r for r in rows if r["arm"] == "rebalance" and int(r["n_ft"]) == n])
@@ -185,12 +190,9 @@ def k1_retention(pt_rows, rows) -> dict:
     if not sub:
         return {"kept": [], "lost": [], "base_errors": [], "n_ft": None}
     n = max(int(r["n_ft"]) for r in sub)
-    err = {}
-    for r in sub:
-        if int(r["n_ft"]) == n and r["test_error"] not in ("", None):
-            err[(r["seed"], r["arm"], r["lever"], float(r["value"]))] = float(r["test_error"])
-    out = {"kept": [], "lost": [], "n_ft": n,
-           "base_errors": [e for (s, arm, lever, v), e in err.items() if arm == "rebalance" and lever == "c" and v == 1.0]}
+    sub = [r for r in sub if int(r["n_ft"]) == n and r["test_error"] not in ("", None)]
+    err = {(r["seed"], r["arm"], r["lever"], float(r["value"])): float(r["test_error"]) for r in sub}
+    out = {"kept": [], "lost": [], "n_ft": n, "base_errors": [float(r["test_error"]) for r in sub if is_base_copy(r)]}
     for r in pt_rows:
         if r["arm"] != "init" or r["used"] != "True" or r["seed"] not in base_k1:
             continue

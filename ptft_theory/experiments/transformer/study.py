@@ -104,8 +104,8 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, groups: list[dict], seed, arm, task_k1=None, cache=None, log=None) -> list[dict]:
-    """FT runs from one or more PT networks of ``seed``: each of ``groups`` is a dict of ``model`` (the PT
+def _ft_rows(cfg, data, groups: list[dict], seed, arm, task_k1=None, cache=None, log=None) -> list[dict]:
+    """FT runs from one or more PT networks of ``seed`` (``data``: its :func:`~.clean.seed_data`): each of ``groups`` is a dict of ``model`` (the PT
     network), ``keys`` (its key frequencies), ``pt_id`` (what identifies it in the cache keys), ``pt_acc``,
     ``draws`` and ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
     rows it gives), run over tasks and n_ft.  The runs not cached are computed batched, one batch per n_ft
@@ -124,7 +124,6 @@ def _ft_rows(cfg, groups: list[dict], seed, arm, task_k1=None, cache=None, log=N
                            **spec}
                     runs.append((g, lever_values, spec, key))
     results = [K.cached(cache, key, lambda: None, cached_only=True) for *_, key in runs]
-    data = C.seed_data(cfg["protocol"], seed)
     for i, (g, _, spec, key) in enumerate(runs):
         if results[i] is None and not cfg["ft_batched"]:
             results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], g["model"], data, g["keys"],
@@ -186,8 +185,8 @@ def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> 
     points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
     points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
                if value != base[lever]]
-    rows = _ft_rows(cfg, [{"model": model, "keys": keys, "pt_id": pt_id, "pt_acc": acc, "draws": rec["draws"],
-                           "points": points}], seed, "rebalance", cache=cache, log=log)
+    rows = _ft_rows(cfg, data, [{"model": model, "keys": keys, "pt_id": pt_id, "pt_acc": acc, "draws": rec["draws"],
+                                 "points": points}], seed, "rebalance", cache=cache, log=log)
     init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
     n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
     rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
@@ -219,7 +218,7 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                                "draws": rec2["draws"], "points": [([(lever, value)], point)],
                                "pt_id": {"c": float(point["c"]), "kappa": float(point["kappa"]),
                                          "draw": rec2["draw_used"]}})
-    return {"rows": _ft_rows(cfg, groups, seed, "init", task_k1=k1, cache=cache, log=log), "pt": pts}
+    return {"rows": _ft_rows(cfg, data, groups, seed, "init", task_k1=k1, cache=cache, log=log), "pt": pts}
 
 
 def _logger(progress: bool):
