@@ -338,6 +338,33 @@ def test_quick_study_end_to_end_resume_and_workers(tmp_path):
     assert rc5 == 2 and "workers=0" in err5 and len(err5.strip().splitlines()) == 1, err5
 
 
+def test_both_arms_batched_together_give_each_arms_own_batch_numbers(tmp_path, monkeypatch):
+    """:func:`seed_runs` batches a seed's rebalance and init runs together (one batch per n_FT); the phases'
+    rows then read from its cache must equal, cell for cell but ``seconds``, those of phases that batch each
+    arm alone: exact, since a run's arithmetic does not involve its batch's other runs (a mix-up of runs,
+    networks or k1 between the arms changes them far beyond rounding).  And the phases compute nothing more."""
+    from ptft_theory.experiments.transformer import clean_batched as CB
+    from ptft_theory.experiments.transformer import clean_cache as K
+    from ptft_theory.experiments.transformer import study as S
+    cfg = load_study_config(CPU, quick=True)
+    batches = []
+    real = CB.fine_tune_batch
+    monkeypatch.setattr(CB, "fine_tune_batch", lambda *a, **k: batches.append(len(a[4])) or real(*a, **k))
+
+    def rows(cache, together):
+        if together:
+            S.seed_runs(cfg, 0, cache=cache)
+            batches.append("phases")
+        r1 = S.rebalance_rows(cfg, 0, cache=cache)
+        r2 = S.init_rows(cfg, 0, r1["k1"], cache=cache)
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in r1["rows"] + r2["rows"]]
+    joint = rows(K.open_cache(tmp_path / "joint"), True)
+    assert batches[batches.index("phases") + 1:] == [0] * 2 * len(cfg["n_ft"])  # the phases find every run
+    per_arm = rows(K.open_cache(tmp_path / "per_arm"), False)
+    assert joint == per_arm and {r["arm"] for r in joint} == {"rebalance", "init"}
+    assert batches[:len(cfg["n_ft"])] == [batches[-1] + batches[-1 - len(cfg["n_ft"])]] * len(cfg["n_ft"])
+
+
 def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):
     cfg = load_study_config(GPU)
     assert cfg["protocol"].n_layers == 2 and cfg["p"] > 31 and len(cfg["seeds"]) >= 10
@@ -382,6 +409,34 @@ def test_edited_or_corrupt_cache_entries_are_recomputed_not_served(tmp_path):
         assert K.cached(cache, key, lambda: None, cached_only=True) is None  # not served
         assert K.cached(cache, key, lambda: {"y": 3.0}) == {"y": 3.0}  # recomputed
     assert record["result"] == {"y": 1.0, "z": None}
+
+
+def test_gather_rows_equals_torch_gather_bit_for_bit_with_its_gradient():
+    """The batched FT's row gather (one ``index_select`` of the flattened table) against ``torch.gather``, an
+    independent implementation: values and the table's gradient (index_add vs scatter_add, each summing a row's
+    repeated indices in index order) must be identical, not close: the study's committed runs were computed with
+    gather and are reproduced only if no bit changes.  32 rows drawn 576 times per run: every row repeats."""
+    import torch
+    from ptft_theory.experiments.transformer.clean_batched import _gather_rows
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        table = torch.randn(5, 32, 16, requires_grad=True)
+        idx = torch.randint(0, 32, (5, 576))
+        up = torch.randn(5, 576, 16) * torch.logspace(-6, 6, 16)  # magnitudes where the summation order shows
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the study's setting (a worker's FT runs on one thread)
+    try:
+        ref = torch.gather(table, 1, idx[..., None].expand(5, 576, 16))
+        (g_ref,) = torch.autograd.grad(ref, table, up)
+        out = _gather_rows(table, idx)
+        (g_out,) = torch.autograd.grad(out, table, up)
+    finally:
+        torch.set_num_threads(threads)
+    assert torch.equal(out, ref)
+    assert torch.equal(g_out, g_ref)
+    # the same contributions summed in the reverse order differ: the test sees a change of order
+    flipped = torch.gather(table, 1, idx.flip(1)[..., None].expand(5, 576, 16))
+    assert not torch.equal(g_ref, torch.autograd.grad(flipped, table, up.flip(1))[0])
 
 
 @pytest.mark.parametrize("n_layers", [1, 2])

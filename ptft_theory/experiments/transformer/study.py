@@ -11,8 +11,10 @@ computed) and ``phases`` (default ``["rebalance", "init"]``; ``["rebalance"]``: 
 
 Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until it generalises,
 :func:`~.clean.pretrain`); the ``rebalance`` arm fine-tunes that one network at every lever point.
-Phase 2, per seed (:func:`init_rows`), after phase 1 of every seed: the ``init`` arm pretrains again
+Phase 2, per seed (:func:`init_rows`), after phase 1: the ``init`` arm pretrains again
 with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the base.
+A seed's FT runs of both arms are computed together before its phases (:func:`seed_runs`: one batch per
+n_ft), seed by seed; the phases then read them from the cache.
 Each PT draw, each FT run and each (seed, phase) is cached (:mod:`.clean_cache`: the sweep cache, keyed by
 everything it depends on and the package's code hash, with a digest), so an interrupted study resumes
 where it was and a change of the FT protocol reuses the PT networks.
@@ -104,15 +106,10 @@ def load_study_config(path, quick: bool = False) -> dict:
     return {**cfg, "protocol": proto, "p": proto.p, "quick": quick}
 
 
-def _ft_rows(cfg, data, groups: list[dict], seed, arm, task_k1=None, cache=None, log=None) -> list[dict]:
-    """FT runs from one or more PT networks of ``seed`` (``data``: its :func:`~.clean.seed_data`): each of ``groups`` is a dict of ``model`` (the PT
-    network), ``keys`` (its key frequencies), ``pt_id`` (what identifies it in the cache keys), ``pt_acc``,
-    ``draws`` and ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
-    rows it gives), run over tasks and n_ft.  The runs not cached are computed batched, one batch per n_ft
-    over every group (:func:`~.clean_batched.fine_tune_batch`; ``task_k1``: the frequency of the subset
-    task, default each network's ``keys[0]``)."""
-    from .clean_batched import fine_tune_batch  # noqa: PLC0415
-    runs = []  # (group, lever_values, spec, cache key)
+def _ft_runs(cfg, groups: list[dict], seed, arm, task_k1=None) -> list[tuple]:
+    """The FT runs of ``groups`` (:func:`_ft_rows`) in one ``arm``: ``(group, lever_values, spec, cache key,
+    task_k1)`` per run, over the group's points, tasks and n_ft."""
+    runs = []
     for g in groups:
         for lever_values, point in g["points"]:
             ft = point if arm == "rebalance" else {"c": 1.0, "kappa": 1.0, "gamma": point["gamma"]}
@@ -122,27 +119,47 @@ def _ft_rows(cfg, data, groups: list[dict], seed, arm, task_k1=None, cache=None,
                     key = {"kind": "clean_ft_run", "protocol": dataclasses.asdict(cfg["protocol"]), "pt": g["pt_id"],
                            "seed": int(seed), "keys": list(g["keys"]), "task_k1": task_k1, "batched": cfg["ft_batched"],
                            **spec}
-                    runs.append((g, lever_values, spec, key))
-    results = [K.cached(cache, key, lambda: None, cached_only=True) for *_, key in runs]
-    for i, (g, _, spec, key) in enumerate(runs):
+                    runs.append((g, lever_values, spec, key, task_k1))
+    return runs
+
+
+def _compute_runs(cfg, data, runs: list[tuple], seed, cache=None, log=None, what: str = "") -> list[dict]:
+    """The results of ``runs`` (:func:`_ft_runs`, of one arm or several): the cached ones read, the others
+    computed, one batch per n_ft over all of them (:func:`~.clean_batched.fine_tune_batch`; a run's numbers do
+    not depend on its batch's composition, tested), or one at a time where the config's ``ft_batched`` is
+    false, and cached."""
+    from .clean_batched import fine_tune_batch  # noqa: PLC0415
+    results = [K.cached(cache, run[3], lambda: None, cached_only=True) for run in runs]
+    for i, (g, _, spec, key, k1) in enumerate(runs):
         if results[i] is None and not cfg["ft_batched"]:
             results[i] = K.cached(cache, key, lambda: C.fine_tune_run(cfg["protocol"], g["model"], data, g["keys"],
-                                                                      seed=seed, task_k1=task_k1, **spec))
+                                                                      seed=seed, task_k1=k1, **spec))
     for n in cfg["n_ft"]:
-        todo = [i for i, (_, _, spec, _) in enumerate(runs) if results[i] is None and spec["n_ft"] == n]
+        todo = [i for i, run in enumerate(runs) if results[i] is None and run[2]["n_ft"] == n]
         t0 = time.perf_counter()
         batch = fine_tune_batch(cfg["protocol"], None, data, None, [runs[i][2] for i in todo], seed=seed,
-                                sources=[(runs[i][0]["model"], runs[i][0]["keys"], task_k1) for i in todo])
+                                sources=[(runs[i][0]["model"], runs[i][0]["keys"], runs[i][4]) for i in todo])
         if log and todo:
             stops = sorted({r["ft_stop"] for r in batch})
-            log(f"seed {seed}, {arm} arm, n_ft = {n}: {len(todo)} FT runs (batched) in "
+            log(f"seed {seed}, {what}, n_ft = {n}: {len(todo)} FT runs (batched) in "
                 f"{time.perf_counter() - t0:.0f} s, "
                 + ", ".join(f"{sum(r['ft_stop'] == s for r in batch)} {s}" for s in stops)
                 + f", at most {max(r['ft_steps'] for r in batch)} steps")
         for i, r in zip(todo, batch):
             results[i] = K.cached(cache, runs[i][3], lambda r=r: r)
+    return results
+
+
+def _ft_rows(cfg, data, groups: list[dict], seed, arm, task_k1=None, cache=None, log=None) -> list[dict]:
+    """FT runs from one or more PT networks of ``seed`` (``data``: its :func:`~.clean.seed_data`): each of ``groups`` is a dict of ``model`` (the PT
+    network), ``keys`` (its key frequencies), ``pt_id`` (what identifies it in the cache keys), ``pt_acc``,
+    ``draws`` and ``points`` (a list of ``(lever_values, point)``: the lever point, and the ``(lever, value)``
+    rows it gives), run over tasks and n_ft.  The runs not cached are computed batched, one batch per n_ft
+    over every group (:func:`_compute_runs`; ``task_k1``: the frequency of the subset task, default each
+    network's ``keys[0]``)."""
+    runs = _ft_runs(cfg, groups, seed, arm, task_k1)
     out = []
-    for (g, lever_values, spec, _), r in zip(runs, results):
+    for (g, lever_values, spec, *_), r in zip(runs, _compute_runs(cfg, data, runs, seed, cache, log, f"{arm} arm")):
         for lever, value in lever_values:
             out.append({"study": cfg["study"], "task_type": spec["task"], "lever": lever, "value": float(value),
                         "arm": arm, "seed": seed, "n_ft": spec["n_ft"], **r, "pt_heldout_accuracy": g["pt_acc"],
@@ -164,41 +181,46 @@ def _pt_row(cfg, seed, arm, lever, value, model, rec, summary) -> dict:
     return row
 
 
-def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> dict:
-    """Phase 1 of a seed: PT at the base (re-drawn until it generalises) and every ``rebalance`` run
-    (plus the ``init`` arm's base rows, the same runs); ``{"rows", "pt", "k1"}`` (k1: the subset task's
-    frequency, None when PT failed)."""
+def _base_group(cfg: dict, seed: int, data: dict, log=None, device="cpu", cache=None) -> tuple[dict, dict | None]:
+    """PT at the base (re-drawn until it generalises): its PT row and its FT group for :func:`_ft_runs` (every
+    rebalance point; None when PT failed)."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
-    data = C.seed_data(proto, seed)
     model, rec = C.pretrain(proto, data, seed, device=device,
                             draw_fn=K.pt_draw_fn(cache, proto, data, seed, 1.0, 1.0, device))
     summary = C.pt_summary(proto, model, cfg["tasks"]) if model is not None else None
-    pts = [_pt_row(cfg, seed, "base", "", 0.0, model, rec, summary)]
+    pt = _pt_row(cfg, seed, "base", "", 0.0, model, rec, summary)
     if log:
         log(f"seed {seed}: PT {rec['draws']} draw(s), held-out accuracy {rec['pt_heldout_accuracy']:.3f}, "
             f"{rec['pt_steps']} steps, {rec['seconds']:.0f} s" + (f", key frequencies {summary['key_frequencies']}"
                                                                    if summary else ", FAILED: seed not used"))
     if model is None:
-        return {"rows": [], "pt": pts, "k1": None}
-    keys, acc = summary["key_frequencies"], rec["pt_heldout_accuracy"]
-    pt_id = {"c": 1.0, "kappa": 1.0, "draw": rec["draw_used"]}
+        return pt, None
     points = [([(lv, base[lv]) for lv in LEVERS if lv in vary], dict(base))]
     points += [([(lever, value)], {**base, lever: value}) for lever in LEVERS for value in vary.get(lever, [])
                if value != base[lever]]
-    rows = _ft_rows(cfg, data, [{"model": model, "keys": keys, "pt_id": pt_id, "pt_acc": acc, "draws": rec["draws"],
-                                 "points": points}], seed, "rebalance", cache=cache, log=log)
-    init_levers = [lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]]
-    n_base = len(points[0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
+    return pt, {"model": model, "keys": summary["key_frequencies"], "pt_acc": rec["pt_heldout_accuracy"],
+                "draws": rec["draws"], "points": points, "pt_id": {"c": 1.0, "kappa": 1.0, "draw": rec["draw_used"]}}
+
+
+def rebalance_rows(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> dict:
+    """Phase 1 of a seed: PT at the base (re-drawn until it generalises) and every ``rebalance`` run
+    (plus the ``init`` arm's base rows, the same runs); ``{"rows", "pt", "k1"}`` (k1: the subset task's
+    frequency, None when PT failed)."""
+    data = C.seed_data(cfg["protocol"], seed)
+    pt, group = _base_group(cfg, seed, data, log, device, cache)
+    if group is None:
+        return {"rows": [], "pt": [pt], "k1": None}
+    rows = _ft_rows(cfg, data, [group], seed, "rebalance", cache=cache, log=log)
+    init_levers = [lv for lv in LEVERS if lv in cfg["vary"] and "init" in LEVER_ARMS[lv]]
+    n_base = len(group["points"][0][0]) * len(cfg["tasks"]) * len(cfg["n_ft"])
     rows = rows[:n_base] + [{**r, "arm": "init"} for r in rows[:n_base] if r["lever"] in init_levers] + rows[n_base:]
-    return {"rows": rows, "pt": pts, "k1": keys[0]}
+    return {"rows": rows, "pt": [pt], "k1": group["keys"][0]}
 
 
-def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None) -> dict:
-    """Phase 2 of a seed: the ``init`` arm, one PT per non-base value of c and kappa applied at PT init
-    (re-drawn until it generalises), fine-tuned at the base, every network's runs of an n_ft in one batch;
-    the subset task keeps the seed's ``k1``."""
+def _init_groups(cfg: dict, seed: int, data: dict, log=None, device="cpu", cache=None) -> tuple[list, list]:
+    """The ``init`` arm's PT networks, one per non-base value of c and kappa applied at PT init (re-drawn
+    until it generalises): their FT groups for :func:`_ft_runs` (the networks that generalised) and PT rows."""
     proto, base, vary = cfg["protocol"], cfg["base"], cfg["vary"]
-    data = C.seed_data(proto, seed)
     groups, pts = [], []
     for lever in (lv for lv in LEVERS if lv in vary and "init" in LEVER_ARMS[lv]):
         for value in vary[lever]:
@@ -218,7 +240,31 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
                                "draws": rec2["draws"], "points": [([(lever, value)], point)],
                                "pt_id": {"c": float(point["c"]), "kappa": float(point["kappa"]),
                                          "draw": rec2["draw_used"]}})
+    return groups, pts
+
+
+def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None) -> dict:
+    """Phase 2 of a seed: the ``init`` arm (:func:`_init_groups`), fine-tuned at the base, every network's runs
+    of an n_ft in one batch; the subset task keeps the seed's ``k1``."""
+    data = C.seed_data(cfg["protocol"], seed)
+    groups, pts = _init_groups(cfg, seed, data, log, device, cache)
     return {"rows": _ft_rows(cfg, data, groups, seed, "init", task_k1=k1, cache=cache, log=log), "pt": pts}
+
+
+def seed_runs(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> None:
+    """Every FT run of a seed, both arms, into ``cache``: its PT networks (cached draws), then the runs not
+    cached yet, one batch per n_ft over both arms (the runs' numbers are those of a batch per arm: a run's
+    arithmetic does not involve the others, tested; one batch's per-step overhead instead of two).  The
+    phases (:func:`rebalance_rows`, :func:`init_rows`) then read every run from the cache."""
+    data = C.seed_data(cfg["protocol"], seed)
+    _, group = _base_group(cfg, seed, data, log, device, cache)
+    if group is None:
+        return
+    runs = _ft_runs(cfg, [group], seed, "rebalance")
+    if "init" in cfg["phases"]:
+        groups, _ = _init_groups(cfg, seed, data, log, device, cache)
+        runs += _ft_runs(cfg, groups, seed, "init", task_k1=group["keys"][0])
+    _compute_runs(cfg, data, runs, seed, cache, log, "both arms")
 
 
 def _logger(progress: bool):
@@ -234,15 +280,24 @@ def _phase(cfg: dict, cache, seed: int, phase: str, log, device: str, cached_onl
     return K.cached(cache, K.phase_key(cfg, seed, phase), compute, cached_only)
 
 
+def _run_seed(cfg: dict, cache, seed: int, log, device: str) -> None:
+    """A seed's phases through the cache: where one is not cached yet, every FT run of the seed first
+    (:func:`seed_runs`, both arms batched together), then the phases, which find their runs cached."""
+    phases = ["rebalance"] + (["init"] if "init" in cfg["phases"] else [])
+    if any(K.cached(cache, K.phase_key(cfg, seed, ph), lambda: None, cached_only=True) is None for ph in phases):
+        seed_runs(cfg, seed, log, device, cache)
+    res = _phase(cfg, cache, seed, "rebalance", None, device)
+    if res["k1"] is not None and "init" in cfg["phases"]:
+        _phase(cfg, cache, seed, "init", None, device, k1=res["k1"])
+
+
 def _seed_job(config_path, quick: bool, cache_dir: str, seed: int, progress: bool) -> int:
-    """One seed's phases in a worker process (``run_study(workers=N)``): phase 1, then phase 2 where its
-    PT generalised; both go to the shared cache (atomic files), whence the driver reads them."""
+    """One seed's phases in a worker process (``run_study(workers=N)``, :func:`_run_seed`): both go to the
+    shared cache (atomic files), whence the driver reads them."""
     import torch  # noqa: PLC0415
     torch.set_num_threads(1)
     cfg, cache, log = load_study_config(config_path, quick), K.open_cache(cache_dir), _logger(progress)
-    res = _phase(cfg, cache, seed, "rebalance", log, "cpu")
-    if res["k1"] is not None and "init" in cfg["phases"]:
-        _phase(cfg, cache, seed, "init", log, "cpu", k1=res["k1"])
+    _run_seed(cfg, cache, seed, log, "cpu")
     if log:
         log(f"seed {seed}: both phases done (worker {os.getpid()})")
     return seed
@@ -273,7 +328,7 @@ def _run_seeds_in_workers(config_path, quick: bool, cache_dir: Path, seeds, work
 
 def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=None, progress: bool = True,
               device: str = "cpu", cached_only: bool = False, workers: int = 1) -> dict:
-    """Run (or resume) a study: phase 1 (PT and the rebalance arm) for every seed, then phase 2 (the
+    """Run (or resume) a study: per seed, phase 1 (PT and the rebalance arm), then phase 2 (the
     init arm); write its CSVs, verdicts and figure; return the paths and counts.  ``cached_only``:
     compute nothing, write the outputs from the (seed, phase) results already cached (an interrupted
     study's partial results; the missing ones are counted in ``missing``).  ``workers`` > 1 (CPU only):
@@ -291,6 +346,9 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     t0 = time.perf_counter()
     if workers > 1 and not cached_only:
         _run_seeds_in_workers(config_path, quick, cache_dir, cfg["seeds"], workers, progress)
+    elif not cached_only:
+        for seed in cfg["seeds"]:
+            _run_seed(cfg, cache, seed, log, device)
     phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
         phase1[seed] = _phase(cfg, cache, seed, "rebalance", log, device, cached_only)
