@@ -10,7 +10,7 @@ batch of 21 runs per n_FT) and with :func:`fine_tune_run` per run; the two alter
 and each is timed by its process CPU time (the machine is shared).  Reported: CPU ms per run and step,
 per n_FT and overall, and their ratio (per-run / batched).
 
-Two more ratios, of what the study does since 2026-12-07 (``--parts``): a seed's two arms in one batch per
+Two more ratios, of what the study does since 2857382 (``--parts``): a seed's two arms in one batch per
 n_FT (its 21 rebalance runs and 12 init-arm runs, 33 runs) vs one batch per arm, as the study did before
 (``study.seed_runs``); and the row gather of the batched forward pass with its backward at the study's
 sizes (21 runs x 576 rows of a 32 x 32 table): one ``index_select`` of the flattened table (what
