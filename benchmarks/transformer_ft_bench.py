@@ -11,10 +11,11 @@ and each is timed by its process CPU time (the machine is shared).  Reported: CP
 per n_FT and overall, and their ratio (per-run / batched).
 
 Two more ratios, of what the study does since 2857382 (``--parts``): a seed's two arms in one batch per
-n_FT (its 21 rebalance runs and 12 init-arm runs, 33 runs) vs one batch per arm, as the study did before
-(``study.seed_runs``); and the row gather of the batched forward pass with its backward at the study's
-sizes (21 runs x 576 rows of a 32 x 32 table): one ``index_select`` of the flattened table (what
-``fine_tune_batch`` uses; bit-identical results, tested) vs ``torch.gather`` (what it used).
+n_FT (``study.seed_runs``: its 21 rebalance runs and 12 init-arm runs, 33 runs) vs one batch per arm, as the
+study did before, the order of the two alternating between repetitions; and the row gather of the
+batched forward pass with its backward at the study's sizes (21 runs x 576 rows of a 32 x 32 table): one
+``index_select`` of the flattened table (what ``fine_tune_batch`` uses; bit-identical results on the CPU,
+tested; the formula inlined, as benchmarks import no private name) vs ``torch.gather`` (what it used).
 """
 
 import argparse
@@ -100,14 +101,16 @@ def _arms_together(proto, model, data, keys, cfg, args) -> dict:
                for t in cfg["tasks"] for _ in range(4)]
         sources = [(model, keys, None)] * len(reb) + [(model, keys, keys[0])] * len(ini)
         tog = sep = 0.0
-        for _ in range(args.reps):
-            t0 = time.process_time()
-            fine_tune_batch(proto, None, data, None, reb + ini, seed=0, sources=sources)
-            t1 = time.process_time()
-            fine_tune_batch(proto, model, data, keys, reb, seed=0)
-            fine_tune_batch(proto, model, data, keys, ini, seed=0, task_k1=keys[0])
-            t2 = time.process_time()
-            tog, sep = tog + t1 - t0, sep + t2 - t1
+        for rep in range(args.reps):
+            for form in (("together", "per_arm") if rep % 2 == 0 else ("per_arm", "together")):
+                t0 = time.process_time()
+                if form == "together":
+                    fine_tune_batch(proto, None, data, None, reb + ini, seed=0, sources=sources)
+                    tog += time.process_time() - t0
+                else:
+                    fine_tune_batch(proto, model, data, keys, reb, seed=0)
+                    fine_tune_batch(proto, model, data, keys, ini, seed=0, task_k1=keys[0])
+                    sep += time.process_time() - t0
         unit = 1e3 / (args.reps * (len(reb) + len(ini)) * args.steps)
         out[n] = {"together_ms": tog * unit, "per_arm_ms": sep * unit, "ratio": sep / tog}
     return out

@@ -342,14 +342,22 @@ def test_both_arms_batched_together_give_each_arms_own_batch_numbers(tmp_path, m
     """:func:`seed_runs` batches a seed's rebalance and init runs together (one batch per n_FT); the phases'
     rows then read from its cache must equal, cell for cell but ``seconds``, those of phases that batch each
     arm alone: exact, since a run's arithmetic does not involve its batch's other runs (a mix-up of runs,
-    networks or k1 between the arms changes them far beyond rounding).  And the phases compute nothing more."""
+    networks or k1 between the arms changes them far beyond rounding).  And the phases compute nothing more,
+    and the init runs get the seed's k1 both ways (at this toy size every network's own first key frequency is
+    the seed's too, so that is checked on what the batch is given, not only on the numbers)."""
+    import torch
     from ptft_theory.experiments.transformer import clean_batched as CB
     from ptft_theory.experiments.transformer import clean_cache as K
     from ptft_theory.experiments.transformer import study as S
     cfg = load_study_config(CPU, quick=True)
-    batches = []
+    batches, init_k1 = [], set()
     real = CB.fine_tune_batch
-    monkeypatch.setattr(CB, "fine_tune_batch", lambda *a, **k: batches.append(len(a[4])) or real(*a, **k))
+
+    def spy(*a, **k):
+        batches.append(len(a[4]))
+        init_k1.update(src[2] for spec, src in zip(a[4], k["sources"]) if spec["arm"] == "init")
+        return real(*a, **k)
+    monkeypatch.setattr(CB, "fine_tune_batch", spy)
 
     def rows(cache, together):
         if together:
@@ -357,12 +365,39 @@ def test_both_arms_batched_together_give_each_arms_own_batch_numbers(tmp_path, m
             batches.append("phases")
         r1 = S.rebalance_rows(cfg, 0, cache=cache)
         r2 = S.init_rows(cfg, 0, r1["k1"], cache=cache)
-        return [{k: v for k, v in r.items() if k != "seconds"} for r in r1["rows"] + r2["rows"]]
-    joint = rows(K.open_cache(tmp_path / "joint"), True)
-    assert batches[batches.index("phases") + 1:] == [0] * 2 * len(cfg["n_ft"])  # the phases find every run
-    per_arm = rows(K.open_cache(tmp_path / "per_arm"), False)
+        return r1["k1"], [{k: v for k, v in r.items() if k != "seconds"} for r in r1["rows"] + r2["rows"]]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the study's setting (a worker computes on one thread)
+    try:
+        k1, joint = rows(K.open_cache(tmp_path / "joint"), True)
+        assert batches[batches.index("phases") + 1:] == [0] * 2 * len(cfg["n_ft"])  # the phases find every run
+        _, per_arm = rows(K.open_cache(tmp_path / "per_arm"), False)
+    finally:
+        torch.set_num_threads(threads)
     assert joint == per_arm and {r["arm"] for r in joint} == {"rebalance", "init"}
     assert batches[:len(cfg["n_ft"])] == [batches[-1] + batches[-1 - len(cfg["n_ft"])]] * len(cfg["n_ft"])
+    assert init_k1 == {k1}
+
+
+def test_a_finished_seed_is_not_batched_again_on_resume_even_if_its_pt_failed(tmp_path, monkeypatch):
+    """``_run_seed`` goes to :func:`seed_runs` only while a due phase is not cached: a finished seed, and a seed
+    whose base PT failed (its init phase is never due), are read from the cache alone on a resume."""
+    import dataclasses
+    from ptft_theory.experiments.transformer import clean_cache as K
+    from ptft_theory.experiments.transformer import study as S
+    cfg = load_study_config(CPU, quick=True)
+    failing = {**cfg, "protocol": dataclasses.replace(cfg["protocol"], pt_target=1.0)}  # 30 PT steps: never 100 %
+    cache = K.open_cache(tmp_path)
+    for c in (cfg, failing):
+        S._run_seed(c, cache, 0, None, "cpu")
+    phase = {name: K.cached(cache, K.phase_key(c, 0, "rebalance"), lambda: None, cached_only=True)
+             for name, c in (("ok", cfg), ("failed", failing))}
+    assert phase["ok"]["k1"] is not None and phase["failed"]["k1"] is None and phase["failed"]["rows"] == []
+    calls = []
+    monkeypatch.setattr(S, "seed_runs", lambda *a, **k: calls.append(a[1]))
+    for c in (cfg, failing):
+        S._run_seed(c, cache, 0, None, "cpu")
+    assert calls == []
 
 
 def test_gpu_config_loads_runs_quick_and_bad_configs_are_named(tmp_path):

@@ -1,9 +1,9 @@
-"""Batched FT for the clean transformer study: many FT runs from one PT network in one computation.
+"""Batched FT for the clean transformer study: many FT runs, from one or several PT networks, in one computation.
 
 Every FT run of the study (:func:`~.clean.fine_tune_run`) is a small full-batch gradient-descent problem
-whose per-step cost is in good part torch's per-operation overhead (most of it at n_FT = 48, about a third
-at 192; measured, ``benchmarks/transformer_ft_bench.py``: batching 21 runs is 2.2x faster, the rest being
-arithmetic and memory traffic).  :func:`fine_tune_batch` runs ``R`` of them as one: the parameters of the runs are stacked along a leading run axis (the
+whose per-step cost is in good part torch's per-operation overhead (most of it at n_FT = 48, less at 192;
+``benchmarks/transformer_ft_bench.py`` measures the ratio, 3.8x for 21 runs per batch on 2026-12-08, the
+rest being arithmetic and memory traffic).  :func:`fine_tune_batch` runs ``R`` of them as one: the parameters of the runs are stacked along a leading run axis (the
 readouts, whose class counts differ between tasks, padded with zero rows whose logits are masked to
 ``-inf``: their softmax weight and gradient are exactly 0), the training sets padded to the largest
 ``n_ft`` with a per-run sample mask, so each run's loss is the mean over its own samples and, since the
@@ -54,7 +54,9 @@ def _gather_rows(table, idx):
     """``table[r, idx[r, i]]`` for a (R, V, d) table and (R, M) indices: (R, M, d).  One ``index_select`` of
     the (R V, d) table: the same values as ``torch.gather``, and its backward (an ``index_add`` over the indices
     in order) sums each row's gradient in the same order as gather's scatter-add, so the results are
-    bit-identical (tested), at a seventh of gather's time at the study's sizes (measured, 21 runs x 576 rows)."""
+    bit-identical on the CPU (tested; CUDA's scatter-add and index_add use atomics, in no fixed order), at
+    about a sixth of gather's time at the study's sizes (measured, 21 runs x 576 rows).  Indices are not
+    bounds-checked per run: they must be < V (tokens are)."""
     import torch  # noqa: PLC0415
     r, v, d = table.shape
     flat = (idx + torch.arange(r, device=idx.device)[:, None] * v).reshape(-1)

@@ -14,7 +14,7 @@ Phase 1, per seed (:func:`rebalance_rows`): PT once at the base (re-drawn until 
 Phase 2, per seed (:func:`init_rows`), after phase 1: the ``init`` arm pretrains again
 with ``c`` or ``kappa`` applied at PT init (values other than the base) and fine-tunes at the base.
 A seed's FT runs of both arms are computed together before its phases (:func:`seed_runs`: one batch per
-n_ft), seed by seed; the phases then read them from the cache.
+n_ft), seed by seed; the phases then read them from the cache (the PT networks from their cached draws).
 Each PT draw, each FT run and each (seed, phase) is cached (:mod:`.clean_cache`: the sweep cache, keyed by
 everything it depends on and the package's code hash, with a digest), so an interrupted study resumes
 where it was and a change of the FT protocol reuses the PT networks.
@@ -125,9 +125,9 @@ def _ft_runs(cfg, groups: list[dict], seed, arm, task_k1=None) -> list[tuple]:
 
 def _compute_runs(cfg, data, runs: list[tuple], seed, cache=None, log=None, what: str = "") -> list[dict]:
     """The results of ``runs`` (:func:`_ft_runs`, of one arm or several): the cached ones read, the others
-    computed, one batch per n_ft over all of them (:func:`~.clean_batched.fine_tune_batch`; a run's numbers do
-    not depend on its batch's composition, tested), or one at a time where the config's ``ft_batched`` is
-    false, and cached."""
+    computed, one batch per n_ft over all of them (:func:`~.clean_batched.fine_tune_batch`; on the CPU a
+    run's numbers do not depend on its batch's composition, tested), or one at a time where the config's
+    ``ft_batched`` is false, and cached."""
     from .clean_batched import fine_tune_batch  # noqa: PLC0415
     results = [K.cached(cache, run[3], lambda: None, cached_only=True) for run in runs]
     for i, (g, _, spec, key, k1) in enumerate(runs):
@@ -253,9 +253,9 @@ def init_rows(cfg: dict, seed: int, k1: int, log=None, device="cpu", cache=None)
 
 def seed_runs(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> None:
     """Every FT run of a seed, both arms, into ``cache``: its PT networks (cached draws), then the runs not
-    cached yet, one batch per n_ft over both arms (the runs' numbers are those of a batch per arm: a run's
-    arithmetic does not involve the others, tested; one batch's per-step overhead instead of two).  The
-    phases (:func:`rebalance_rows`, :func:`init_rows`) then read every run from the cache."""
+    cached yet, one batch per n_ft over both arms (on the CPU the runs' numbers are those of a batch per arm:
+    a run's arithmetic does not involve the others, tested; one batch's per-step overhead instead of two).
+    The phases (:func:`rebalance_rows`, :func:`init_rows`) then read every FT run from the cache."""
     data = C.seed_data(cfg["protocol"], seed)
     _, group = _base_group(cfg, seed, data, log, device, cache)
     if group is None:
@@ -264,7 +264,7 @@ def seed_runs(cfg: dict, seed: int, log=None, device="cpu", cache=None) -> None:
     if "init" in cfg["phases"]:
         groups, _ = _init_groups(cfg, seed, data, log, device, cache)
         runs += _ft_runs(cfg, groups, seed, "init", task_k1=group["keys"][0])
-    _compute_runs(cfg, data, runs, seed, cache, log, "both arms")
+    _compute_runs(cfg, data, runs, seed, cache, log, "both arms" if len(cfg["phases"]) == 2 else "rebalance arm")
 
 
 def _logger(progress: bool):
@@ -281,10 +281,14 @@ def _phase(cfg: dict, cache, seed: int, phase: str, log, device: str, cached_onl
 
 
 def _run_seed(cfg: dict, cache, seed: int, log, device: str) -> None:
-    """A seed's phases through the cache: where one is not cached yet, every FT run of the seed first
-    (:func:`seed_runs`, both arms batched together), then the phases, which find their runs cached."""
-    phases = ["rebalance"] + (["init"] if "init" in cfg["phases"] else [])
-    if any(K.cached(cache, K.phase_key(cfg, seed, ph), lambda: None, cached_only=True) is None for ph in phases):
+    """A seed's phases through the cache: where one is due and not cached yet, every FT run of the seed first
+    (:func:`seed_runs`, both arms batched together), then the phases, which read their FT runs from the cache
+    (and rebuild the PT networks from their cached draws).  A seed whose base PT failed has no init phase:
+    its cached phase 1 is then all it needs."""
+    def cached(phase):
+        return K.cached(cache, K.phase_key(cfg, seed, phase), lambda: None, cached_only=True)
+    reb = cached("rebalance")
+    if reb is None or ("init" in cfg["phases"] and reb["k1"] is not None and cached("init") is None):
         seed_runs(cfg, seed, log, device, cache)
     res = _phase(cfg, cache, seed, "rebalance", None, device)
     if res["k1"] is not None and "init" in cfg["phases"]:
@@ -347,8 +351,10 @@ def run_study(config_path, *, quick: bool = False, out="validation", cache_dir=N
     if workers > 1 and not cached_only:
         _run_seeds_in_workers(config_path, quick, cache_dir, cfg["seeds"], workers, progress)
     elif not cached_only:
-        for seed in cfg["seeds"]:
+        for i, seed in enumerate(cfg["seeds"]):
             _run_seed(cfg, cache, seed, log, device)
+            if log:
+                log(f"seed {seed} done ({i + 1}/{len(cfg['seeds'])}), {time.perf_counter() - t0:.0f} s so far")
     phase1, missing = {}, []
     for i, seed in enumerate(cfg["seeds"]):
         phase1[seed] = _phase(cfg, cache, seed, "rebalance", log, device, cached_only)
